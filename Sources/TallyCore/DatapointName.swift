@@ -1,0 +1,64 @@
+/// Rules for the short name of a datapoint (the path segment of its tracking code).
+public enum DatapointName {
+    public static let maxLength = 64
+
+    /// First path segments the server itself answers; a datapoint can never be called one of these,
+    /// whatever the letter case, or it would shadow a route.
+    public static let reserved: Set<String> = [
+        "v2", "api", "app", "static", "health", "metrics", "setup", "login", "logout", "conv", "openapi.json",
+        "admin", "dashboard", "assets", "favicon.ico", "robots.txt", ".well-known", "auth", "signup", "register",
+        "docs", "status", "track", "pixel", "p", "t",
+    ]
+
+    /// No 0/O/o, 1/l/I: generated names are read aloud and copied off paper.
+    public static let generationAlphabet = Array("23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ")
+    public static let generatedLength = 7
+
+    public static func isReserved(_ name: String) -> Bool {
+        reserved.contains(name.lowercased())
+    }
+
+    public static func validate(_ name: String) throws(ValidationError) {
+        guard !name.isEmpty else {
+            throw ValidationError(field: "name", code: "name_empty", message: "name must not be empty")
+        }
+        guard name.utf8.count <= maxLength else {
+            throw ValidationError(field: "name", code: "name_too_long", message: "name must be at most \(maxLength) characters")
+        }
+        guard name.utf8.allSatisfy(isNameByte) else {
+            throw ValidationError(
+                field: "name", code: "name_invalid_characters",
+                message: "name may contain only letters A-Z and a-z, digits, '_' and '-'"
+            )
+        }
+        guard !isReserved(name) else {
+            throw ValidationError(field: "name", code: "name_reserved", message: "name '\(name)' is reserved by the server")
+        }
+    }
+
+    /// A fresh random name; the caller retries on the rare collision with an existing one.
+    public static func generate(using generator: inout some RandomNumberGenerator) -> String {
+        while true {
+            var name = ""
+            for _ in 0..<generatedLength {
+                name.append(generationAlphabet.randomElement(using: &generator)!)
+            }
+            if !isReserved(name) { return name }
+        }
+    }
+
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return generate(using: &generator)
+    }
+
+    static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "_"), UInt8(ascii: "-"):
+            true
+        default:
+            false
+        }
+    }
+}

@@ -1,0 +1,50 @@
+/// A click on a tracking link or a view of a tracking pixel.
+public enum HitKind: Int, Sendable, Codable {
+    case click = 0
+    case view = 1
+
+    public init(for type: DatapointType) {
+        self = type == .trackingLink ? .click : .view
+    }
+}
+
+/// A hit as the tracking endpoint saw it, before the writer decides whether it is unique.
+public struct Hit: Sendable, Equatable {
+    public var datapointID: Int64
+    /// Milliseconds since 1970, UTC.
+    public var time: Int64
+    public var kind: HitKind
+    /// Already masked when the datapoint asks for it: the full address is never stored then.
+    public var ip: String
+    public var userAgent: String
+    public var referrer: String
+    public var acceptLanguage: String
+    public var query: String
+    public var spider: SpiderVerdict
+
+    public init(
+        datapointID: Int64, time: Int64, kind: HitKind, ip: String, userAgent: String = "", referrer: String = "",
+        acceptLanguage: String = "", query: String = "", spider: SpiderVerdict = .human
+    ) {
+        self.datapointID = datapointID
+        self.time = time
+        self.kind = kind
+        self.ip = ip
+        self.userAgent = userAgent
+        self.referrer = referrer
+        self.acceptLanguage = acceptLanguage
+        self.query = query
+        self.spider = spider
+    }
+}
+
+/// A hit with its uniqueness decided, as it is stored.
+public struct RecordedHit: Sendable, Equatable {
+    public var hit: Hit
+    public var isUnique: Bool
+
+    public init(hit: Hit, isUnique: Bool) {
+        self.hit = hit
+        self.isUnique = isUnique
+    }
+}

@@ -1,0 +1,24 @@
+/// Storage of datapoints; implemented once over SQL for SQLite and PostgreSQL.
+public protocol DatapointRepository: Sendable {
+    /// Fails with `ValidationError` code `name_taken` when the domain ever had a datapoint of that name.
+    func create(_ new: NewDatapoint, now: Int64) async throws -> Datapoint
+    func find(id: Int64) async throws -> Datapoint?
+    func find(domainID: Int64, name: String) async throws -> Datapoint?
+    func list(accountID: Int64, statuses: Set<DatapointStatus>) async throws -> [Datapoint]
+    /// Returns the updated datapoint, or `nil` when there is none with that id.
+    func setStatus(id: Int64, to status: DatapointStatus, now: Int64) async throws -> Datapoint?
+    /// Datapoints changed at or after `time`, for caches on other nodes.
+    func changed(since time: Int64) async throws -> [Datapoint]
+}
+
+/// Storage of hits and their hourly counters.
+public protocol HitRepository: Sendable {
+    /// Writes one batch in one transaction: hits, unique windows and roll-ups together or not at all.
+    func record(_ hits: [Hit]) async throws -> [RecordedHit]
+}
+
+/// Storage of domains.
+public protocol DomainRepository: Sendable {
+    func find(name: String) async throws -> Domain?
+    func all() async throws -> [Domain]
+}

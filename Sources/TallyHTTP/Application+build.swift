@@ -1,0 +1,89 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import TallyCore
+import TallyStorage
+
+/// A built server and the parts tests and the CLI reach into.
+public struct TallyServer: Sendable {
+    public let application: Application<TallyResponder>
+    public let defaults: Bootstrap.Defaults
+    public let buffer: HitBuffer
+    public let cache: DatapointCache
+    public let domains: DomainDirectory
+    public let datapoints: DatapointService
+    public let metrics: TallyMetrics
+}
+
+public enum StartupError: Error, CustomStringConvertible {
+    case migration(MigrationError)
+
+    public var description: String {
+        switch self {
+        case .migration(let error): error.description
+        }
+    }
+}
+
+/// The composition root. The database is opened and kept running by the caller (so a test can look at
+/// it before and after); everything else is made here.
+public func buildApplication(
+    configuration: AppConfiguration, database: any TallyDatabase, clock: WallClock = .system, logger: Logger,
+    onListening: @escaping @Sendable (_ port: Int) -> Void = { _ in }
+) async throws -> TallyServer {
+    try await prepareSchema(configuration: configuration, database: database, clock: clock, logger: logger)
+    let defaults = try await Bootstrap(database: database).ensureDefaults(
+        systemDomainName: configuration.systemDomainName, now: clock.now())
+    let domainRepository = SQLDomainRepository(database: database)
+    let domains = DomainDirectory(systemDomain: defaults.systemDomain, domains: try await domainRepository.all())
+    let repository = SQLDatapointRepository(database: database)
+    let cache = DatapointCache(repository: repository, clock: clock)
+    let buffer = HitBuffer(capacity: configuration.hitBufferCapacity)
+    let metrics = TallyMetrics()
+
+    let router = Router(context: TallyRequestContext.self)
+    OperabilityController(database: database, buffer: buffer, metrics: metrics, clock: clock).addRoutes(to: router)
+    let tracking = TrackingHandler(
+        cache: cache, domains: domains, buffer: buffer,
+        addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), durable: configuration.durable, clock: clock,
+        metrics: metrics)
+    let responder = TallyResponder(router: router.buildResponder(), tracking: tracking)
+
+    let writer = HitWriter(
+        buffer: buffer, repository: SQLHitRepository(database: database), batchLimit: configuration.hitBatchLimit,
+        observer: metrics, clock: clock, logger: logger)
+    let refresher = CacheRefresher(
+        cache: cache, domains: domains, datapoints: repository, domainRepository: domainRepository, clock: clock, logger: logger)
+    let publicURL = configuration.publicURL
+    let application = Application(
+        responder: responder,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        // Shut down in reverse: the server stops first, then the refresher, then the writer drains the buffer.
+        services: [writer, refresher],
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            logger.notice("ClickTally is listening", metadata: ["url": "http://\(configuration.host):\(port)", "publicUrl": "\(publicURL)"])
+            onListening(port)
+        },
+        logger: logger)
+    let service = DatapointService(repository: repository, trackingHosts: { domains.trackingHosts }, cache: cache, clock: clock)
+    return TallyServer(
+        application: application, defaults: defaults, buffer: buffer, cache: cache, domains: domains, datapoints: service,
+        metrics: metrics)
+}
+
+/// SQLite migrates itself; PostgreSQL, shared by several nodes, only when asked (`--auto-migrate` or `clicktally migrate`).
+func prepareSchema(configuration: AppConfiguration, database: any TallyDatabase, clock: WallClock, logger: Logger) async throws {
+    let runner = MigrationRunner(database: database)
+    do {
+        let pending = try await runner.pending()
+        guard !pending.isEmpty else { return }
+        let migrate = configuration.autoMigrate ?? (database.kind == .sqlite)
+        guard migrate else { throw MigrationError.pending(versions: pending.map(\.version)) }
+        for step in try await runner.migrate(now: clock.now()) {
+            logger.notice("applied migration", metadata: ["version": "\(step.version)", "name": "\(step.name)"])
+        }
+    } catch let error as MigrationError {
+        throw StartupError.migration(error)
+    }
+}

@@ -1,0 +1,69 @@
+import Configuration
+import Logging
+import TallyCore
+import TallyStorage
+
+/// Everything `serve` is told, read once from the configuration hierarchy
+/// (flags > `CLICKTALLY_*` environment > `.env` > these defaults).
+public struct AppConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var publicURL: String
+    public var database: DatabaseLocation
+    public var durable: Bool
+    public var trustedProxies: [IPNetwork]
+    public var hitBufferCapacity: Int
+    public var hitBatchLimit: Int
+    public var logLevel: Logger.Level
+    /// `nil`: migrate SQLite on start, refuse to start PostgreSQL with pending steps.
+    public var autoMigrate: Bool?
+
+    /// The configuration keys, as the README's table lists them.
+    public enum Key {
+        public static let host = "host"
+        public static let port = "port"
+        public static let publicURL = "publicUrl"
+        public static let databaseURL = "databaseUrl"
+        public static let dataDirectory = "dataDir"
+        public static let durable = "durable"
+        public static let trustedProxies = "trustedProxies"
+        public static let hitBufferSize = "hitBufferSize"
+        public static let hitBatchSize = "hitBatchSize"
+        public static let logLevel = "logLevel"
+        public static let autoMigrate = "autoMigrate"
+    }
+
+    public init(reader: ConfigReader) throws {
+        host = reader.string(forKey: ConfigKey(Key.host), default: "127.0.0.1")
+        port = reader.int(forKey: ConfigKey(Key.port), default: 8080)
+        guard (0...65535).contains(port) else { throw Self.invalid(Key.port, "port must be between 0 and 65535") }
+        let defaultPublic = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        publicURL = reader.string(forKey: ConfigKey(Key.publicURL), default: defaultPublic)
+        guard DestinationURL.authority(ofBaseURL: publicURL) != nil else {
+            throw Self.invalid(Key.publicURL, "public URL must be an absolute http or https URL, e.g. https://trk.example.com")
+        }
+        let databaseURL = reader.string(forKey: ConfigKey(Key.databaseURL), isSecret: true)
+        database = try DatabaseLocation.parse(
+            url: databaseURL, dataDirectory: reader.string(forKey: ConfigKey(Key.dataDirectory), default: "./data"))
+        durable = reader.bool(forKey: ConfigKey(Key.durable), default: false)
+        trustedProxies = try IPNetwork.parseList(reader.string(forKey: ConfigKey(Key.trustedProxies), default: ""))
+        hitBufferCapacity = reader.int(forKey: ConfigKey(Key.hitBufferSize), default: 20_000)
+        hitBatchLimit = reader.int(forKey: ConfigKey(Key.hitBatchSize), default: 1_000)
+        guard hitBufferCapacity > 0, hitBatchLimit > 0 else {
+            throw Self.invalid(Key.hitBufferSize, "hit buffer and batch sizes must be positive")
+        }
+        let level = reader.string(forKey: ConfigKey(Key.logLevel), default: "info")
+        guard let parsedLevel = Logger.Level(rawValue: level) else {
+            throw Self.invalid(Key.logLevel, "log level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        logLevel = parsedLevel
+        autoMigrate = reader.bool(forKey: ConfigKey(Key.autoMigrate))
+    }
+
+    /// Authority of the public URL: the system domain's name.
+    public var systemDomainName: String { DestinationURL.authority(ofBaseURL: publicURL)! }
+
+    static func invalid(_ key: String, _ message: String) -> ValidationError {
+        ValidationError(field: key, code: "config_invalid", message: message)
+    }
+}

@@ -1,0 +1,59 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import TallyCore
+
+/// The application's responder: a one-segment GET/HEAD that is not a reserved word goes straight to the
+/// tracking handler (no router, no middleware chain); everything else goes through the router.
+/// Both paths log one line per request and turn errors into JSON.
+public struct TallyResponder: HTTPResponder {
+    public typealias Context = TallyRequestContext
+    let router: RouterResponder<TallyRequestContext>
+    let tracking: TrackingHandler
+
+    public func respond(to request: Request, context: TallyRequestContext) async throws -> Response {
+        let start = ContinuousClock.now
+        let response: Response
+        do {
+            if let segment = Self.trackingSegment(of: request) {
+                response = try await tracking.respond(to: request, segment: segment, context: context)
+            } else {
+                response = try await router.respond(to: request, context: context)
+            }
+        } catch let error as ValidationError {
+            response = ErrorBody.response(for: error)
+        } catch let error as HTTPError {
+            response = ErrorBody.response(error.status, code: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            response = ErrorBody.response(.serviceUnavailable, code: "unavailable", message: "the server could not complete the request")
+        }
+        log(request, response, start: start, logger: context.logger)
+        return response
+    }
+
+    /// The path segment when the request is for a datapoint, else `nil`.
+    static func trackingSegment(of request: Request) -> Substring? {
+        guard request.method == .get || request.method == .head else { return nil }
+        let path = request.uri.path
+        guard path.utf8.count > 1, path.utf8.first == UInt8(ascii: "/") else { return nil }
+        let segment = path.dropFirst()
+        guard !segment.contains("/") else { return nil }
+        let bare = segment.hasSuffix(".gif") ? segment.dropLast(4) : segment
+        guard !DatapointName.isReserved(String(segment)), !DatapointName.isReserved(String(bare)) else { return nil }
+        return segment
+    }
+
+    private func log(_ request: Request, _ response: Response, start: ContinuousClock.Instant, logger: Logger) {
+        guard logger.logLevel <= .info else { return }
+        let elapsed = ContinuousClock.now - start
+        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        // The path only: query strings may carry keys and personal data.
+        logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
+                "durationUs": "\(micros)",
+            ])
+    }
+}

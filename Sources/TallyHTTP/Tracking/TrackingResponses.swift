@@ -1,0 +1,44 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TallyCore
+
+/// The fixed answers of the tracking endpoints, built once.
+enum TrackingResponses {
+    /// A 1×1 transparent GIF (43 bytes).
+    static let gifBytes: [UInt8] = [
+        0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0x21, 0xF9,
+        0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2C, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00,
+        0x3B,
+    ]
+
+    static let noStore = "private, no-store"
+
+    static let pixel = Response(
+        status: .ok,
+        headers: [
+            .contentType: "image/gif", .cacheControl: "private, no-cache, no-store, must-revalidate, max-age=0",
+            HTTPField.Name("Pragma")!: "no-cache", .expires: "0",
+        ],
+        body: .init(byteBuffer: ByteBuffer(bytes: gifBytes)))
+
+    static let notFoundHTML = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>Link not found</title></head>
+        <body><h1>Link not found</h1><p>This link does not exist or is no longer active.</p></body></html>
+
+        """
+
+    static let notFound = Response(
+        status: .notFound,
+        headers: [.contentType: "text/html; charset=utf-8", .cacheControl: noStore],
+        body: .init(byteBuffer: ByteBuffer(string: notFoundHTML)))
+
+    static func redirect(to location: String, type: RedirectType) -> Response {
+        var headers: HTTPFields = [.location: location]
+        // A 301 is meant to be cached; every other redirect must reach us again to be counted.
+        if !type.isPermanent { headers[.cacheControl] = noStore }
+        headers[.contentLength] = "0"
+        return Response(status: .init(code: type.rawValue), headers: headers, body: .init())
+    }
+}

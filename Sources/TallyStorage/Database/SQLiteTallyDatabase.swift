@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+/// SQLite behind the seam: one write connection (transactions serialised by a lock, as SQLite has one
+/// writer anyway) and one read connection, which WAL lets run beside the writer.
+public final class SQLiteTallyDatabase: TallyDatabase {
+    public let kind = DatabaseKind.sqlite
+    private let writer: SQLiteConnection
+    private let reader: SQLiteConnection
+    private let writeLock = AsyncLock()
+
+    private init(writer: SQLiteConnection, reader: SQLiteConnection) {
+        self.writer = writer
+        self.reader = reader
+    }
+
+    /// Opens (creating the file and its folder when missing) the database at `path`.
+    /// - Parameter durable: fsync every commit (`synchronous=FULL`), so even power loss keeps acknowledged hits.
+    public static func open(path: String, durable: Bool, logger: Logger) async throws -> SQLiteTallyDatabase {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let sql = writer.sql()
+        try await sql.raw("PRAGMA busy_timeout = 10000").run()
+        try await sql.raw("PRAGMA journal_mode = WAL").run()
+        // NORMAL in WAL mode survives a killed process (the OS has the pages); FULL also survives power loss.
+        try await sql.raw(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL").run()
+        try await sql.raw("PRAGMA foreign_keys = ON").run()
+        let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        try await reader.sql().raw("PRAGMA busy_timeout = 10000").run()
+        return SQLiteTallyDatabase(writer: writer, reader: reader)
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await body(reader.sql())
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writeLock.withLock {
+            let sql = writer.sql()
+            // IMMEDIATE takes the write lock up front, so a second process (the CLI) waits instead of failing mid-way.
+            try await sql.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func run() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(3600))
+        }
+    }
+
+    public func close() async {
+        try? await reader.close()
+        try? await writer.close()
+    }
+}

@@ -1,0 +1,91 @@
+import TallyCore
+
+/// Creating and changing datapoints with every rule checked before anything is written.
+/// The CLI uses it today and the API will tomorrow, so both refuse the same inputs the same way.
+public struct DatapointService: Sendable {
+    public struct CreateRequest: Sendable {
+        public var type: DatapointType
+        public var destination: String?
+        public var name: String?
+        public var title: String
+        public var notes: String
+        public var redirectType: RedirectType
+        public var encodeIP: Bool
+        public var groupID: Int64?
+
+        public init(
+            type: DatapointType = .trackingLink, destination: String?, name: String? = nil, title: String = "", notes: String = "",
+            redirectType: RedirectType = .default, encodeIP: Bool = false, groupID: Int64? = nil
+        ) {
+            self.type = type
+            self.destination = destination
+            self.name = name
+            self.title = title
+            self.notes = notes
+            self.redirectType = redirectType
+            self.encodeIP = encodeIP
+            self.groupID = groupID
+        }
+    }
+
+    let repository: any DatapointRepository
+    let trackingHosts: @Sendable () -> Set<String>
+    let cache: DatapointCache?
+    let clock: WallClock
+
+    public init(
+        repository: any DatapointRepository, trackingHosts: @escaping @Sendable () -> Set<String>, cache: DatapointCache? = nil,
+        clock: WallClock = .system
+    ) {
+        self.repository = repository
+        self.trackingHosts = trackingHosts
+        self.cache = cache
+        self.clock = clock
+    }
+
+    public func create(accountID: Int64, domain: Domain, _ request: CreateRequest) async throws -> Datapoint {
+        var destination: String?
+        switch request.type {
+        case .trackingLink:
+            guard let raw = request.destination else {
+                throw ValidationError(field: "destination", code: "destination_required", message: "a tracking link needs a destination URL")
+            }
+            destination = try DestinationURL.validate(raw, trackingHosts: trackingHosts())
+        case .trackingPixel:
+            guard request.destination == nil else {
+                throw ValidationError(field: "destination", code: "destination_not_allowed", message: "a tracking pixel has no destination URL")
+            }
+        }
+        if let name = request.name {
+            try DatapointName.validate(name)
+            return try await insert(accountID: accountID, domain: domain, name: name, destination: destination, request)
+        }
+        // A generated name collides about once in 10^12; retry a few times rather than fail.
+        var attempts = 0
+        while true {
+            do {
+                return try await insert(accountID: accountID, domain: domain, name: DatapointName.generate(), destination: destination, request)
+            } catch let error as ValidationError where error.code == "name_taken" && attempts < 5 {
+                attempts += 1
+            }
+        }
+    }
+
+    public func setStatus(id: Int64, to status: DatapointStatus) async throws -> Datapoint? {
+        let updated = try await repository.setStatus(id: id, to: status, now: clock.now())
+        if let updated { cache?.invalidate(domainID: updated.domainID, name: updated.name) }
+        return updated
+    }
+
+    private func insert(
+        accountID: Int64, domain: Domain, name: String, destination: String?, _ request: CreateRequest
+    ) async throws -> Datapoint {
+        let created = try await repository.create(
+            NewDatapoint(
+                accountID: accountID, domainID: domain.id, type: request.type, name: name, title: request.title, notes: request.notes,
+                groupID: request.groupID, destinationURL: destination, redirectType: request.redirectType, encodeIP: request.encodeIP),
+            now: clock.now())
+        cache?.invalidate(domainID: domain.id, name: name)
+        return created
+    }
+}

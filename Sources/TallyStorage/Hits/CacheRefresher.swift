@@ -1,0 +1,48 @@
+import Logging
+import ServiceLifecycle
+import TallyCore
+
+/// Polls for datapoints and domains changed by any node (or the CLI) and applies them to this node's caches.
+/// Polling every second with a 10-second look-back tolerates commit delays and clock skew between nodes,
+/// and keeps a change made elsewhere visible here within about a second.
+public struct CacheRefresher: Service {
+    let cache: DatapointCache
+    let domains: DomainDirectory
+    let datapoints: any DatapointRepository
+    let domainRepository: any DomainRepository
+    let interval: Duration
+    let clock: WallClock
+    let logger: Logger
+    static let lookBack: Int64 = 10_000
+
+    public init(
+        cache: DatapointCache, domains: DomainDirectory, datapoints: any DatapointRepository, domainRepository: any DomainRepository,
+        interval: Duration = .seconds(1), clock: WallClock = .system, logger: Logger
+    ) {
+        self.cache = cache
+        self.domains = domains
+        self.datapoints = datapoints
+        self.domainRepository = domainRepository
+        self.interval = interval
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await refreshOnce()
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    public func refreshOnce() async {
+        do {
+            cache.apply(try await datapoints.changed(since: clock.now() - Self.lookBack))
+            domains.replace(with: try await domainRepository.all())
+        } catch {
+            logger.warning("cache refresh failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Synchronization
+import TallyCore
+
+/// Datapoints by (domain, name) in memory, so a redirect does not wait on the database.
+/// Local changes invalidate entries at once; `CacheRefresher` applies other nodes' changes.
+public final class DatapointCache: Sendable {
+    struct Key: Hashable {
+        let domainID: Int64
+        let name: String
+    }
+
+    enum Entry {
+        case found(Datapoint)
+        /// Remembered absence, so a flood of unknown names does not become a flood of queries.
+        case missing(until: Int64)
+    }
+
+    private let entries = Mutex<[Key: Entry]>([:])
+    private let repository: any DatapointRepository
+    private let clock: WallClock
+    private let maxEntries: Int
+    static let missingTTL: Int64 = 10_000
+
+    public init(repository: any DatapointRepository, clock: WallClock = .system, maxEntries: Int = 200_000) {
+        self.repository = repository
+        self.clock = clock
+        self.maxEntries = maxEntries
+    }
+
+    public var count: Int { entries.withLock { $0.count } }
+
+    public func datapoint(domainID: Int64, name: String) async throws -> Datapoint? {
+        let key = Key(domainID: domainID, name: name)
+        let now = clock.now()
+        let cached: Entry? = entries.withLock { $0[key] }
+        switch cached {
+        case .found(let datapoint):
+            return datapoint
+        case .missing(let until) where until > now:
+            return nil
+        default:
+            break
+        }
+        let loaded = try await repository.find(domainID: domainID, name: name)
+        entries.withLock { entries in
+            if entries.count >= maxEntries {
+                // Rare and cheap to recover from: everything reloads on demand.
+                entries.removeAll(keepingCapacity: true)
+            }
+            entries[key] = loaded.map(Entry.found) ?? .missing(until: now + Self.missingTTL)
+        }
+        return loaded
+    }
+
+    /// Replaces whatever is cached for these datapoints with their current state.
+    public func apply(_ changed: [Datapoint]) {
+        guard !changed.isEmpty else { return }
+        entries.withLock { entries in
+            for datapoint in changed {
+                let key = Key(domainID: datapoint.domainID, name: datapoint.name)
+                if entries[key] != nil { entries[key] = .found(datapoint) }
+            }
+        }
+    }
+
+    public func invalidate(domainID: Int64, name: String) {
+        _ = entries.withLock { $0.removeValue(forKey: Key(domainID: domainID, name: name)) }
+    }
+}

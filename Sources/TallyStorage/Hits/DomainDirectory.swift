@@ -1,0 +1,30 @@
+import Synchronization
+import TallyCore
+
+/// Domains by host name, in memory; requests for a host we do not know use the system domain.
+public final class DomainDirectory: Sendable {
+    private let byName: Mutex<[String: Domain]>
+    public let systemDomain: Domain
+
+    public init(systemDomain: Domain, domains: [Domain] = []) {
+        self.systemDomain = systemDomain
+        var map = Dictionary(domains.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        map[systemDomain.name] = systemDomain
+        self.byName = Mutex(map)
+    }
+
+    /// - Parameter host: the request's `Host` (any case, port included when not default).
+    public func domain(forHost host: String?) -> Domain {
+        guard let host, !host.isEmpty else { return systemDomain }
+        return byName.withLock { $0[host.lowercased()] } ?? systemDomain
+    }
+
+    public func replace(with domains: [Domain]) {
+        var map = Dictionary(domains.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        map[systemDomain.name] = systemDomain
+        byName.withLock { $0 = map }
+    }
+
+    /// Every host ClickTally answers tracking requests on (destinations must not point at one).
+    public var trackingHosts: Set<String> { byName.withLock { Set($0.keys) } }
+}

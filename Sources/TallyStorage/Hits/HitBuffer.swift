@@ -1,0 +1,153 @@
+import Synchronization
+import TallyCore
+
+public enum HitBufferError: Error, Equatable {
+    /// The writer has stopped (the server is shutting down); the hit was not taken.
+    case closed
+}
+
+/// The bounded queue between the tracking endpoints and the `HitWriter`.
+/// When it is full, `append` waits (back-pressure): a hit is never dropped to make room.
+public final class HitBuffer: Sendable {
+    struct Entry: Sendable {
+        let hit: Hit
+        /// Resumed once the hit's batch committed (durable mode) or failed for good.
+        let acknowledgement: CheckedContinuation<Void, any Error>?
+    }
+
+    private struct State {
+        var entries: [Entry] = []
+        var isClosed = false
+        var consumer: CheckedContinuation<Void, Never>?
+        var waitingProducers: [CheckedContinuation<Void, Never>] = []
+    }
+
+    public let capacity: Int
+    private let state = Mutex(State())
+
+    public init(capacity: Int) {
+        precondition(capacity > 0)
+        self.capacity = capacity
+    }
+
+    /// Hits waiting to be written.
+    public var depth: Int { state.withLock { $0.entries.count } }
+
+    /// Time of the oldest hit not yet handed to the writer, if any.
+    public var oldestHitTime: Int64? { state.withLock { $0.entries.first?.hit.time } }
+
+    /// Queues `hit`, waiting while the buffer is full.
+    public func append(_ hit: Hit) async throws {
+        while true {
+            switch tryAppend(Entry(hit: hit, acknowledgement: nil)) {
+            case .added(let consumer):
+                consumer?.resume()
+                return
+            case .closed:
+                throw HitBufferError.closed
+            case .full:
+                await waitForRoom()
+            }
+        }
+    }
+
+    /// Queues `hit` and returns only once it is committed to the database (group commit).
+    public func appendAndWaitForCommit(_ hit: Hit) async throws {
+        struct Full: Error {}
+        while true {
+            do {
+                try await withCheckedThrowingContinuation { (acknowledgement: CheckedContinuation<Void, any Error>) in
+                    switch tryAppend(Entry(hit: hit, acknowledgement: acknowledgement)) {
+                    case .added(let consumer): consumer?.resume()
+                    case .closed: acknowledgement.resume(throwing: HitBufferError.closed)
+                    case .full: acknowledgement.resume(throwing: Full())
+                    }
+                }
+                return
+            } catch is Full {
+                await waitForRoom()
+            }
+        }
+    }
+
+    private enum AppendOutcome {
+        case added(CheckedContinuation<Void, Never>?)
+        case full
+        case closed
+    }
+
+    private func tryAppend(_ entry: Entry) -> AppendOutcome {
+        state.withLock { state in
+            if state.isClosed { return .closed }
+            guard state.entries.count < capacity else { return .full }
+            state.entries.append(entry)
+            let consumer = state.consumer
+            state.consumer = nil
+            return .added(consumer)
+        }
+    }
+
+    private func waitForRoom() async {
+        await withCheckedContinuation { (producer: CheckedContinuation<Void, Never>) in
+            let wakeNow = state.withLock { state in
+                // Room may have appeared since we looked; then try again at once.
+                if state.isClosed || state.entries.count < capacity { return true }
+                state.waitingProducers.append(producer)
+                return false
+            }
+            if wakeNow { producer.resume() }
+        }
+    }
+
+    /// Waits for at least one hit and takes up to `limit`; `nil` once closed and empty.
+    func takeBatch(limit: Int) async -> [Entry]? {
+        while true {
+            enum Outcome {
+                case batch([Entry], [CheckedContinuation<Void, Never>])
+                case finished
+                case wait
+            }
+            let outcome: Outcome = state.withLock { state in
+                if !state.entries.isEmpty {
+                    let count = min(limit, state.entries.count)
+                    let batch = Array(state.entries.prefix(count))
+                    state.entries.removeFirst(count)
+                    let producers = state.waitingProducers
+                    state.waitingProducers = []
+                    return .batch(batch, producers)
+                }
+                return state.isClosed ? .finished : .wait
+            }
+            switch outcome {
+            case .batch(let batch, let producers):
+                for producer in producers { producer.resume() }
+                return batch
+            case .finished:
+                return nil
+            case .wait:
+                await withCheckedContinuation { (consumer: CheckedContinuation<Void, Never>) in
+                    let wakeNow = state.withLock { state in
+                        if !state.entries.isEmpty || state.isClosed { return true }
+                        state.consumer = consumer
+                        return false
+                    }
+                    if wakeNow { consumer.resume() }
+                }
+            }
+        }
+    }
+
+    /// Refuses new hits; the writer drains what is queued and then stops.
+    public func close() {
+        let (consumer, producers) = state.withLock { state in
+            state.isClosed = true
+            let consumer = state.consumer
+            state.consumer = nil
+            let producers = state.waitingProducers
+            state.waitingProducers = []
+            return (consumer, producers)
+        }
+        consumer?.resume()
+        for producer in producers { producer.resume() }
+    }
+}

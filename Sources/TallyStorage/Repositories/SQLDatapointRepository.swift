@@ -1,0 +1,132 @@
+import PostgresNIO
+import SQLKit
+import TallyCore
+
+/// Datapoints over SQLKit, the same code for both engines.
+public struct SQLDatapointRepository: DatapointRepository {
+    let database: any TallyDatabase
+
+    public init(database: any TallyDatabase) {
+        self.database = database
+    }
+
+    static let columns = [
+        "id", "account_id", "domain_id", "type", "name", "title", "notes", "is_favourite", "status", "group_id",
+        "created_at", "updated_at", "destination_url", "redirect_type", "encode_ip",
+    ]
+
+    public func create(_ new: NewDatapoint, now: Int64) async throws -> Datapoint {
+        do {
+            return try await database.transaction { db in
+                let taken = try await db.select().column("id").from("datapoints")
+                    .where("domain_id", .equal, new.domainID).where("name", .equal, new.name)
+                    .first()
+                if taken != nil { throw Self.nameTaken(new.name) }
+                let id = try await db.insert(into: "datapoints")
+                    .columns(
+                        "account_id", "domain_id", "type", "name", "title", "notes", "is_favourite", "status", "group_id",
+                        "destination_url", "redirect_type", "encode_ip", "created_at", "updated_at"
+                    )
+                    .values(
+                        new.accountID, new.domainID, new.type.rawValue, new.name, new.title, new.notes, false,
+                        DatapointStatus.active.rawValue, new.groupID, new.destinationURL, new.redirectType.rawValue,
+                        new.encodeIP, now, now
+                    )
+                    .returning("id")
+                    .first(decodingColumn: "id", as: Int64.self)
+                guard let id else { throw StorageError.missingInsertID(table: "datapoints") }
+                return Datapoint(
+                    id: id, accountID: new.accountID, domainID: new.domainID, type: new.type, name: new.name, title: new.title,
+                    notes: new.notes, groupID: new.groupID, createdAt: now, updatedAt: now, destinationURL: new.destinationURL,
+                    redirectType: new.redirectType, encodeIP: new.encodeIP)
+            }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            // Another node inserted the same name between our check and our insert.
+            throw Self.nameTaken(new.name)
+        }
+    }
+
+    public func find(id: Int64) async throws -> Datapoint? {
+        try await database.read { db in
+            try await db.select().columns(Self.columns).from("datapoints").where("id", .equal, id)
+                .first().map(Self.datapoint(from:))
+        }
+    }
+
+    public func find(domainID: Int64, name: String) async throws -> Datapoint? {
+        try await database.read { db in
+            try await db.select().columns(Self.columns).from("datapoints")
+                .where("domain_id", .equal, domainID).where("name", .equal, name)
+                .first().map(Self.datapoint(from:))
+        }
+    }
+
+    public func list(accountID: Int64, statuses: Set<DatapointStatus>) async throws -> [Datapoint] {
+        try await database.read { db in
+            try await db.select().columns(Self.columns).from("datapoints")
+                .where("account_id", .equal, accountID)
+                .where("status", .in, statuses.map(\.rawValue).sorted())
+                .orderBy("id")
+                .all().map(Self.datapoint(from:))
+        }
+    }
+
+    public func setStatus(id: Int64, to status: DatapointStatus, now: Int64) async throws -> Datapoint? {
+        try await database.transaction { db in
+            guard let row = try await db.select().columns(Self.columns).from("datapoints").where("id", .equal, id).first() else {
+                return nil
+            }
+            var datapoint = try Self.datapoint(from: row)
+            guard datapoint.status != .deleted || status == .deleted else {
+                throw ValidationError(field: "status", code: "datapoint_deleted", message: "a deleted datapoint cannot be restored")
+            }
+            try await db.update("datapoints").set("status", to: status.rawValue).set("updated_at", to: now)
+                .where("id", .equal, id).run()
+            datapoint.status = status
+            datapoint.updatedAt = now
+            return datapoint
+        }
+    }
+
+    public func changed(since time: Int64) async throws -> [Datapoint] {
+        try await database.read { db in
+            try await db.select().columns(Self.columns).from("datapoints")
+                .where("updated_at", .greaterThanOrEqual, time)
+                .all().map(Self.datapoint(from:))
+        }
+    }
+
+    static func nameTaken(_ name: String) -> ValidationError {
+        ValidationError(
+            field: "name", code: "name_taken",
+            message: "name '\(name)' is already used on this domain (names of deleted datapoints are never reused)")
+    }
+
+    static func datapoint(from row: any SQLRow) throws -> Datapoint {
+        guard let type = DatapointType(rawValue: try row.decode(column: "type", as: Int.self)),
+            let status = DatapointStatus(rawValue: try row.decode(column: "status", as: Int.self)),
+            let redirect = RedirectType(rawValue: try row.decode(column: "redirect_type", as: Int.self))
+        else { throw StorageError.corruptRow(table: "datapoints") }
+        return Datapoint(
+            id: try row.decode(column: "id", as: Int64.self),
+            accountID: try row.decode(column: "account_id", as: Int64.self),
+            domainID: try row.decode(column: "domain_id", as: Int64.self),
+            type: type,
+            name: try row.decode(column: "name", as: String.self),
+            title: try row.decode(column: "title", as: String.self),
+            notes: try row.decode(column: "notes", as: String.self),
+            isFavourite: try row.decode(column: "is_favourite", as: Bool.self),
+            status: status,
+            groupID: try row.decode(column: "group_id", as: Int64?.self),
+            createdAt: try row.decode(column: "created_at", as: Int64.self),
+            updatedAt: try row.decode(column: "updated_at", as: Int64.self),
+            destinationURL: try row.decode(column: "destination_url", as: String?.self),
+            redirectType: redirect,
+            encodeIP: try row.decode(column: "encode_ip", as: Bool.self))
+    }
+}
+
+public enum StorageError: Error, Equatable {
+    case missingInsertID(table: String)
+    case corruptRow(table: String)
+}

@@ -1,0 +1,105 @@
+import SQLKit
+import TallyCore
+
+/// Hits, unique-visitor windows and hourly roll-ups, written together in one transaction per batch.
+public struct SQLHitRepository: HitRepository {
+    let database: any TallyDatabase
+    /// Rows per INSERT statement: far below both engines' bind-parameter limits.
+    static let rowsPerStatement = 400
+
+    public init(database: any TallyDatabase) {
+        self.database = database
+    }
+
+    public func record(_ hits: [Hit]) async throws -> [RecordedHit] {
+        guard !hits.isEmpty else { return [] }
+        return try await database.transaction { db in
+            var window = UniqueVisitorWindow(lastSeen: try await Self.lastSeen(for: hits, in: db))
+            let recorded = window.record(hits)
+            for chunk in recorded.chunked(Self.rowsPerStatement) {
+                try await Self.insertHits(chunk, into: db)
+            }
+            let touched = Set(hits.map { UniqueVisitorWindow.Key(datapointID: $0.datapointID, ip: $0.ip) })
+            let windows = touched.compactMap { key in window.lastSeen[key].map { (key, $0) } }
+            for chunk in windows.chunked(Self.rowsPerStatement) {
+                try await Self.upsertWindows(chunk, into: db)
+            }
+            let increments = HourlyRollup.increments(for: recorded).sorted { ($0.key.datapointID, $0.key.hour) < ($1.key.datapointID, $1.key.hour) }
+            for chunk in increments.chunked(Self.rowsPerStatement) {
+                try await Self.upsertRollups(chunk, into: db)
+            }
+            return recorded
+        }
+    }
+
+    /// Forgets windows older than the unique-click window: they can no longer make a hit non-unique.
+    public func pruneVisitorWindows(olderThan time: Int64) async throws {
+        try await database.transaction { db in
+            try await db.delete(from: "visitor_windows").where("last_seen_ms", .lessThan, time).run()
+        }
+    }
+
+    static func lastSeen(for hits: [Hit], in db: any SQLDatabase) async throws -> [UniqueVisitorWindow.Key: Int64] {
+        let ids = Set(hits.map(\.datapointID)).sorted()
+        let ips = Set(hits.map(\.ip)).sorted()
+        let earliest = hits.map(\.time).min()! - UniqueVisitorWindow.windowMilliseconds
+        let rows = try await db.select().columns("datapoint_id", "ip", "last_seen_ms").from("visitor_windows")
+            .where("datapoint_id", .in, ids).where("ip", .in, ips).where("last_seen_ms", .greaterThan, earliest)
+            .all()
+        var result: [UniqueVisitorWindow.Key: Int64] = [:]
+        for row in rows {
+            let key = UniqueVisitorWindow.Key(
+                datapointID: try row.decode(column: "datapoint_id", as: Int64.self), ip: try row.decode(column: "ip", as: String.self))
+            result[key] = try row.decode(column: "last_seen_ms", as: Int64.self)
+        }
+        return result
+    }
+
+    static func insertHits(_ hits: ArraySlice<RecordedHit>, into db: any SQLDatabase) async throws {
+        var insert = db.insert(into: "hits").columns(
+            "datapoint_id", "time_ms", "kind", "ip", "user_agent", "referrer", "accept_language", "query", "is_unique",
+            "is_spider", "spider_reason")
+        for recorded in hits {
+            let hit = recorded.hit
+            insert = insert.values(
+                hit.datapointID, hit.time, hit.kind.rawValue, hit.ip, hit.userAgent, hit.referrer, hit.acceptLanguage, hit.query,
+                recorded.isUnique, hit.spider.isSpider, hit.spider.reason)
+        }
+        try await insert.run()
+    }
+
+    static func upsertWindows(_ windows: ArraySlice<(UniqueVisitorWindow.Key, Int64)>, into db: any SQLDatabase) async throws {
+        var insert = db.insert(into: "visitor_windows").columns("datapoint_id", "ip", "last_seen_ms")
+        for (key, time) in windows {
+            insert = insert.values(key.datapointID, key.ip, time)
+        }
+        try await insert.onConflict(with: ["datapoint_id", "ip"]) { update in
+            // Another node may have written a later time meanwhile: keep whichever is later.
+            update.set(
+                "last_seen_ms",
+                to: SQLRaw(
+                    "CASE WHEN excluded.last_seen_ms > visitor_windows.last_seen_ms THEN excluded.last_seen_ms ELSE visitor_windows.last_seen_ms END"
+                ))
+        }.run()
+    }
+
+    static func upsertRollups(
+        _ increments: ArraySlice<(key: HourlyRollup.Key, value: HourlyRollup.Counts)>, into db: any SQLDatabase
+    ) async throws {
+        var insert = db.insert(into: "hit_rollups_hourly").columns("datapoint_id", "hour_ms", "total", "uniques", "spiders")
+        for (key, counts) in increments {
+            insert = insert.values(key.datapointID, key.hour, counts.total, counts.unique, counts.spider)
+        }
+        try await insert.onConflict(with: ["datapoint_id", "hour_ms"]) { update in
+            update.set("total", to: SQLRaw("hit_rollups_hourly.total + excluded.total"))
+                .set("uniques", to: SQLRaw("hit_rollups_hourly.uniques + excluded.uniques"))
+                .set("spiders", to: SQLRaw("hit_rollups_hourly.spiders + excluded.spiders"))
+        }.run()
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -1,0 +1,27 @@
+import Configuration
+import Foundation
+import Logging
+import TallyCore
+import TallyHTTP
+import TallyStorage
+
+/// An `AppConfiguration` from in-memory values, as the executable would read it from flags.
+public func testConfiguration(_ values: [String: ConfigContent] = [:], database: DatabaseLocation) throws -> AppConfiguration {
+    var all: [AbsoluteConfigKey: ConfigValue] = [:]
+    for (key, value) in values { all[AbsoluteConfigKey(ConfigKey(key))] = ConfigValue(value, isSecret: false) }
+    var configuration = try AppConfiguration(reader: ConfigReader(provider: InMemoryProvider(values: all)))
+    configuration.database = database
+    return configuration
+}
+
+/// Builds the full application on a fresh database of `engine`.
+public func withTestServer<T: Sendable>(
+    _ engine: TestEngine, _ values: [String: ConfigContent] = [:], clock: WallClock = .system,
+    _ body: @Sendable (TallyServer, any TallyDatabase) async throws -> T
+) async throws -> T {
+    try await withMigratedTestDatabase(engine) { database, location in
+        let configuration = try testConfiguration(values, database: location)
+        let server = try await buildApplication(configuration: configuration, database: database, clock: clock, logger: testLogger)
+        return try await body(server, database)
+    }
+}

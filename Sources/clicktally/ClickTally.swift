@@ -1,0 +1,53 @@
+import ArgumentParser
+import Logging
+import TallyHTTP
+import TallyStorage
+
+@main
+struct ClickTally: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clicktally",
+        abstract: "A self-hosted link-tracking and click-analytics server.",
+        subcommands: [Serve.self, Migrate.self, Links.self],
+        defaultSubcommand: Serve.self)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server (tracking links, pixels, health, metrics).")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let configuration = try await options.appConfiguration()
+        let logger = makeLogger(configuration)
+        try await Runner.serve(configuration: configuration, logger: logger)
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations.")
+
+    @Flag(help: "List the pending migrations without applying them.") var dryRun = false
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let configuration = try await options.appConfiguration()
+        let logger = makeLogger(configuration)
+        let steps = try await Runner.withDatabase(configuration, logger: logger) { database in
+            try await Admin(configuration: configuration, logger: logger).migrate(dryRun: dryRun, database: database)
+        }
+        if steps.isEmpty {
+            print("The database is up to date.")
+        }
+        for step in steps {
+            print("\(dryRun ? "pending" : "applied") \(step.version) \(step.name)")
+        }
+    }
+}
+
+func makeLogger(_ configuration: AppConfiguration) -> Logger {
+    LoggingSystem.bootstrap(StreamLogHandler.standardError)
+    var logger = Logger(label: "clicktally")
+    logger.logLevel = configuration.logLevel
+    return logger
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Configuration
+import SystemPackage
+import TallyCore
+import TallyHTTP
+
+/// The configuration every command reads. Options are optional here so that, when absent, the
+/// environment (`CLICKTALLY_*`), then `.env`, then the defaults decide.
+struct ConfigOptions: ParsableArguments {
+    @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (default 8080; 0 picks a free one).") var port: Int?
+    @Option(help: "Base URL of tracking codes (default http://HOST:PORT).") var publicUrl: String?
+    @Option(help: "postgres://user:password@host:5432/db, or sqlite:PATH (default: SQLite under --data-dir).") var databaseUrl: String?
+    @Option(help: "Folder of the embedded SQLite database (default ./data).") var dataDir: String?
+    @Flag(help: "Answer a tracking request only after its hit is committed.") var durable = false
+    @Option(help: "Comma-separated CIDRs whose X-Forwarded-For / Forwarded headers are believed.") var trustedProxies: String?
+    @Option(help: "Hits buffered before requests wait (default 20000).") var hitBufferSize: Int?
+    @Option(help: "Most hits written per transaction (default 1000).") var hitBatchSize: Int?
+    @Option(help: "trace, debug, info, notice, warning, error or critical (default info).") var logLevel: String?
+    @Option(help: "Apply pending migrations on start: true or false (default: true on SQLite, false on PostgreSQL).")
+    var autoMigrate: Bool?
+
+    func appConfiguration() async throws -> AppConfiguration {
+        typealias Key = AppConfiguration.Key
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
+        func set(_ key: String, _ content: ConfigContent?, secret: Bool = false) {
+            if let content { values[AbsoluteConfigKey(ConfigKey(key))] = ConfigValue(content, isSecret: secret) }
+        }
+        set(Key.host, host.map(ConfigContent.string))
+        set(Key.port, port.map(ConfigContent.int))
+        set(Key.publicURL, publicUrl.map(ConfigContent.string))
+        set(Key.databaseURL, databaseUrl.map(ConfigContent.string), secret: true)
+        set(Key.dataDirectory, dataDir.map(ConfigContent.string))
+        set(Key.durable, durable ? .bool(true) : nil)
+        set(Key.trustedProxies, trustedProxies.map(ConfigContent.string))
+        set(Key.hitBufferSize, hitBufferSize.map(ConfigContent.int))
+        set(Key.hitBatchSize, hitBatchSize.map(ConfigContent.int))
+        set(Key.logLevel, logLevel.map(ConfigContent.string))
+        set(Key.autoMigrate, autoMigrate.map(ConfigContent.bool))
+        let secrets = SecretsSpecifier<String, String>.dynamic { key, _ in key.contains("DATABASE_URL") }
+        let reader = ConfigReader(providers: [
+            InMemoryProvider(name: "arguments", values: values),
+            EnvironmentVariablesProvider(secretsSpecifier: secrets).prefixKeys(with: "clicktally"),
+            try await EnvironmentVariablesProvider(environmentFilePath: ".env", allowMissing: true, secretsSpecifier: secrets)
+                .prefixKeys(with: "clicktally"),
+        ])
+        do {
+            return try AppConfiguration(reader: reader)
+        } catch let error as TallyCore.ValidationError {
+            throw ArgumentParser.ValidationError("--\(error.field.dashCased): \(error.message)")
+        }
+    }
+}
+
+extension String {
+    var dashCased: String {
+        var result = ""
+        for character in self {
+            if character.isUppercase {
+                result += "-" + character.lowercased()
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}

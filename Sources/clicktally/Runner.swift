@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import TallyCore
+import TallyHTTP
+import TallyStorage
+
+/// Opens what a command needs, runs it, and turns rule violations into a plain message and exit code 1.
+enum Runner {
+    static func serve(configuration: AppConfiguration, logger: Logger) async throws {
+        try await withDatabase(configuration, logger: logger) { database in
+            let server = try await buildApplication(configuration: configuration, database: database, logger: logger) { port in
+                let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+                print("ClickTally is running at http://\(host):\(port) (tracking codes: \(configuration.publicURL)/NAME; \(configuration.database.redactedDescription))")
+                fflush(stdout)
+            }
+            try await server.application.runService()
+        }
+    }
+
+    static func withDatabase<T: Sendable>(
+        _ configuration: AppConfiguration, logger: Logger, _ body: @Sendable (any TallyDatabase) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await DatabaseOpener.withDatabase(configuration.database, durable: configuration.durable, logger: logger, body)
+        } catch let error as TallyCore.ValidationError {
+            throw CommandFailure(description: error.message)
+        } catch let error as StartupError {
+            throw CommandFailure(description: error.description)
+        } catch let error as MigrationError {
+            throw CommandFailure(description: error.description)
+        }
+    }
+
+    static func admin<T: Sendable>(_ options: ConfigOptions, _ body: @Sendable (Admin, any TallyDatabase) async throws -> T) async throws -> T {
+        let configuration = try await options.appConfiguration()
+        let logger = makeLogger(configuration)
+        let admin = Admin(configuration: configuration, logger: logger)
+        return try await withDatabase(configuration, logger: logger) { database in try await body(admin, database) }
+    }
+
+    static func setStatus(_ name: String, _ status: DatapointStatus, _ options: ConfigOptions) async throws {
+        let updated = try await admin(options) { admin, database in try await admin.setStatus(name: name, to: status, database: database) }
+        print("\(updated.trackingCode) is now \(updated.datapoint.status.name)")
+    }
+}
+
+/// A command that could not do what it was asked; ArgumentParser prints "Error: <description>" and exits 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+}

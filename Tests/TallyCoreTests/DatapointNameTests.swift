@@ -1,0 +1,37 @@
+import Testing
+
+@testable import TallyCore
+
+@Suite struct DatapointNameTests {
+    @Test(arguments: ["abc", "A", "a-b_c", "Summer2026", String(repeating: "x", count: 64)])
+    func acceptsValidNames(_ name: String) throws {
+        try DatapointName.validate(name)
+    }
+
+    @Test(arguments: [
+        ("", "name_empty"), (String(repeating: "x", count: 65), "name_too_long"), ("a b", "name_invalid_characters"),
+        ("a/b", "name_invalid_characters"), ("a.gif", "name_invalid_characters"), ("ünï", "name_invalid_characters"),
+        ("health", "name_reserved"), ("V2", "name_reserved"), ("Metrics", "name_reserved"), ("conv", "name_reserved"),
+    ])
+    func refusesInvalidNames(_ name: String, _ code: String) {
+        #expect(throws: ValidationError.self) { try DatapointName.validate(name) }
+        do {
+            try DatapointName.validate(name)
+        } catch {
+            #expect(error.code == code)
+            #expect(error.field == "name")
+        }
+    }
+
+    @Test func generatedNamesAreValidAndAvoidLookAlikes() throws {
+        var seen = Set<String>()
+        for _ in 0..<2000 {
+            let name = DatapointName.generate()
+            try DatapointName.validate(name)
+            #expect(name.count == DatapointName.generatedLength)
+            #expect(!name.contains(where: { "0Oo1lI".contains($0) }))
+            seen.insert(name)
+        }
+        #expect(seen.count == 2000)
+    }
+}

@@ -1,0 +1,82 @@
+import SQLKit
+import TallyCore
+import TallyStorage
+import TallyTestSupport
+import Testing
+
+@Suite struct HitRecordingTests {
+    static func makeLink(_ database: any TallyDatabase, name: String = "abc") async throws -> Datapoint {
+        let defaults = try await Bootstrap(database: database).ensureDefaults(systemDomainName: "127.0.0.1:8080", now: 1)
+        return try await SQLDatapointRepository(database: database).create(
+            NewDatapoint(accountID: defaults.accountID, domainID: defaults.systemDomain.id, type: .trackingLink, name: name, destinationURL: "https://e.com"),
+            now: 1)
+    }
+
+    @Test(arguments: TestEngine.available)
+    func recordsHitsUniquenessAndRollupsAcrossBatches(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, _ in
+            let link = try await Self.makeLink(database)
+            let repository = SQLHitRepository(database: database)
+            let minute: Int64 = 60_000
+            let base: Int64 = 1_700_000_000_000 - 1_700_000_000_000 % 3_600_000
+            func hit(_ ip: String, _ at: Int64, bot: Bool = false) -> Hit {
+                Hit(datapointID: link.id, time: base + at * minute, kind: .click, ip: ip, userAgent: bot ? "Googlebot" : "Mozilla",
+                    spider: bot ? .spider(reason: "ua:bot") : .human)
+            }
+            let first = try await repository.record([hit("1.1.1.1", 0), hit("1.1.1.1", 1), hit("2.2.2.2", 2), hit("3.3.3.3", 3, bot: true)])
+            #expect(first.map(\.isUnique) == [true, false, true, false])
+            // A later batch sees the window the first one left in the database.
+            let second = try await repository.record([hit("1.1.1.1", 20), hit("2.2.2.2", 40)])
+            #expect(second.map(\.isUnique) == [false, true])
+
+            #expect(try await database.count("hits") == 6)
+            #expect(try await database.count("hits", where: "is_unique = \(engine == .sqlite ? "1" : "TRUE")") == 3)
+            #expect(try await database.count("hits", where: "spider_reason = 'ua:bot'") == 1)
+            let rollup = try await database.read { db in
+                try await db.raw("SELECT total, uniques, spiders FROM hit_rollups_hourly WHERE datapoint_id = \(bind: link.id)").all()
+            }
+            #expect(rollup.count == 1)
+            #expect(try rollup[0].decode(column: "total", as: Int64.self) == 6)
+            #expect(try rollup[0].decode(column: "uniques", as: Int64.self) == 3)
+            #expect(try rollup[0].decode(column: "spiders", as: Int64.self) == 1)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func aBatchIsAllOrNothing(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, _ in
+            let link = try await Self.makeLink(database)
+            let repository = SQLHitRepository(database: database)
+            // The second hit names a datapoint that does not exist: the foreign key fails the whole batch.
+            let hits = [
+                Hit(datapointID: link.id, time: 1, kind: .click, ip: "1.1.1.1"), Hit(datapointID: 999_999, time: 2, kind: .click, ip: "1.1.1.1"),
+            ]
+            await #expect(throws: (any Error).self) { try await repository.record(hits) }
+            #expect(try await database.count("hits") == 0)
+            #expect(try await database.count("hit_rollups_hourly") == 0)
+            #expect(try await database.count("visitor_windows") == 0)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func writerDrainsEverythingOnCloseAndAcknowledgesDurableHits(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, _ in
+            let link = try await Self.makeLink(database)
+            let buffer = HitBuffer(capacity: 8)
+            let writer = HitWriter(buffer: buffer, repository: SQLHitRepository(database: database), batchLimit: 3, logger: testLogger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await writer.drain() }
+                // More hits than the buffer holds: appends wait for room instead of dropping.
+                for index in 0..<50 {
+                    try await buffer.append(Hit(datapointID: link.id, time: Int64(index), kind: .click, ip: "9.9.9.\(index)"))
+                }
+                try await buffer.appendAndWaitForCommit(Hit(datapointID: link.id, time: 99, kind: .click, ip: "8.8.8.8"))
+                #expect(try await database.count("hits", where: "ip = '8.8.8.8'") == 1)  // committed before the ack
+                buffer.close()
+                try await group.waitForAll()
+            }
+            #expect(try await database.count("hits") == 51)
+            await #expect(throws: HitBufferError.closed) { try await buffer.append(Hit(datapointID: link.id, time: 1, kind: .click, ip: "")) }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import SQLKit
+import TallyCore
+import TallyStorage
+import TallyTestSupport
+import Testing
+
+@Suite struct MigrationTests {
+    @Test(arguments: TestEngine.available)
+    func migratesOnceInOrderAndRecordsEachStep(_ engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database, _ in
+            let runner = MigrationRunner(database: database)
+            let dryRun = try await runner.migrate(dryRun: true, now: 1)
+            #expect(dryRun.map(\.version) == Migrations.all.map(\.version))
+            #expect(try await runner.appliedVersions().isEmpty)  // a dry run writes nothing
+
+            let applied = try await runner.migrate(now: 1)
+            #expect(applied.map(\.version) == Migrations.all.map(\.version))
+            #expect(try await runner.appliedVersions() == Migrations.all.map(\.version))
+            #expect(try await runner.migrate(now: 2).isEmpty)
+            #expect(try await database.count("datapoints") == 0)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func refusesADatabaseNewerThanTheBinary(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, _ in
+            try await database.transaction { db in
+                try await db.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from the future', 0)").run()
+            }
+            await #expect(throws: MigrationError.schemaNewer(databaseVersion: 999, binaryVersion: Migrations.latestVersion)) {
+                try await MigrationRunner(database: database).migrate(now: 3)
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func aFailingStepLeavesNothingBehind(_ engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database, _ in
+            let broken = Migration(version: 2, name: "broken") { _ in ["CREATE TABLE half_made (id INTEGER)", "THIS IS NOT SQL"] }
+            let runner = MigrationRunner(database: database, migrations: Migrations.all + [broken])
+            await #expect(throws: (any Error).self) { try await runner.migrate(now: 1) }
+            #expect(try await runner.appliedVersions() == [1])
+            let halfMade = try await database.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM schema_migrations WHERE version = 2").first(decodingColumn: "n", as: Int.self)
+            }
+            #expect(halfMade == 0)
+            // The table from the failed step was rolled back with it, so the step can run again once fixed.
+            let fixed = Migration(version: 2, name: "fixed") { _ in ["CREATE TABLE half_made (id INTEGER)"] }
+            #expect(try await MigrationRunner(database: database, migrations: Migrations.all + [fixed]).migrate(now: 2).map(\.version) == [2])
+        }
+    }
+}
