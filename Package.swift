@@ -112,6 +112,7 @@ let package = Package(
             name: "TallyHTTPTests",
             dependencies: [
                 "TallyCore", "TallyStorage", "TallyHTTP", "TallyTestSupport",
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SQLKit", package: "sql-kit"),

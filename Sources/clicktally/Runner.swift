@@ -12,8 +12,9 @@ enum Runner {
         try await withDatabase(configuration, logger: logger) { database in
             let server = try await buildApplication(configuration: configuration, database: database, logger: logger) { port in
                 let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-                print("ClickTally is running at http://\(host):\(port) (tracking codes: \(configuration.publicURL)/NAME; \(configuration.database.redactedDescription))")
-                fflush(stdout)
+                let line = "ClickTally is running at http://\(host):\(port) (tracking codes: \(configuration.publicURL)/NAME; "
+                    + "\(configuration.database.redactedDescription))\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
             }
             try await server.application.runService()
         }

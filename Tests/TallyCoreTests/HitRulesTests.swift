@@ -7,25 +7,23 @@ import Testing
         Hit(datapointID: datapoint, time: minutes * 60_000, kind: .click, ip: ip, spider: spider ? .spider(reason: "ua:bot") : .human)
     }
 
+    func judge(_ hits: [Hit], seeded: [UniqueVisitorWindow.Key: Int64] = [:]) -> [Bool] {
+        var window = UniqueVisitorWindow(lastSeen: seeded)
+        return hits.map { window.record($0) }
+    }
+
     @Test func uniqueMeansNotSeenInThePrevious30Minutes() {
-        var window = UniqueVisitorWindow()
-        #expect(window.record(hit(at: 0)))
-        #expect(!window.record(hit(at: 10)))
-        #expect(!window.record(hit(at: 39)))  // the window slides with every hit
-        #expect(window.record(hit(at: 69)))
-        #expect(window.record(hit(ip: "5.6.7.8", at: 70)))
-        #expect(window.record(hit(2, at: 70)))
+        let hits = [hit(at: 0), hit(at: 10), hit(at: 39), hit(at: 69), hit(ip: "5.6.7.8", at: 70), hit(2, at: 70)]
+        // The window slides with every hit: 39 is within 30 minutes of 10, 69 is not within 30 of 39.
+        #expect(judge(hits) == [true, false, false, true, true, true])
     }
 
     @Test func spiderHitsAreNeverUniqueButAreSeen() {
-        var window = UniqueVisitorWindow()
-        #expect(!window.record(hit(at: 0, spider: true)))
-        #expect(!window.record(hit(at: 1)))
+        #expect(judge([hit(at: 0, spider: true), hit(at: 1)]) == [false, false])
     }
 
     @Test func windowSeededFromStorageApplies() {
-        var window = UniqueVisitorWindow(lastSeen: [.init(datapointID: 1, ip: "1.2.3.4"): 0])
-        #expect(!window.record(hit(at: 29)))
+        #expect(judge([hit(at: 29), hit(at: 60)], seeded: [.init(datapointID: 1, ip: "1.2.3.4"): 0]) == [false, true])
     }
 
     @Test func rollupsCountPerDatapointAndHour() {

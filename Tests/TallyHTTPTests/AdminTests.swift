@@ -1,3 +1,4 @@
+import Configuration
 import TallyCore
 import TallyHTTP
 import TallyStorage

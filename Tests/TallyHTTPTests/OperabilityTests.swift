@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -31,10 +32,9 @@ import Testing
             configuration: try testConfiguration(database: location), database: database, logger: testLogger)
         await database.close()
         try await server.application.test(.router) { client in
-            try await client.execute(uri: "/health", method: .get) { response in
-                #expect(response.status == .serviceUnavailable)
-                #expect(try response.json()["database"] as? String == "unreachable")
-            }
+            let response = try await client.execute(uri: "/health", method: .get) { $0 }
+            #expect(response.status == .serviceUnavailable)
+            #expect(try response.json()["database"] as? String == "unreachable")
         }
     }
 

@@ -18,7 +18,7 @@ public struct TallyResponder: HTTPResponder {
             if let segment = Self.trackingSegment(of: request) {
                 response = try await tracking.respond(to: request, segment: segment, context: context)
             } else {
-                response = try await router.respond(to: request, context: context)
+                response = Self.withJSONErrorBody(try await router.respond(to: request, context: context))
             }
         } catch let error as ValidationError {
             response = ErrorBody.response(for: error)
@@ -30,6 +30,16 @@ public struct TallyResponder: HTTPResponder {
         }
         log(request, response, start: start, logger: context.logger)
         return response
+    }
+
+    /// The router answers unknown paths and methods with a bare status; clients get the JSON error shape instead.
+    static func withJSONErrorBody(_ response: Response) -> Response {
+        guard response.status.code >= 400, response.headers[.contentType] == nil else { return response }
+        var wrapped = ErrorBody.response(response.status, code: "http_\(response.status.code)", message: response.status.reasonPhrase)
+        for field in response.headers where field.name != .contentLength {
+            wrapped.headers[field.name] = field.value
+        }
+        return wrapped
     }
 
     /// The path segment when the request is for a datapoint, else `nil`.

@@ -35,8 +35,15 @@ public final class PostgresTallyDatabase: TallyDatabase {
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withTransaction(logger: logger) { connection in
-            try await body(connection.sql())
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await body(connection.sql())
+            }
+        } catch let error as PostgresTransactionError {
+            // Callers match on their own errors (a taken name, a rule); the wrapper only says where it happened.
+            if let closureError = error.closureError { throw closureError }
+            if let commitError = error.commitError { throw commitError }
+            throw error
         }
     }
 
