@@ -12,7 +12,8 @@ enum Runner {
         try await withDatabase(configuration, logger: logger) { database in
             let server = try await buildApplication(configuration: configuration, database: database, logger: logger) { port in
                 let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-                let line = "ClickTally is running at http://\(host):\(port) (tracking codes: \(configuration.publicURL)/NAME; "
+                let line =
+                    "ClickTally is running at http://\(host):\(port) (tracking codes: \(configuration.publicURL)/NAME; "
                     + "\(configuration.database.redactedDescription))\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }

@@ -38,11 +38,12 @@ import Testing
         #expect(HourlyRollup.hourStart(of: 7_199_999) == 3_600_000)
     }
 
-    @Test(arguments: [
-        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36", nil),
-        ("Googlebot/2.1 (+http://www.google.com/bot.html)", "ua:bot"), ("curl/8.5.0", "ua:http-tool"), ("", "ua:empty"),
-        ("facebookexternalhit/1.1", "ua:link-preview"), ("python-requests/2.31", "ua:http-library"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36", nil),
+            ("Googlebot/2.1 (+http://www.google.com/bot.html)", "ua:bot"), ("curl/8.5.0", "ua:http-tool"), ("", "ua:empty"),
+            ("facebookexternalhit/1.1", "ua:link-preview"), ("python-requests/2.31", "ua:http-library"),
+        ] as [(String, String?)])
     func classifiesUserAgents(_ agent: String, _ reason: String?) {
         #expect(SpiderRules.classify(userAgent: agent).reason == reason)
     }

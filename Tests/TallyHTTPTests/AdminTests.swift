@@ -22,7 +22,9 @@ import Testing
             #expect(try await admin.setStatus(name: "abc", to: .paused, database: database).datapoint.status == .paused)
             #expect(try await admin.setStatus(name: "abc", to: .active, database: database).datapoint.status == .active)
             #expect(try await admin.setStatus(name: "abc", to: .deleted, database: database).datapoint.status == .deleted)
-            #expect(try await admin.listLinks(includeDeleted: false, database: database).map(\.datapoint.name).sorted() == [generated.datapoint.name, "px"].sorted())
+            #expect(
+                try await admin.listLinks(includeDeleted: false, database: database).map(\.datapoint.name).sorted()
+                    == [generated.datapoint.name, "px"].sorted())
             #expect(try await admin.listLinks(includeDeleted: true, database: database).count == 3)
 
             await #expect(throws: ValidationError.self) { try await admin.setStatus(name: "nope", to: .paused, database: database) }

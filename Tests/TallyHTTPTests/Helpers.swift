@@ -19,7 +19,8 @@ extension TallyServer {
 
     @discardableResult
     func pixel(name: String) async throws -> Datapoint {
-        try await datapoints.create(accountID: defaults.accountID, domain: defaults.systemDomain, .init(type: .trackingPixel, destination: nil, name: name))
+        try await datapoints.create(
+            accountID: defaults.accountID, domain: defaults.systemDomain, .init(type: .trackingPixel, destination: nil, name: name))
     }
 }
 

@@ -32,7 +32,8 @@ import Testing
 
             // A deleted datapoint's name is never given out again.
             await #expect(throws: ValidationError.self) {
-                try await service.create(accountID: defaults.accountID, domain: defaults.systemDomain, .init(destination: "https://e.com", name: "abc"))
+                try await service.create(
+                    accountID: defaults.accountID, domain: defaults.systemDomain, .init(destination: "https://e.com", name: "abc"))
             }
             await #expect(throws: ValidationError.self) { try await service.setStatus(id: link.id, to: .active) }
             #expect(try await database.count("datapoints") == 2)

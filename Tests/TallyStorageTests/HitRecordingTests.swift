@@ -8,7 +8,8 @@ import Testing
     static func makeLink(_ database: any TallyDatabase, name: String = "abc") async throws -> Datapoint {
         let defaults = try await Bootstrap(database: database).ensureDefaults(systemDomainName: "127.0.0.1:8080", now: 1)
         return try await SQLDatapointRepository(database: database).create(
-            NewDatapoint(accountID: defaults.accountID, domainID: defaults.systemDomain.id, type: .trackingLink, name: name, destinationURL: "https://e.com"),
+            NewDatapoint(
+                accountID: defaults.accountID, domainID: defaults.systemDomain.id, type: .trackingLink, name: name, destinationURL: "https://e.com"),
             now: 1)
     }
 
@@ -20,7 +21,8 @@ import Testing
             let minute: Int64 = 60_000
             let base: Int64 = 1_700_000_000_000 - 1_700_000_000_000 % 3_600_000
             func hit(_ ip: String, _ at: Int64, bot: Bool = false) -> Hit {
-                Hit(datapointID: link.id, time: base + at * minute, kind: .click, ip: ip, userAgent: bot ? "Googlebot" : "Mozilla",
+                Hit(
+                    datapointID: link.id, time: base + at * minute, kind: .click, ip: ip, userAgent: bot ? "Googlebot" : "Mozilla",
                     spider: bot ? .spider(reason: "ua:bot") : .human)
             }
             let first = try await repository.record([hit("1.1.1.1", 0), hit("1.1.1.1", 1), hit("2.2.2.2", 2), hit("3.3.3.3", 3, bot: true)])
