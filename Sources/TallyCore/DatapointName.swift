@@ -10,6 +10,8 @@ public enum DatapointName {
         "docs", "status", "track", "pixel", "p", "t",
     ]
 
+    public static let longestReservedWord = reserved.map(\.utf8.count).max() ?? 0
+
     /// No 0/O/o, 1/l/I: generated names are read aloud and copied off paper.
     public static let generationAlphabet = Array("23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ")
     public static let generatedLength = 7

@@ -41,17 +41,30 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Dotted quad, no leading `+`, at most three digits a part; parsed from bytes because it runs on every hit.
     static func parseV4(_ text: String) -> UInt32? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
         var value: UInt32 = 0
-        for part in parts {
-            guard (1...3).contains(part.count), part.allSatisfy(\.isASCIIDigit), let octet = UInt32(part), octet <= 255 else {
+        var part: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits += 1
+                part = part * 10 + UInt32(byte - UInt8(ascii: "0"))
+                guard digits <= 3, part <= 255 else { return nil }
+            case UInt8(ascii: "."):
+                guard digits > 0, dots < 3 else { return nil }
+                value = value << 8 | part
+                part = 0
+                digits = 0
+                dots += 1
+            default:
                 return nil
             }
-            value = value << 8 | octet
         }
-        return value
+        guard dots == 3, digits > 0 else { return nil }
+        return value << 8 | part
     }
 
     static func parseV6(_ text: String) -> (UInt64, UInt64)? {
@@ -116,6 +129,3 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isWholeNumber }
-}

@@ -29,12 +29,34 @@ public enum SpiderRules {
         ("validator", "ua:validator"), ("monitor", "ua:monitor"), ("uptime", "ua:monitor"),
     ]
 
+    /// The needles as bytes, so matching is a plain byte scan (this runs on every hit).
+    static let byteMarkers: [(needle: [UInt8], reason: String)] = markers.map { (Array($0.needle.utf8), $0.reason) }
+
     public static func classify(userAgent: String) -> SpiderVerdict {
-        if userAgent.allSatisfy({ $0 == " " }) { return .spider(reason: "ua:empty") }
-        let lowered = userAgent.lowercased()
-        for marker in markers where lowered.contains(marker.needle) {
-            return .spider(reason: marker.reason)
+        var agent = userAgent
+        return agent.withUTF8 { bytes in
+            if bytes.allSatisfy({ $0 == UInt8(ascii: " ") }) { return .spider(reason: "ua:empty") }
+            // ASCII lower-casing is enough: every marker is ASCII, and non-ASCII bytes never match one.
+            let lowered = bytes.map { $0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0 }
+            for marker in byteMarkers where contains(lowered, marker.needle) {
+                return .spider(reason: marker.reason)
+            }
+            return .human
         }
-        return .human
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return false }
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first {
+                var offset = 1
+                while offset < needle.count, haystack[index + offset] == needle[offset] { offset += 1 }
+                if offset == needle.count { return true }
+            }
+            index += 1
+        }
+        return false
     }
 }

@@ -3,7 +3,6 @@ import Logging
 import TallyHTTP
 import TallyStorage
 
-@main
 struct ClickTally: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clicktally",
@@ -50,4 +49,20 @@ func makeLogger(_ configuration: AppConfiguration) -> Logger {
     var logger = Logger(label: "clicktally")
     logger.logLevel = configuration.logLevel
     return logger
+}
+
+extension ClickTally {
+    /// What `@main` would do for an `AsyncParsableCommand`; main.swift calls it after setting up the executor.
+    static func parseAndRun() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

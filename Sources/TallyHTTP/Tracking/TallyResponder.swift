@@ -48,9 +48,12 @@ public struct TallyResponder: HTTPResponder {
         let path = request.uri.path
         guard path.utf8.count > 1, path.utf8.first == UInt8(ascii: "/") else { return nil }
         let segment = path.dropFirst()
-        guard !segment.contains("/") else { return nil }
-        let bare = segment.hasSuffix(".gif") ? segment.dropLast(4) : segment
-        guard !DatapointName.isReserved(String(segment)), !DatapointName.isReserved(String(bare)) else { return nil }
+        guard !segment.utf8.contains(UInt8(ascii: "/")) else { return nil }
+        // Every reserved word is short; only short segments pay for the case-insensitive check.
+        if segment.utf8.count <= DatapointName.longestReservedWord + 4 {
+            let bare = segment.utf8.count > 4 && segment.hasSuffix(".gif") ? segment.dropLast(4) : segment
+            guard !DatapointName.isReserved(String(segment)), !DatapointName.isReserved(String(bare)) else { return nil }
+        }
         return segment
     }
 

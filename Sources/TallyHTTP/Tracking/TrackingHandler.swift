@@ -67,14 +67,22 @@ struct TrackingHandler: Sendable {
         let userAgent = fields[.userAgent] ?? ""
         let hit = Hit(
             datapointID: datapoint.id, time: clock.now(), kind: HitKind(for: datapoint.type), ip: ip,
-            userAgent: String(userAgent.prefix(1024)), referrer: String((fields[.referer] ?? "").prefix(2048)),
-            acceptLanguage: String((fields[.acceptLanguage] ?? "").prefix(256)), query: String((request.uri.query ?? "").prefix(4096)),
+            userAgent: Self.truncated(userAgent, to: 1024), referrer: Self.truncated(fields[.referer], to: 2048),
+            acceptLanguage: Self.truncated(fields[.acceptLanguage], to: 256), query: Self.truncated(request.uri.query, to: 4096),
             spider: SpiderRules.classify(userAgent: userAgent))
         if durable {
             try await buffer.appendAndWaitForCommit(hit)
         } else {
             try await buffer.append(hit)
         }
+    }
+}
+
+extension TrackingHandler {
+    /// Header values are stored with a bound, so one request cannot make a huge row.
+    static func truncated(_ value: String?, to limit: Int) -> String {
+        guard let value else { return "" }
+        return value.utf8.count <= limit ? value : String(value.prefix(limit))
     }
 }
 

@@ -16,7 +16,10 @@ public final class DomainDirectory: Sendable {
     /// - Parameter host: the request's `Host` (any case, port included when not default).
     public func domain(forHost host: String?) -> Domain {
         guard let host, !host.isEmpty else { return systemDomain }
-        return byName.withLock { $0[host.lowercased()] } ?? systemDomain
+        return byName.withLock { domains in
+            // Hosts almost always arrive in lower case already; only lower-case (and allocate) when that misses.
+            domains[host] ?? domains[host.lowercased()]
+        } ?? systemDomain
     }
 
     public func replace(with domains: [Domain]) {

@@ -102,7 +102,6 @@ extension Migration {
             )
             """,
             "CREATE INDEX hits_datapoint_time ON hits (datapoint_id, time_ms)",
-            "CREATE INDEX hits_time ON hits (time_ms)",
             """
             CREATE TABLE hit_rollups_hourly (
                 datapoint_id BIGINT NOT NULL REFERENCES datapoints(id),

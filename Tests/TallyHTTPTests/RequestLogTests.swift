@@ -1,0 +1,49 @@
+import Configuration
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import TallyCore
+import TallyHTTP
+import TallyStorage
+import TallyTestSupport
+import SQLKit
+import Testing
+
+@Suite struct RequestLogTests {
+    @Test func oneLinePerRequestWithItsIDAndNeverTheQuery() async throws {
+        try await withMigratedTestDatabase(.sqlite) { database, location in
+            let capture = LogCapture()
+            let server = try await buildApplication(
+                configuration: try testConfiguration(database: location), database: database, logger: capture.logger())
+            try await server.link("https://example.com", name: "abc")
+            try await server.application.test(.router) { client in
+                try await client.execute(uri: "/abc?token=s3cr3t-value", method: .get) { #expect($0.status == .found) }
+                try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+            }
+            let lines = capture.all.filter { $0.message == "request" }
+            #expect(lines.count == 2)
+            #expect(lines.map { $0.metadata["path"] } == ["/abc", "/health"])
+            #expect(lines.map { $0.metadata["status"] } == ["302", "200"])
+            let ids = lines.compactMap { $0.metadata["hb.request.id"] }
+            #expect(ids.count == 2 && Set(ids).count == 2)
+            #expect(!capture.all.contains { record in "\(record.message) \(record.metadata)".contains("s3cr3t") })
+        }
+    }
+}
+
+@Suite struct StartupTests {
+    @Test(arguments: TestEngine.available)
+    func refusesToServeADatabaseFromANewerBinary(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, location in
+            try await database.transaction { db in
+                try await db.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)").run()
+            }
+            do {
+                _ = try await buildApplication(configuration: try testConfiguration(database: location), database: database, logger: testLogger)
+                Issue.record("started on a newer schema")
+            } catch let error as StartupError {
+                #expect(error.description.contains("version 999"))
+            }
+        }
+    }
+}
