@@ -7,6 +7,8 @@ public protocol DatapointRepository: Sendable {
     func list(accountID: Int64, statuses: Set<DatapointStatus>) async throws -> [Datapoint]
     /// Returns the updated datapoint, or `nil` when there is none with that id.
     func setStatus(id: Int64, to status: DatapointStatus, now: Int64) async throws -> Datapoint?
+    /// Up to `limit` datapoints that can be served (active or blocked), most recently changed first: a cache's warm start.
+    func servable(limit: Int) async throws -> [Datapoint]
     /// Datapoints changed at or after `time`, for caches on other nodes.
     func changed(since time: Int64) async throws -> [Datapoint]
 }

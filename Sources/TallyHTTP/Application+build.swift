@@ -38,6 +38,8 @@ public func buildApplication(
     let domains = DomainDirectory(systemDomain: defaults.systemDomain, domains: try await domainRepository.all())
     let repository = SQLDatapointRepository(database: database)
     let cache = DatapointCache(repository: repository, clock: clock)
+    let warmed = try await cache.warm()
+    logger.info("datapoint cache warmed", metadata: ["datapoints": "\(warmed)"])
     let buffer = HitBuffer(capacity: configuration.hitBufferCapacity)
     let metrics = TallyMetrics()
 
@@ -55,8 +57,11 @@ public func buildApplication(
     let refresher = CacheRefresher(
         cache: cache, domains: domains, datapoints: repository, domainRepository: domainRepository, clock: clock, logger: logger)
     let publicURL = configuration.publicURL
+    let date = HTTPDate()
     let application = Application(
         responder: responder,
+        server: .http1(
+            configuration: .init(additionalChannelHandlers: [TrackingFastPath(tracking: tracking, date: date, logger: logger)])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         // Shut down in reverse: the server stops first, then the refresher, then the writer drains the buffer.
         services: [writer, refresher],

@@ -15,8 +15,11 @@ public struct TallyResponder: HTTPResponder {
         let start = ContinuousClock.now
         let response: Response
         do {
-            if let segment = Self.trackingSegment(of: request) {
-                response = try await tracking.respond(to: request, segment: segment, context: context)
+            if let segment = Self.trackingSegment(method: request.method, path: Substring(request.uri.path)) {
+                response = try await tracking.respond(
+                    to: TrackingRequest(
+                        method: request.method, segment: segment, query: request.uri.query, authority: request.head.authority,
+                        headers: request.headers, peer: context.remoteAddress))
             } else {
                 response = Self.withJSONErrorBody(try await router.respond(to: request, context: context))
             }
@@ -43,30 +46,30 @@ public struct TallyResponder: HTTPResponder {
     }
 
     /// The path segment when the request is for a datapoint, else `nil`.
-    static func trackingSegment(of request: Request) -> Substring? {
-        guard request.method == .get || request.method == .head else { return nil }
-        let path = request.uri.path
+    static func trackingSegment(method: HTTPRequest.Method, path: Substring) -> Substring? {
+        guard method == .get || method == .head else { return nil }
         guard path.utf8.count > 1, path.utf8.first == UInt8(ascii: "/") else { return nil }
         let segment = path.dropFirst()
         guard !segment.utf8.contains(UInt8(ascii: "/")) else { return nil }
         // Every reserved word is short; only short segments pay for the case-insensitive check.
         if segment.utf8.count <= DatapointName.longestReservedWord + 4 {
-            let bare = segment.utf8.count > 4 && segment.hasSuffix(".gif") ? segment.dropLast(4) : segment
+            let bare = TrackingHandler.split(segment).name
             guard !DatapointName.isReserved(String(segment)), !DatapointName.isReserved(String(bare)) else { return nil }
         }
         return segment
     }
 
     private func log(_ request: Request, _ response: Response, start: ContinuousClock.Instant, logger: Logger) {
+        Self.logRequest(method: request.method, path: request.uri.path, status: response.status.code, start: start, logger: logger)
+    }
+
+    /// One line per request. The path only: query strings may carry keys and personal data.
+    static func logRequest(method: HTTPRequest.Method, path: String, status: Int, start: ContinuousClock.Instant, logger: Logger) {
         guard logger.logLevel <= .info else { return }
         let elapsed = ContinuousClock.now - start
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        // The path only: query strings may carry keys and personal data.
         logger.info(
             "request",
-            metadata: [
-                "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
-                "durationUs": "\(micros)",
-            ])
+            metadata: ["method": "\(method.rawValue)", "path": "\(path)", "status": "\(status)", "durationUs": "\(micros)"])
     }
 }

@@ -5,8 +5,20 @@ import NIOCore
 import TallyCore
 import TallyStorage
 
-/// The hot path: `GET|HEAD /{name}` and `/{name}.gif`. It answers from the in-memory cache and hands
-/// the hit to the buffer; only a cache miss or a full buffer makes it wait.
+/// What the tracking endpoints need to know of a request, whichever path (fast or routed) it came by.
+struct TrackingRequest {
+    let method: HTTPRequest.Method
+    /// The only path segment, e.g. `abc` or `abc.gif`, known not to be reserved.
+    let segment: Substring
+    let query: String?
+    let authority: String?
+    let headers: HTTPFields
+    let peer: SocketAddress?
+}
+
+/// `GET|HEAD /{name}` and `/{name}.gif`. Both paths share `decide`: the fast path calls it when memory
+/// already knows the datapoint and the buffer has room; the routed path looks the datapoint up (and waits
+/// for room) when it must.
 struct TrackingHandler: Sendable {
     let cache: DatapointCache
     let domains: DomainDirectory
@@ -16,69 +28,87 @@ struct TrackingHandler: Sendable {
     let clock: WallClock
     let metrics: TallyMetrics
 
-    /// `segment` is the first and only path segment, already known not to be reserved.
-    func respond(to request: Request, segment: Substring, context: TallyRequestContext) async throws -> Response {
-        let response = try await answer(request, segment: segment, context: context)
-        metrics.recordTrackingResponse(status: response.status.code)
-        return response
+    /// The routed path: may read the database and wait for buffer room (or, durable, for the commit).
+    func respond(to request: TrackingRequest) async throws -> Response {
+        let (name, _) = Self.split(request.segment)
+        let domain = domains.domain(forHost: request.authority)
+        let datapoint = name.isEmpty ? nil : try await cache.datapoint(domainID: domain.id, name: String(name))
+        let (answer, hit) = decide(request, datapoint: datapoint)
+        if let hit {
+            if durable {
+                try await buffer.appendAndWaitForCommit(hit)
+            } else {
+                try await buffer.append(hit)
+            }
+        }
+        metrics.recordTrackingResponse(status: answer.head.status.code)
+        return answer.response
     }
 
-    private func answer(_ request: Request, segment: Substring, context: TallyRequestContext) async throws -> Response {
-        var name = segment
-        let askedForGIF = name.hasSuffix(".gif")
-        if askedForGIF { name = name.dropLast(4) }
-        guard !name.isEmpty, name.utf8.count <= DatapointName.maxLength else { return TrackingResponses.notFound }
-        let domain = domains.domain(forHost: request.head.authority)
-        guard let datapoint = try await cache.datapoint(domainID: domain.id, name: String(name)) else {
-            return TrackingResponses.notFound
+    /// The fast path: an answer from memory without waiting, or `nil` when the routed path must take over.
+    func respondImmediately(to request: TrackingRequest) -> TrackingAnswer? {
+        guard !durable else { return nil }
+        let (name, _) = Self.split(request.segment)
+        guard !name.isEmpty else { return nil }
+        let domain = domains.domain(forHost: request.authority)
+        let datapoint: Datapoint?
+        switch cache.peek(domainID: domain.id, name: String(name)) {
+        case .found(let found): datapoint = found
+        case .absent: datapoint = nil
+        case .unknown: return nil
         }
-        if askedForGIF && datapoint.type != .trackingPixel { return TrackingResponses.notFound }
+        let (answer, hit) = decide(request, datapoint: datapoint)
+        if let hit, !buffer.tryAppend(hit) { return nil }
+        metrics.recordTrackingResponse(status: answer.head.status.code)
+        return answer
+    }
+
+    /// The answer for `datapoint` (or its absence) and the hit to record, if any. Pure apart from the clock.
+    func decide(_ request: TrackingRequest, datapoint: Datapoint?) -> (TrackingAnswer, Hit?) {
+        let (name, askedForGIF) = Self.split(request.segment)
+        guard let datapoint, !name.isEmpty, name.utf8.count <= DatapointName.maxLength else { return (TrackingResponses.notFound, nil) }
+        if askedForGIF && datapoint.type != .trackingPixel { return (TrackingResponses.notFound, nil) }
+        // HEAD is how link previews and scanners look; it is answered but never counted.
+        let counts = request.method == .get
         switch datapoint.status {
         case .active:
             break
         case .abuse:
             // Blocked links do not redirect, but visits to them are still evidence worth keeping.
-            try await record(request, datapoint: datapoint, context: context)
-            return TrackingResponses.notFound
+            return (TrackingResponses.notFound, counts ? hit(for: request, datapoint: datapoint) : nil)
         case .paused, .deleted:
-            return TrackingResponses.notFound
+            return (TrackingResponses.notFound, nil)
         }
-        let response: Response
+        let answer: TrackingAnswer
         switch datapoint.type {
         case .trackingLink:
-            guard let destination = datapoint.destinationURL else { return TrackingResponses.notFound }
-            let location = DestinationURL.forwardingQuery(request.uri.query ?? "", to: destination)
-            response = TrackingResponses.redirect(to: location, type: datapoint.redirectType)
+            guard let destination = datapoint.destinationURL else { return (TrackingResponses.notFound, nil) }
+            answer = TrackingResponses.redirect(
+                to: DestinationURL.forwardingQuery(request.query ?? "", to: destination), type: datapoint.redirectType)
         case .trackingPixel:
-            response = TrackingResponses.pixel
+            answer = TrackingResponses.pixel
         }
-        // HEAD is how link previews and scanners look; it is answered but never counted.
-        if request.method == .get {
-            try await record(request, datapoint: datapoint, context: context)
-        }
-        return response
+        return (answer, counts ? hit(for: request, datapoint: datapoint) : nil)
     }
 
-    private func record(_ request: Request, datapoint: Datapoint, context: TallyRequestContext) async throws {
+    private func hit(for request: TrackingRequest, datapoint: Datapoint) -> Hit {
         let fields = request.headers
-        let peer = context.remoteAddress?.ipAddress.flatMap { IPAddress($0) }
+        let peer = request.peer?.ipAddress.flatMap { IPAddress($0) }
         let client = addresses.resolve(peer: peer, forwarded: fields[.forwarded], forwardedFor: fields[.xForwardedFor])
         let ip = client.map { datapoint.encodeIP ? $0.masked : $0 }?.description ?? ""
         let userAgent = fields[.userAgent] ?? ""
-        let hit = Hit(
+        return Hit(
             datapointID: datapoint.id, time: clock.now(), kind: HitKind(for: datapoint.type), ip: ip,
             userAgent: Self.truncated(userAgent, to: 1024), referrer: Self.truncated(fields[.referer], to: 2048),
-            acceptLanguage: Self.truncated(fields[.acceptLanguage], to: 256), query: Self.truncated(request.uri.query, to: 4096),
+            acceptLanguage: Self.truncated(fields[.acceptLanguage], to: 256), query: Self.truncated(request.query, to: 4096),
             spider: SpiderRules.classify(userAgent: userAgent))
-        if durable {
-            try await buffer.appendAndWaitForCommit(hit)
-        } else {
-            try await buffer.append(hit)
-        }
     }
-}
 
-extension TrackingHandler {
+    /// `abc.gif` → (`abc`, true); `abc` → (`abc`, false).
+    static func split(_ segment: Substring) -> (name: Substring, gif: Bool) {
+        segment.utf8.count > 4 && segment.hasSuffix(".gif") ? (segment.dropLast(4), true) : (segment, false)
+    }
+
     /// Header values are stored with a bound, so one request cannot make a huge row.
     static func truncated(_ value: String?, to limit: Int) -> String {
         guard let value else { return "" }

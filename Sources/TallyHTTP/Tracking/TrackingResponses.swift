@@ -3,6 +3,16 @@ import Hummingbird
 import NIOCore
 import TallyCore
 
+/// A tracking endpoint's answer: written either straight to the channel (fast path) or as a Hummingbird `Response`.
+struct TrackingAnswer: Sendable {
+    var head: HTTPResponse
+    var body: ByteBuffer?
+
+    var response: Response {
+        Response(status: head.status, headers: head.headerFields, body: body.map { .init(byteBuffer: $0) } ?? .init())
+    }
+}
+
 /// The fixed answers of the tracking endpoints, built once.
 enum TrackingResponses {
     /// A 1×1 transparent GIF (43 bytes).
@@ -14,13 +24,14 @@ enum TrackingResponses {
 
     static let noStore = "private, no-store"
 
-    static let pixel = Response(
-        status: .ok,
-        headers: [
-            .contentType: "image/gif", .cacheControl: "private, no-cache, no-store, must-revalidate, max-age=0",
-            HTTPField.Name("Pragma")!: "no-cache", .expires: "0",
-        ],
-        body: .init(byteBuffer: ByteBuffer(bytes: gifBytes)))
+    static let pixel = TrackingAnswer(
+        head: HTTPResponse(
+            status: .ok,
+            headerFields: [
+                .contentType: "image/gif", .cacheControl: "private, no-cache, no-store, must-revalidate, max-age=0",
+                HTTPField.Name("Pragma")!: "no-cache", .expires: "0", .contentLength: String(gifBytes.count),
+            ]),
+        body: ByteBuffer(bytes: gifBytes))
 
     static let notFoundHTML = """
         <!doctype html>
@@ -29,16 +40,19 @@ enum TrackingResponses {
 
         """
 
-    static let notFound = Response(
-        status: .notFound,
-        headers: [.contentType: "text/html; charset=utf-8", .cacheControl: noStore],
-        body: .init(byteBuffer: ByteBuffer(string: notFoundHTML)))
+    static let notFound = TrackingAnswer(
+        head: HTTPResponse(
+            status: .notFound,
+            headerFields: [
+                .contentType: "text/html; charset=utf-8", .cacheControl: noStore, .contentLength: String(notFoundHTML.utf8.count),
+            ]),
+        body: ByteBuffer(string: notFoundHTML))
 
-    static func redirect(to location: String, type: RedirectType) -> Response {
+    static func redirect(to location: String, type: RedirectType) -> TrackingAnswer {
         var headers: HTTPFields = [.location: location]
         // A 301 is meant to be cached; every other redirect must reach us again to be counted.
         if !type.isPermanent { headers[.cacheControl] = noStore }
         headers[.contentLength] = "0"
-        return Response(status: .init(code: type.rawValue), headers: headers, body: .init())
+        return TrackingAnswer(head: HTTPResponse(status: .init(code: type.rawValue), headerFields: headers), body: nil)
     }
 }

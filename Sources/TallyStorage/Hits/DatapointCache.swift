@@ -29,6 +29,24 @@ public final class DatapointCache: Sendable {
 
     public var count: Int { entries.withLock { $0.count } }
 
+    public enum Lookup: Sendable {
+        case found(Datapoint)
+        /// Known not to exist (recently checked).
+        case absent
+        /// Not in memory: only the database can tell.
+        case unknown
+    }
+
+    /// What memory alone knows, without waiting: the redirect fast path answers only `found` and `absent`.
+    public func peek(domainID: Int64, name: String) -> Lookup {
+        let cached: Entry? = entries.withLock { $0[Key(domainID: domainID, name: name)] }
+        switch cached {
+        case .found(let datapoint): return .found(datapoint)
+        case .missing(let until) where until > clock.now(): return .absent
+        default: return .unknown
+        }
+    }
+
     public func datapoint(domainID: Int64, name: String) async throws -> Datapoint? {
         let key = Key(domainID: domainID, name: name)
         let now = clock.now()
@@ -50,6 +68,20 @@ public final class DatapointCache: Sendable {
             entries[key] = loaded.map(Entry.found) ?? .missing(until: now + Self.missingTTL)
         }
         return loaded
+    }
+
+    /// Loads the datapoints most likely to be asked for, so a fresh node answers from memory at once.
+    /// Fills at most half the cache, leaving room for names loaded on demand.
+    @discardableResult
+    public func warm() async throws -> Int {
+        let datapoints = try await repository.servable(limit: maxEntries / 2)
+        entries.withLock { entries in
+            entries.reserveCapacity(datapoints.count * 2)
+            for datapoint in datapoints {
+                entries[Key(domainID: datapoint.domainID, name: datapoint.name)] = .found(datapoint)
+            }
+        }
+        return datapoints.count
     }
 
     /// Replaces whatever is cached for these datapoints with their current state.

@@ -51,6 +51,14 @@ public final class HitBuffer: Sendable {
         }
     }
 
+    /// Queues `hit` when there is room, without waiting; `false` when full or closed (the caller must then
+    /// take the waiting path, never drop the hit).
+    public func tryAppend(_ hit: Hit) -> Bool {
+        guard case .added(let consumer) = tryAppend(Entry(hit: hit, acknowledgement: nil)) else { return false }
+        consumer?.resume()
+        return true
+    }
+
     /// Queues `hit` and returns only once it is committed to the database (group commit).
     public func appendAndWaitForCommit(_ hit: Hit) async throws {
         struct Full: Error {}

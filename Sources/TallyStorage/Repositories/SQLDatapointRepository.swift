@@ -88,6 +88,15 @@ public struct SQLDatapointRepository: DatapointRepository {
         }
     }
 
+    public func servable(limit: Int) async throws -> [Datapoint] {
+        try await database.read { db in
+            try await db.select().columns(Self.columns).from("datapoints")
+                .where("status", .in, [DatapointStatus.active.rawValue, DatapointStatus.abuse.rawValue])
+                .orderBy("updated_at", .descending).limit(limit)
+                .all().map(Self.datapoint(from:))
+        }
+    }
+
     public func changed(since time: Int64) async throws -> [Datapoint] {
         try await database.read { db in
             try await db.select().columns(Self.columns).from("datapoints")
