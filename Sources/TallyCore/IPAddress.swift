@@ -128,4 +128,3 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
         return head + "::" + tail
     }
 }
-

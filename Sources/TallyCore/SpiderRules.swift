@@ -37,15 +37,20 @@ public enum SpiderRules {
         return agent.withUTF8 { bytes in
             if bytes.allSatisfy({ $0 == UInt8(ascii: " ") }) { return .spider(reason: "ua:empty") }
             // ASCII lower-casing is enough: every marker is ASCII, and non-ASCII bytes never match one.
-            let lowered = bytes.map { $0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0 }
-            for marker in byteMarkers where contains(lowered, marker.needle) {
-                return .spider(reason: marker.reason)
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { lowered in
+                for (index, byte) in bytes.enumerated() {
+                    lowered[index] = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+                }
+                let haystack = UnsafeBufferPointer(lowered)
+                for marker in byteMarkers where contains(haystack, marker.needle) {
+                    return .spider(reason: marker.reason)
+                }
+                return .human
             }
-            return .human
         }
     }
 
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
         guard let first = needle.first, haystack.count >= needle.count else { return false }
         var index = 0
         let last = haystack.count - needle.count

@@ -30,6 +30,18 @@ public struct UniqueVisitorWindow: Sendable {
         return hit.time - previous >= Self.windowMilliseconds
     }
 
+    /// How stale the shared (database) copy of a window may be. A node knows its own hits exactly; the
+    /// shared copy is only rewritten once it lags by this much, which saves one random write per hit.
+    /// Another node can therefore misjudge only a hit whose predecessor (on a different node) came
+    /// between 30 minutes minus this interval and 30 minutes earlier.
+    public static let sharedCopyInterval: Int64 = 60_000
+
+    /// Whether the shared copy (last written as `persisted`) must be rewritten for `lastSeen`.
+    public static func needsSharing(lastSeen: Int64, persisted: Int64?) -> Bool {
+        guard let persisted else { return true }
+        return lastSeen - persisted >= sharedCopyInterval
+    }
+
     public mutating func record(_ hits: [Hit]) -> [RecordedHit] {
         hits.map { RecordedHit(hit: $0, isUnique: record($0)) }
     }

@@ -15,7 +15,7 @@ struct ConfigOptions: ParsableArguments {
     @Flag(help: "Answer a tracking request only after its hit is committed.") var durable = false
     @Option(help: "Comma-separated CIDRs whose X-Forwarded-For / Forwarded headers are believed.") var trustedProxies: String?
     @Option(help: "Hits buffered before requests wait (default 20000).") var hitBufferSize: Int?
-    @Option(help: "Most hits written per transaction (default 1000).") var hitBatchSize: Int?
+    @Option(help: "Most hits written per transaction (default 5000).") var hitBatchSize: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical (default info).") var logLevel: String?
     @Option(help: "Apply pending migrations on start: true or false (default: true on SQLite, false on PostgreSQL).")
     var autoMigrate: Bool?

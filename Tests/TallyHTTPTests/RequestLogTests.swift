@@ -2,11 +2,11 @@ import Configuration
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import SQLKit
 import TallyCore
 import TallyHTTP
 import TallyStorage
 import TallyTestSupport
-import SQLKit
 import Testing
 
 @Suite struct RequestLogTests {

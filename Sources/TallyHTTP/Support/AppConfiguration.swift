@@ -48,7 +48,7 @@ public struct AppConfiguration: Sendable {
         durable = reader.bool(forKey: ConfigKey(Key.durable), default: false)
         trustedProxies = try IPNetwork.parseList(reader.string(forKey: ConfigKey(Key.trustedProxies), default: ""))
         hitBufferCapacity = reader.int(forKey: ConfigKey(Key.hitBufferSize), default: 20_000)
-        hitBatchLimit = reader.int(forKey: ConfigKey(Key.hitBatchSize), default: 1_000)
+        hitBatchLimit = reader.int(forKey: ConfigKey(Key.hitBatchSize), default: 5_000)
         guard hitBufferCapacity > 0, hitBatchLimit > 0 else {
             throw Self.invalid(Key.hitBufferSize, "hit buffer and batch sizes must be positive")
         }

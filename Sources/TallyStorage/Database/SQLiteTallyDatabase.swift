@@ -32,6 +32,10 @@ public final class SQLiteTallyDatabase: TallyDatabase {
         // NORMAL in WAL mode survives a killed process (the OS has the pages); FULL also survives power loss.
         try await sql.raw(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL").run()
         try await sql.raw("PRAGMA foreign_keys = ON").run()
+        // Hits touch index pages all over the file; a larger page cache and rarer checkpoints write each
+        // hot page once per checkpoint instead of once per batch (measured: about half the cost per hit).
+        try await sql.raw("PRAGMA cache_size = -65536").run()
+        try await sql.raw("PRAGMA wal_autocheckpoint = 10000").run()
         let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         try await reader.sql().raw("PRAGMA busy_timeout = 10000").run()
         return SQLiteTallyDatabase(writer: writer, reader: reader)

@@ -4,6 +4,8 @@ import TallyCore
 /// Hits, unique-visitor windows and hourly roll-ups, written together in one transaction per batch.
 public struct SQLHitRepository: HitRepository {
     let database: any TallyDatabase
+    /// This node's exact view of the unique-click windows it has judged; the table is the shared copy.
+    let memory = VisitorWindowMemory()
     /// Rows per INSERT statement: far below both engines' bind-parameter limits.
     static let rowsPerStatement = 400
 
@@ -13,36 +15,59 @@ public struct SQLHitRepository: HitRepository {
 
     public func record(_ hits: [Hit]) async throws -> [RecordedHit] {
         guard !hits.isEmpty else { return [] }
-        return try await database.transaction { db in
-            var window = UniqueVisitorWindow(lastSeen: try await Self.lastSeen(for: hits, in: db))
+        let touched = Set(hits.map { UniqueVisitorWindow.Key(datapointID: $0.datapointID, ip: $0.ip) })
+        let known = memory.entries(for: touched)
+        let (recorded, shared) = try await database.transaction { db in
+            // Only windows this node has not seen need the shared copy.
+            let unknown = touched.filter { known[$0] == nil }
+            var seed = try await Self.lastSeen(for: unknown, earliest: hits.map(\.time).min()!, in: db)
+            for (key, entry) in known { seed[key] = entry.lastSeen }
+            var window = UniqueVisitorWindow(lastSeen: seed)
             let recorded = window.record(hits)
             for chunk in recorded.chunked(Self.rowsPerStatement) {
                 try await Self.insertHits(chunk, into: db)
             }
-            let touched = Set(hits.map { UniqueVisitorWindow.Key(datapointID: $0.datapointID, ip: $0.ip) })
-            let windows = touched.compactMap { key in window.lastSeen[key].map { (key, $0) } }
-            for chunk in windows.chunked(Self.rowsPerStatement) {
+            var shared: [UniqueVisitorWindow.Key: VisitorWindowMemory.Entry] = [:]
+            var toWrite: [(UniqueVisitorWindow.Key, Int64)] = []
+            for key in touched {
+                guard let lastSeen = window.lastSeen[key] else { continue }
+                let persisted = known[key]?.persisted ?? seed[key]
+                if UniqueVisitorWindow.needsSharing(lastSeen: lastSeen, persisted: persisted) {
+                    toWrite.append((key, lastSeen))
+                    shared[key] = .init(lastSeen: lastSeen, persisted: lastSeen)
+                } else {
+                    shared[key] = .init(lastSeen: lastSeen, persisted: persisted)
+                }
+            }
+            for chunk in toWrite.chunked(Self.rowsPerStatement) {
                 try await Self.upsertWindows(chunk, into: db)
             }
             let increments = HourlyRollup.increments(for: recorded).sorted { ($0.key.datapointID, $0.key.hour) < ($1.key.datapointID, $1.key.hour) }
             for chunk in increments.chunked(Self.rowsPerStatement) {
                 try await Self.upsertRollups(chunk, into: db)
             }
-            return recorded
+            return (recorded, shared)
         }
+        // Only after the commit: a failed batch is retried and must be judged as if it never happened.
+        memory.update(shared)
+        return recorded
     }
 
     /// Forgets windows older than the unique-click window: they can no longer make a hit non-unique.
     public func pruneVisitorWindows(olderThan time: Int64) async throws {
+        memory.prune(olderThan: time)
         try await database.transaction { db in
             try await db.delete(from: "visitor_windows").where("last_seen_ms", .lessThan, time).run()
         }
     }
 
-    static func lastSeen(for hits: [Hit], in db: any SQLDatabase) async throws -> [UniqueVisitorWindow.Key: Int64] {
-        let ids = Set(hits.map(\.datapointID)).sorted()
-        let ips = Set(hits.map(\.ip)).sorted()
-        let earliest = hits.map(\.time).min()! - UniqueVisitorWindow.windowMilliseconds
+    static func lastSeen(
+        for keys: Set<UniqueVisitorWindow.Key>, earliest hitTime: Int64, in db: any SQLDatabase
+    ) async throws -> [UniqueVisitorWindow.Key: Int64] {
+        guard !keys.isEmpty else { return [:] }
+        let ids = Set(keys.map(\.datapointID)).sorted()
+        let ips = Set(keys.map(\.ip)).sorted()
+        let earliest = hitTime - UniqueVisitorWindow.windowMilliseconds
         let rows = try await db.select().columns("datapoint_id", "ip", "last_seen_ms").from("visitor_windows")
             .where("datapoint_id", .in, ids).where("ip", .in, ips).where("last_seen_ms", .greaterThan, earliest)
             .all()
@@ -50,22 +75,28 @@ public struct SQLHitRepository: HitRepository {
         for row in rows {
             let key = UniqueVisitorWindow.Key(
                 datapointID: try row.decode(column: "datapoint_id", as: Int64.self), ip: try row.decode(column: "ip", as: String.self))
-            result[key] = try row.decode(column: "last_seen_ms", as: Int64.self)
+            if keys.contains(key) { result[key] = try row.decode(column: "last_seen_ms", as: Int64.self) }
         }
         return result
     }
 
+    static let hitColumns = [
+        "datapoint_id", "time_ms", "kind", "ip", "user_agent", "referrer", "accept_language", "query", "is_unique", "is_spider",
+        "spider_reason",
+    ]
+
     static func insertHits(_ hits: ArraySlice<RecordedHit>, into db: any SQLDatabase) async throws {
-        var insert = db.insert(into: "hits").columns(
-            "datapoint_id", "time_ms", "kind", "ip", "user_agent", "referrer", "accept_language", "query", "is_unique",
-            "is_spider", "spider_reason")
+        var values: [any Encodable & Sendable] = []
+        values.reserveCapacity(hits.count * hitColumns.count)
         for recorded in hits {
             let hit = recorded.hit
-            insert = insert.values(
-                hit.datapointID, hit.time, hit.kind.rawValue, hit.ip, hit.userAgent, hit.referrer, hit.acceptLanguage, hit.query,
-                recorded.isUnique, hit.spider.isSpider, hit.spider.reason)
+            values +=
+                [
+                    hit.datapointID, hit.time, hit.kind.rawValue, hit.ip, hit.userAgent, hit.referrer, hit.acceptLanguage, hit.query,
+                    recorded.isUnique, hit.spider.isSpider, hit.spider.reason,
+                ] as [any Encodable & Sendable]
         }
-        try await insert.run()
+        try await db.execute(sql: MultiRowInsert(table: "hits", columns: hitColumns, values: values)) { _ in }
     }
 
     static func upsertWindows(_ windows: ArraySlice<(UniqueVisitorWindow.Key, Int64)>, into db: any SQLDatabase) async throws {
