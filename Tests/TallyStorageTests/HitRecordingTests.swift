@@ -82,3 +82,32 @@ import Testing
         }
     }
 }
+
+@Suite struct SharedWindowTests {
+    /// A node judges from its own memory and rewrites the shared row only when it lags by a minute or more;
+    /// a second node (a fresh repository on the same database) still sees the window.
+    @Test(arguments: TestEngine.available)
+    func sharedCopyIsWrittenLazilyButSeenByOtherNodes(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, _ in
+            let link = try await HitRecordingTests.makeLink(database)
+            let nodeA = SQLHitRepository(database: database)
+            func hit(_ seconds: Int64) -> Hit { Hit(datapointID: link.id, time: 1_000_000 + seconds * 1000, kind: .click, ip: "7.7.7.7") }
+            func shared() async throws -> Int64? {
+                try await database.read { db in
+                    try await db.raw("SELECT last_seen_ms FROM visitor_windows").first(decodingColumn: "last_seen_ms", as: Int64.self)
+                }
+            }
+            #expect(try await nodeA.record([hit(0)]).map(\.isUnique) == [true])
+            #expect(try await shared() == 1_000_000)
+            #expect(try await nodeA.record([hit(30)]).map(\.isUnique) == [false])
+            #expect(try await shared() == 1_000_000)  // 30 s behind: not rewritten
+            #expect(try await nodeA.record([hit(61)]).map(\.isUnique) == [false])
+            #expect(try await shared() == 1_061_000)
+
+            let nodeB = SQLHitRepository(database: database)
+            #expect(try await nodeB.record([hit(62)]).map(\.isUnique) == [false])
+            // Exactly 30 minutes after node A's last hit, node A counts it unique again.
+            #expect(try await nodeA.record([hit(61 + 30 * 60)]).map(\.isUnique) == [true])
+        }
+    }
+}
