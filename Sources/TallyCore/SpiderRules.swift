@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Whether a hit came from a program rather than a person, and why we think so.
 public enum SpiderVerdict: Sendable, Equatable {
     case human
@@ -63,5 +65,27 @@ public enum SpiderRules {
             index += 1
         }
         return false
+    }
+}
+
+/// `SpiderRules.classify` with a memory: real traffic repeats a few hundred user agents, so most hits
+/// cost one dictionary lookup instead of a scan for every marker.
+public final class SpiderClassifier: Sendable {
+    private let verdicts = Mutex<[String: SpiderVerdict]>([:])
+    private let capacity: Int
+
+    public init(capacity: Int = 4096) {
+        self.capacity = capacity
+    }
+
+    public func classify(userAgent: String) -> SpiderVerdict {
+        if let known = verdicts.withLock({ $0[userAgent] }) { return known }
+        let verdict = SpiderRules.classify(userAgent: userAgent)
+        verdicts.withLock { verdicts in
+            // Forgetting everything at once is crude but bounded, and rare: the set of agents is small.
+            if verdicts.count >= capacity { verdicts.removeAll(keepingCapacity: true) }
+            verdicts[userAgent] = verdict
+        }
+        return verdict
     }
 }

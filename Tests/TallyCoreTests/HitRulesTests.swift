@@ -48,3 +48,14 @@ import Testing
         #expect(SpiderRules.classify(userAgent: agent).reason == reason)
     }
 }
+
+@Suite struct SpiderClassifierTests {
+    @Test func remembersVerdictsAndStaysBounded() {
+        let classifier = SpiderClassifier(capacity: 2)
+        #expect(classifier.classify(userAgent: "Googlebot") == .spider(reason: "ua:bot"))
+        #expect(classifier.classify(userAgent: "Googlebot") == .spider(reason: "ua:bot"))
+        #expect(classifier.classify(userAgent: "Mozilla/5.0 Firefox") == .human)
+        #expect(classifier.classify(userAgent: "curl/8") == .spider(reason: "ua:http-tool"))
+        #expect(classifier.classify(userAgent: "Mozilla/5.0 Firefox") == .human)
+    }
+}

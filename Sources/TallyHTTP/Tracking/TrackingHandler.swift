@@ -27,6 +27,7 @@ struct TrackingHandler: Sendable {
     let durable: Bool
     let clock: WallClock
     let metrics: TallyMetrics
+    let spiders = SpiderClassifier()
 
     /// The routed path: may read the database and wait for buffer room (or, durable, for the commit).
     func respond(to request: TrackingRequest) async throws -> Response {
@@ -101,7 +102,7 @@ struct TrackingHandler: Sendable {
             datapointID: datapoint.id, time: clock.now(), kind: HitKind(for: datapoint.type), ip: ip,
             userAgent: Self.truncated(userAgent, to: 1024), referrer: Self.truncated(fields[.referer], to: 2048),
             acceptLanguage: Self.truncated(fields[.acceptLanguage], to: 256), query: Self.truncated(request.query, to: 4096),
-            spider: SpiderRules.classify(userAgent: userAgent))
+            spider: spiders.classify(userAgent: userAgent))
     }
 
     /// `abc.gif` → (`abc`, true); `abc` → (`abc`, false).

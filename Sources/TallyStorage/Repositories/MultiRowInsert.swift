@@ -8,6 +8,8 @@ struct MultiRowInsert: SQLExpression {
     let columns: [String]
     /// Row-major: `columns.count` values per row.
     let values: [any Encodable & Sendable]
+    /// Fixed SQL after the values, such as an `ON CONFLICT` clause; never built from input.
+    var suffix: StaticString = ""
 
     func serialize(to serializer: inout SQLSerializer) {
         serializer.write("INSERT INTO ")
@@ -24,5 +26,6 @@ struct MultiRowInsert: SQLExpression {
             serializer.write(bind: value)
             if column == columns.count - 1 { serializer.write(")") }
         }
+        if suffix.utf8CodeUnitCount > 0 { serializer.write(" \(suffix)") }
     }
 }

@@ -6,8 +6,8 @@ public struct SQLHitRepository: HitRepository {
     let database: any TallyDatabase
     /// This node's exact view of the unique-click windows it has judged; the table is the shared copy.
     let memory = VisitorWindowMemory()
-    /// Rows per INSERT statement: far below both engines' bind-parameter limits.
-    static let rowsPerStatement = 400
+    /// Rows per INSERT statement: about 20,000 bound values, below SQLite's 32,766 and PostgreSQL's 65,535.
+    static let rowsPerStatement = 1800
 
     public init(database: any TallyDatabase) {
         self.database = database
@@ -100,32 +100,36 @@ public struct SQLHitRepository: HitRepository {
     }
 
     static func upsertWindows(_ windows: ArraySlice<(UniqueVisitorWindow.Key, Int64)>, into db: any SQLDatabase) async throws {
-        var insert = db.insert(into: "visitor_windows").columns("datapoint_id", "ip", "last_seen_ms")
+        var values: [any Encodable & Sendable] = []
+        values.reserveCapacity(windows.count * 3)
         for (key, time) in windows {
-            insert = insert.values(key.datapointID, key.ip, time)
+            values += [key.datapointID, key.ip, time] as [any Encodable & Sendable]
         }
-        try await insert.onConflict(with: ["datapoint_id", "ip"]) { update in
-            // Another node may have written a later time meanwhile: keep whichever is later.
-            update.set(
-                "last_seen_ms",
-                to: SQLRaw(
-                    "CASE WHEN excluded.last_seen_ms > visitor_windows.last_seen_ms THEN excluded.last_seen_ms ELSE visitor_windows.last_seen_ms END"
-                ))
-        }.run()
+        // Another node may have written a later time meanwhile: keep whichever is later.
+        let insert = MultiRowInsert(
+            table: "visitor_windows", columns: ["datapoint_id", "ip", "last_seen_ms"], values: values,
+            suffix: """
+                ON CONFLICT (datapoint_id, ip) DO UPDATE SET last_seen_ms = CASE WHEN excluded.last_seen_ms > visitor_windows.last_seen_ms \
+                THEN excluded.last_seen_ms ELSE visitor_windows.last_seen_ms END
+                """)
+        try await db.execute(sql: insert) { _ in }
     }
 
     static func upsertRollups(
         _ increments: ArraySlice<(key: HourlyRollup.Key, value: HourlyRollup.Counts)>, into db: any SQLDatabase
     ) async throws {
-        var insert = db.insert(into: "hit_rollups_hourly").columns("datapoint_id", "hour_ms", "total", "uniques", "spiders")
+        var values: [any Encodable & Sendable] = []
+        values.reserveCapacity(increments.count * 5)
         for (key, counts) in increments {
-            insert = insert.values(key.datapointID, key.hour, counts.total, counts.unique, counts.spider)
+            values += [key.datapointID, key.hour, counts.total, counts.unique, counts.spider] as [any Encodable & Sendable]
         }
-        try await insert.onConflict(with: ["datapoint_id", "hour_ms"]) { update in
-            update.set("total", to: SQLRaw("hit_rollups_hourly.total + excluded.total"))
-                .set("uniques", to: SQLRaw("hit_rollups_hourly.uniques + excluded.uniques"))
-                .set("spiders", to: SQLRaw("hit_rollups_hourly.spiders + excluded.spiders"))
-        }.run()
+        let insert = MultiRowInsert(
+            table: "hit_rollups_hourly", columns: ["datapoint_id", "hour_ms", "total", "uniques", "spiders"], values: values,
+            suffix: """
+                ON CONFLICT (datapoint_id, hour_ms) DO UPDATE SET total = hit_rollups_hourly.total + excluded.total, \
+                uniques = hit_rollups_hourly.uniques + excluded.uniques, spiders = hit_rollups_hourly.spiders + excluded.spiders
+                """)
+        try await db.execute(sql: insert) { _ in }
     }
 }
 
