@@ -53,7 +53,7 @@ public func buildApplication(
 
     let writer = HitWriter(
         buffer: buffer, repository: SQLHitRepository(database: database), batchLimit: configuration.hitBatchLimit,
-        observer: metrics, clock: clock, logger: logger)
+        linger: configuration.durable ? .zero : configuration.hitFlushInterval, observer: metrics, clock: clock, logger: logger)
     let refresher = CacheRefresher(
         cache: cache, domains: domains, datapoints: repository, domainRepository: domainRepository, clock: clock, logger: logger)
     let publicURL = configuration.publicURL

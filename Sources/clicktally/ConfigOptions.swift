@@ -14,8 +14,9 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Folder of the embedded SQLite database (default ./data).") var dataDir: String?
     @Flag(help: "Answer a tracking request only after its hit is committed.") var durable = false
     @Option(help: "Comma-separated CIDRs whose X-Forwarded-For / Forwarded headers are believed.") var trustedProxies: String?
-    @Option(help: "Hits buffered before requests wait (default 20000).") var hitBufferSize: Int?
-    @Option(help: "Most hits written per transaction (default 5000).") var hitBatchSize: Int?
+    @Option(help: "Hits buffered before requests wait (default 60000).") var hitBufferSize: Int?
+    @Option(help: "Most hits written per transaction (default 20000).") var hitBatchSize: Int?
+    @Option(help: "Milliseconds the writer lets a batch fill, 0-10000 (default 500; 0 with --durable).") var hitFlushMs: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical (default info).") var logLevel: String?
     @Option(help: "Apply pending migrations on start: true or false (default: true on SQLite, false on PostgreSQL).")
     var autoMigrate: Bool?
@@ -35,6 +36,7 @@ struct ConfigOptions: ParsableArguments {
         set(Key.trustedProxies, trustedProxies.map(ConfigContent.string))
         set(Key.hitBufferSize, hitBufferSize.map(ConfigContent.int))
         set(Key.hitBatchSize, hitBatchSize.map(ConfigContent.int))
+        set(Key.hitFlushMilliseconds, hitFlushMs.map(ConfigContent.int))
         set(Key.logLevel, logLevel.map(ConfigContent.string))
         set(Key.autoMigrate, autoMigrate.map(ConfigContent.bool))
         let secrets = SecretsSpecifier<String, String>.dynamic { key, _ in key.contains("DATABASE_URL") }

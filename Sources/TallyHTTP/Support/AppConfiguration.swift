@@ -14,6 +14,8 @@ public struct AppConfiguration: Sendable {
     public var trustedProxies: [IPNetwork]
     public var hitBufferCapacity: Int
     public var hitBatchLimit: Int
+    /// How long the writer lets a batch fill (never in durable mode, where requests wait for the commit).
+    public var hitFlushInterval: Duration
     public var logLevel: Logger.Level
     /// `nil`: migrate SQLite on start, refuse to start PostgreSQL with pending steps.
     public var autoMigrate: Bool?
@@ -29,6 +31,7 @@ public struct AppConfiguration: Sendable {
         public static let trustedProxies = "trustedProxies"
         public static let hitBufferSize = "hitBufferSize"
         public static let hitBatchSize = "hitBatchSize"
+        public static let hitFlushMilliseconds = "hitFlushMs"
         public static let logLevel = "logLevel"
         public static let autoMigrate = "autoMigrate"
     }
@@ -47,8 +50,11 @@ public struct AppConfiguration: Sendable {
             url: databaseURL, dataDirectory: reader.string(forKey: ConfigKey(Key.dataDirectory), default: "./data"))
         durable = reader.bool(forKey: ConfigKey(Key.durable), default: false)
         trustedProxies = try IPNetwork.parseList(reader.string(forKey: ConfigKey(Key.trustedProxies), default: ""))
-        hitBufferCapacity = reader.int(forKey: ConfigKey(Key.hitBufferSize), default: 20_000)
-        hitBatchLimit = reader.int(forKey: ConfigKey(Key.hitBatchSize), default: 5_000)
+        hitBufferCapacity = reader.int(forKey: ConfigKey(Key.hitBufferSize), default: 60_000)
+        hitBatchLimit = reader.int(forKey: ConfigKey(Key.hitBatchSize), default: 20_000)
+        let flush = reader.int(forKey: ConfigKey(Key.hitFlushMilliseconds), default: 500)
+        guard (0...10_000).contains(flush) else { throw Self.invalid(Key.hitFlushMilliseconds, "hit flush interval must be 0 to 10000 ms") }
+        hitFlushInterval = .milliseconds(flush)
         guard hitBufferCapacity > 0, hitBatchLimit > 0 else {
             throw Self.invalid(Key.hitBufferSize, "hit buffer and batch sizes must be positive")
         }

@@ -107,42 +107,41 @@ public final class HitBuffer: Sendable {
         }
     }
 
-    /// Waits for at least one hit and takes up to `limit`; `nil` once closed and empty.
-    func takeBatch(limit: Int) async -> [Entry]? {
+    /// Whether `close()` was called.
+    public var isClosed: Bool { state.withLock { $0.isClosed } }
+
+    /// Waits until at least one hit is queued (`true`), or the buffer is closed and empty (`false`).
+    func waitForHits() async -> Bool {
         while true {
-            enum Outcome {
-                case batch([Entry], [CheckedContinuation<Void, Never>])
-                case finished
-                case wait
-            }
-            let outcome: Outcome = state.withLock { state in
-                if !state.entries.isEmpty {
-                    let count = min(limit, state.entries.count)
-                    let batch = Array(state.entries.prefix(count))
-                    state.entries.removeFirst(count)
-                    let producers = state.waitingProducers
-                    state.waitingProducers = []
-                    return .batch(batch, producers)
+            let (hasHits, closed) = state.withLock { ($0.entries.isEmpty == false, $0.isClosed) }
+            if hasHits { return true }
+            if closed { return false }
+            await withCheckedContinuation { (consumer: CheckedContinuation<Void, Never>) in
+                let wakeNow = state.withLock { state in
+                    if !state.entries.isEmpty || state.isClosed { return true }
+                    state.consumer = consumer
+                    return false
                 }
-                return state.isClosed ? .finished : .wait
-            }
-            switch outcome {
-            case .batch(let batch, let producers):
-                for producer in producers { producer.resume() }
-                return batch
-            case .finished:
-                return nil
-            case .wait:
-                await withCheckedContinuation { (consumer: CheckedContinuation<Void, Never>) in
-                    let wakeNow = state.withLock { state in
-                        if !state.entries.isEmpty || state.isClosed { return true }
-                        state.consumer = consumer
-                        return false
-                    }
-                    if wakeNow { consumer.resume() }
-                }
+                if wakeNow { consumer.resume() }
             }
         }
+    }
+
+    /// Waits for at least one hit and takes up to `limit`; `nil` once closed and empty.
+    func takeBatch(limit: Int) async -> [Entry]? {
+        while await waitForHits() {
+            let (batch, producers): ([Entry], [CheckedContinuation<Void, Never>]) = state.withLock { state in
+                let count = min(limit, state.entries.count)
+                let batch = Array(state.entries.prefix(count))
+                state.entries.removeFirst(count)
+                let producers = state.waitingProducers
+                state.waitingProducers = []
+                return (batch, producers)
+            }
+            for producer in producers { producer.resume() }
+            if !batch.isEmpty { return batch }
+        }
+        return nil
     }
 
     /// Refuses new hits; the writer drains what is queued and then stops.

@@ -14,17 +14,22 @@ public struct HitWriter: Service {
     let buffer: HitBuffer
     let repository: SQLHitRepository
     let batchLimit: Int
+    /// How long to let a batch fill before writing it. Each batch rewrites every index page it touches, so
+    /// fuller batches cost far less per hit (measured with 10,000 links: ~31 µs a hit in batches of 1,000,
+    /// ~19 in 5,000, ~10 in 20,000); the price is that hits reach the database up to this much later.
+    let linger: Duration
     let observer: (any HitWriterObserver)?
     let clock: WallClock
     let logger: Logger
 
     public init(
-        buffer: HitBuffer, repository: SQLHitRepository, batchLimit: Int = 1000, observer: (any HitWriterObserver)? = nil,
-        clock: WallClock = .system, logger: Logger
+        buffer: HitBuffer, repository: SQLHitRepository, batchLimit: Int = 1000, linger: Duration = .zero,
+        observer: (any HitWriterObserver)? = nil, clock: WallClock = .system, logger: Logger
     ) {
         self.buffer = buffer
         self.repository = repository
         self.batchLimit = batchLimit
+        self.linger = linger
         self.observer = observer
         self.clock = clock
         self.logger = logger
@@ -44,13 +49,26 @@ public struct HitWriter: Service {
     /// Writes batches until the buffer is closed and empty.
     public func drain() async {
         var lastPrune = clock.now()
-        while let batch = await buffer.takeBatch(limit: batchLimit) {
+        while await buffer.waitForHits() {
+            await letBatchFill()
+            guard let batch = await buffer.takeBatch(limit: batchLimit) else { break }
             await write(batch)
             let now = clock.now()
             if now - lastPrune > 60_000 {
                 lastPrune = now
                 try? await repository.pruneVisitorWindows(olderThan: now - UniqueVisitorWindow.windowMilliseconds)
             }
+        }
+    }
+
+    /// Waits up to `linger` for a full batch; never once the buffer is closed (shutdown drains at once).
+    func letBatchFill() async {
+        guard linger > .zero else { return }
+        let deadline = ContinuousClock.now + linger
+        // A full buffer has requests waiting on it: write at once.
+        let enough = min(batchLimit, buffer.capacity)
+        while buffer.depth < enough, !buffer.isClosed, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
         }
     }
 
