@@ -35,3 +35,13 @@ import Testing
         #expect(seen.count == 2000)
     }
 }
+
+@Suite struct TrackingCodeTests {
+    @Test func systemDomainUsesThePublicURLAndOthersHTTPS() {
+        let system = Domain(id: 1, accountID: nil, name: "trk.example.com", type: .system)
+        let custom = Domain(id: 2, accountID: 1, name: "go.brand.com", type: .personal)
+        #expect(TrackingCode.url(publicURL: "https://trk.example.com/", domain: system, name: "abc") == "https://trk.example.com/abc")
+        #expect(TrackingCode.url(publicURL: "http://127.0.0.1:8080", domain: system, name: "abc") == "http://127.0.0.1:8080/abc")
+        #expect(TrackingCode.url(publicURL: "https://trk.example.com", domain: custom, name: "x") == "https://go.brand.com/x")
+    }
+}

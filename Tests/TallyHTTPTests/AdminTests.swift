@@ -56,3 +56,23 @@ import Testing
         }
     }
 }
+
+@Suite struct ImportTests {
+    @Test(arguments: TestEngine.available)
+    func importsLineByLineAndNamesTheFirstBadLine(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, location in
+            let admin = Admin(configuration: try testConfiguration(database: location), logger: testLogger)
+            let lines = ["# destination name", "https://example.com/1 one", "", "https://example.com/2,two", "https://example.com/3"]
+            #expect(try await admin.importLinks(lines, database: database) == 3)
+            #expect(try await admin.listLinks(includeDeleted: false, database: database).map(\.datapoint.name).contains("two"))
+            do {
+                _ = try await admin.importLinks(["https://example.com/4 four", "ftp://example.com/5 five"], database: database)
+                Issue.record("imported a bad line")
+            } catch let error as ValidationError {
+                #expect(error.code == "destination_scheme")
+                #expect(error.message.hasPrefix("line 2:"))
+            }
+            #expect(try await database.count("datapoints") == 4)  // the good line before the bad one stays
+        }
+    }
+}

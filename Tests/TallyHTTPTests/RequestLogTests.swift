@@ -33,6 +33,31 @@ import Testing
     }
 }
 
+extension RequestLogTests {
+    /// The channel-pipeline fast path logs the same one line, with its own request id.
+    @Test func theFastPathLogsToo() async throws {
+        try await withMigratedTestDatabase(.sqlite) { database, location in
+            let capture = LogCapture()
+            let server = try await buildApplication(
+                configuration: try testConfiguration(["port": .int(0)], database: location), database: database,
+                logger: capture.logger())
+            try await server.link("https://example.com", name: "abc")
+            try await server.application.test(.live) { client in
+                for _ in 0..<3 {
+                    try await client.execute(uri: "/abc?key=hidden-value", method: .get) { #expect($0.status == .found) }
+                }
+            }
+            let lines = capture.all.filter { $0.message == "request" }
+            let paths = lines.map { $0.metadata["path"] ?? "" }
+            #expect(paths == ["/abc", "/abc", "/abc"])
+            let ids = Set(lines.compactMap { $0.metadata["hb.request.id"] })
+            #expect(ids.count == 3)
+            let everything = capture.all.map { "\($0.message) \($0.metadata)" }.joined(separator: "\n")
+            #expect(!everything.contains("hidden-value"))
+        }
+    }
+}
+
 @Suite struct StartupTests {
     @Test(arguments: TestEngine.available)
     func refusesToServeADatabaseFromANewerBinary(_ engine: TestEngine) async throws {
