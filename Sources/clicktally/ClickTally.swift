@@ -45,7 +45,7 @@ struct Migrate: AsyncParsableCommand {
 }
 
 func makeLogger(_ configuration: AppConfiguration) -> Logger {
-    LoggingSystem.bootstrap(StreamLogHandler.standardError)
+    LoggingSystem.bootstrap { label in LineLogHandler(label: label) }
     var logger = Logger(label: "clicktally")
     logger.logLevel = configuration.logLevel
     return logger
