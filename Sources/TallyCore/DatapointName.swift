@@ -16,9 +16,16 @@ public enum DatapointName {
     public static let generationAlphabet = Array("23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ")
     public static let generatedLength = 7
 
-    public static func isReserved(_ name: String) -> Bool {
-        reserved.contains(name.lowercased())
+    public static func isReserved(_ name: some StringProtocol) -> Bool {
+        let length = name.utf8.count
+        guard length <= longestReservedWord else { return false }
+        // Compared byte by byte, ASCII case folded: this runs on every tracking request, so no allocation.
+        return reservedBytes.contains { word in
+            word.count == length && zip(word, name.utf8).allSatisfy { $0 == ($1 &- UInt8(ascii: "A") < 26 ? $1 | 0x20 : $1) }
+        }
     }
+
+    static let reservedBytes: [[UInt8]] = reserved.map { Array($0.utf8) }
 
     public static func validate(_ name: String) throws(ValidationError) {
         guard !name.isEmpty else {

@@ -45,3 +45,15 @@ import Testing
         #expect(TrackingCode.url(publicURL: "https://trk.example.com", domain: custom, name: "x") == "https://go.brand.com/x")
     }
 }
+
+@Suite struct ReservedWordTests {
+    @Test func reservedWordsMatchWhateverTheCase() {
+        for word in ["v2", "V2", "HEALTH", "Metrics", "openapi.json", "OpenAPI.JSON", ".well-known"] {
+            #expect(DatapointName.isReserved(word), "\(word)")
+            #expect(DatapointName.isReserved(Substring(word)), "\(word)")
+        }
+        for word in ["v3", "healthy", "metric", "b1234", "", "ünï"] {
+            #expect(!DatapointName.isReserved(word), "\(word)")
+        }
+    }
+}

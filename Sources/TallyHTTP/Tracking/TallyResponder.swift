@@ -54,7 +54,7 @@ public struct TallyResponder: HTTPResponder {
         // Every reserved word is short; only short segments pay for the case-insensitive check.
         if segment.utf8.count <= DatapointName.longestReservedWord + 4 {
             let bare = TrackingHandler.split(segment).name
-            guard !DatapointName.isReserved(String(segment)), !DatapointName.isReserved(String(bare)) else { return nil }
+            guard !DatapointName.isReserved(segment), !DatapointName.isReserved(bare) else { return nil }
         }
         return segment
     }
