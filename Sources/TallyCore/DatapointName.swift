@@ -45,6 +45,12 @@ public enum DatapointName {
         }
     }
 
+    /// Whether `name` passes `validate` apart from the reserved words: non-empty, short enough, allowed bytes.
+    public static func isWellFormed(_ name: some StringProtocol) -> Bool {
+        let bytes = name.utf8
+        return !bytes.isEmpty && bytes.count <= maxLength && bytes.allSatisfy(isNameByte)
+    }
+
     /// A fresh random name; the caller retries on the rare collision with an existing one.
     public static func generate(using generator: inout some RandomNumberGenerator) -> String {
         while true {

@@ -57,3 +57,10 @@ import Testing
         }
     }
 }
+
+@Suite struct WellFormedNameTests {
+    @Test func wellFormedIsValidateWithoutTheReservedWords() {
+        for name in ["abc", "health", "A-b_9", String(repeating: "x", count: 64)] { #expect(DatapointName.isWellFormed(name), "\(name)") }
+        for name in ["", "a b", "a.b", "a%20b", "ünï", String(repeating: "x", count: 65)] { #expect(!DatapointName.isWellFormed(name), "\(name)") }
+    }
+}

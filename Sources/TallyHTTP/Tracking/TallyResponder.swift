@@ -15,10 +15,10 @@ public struct TallyResponder: HTTPResponder {
         let start = ContinuousClock.now
         let response: Response
         do {
-            if let segment = Self.trackingSegment(method: request.method, path: Substring(request.uri.path)) {
+            if let target = TrackingTarget(method: request.method, path: Substring(request.uri.path)) {
                 response = try await tracking.respond(
                     to: TrackingRequest(
-                        method: request.method, segment: segment, query: request.uri.query, authority: request.head.authority,
+                        method: request.method, target: target, query: request.uri.query, authority: request.head.authority,
                         headers: request.headers, peer: context.remoteAddress))
             } else {
                 response = Self.withJSONErrorBody(try await router.respond(to: request, context: context))
@@ -43,20 +43,6 @@ public struct TallyResponder: HTTPResponder {
             wrapped.headers[field.name] = field.value
         }
         return wrapped
-    }
-
-    /// The path segment when the request is for a datapoint, else `nil`.
-    static func trackingSegment(method: HTTPRequest.Method, path: Substring) -> Substring? {
-        guard method == .get || method == .head else { return nil }
-        guard path.utf8.count > 1, path.utf8.first == UInt8(ascii: "/") else { return nil }
-        let segment = path.dropFirst()
-        guard !segment.utf8.contains(UInt8(ascii: "/")) else { return nil }
-        // Every reserved word is short; only short segments pay for the case-insensitive check.
-        if segment.utf8.count <= DatapointName.longestReservedWord + 4 {
-            let bare = TrackingHandler.split(segment).name
-            guard !DatapointName.isReserved(segment), !DatapointName.isReserved(bare) else { return nil }
-        }
-        return segment
     }
 
     private func log(_ request: Request, _ response: Response, start: ContinuousClock.Instant, logger: Logger) {

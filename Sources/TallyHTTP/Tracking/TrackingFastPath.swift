@@ -78,12 +78,12 @@ final class TrackingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             path = Substring(target)
             query = nil
         }
-        guard let segment = TallyResponder.trackingSegment(method: request.method, path: path) else { return nil }
+        guard let target = TrackingTarget(method: request.method, path: path) else { return nil }
         // Closing the connection after the answer is Hummingbird's business; leave such requests to it.
         if let connection = request.headerFields[.connection], connection.lowercased().contains("close") { return nil }
         let answer = tracking.respondImmediately(
             to: TrackingRequest(
-                method: request.method, segment: segment, query: query, authority: request.authority, headers: request.headerFields,
+                method: request.method, target: target, query: query, authority: request.authority, headers: request.headerFields,
                 peer: peer))
         return answer.map { ($0, String(path)) }
     }

@@ -8,8 +8,7 @@ import TallyStorage
 /// What the tracking endpoints need to know of a request, whichever path (fast or routed) it came by.
 struct TrackingRequest {
     let method: HTTPRequest.Method
-    /// The only path segment, e.g. `abc` or `abc.gif`, known not to be reserved.
-    let segment: Substring
+    let target: TrackingTarget
     let query: String?
     let authority: String?
     let headers: HTTPFields
@@ -31,9 +30,8 @@ struct TrackingHandler: Sendable {
 
     /// The routed path: may read the database and wait for buffer room (or, durable, for the commit).
     func respond(to request: TrackingRequest) async throws -> Response {
-        let (name, _) = Self.split(request.segment)
-        let domain = domains.domain(forHost: request.authority)
-        let datapoint = name.isEmpty ? nil : try await cache.datapoint(domainID: domain.id, name: String(name))
+        let datapoint =
+            request.target.couldExist ? try await cache.datapoint(domainID: domainID(of: request), name: String(request.target.name)) : nil
         let (answer, hit) = decide(request, datapoint: datapoint)
         if let hit {
             if durable {
@@ -49,14 +47,13 @@ struct TrackingHandler: Sendable {
     /// The fast path: an answer from memory without waiting, or `nil` when the routed path must take over.
     func respondImmediately(to request: TrackingRequest) -> TrackingAnswer? {
         guard !durable else { return nil }
-        let (name, _) = Self.split(request.segment)
-        guard !name.isEmpty else { return nil }
-        let domain = domains.domain(forHost: request.authority)
-        let datapoint: Datapoint?
-        switch cache.peek(domainID: domain.id, name: String(name)) {
-        case .found(let found): datapoint = found
-        case .absent: datapoint = nil
-        case .unknown: return nil
+        var datapoint: Datapoint?
+        if request.target.couldExist {
+            switch cache.peek(domainID: domainID(of: request), name: String(request.target.name)) {
+            case .found(let found): datapoint = found
+            case .absent: datapoint = nil
+            case .unknown: return nil
+            }
         }
         let (answer, hit) = decide(request, datapoint: datapoint)
         if let hit, !buffer.tryAppend(hit) { return nil }
@@ -66,9 +63,8 @@ struct TrackingHandler: Sendable {
 
     /// The answer for `datapoint` (or its absence) and the hit to record, if any. Pure apart from the clock.
     func decide(_ request: TrackingRequest, datapoint: Datapoint?) -> (TrackingAnswer, Hit?) {
-        let (name, askedForGIF) = Self.split(request.segment)
-        guard let datapoint, !name.isEmpty, name.utf8.count <= DatapointName.maxLength else { return (TrackingResponses.notFound, nil) }
-        if askedForGIF && datapoint.type != .trackingPixel { return (TrackingResponses.notFound, nil) }
+        guard let datapoint else { return (TrackingResponses.notFound, nil) }
+        if request.target.askedForGIF && datapoint.type != .trackingPixel { return (TrackingResponses.notFound, nil) }
         // HEAD is how link previews and scanners look; it is answered but never counted.
         let counts = request.method == .get
         switch datapoint.status {
@@ -105,9 +101,8 @@ struct TrackingHandler: Sendable {
             spider: spiders.classify(userAgent: userAgent))
     }
 
-    /// `abc.gif` → (`abc`, true); `abc` → (`abc`, false).
-    static func split(_ segment: Substring) -> (name: Substring, gif: Bool) {
-        segment.utf8.count > 4 && segment.hasSuffix(".gif") ? (segment.dropLast(4), true) : (segment, false)
+    private func domainID(of request: TrackingRequest) -> Int64 {
+        domains.domain(forHost: request.authority).id
     }
 
     /// Header values are stored with a bound, so one request cannot make a huge row.

@@ -27,8 +27,6 @@ public final class DatapointCache: Sendable {
         self.maxEntries = maxEntries
     }
 
-    public var count: Int { entries.withLock { $0.count } }
-
     public enum Lookup: Sendable {
         case found(Datapoint)
         /// Known not to exist (recently checked).
@@ -47,18 +45,15 @@ public final class DatapointCache: Sendable {
         }
     }
 
+    /// From memory when it knows, else from the database (remembering the answer, found or not).
     public func datapoint(domainID: Int64, name: String) async throws -> Datapoint? {
+        switch peek(domainID: domainID, name: name) {
+        case .found(let datapoint): return datapoint
+        case .absent: return nil
+        case .unknown: break
+        }
         let key = Key(domainID: domainID, name: name)
         let now = clock.now()
-        let cached: Entry? = entries.withLock { $0[key] }
-        switch cached {
-        case .found(let datapoint):
-            return datapoint
-        case .missing(let until) where until > now:
-            return nil
-        default:
-            break
-        }
         let loaded = try await repository.find(domainID: domainID, name: name)
         entries.withLock { entries in
             if entries.count >= maxEntries {
