@@ -21,6 +21,5 @@ public protocol HitRepository: Sendable {
 
 /// Storage of domains.
 public protocol DomainRepository: Sendable {
-    func find(name: String) async throws -> Domain?
     func all() async throws -> [Domain]
 }

@@ -8,21 +8,7 @@ import TallyStorage
 public struct TallyServer: Sendable {
     public let application: Application<TallyResponder>
     public let defaults: Bootstrap.Defaults
-    public let buffer: HitBuffer
-    public let cache: DatapointCache
-    public let domains: DomainDirectory
     public let datapoints: DatapointService
-    public let metrics: TallyMetrics
-}
-
-public enum StartupError: Error, CustomStringConvertible {
-    case migration(MigrationError)
-
-    public var description: String {
-        switch self {
-        case .migration(let error): error.description
-        }
-    }
 }
 
 /// The composition root. The database is opened and kept running by the caller (so a test can look at
@@ -72,23 +58,17 @@ public func buildApplication(
         },
         logger: logger)
     let service = DatapointService(repository: repository, trackingHosts: { domains.trackingHosts }, cache: cache, clock: clock)
-    return TallyServer(
-        application: application, defaults: defaults, buffer: buffer, cache: cache, domains: domains, datapoints: service,
-        metrics: metrics)
+    return TallyServer(application: application, defaults: defaults, datapoints: service)
 }
 
 /// SQLite migrates itself; PostgreSQL, shared by several nodes, only when asked (`--auto-migrate` or `clicktally migrate`).
 func prepareSchema(configuration: AppConfiguration, database: any TallyDatabase, clock: WallClock, logger: Logger) async throws {
     let runner = MigrationRunner(database: database)
-    do {
-        let pending = try await runner.pending()
-        guard !pending.isEmpty else { return }
-        let migrate = configuration.autoMigrate ?? (database.kind == .sqlite)
-        guard migrate else { throw MigrationError.pending(versions: pending.map(\.version)) }
-        for step in try await runner.migrate(now: clock.now()) {
-            logger.notice("applied migration", metadata: ["version": "\(step.version)", "name": "\(step.name)"])
-        }
-    } catch let error as MigrationError {
-        throw StartupError.migration(error)
+    let pending = try await runner.pending()
+    guard !pending.isEmpty else { return }
+    let migrate = configuration.autoMigrate ?? (database.kind == .sqlite)
+    guard migrate else { throw MigrationError.pending(versions: pending.map(\.version)) }
+    for step in try await runner.migrate(now: clock.now()) {
+        logger.notice("applied migration", metadata: ["version": "\(step.version)", "name": "\(step.name)"])
     }
 }

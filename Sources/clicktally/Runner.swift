@@ -28,8 +28,6 @@ enum Runner {
             return try await DatabaseOpener.withDatabase(configuration.database, durable: configuration.durable, logger: logger, body)
         } catch let error as TallyCore.ValidationError {
             throw CommandFailure(description: error.message)
-        } catch let error as StartupError {
-            throw CommandFailure(description: error.description)
         } catch let error as MigrationError {
             throw CommandFailure(description: error.description)
         }

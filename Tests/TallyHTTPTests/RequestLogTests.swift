@@ -65,11 +65,8 @@ extension RequestLogTests {
             try await database.transaction { db in
                 try await db.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)").run()
             }
-            do {
+            await #expect(throws: MigrationError.schemaNewer(databaseVersion: 999, binaryVersion: Migrations.latestVersion)) {
                 _ = try await buildApplication(configuration: try testConfiguration(database: location), database: database, logger: testLogger)
-                Issue.record("started on a newer schema")
-            } catch let error as StartupError {
-                #expect(error.description.contains("version 999"))
             }
         }
     }

@@ -81,10 +81,9 @@ public struct Admin: Sendable {
         try await prepareSchema(configuration: configuration, database: database, clock: clock, logger: logger)
         let defaults = try await Bootstrap(database: database).ensureDefaults(
             systemDomainName: configuration.systemDomainName, now: clock.now())
-        let domains = try await SQLDomainRepository(database: database).all()
-        let hosts = Set(domains.map(\.name))
+        let domains = DomainDirectory(systemDomain: defaults.systemDomain, domains: try await SQLDomainRepository(database: database).all())
         let service = DatapointService(
-            repository: SQLDatapointRepository(database: database), trackingHosts: { hosts }, clock: clock)
+            repository: SQLDatapointRepository(database: database), trackingHosts: { domains.trackingHosts }, clock: clock)
         return Context(defaults: defaults, service: service)
     }
 

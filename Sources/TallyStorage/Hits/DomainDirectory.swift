@@ -8,9 +8,7 @@ public final class DomainDirectory: Sendable {
 
     public init(systemDomain: Domain, domains: [Domain] = []) {
         self.systemDomain = systemDomain
-        var map = Dictionary(domains.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        map[systemDomain.name] = systemDomain
-        self.byName = Mutex(map)
+        self.byName = Mutex(Self.byName(domains, system: systemDomain))
     }
 
     /// - Parameter host: the request's `Host` (any case, port included when not default).
@@ -23,9 +21,14 @@ public final class DomainDirectory: Sendable {
     }
 
     public func replace(with domains: [Domain]) {
-        var map = Dictionary(domains.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        map[systemDomain.name] = systemDomain
+        let map = Self.byName(domains, system: systemDomain)
         byName.withLock { $0 = map }
+    }
+
+    private static func byName(_ domains: [Domain], system: Domain) -> [String: Domain] {
+        var map = Dictionary(domains.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        map[system.name] = system
+        return map
     }
 
     /// Every host ClickTally answers tracking requests on (destinations must not point at one).

@@ -6,8 +6,8 @@ import TallyCore
 final class VisitorWindowMemory: Sendable {
     struct Entry: Sendable, Equatable {
         var lastSeen: Int64
-        /// The time last written to `visitor_windows` (`nil`: never).
-        var persisted: Int64?
+        /// The time last written to (or read from) `visitor_windows`.
+        var persisted: Int64
     }
 
     private let entries = Mutex<[UniqueVisitorWindow.Key: Entry]>([:])

@@ -8,13 +8,6 @@ public struct SQLDomainRepository: DomainRepository {
         self.database = database
     }
 
-    public func find(name: String) async throws -> Domain? {
-        try await database.read { db in
-            try await db.select().columns("id", "account_id", "name", "type").from("domains")
-                .where("name", .equal, name.lowercased()).first().map(Self.domain(from:))
-        }
-    }
-
     public func all() async throws -> [Domain] {
         try await database.read { db in
             try await db.select().columns("id", "account_id", "name", "type").from("domains").orderBy("id")

@@ -20,7 +20,8 @@ public struct SQLHitRepository: HitRepository {
         let (recorded, shared) = try await database.transaction { db in
             // Only windows this node has not seen need the shared copy.
             let unknown = touched.filter { known[$0] == nil }
-            var seed = try await Self.lastSeen(for: unknown, earliest: hits.map(\.time).min()!, in: db)
+            let fromDatabase = try await Self.lastSeen(for: unknown, earliest: hits.map(\.time).min()!, in: db)
+            var seed = fromDatabase
             for (key, entry) in known { seed[key] = entry.lastSeen }
             var window = UniqueVisitorWindow(lastSeen: seed)
             let recorded = window.record(hits)
@@ -36,12 +37,12 @@ public struct SQLHitRepository: HitRepository {
             var toWrite: [(UniqueVisitorWindow.Key, Int64)] = []
             for key in touched {
                 guard let lastSeen = window.lastSeen[key] else { continue }
-                let persisted = known[key]?.persisted ?? seed[key]
-                if UniqueVisitorWindow.needsSharing(lastSeen: lastSeen, persisted: persisted) {
+                let persisted = known[key]?.persisted ?? fromDatabase[key]
+                if let persisted, !UniqueVisitorWindow.needsSharing(lastSeen: lastSeen, persisted: persisted) {
+                    shared[key] = .init(lastSeen: lastSeen, persisted: persisted)
+                } else {
                     toWrite.append((key, lastSeen))
                     shared[key] = .init(lastSeen: lastSeen, persisted: lastSeen)
-                } else {
-                    shared[key] = .init(lastSeen: lastSeen, persisted: persisted)
                 }
             }
             toWrite.sort { ($0.0.datapointID, $0.0.ip) < ($1.0.datapointID, $1.0.ip) }
