@@ -32,6 +32,9 @@ import Testing
                 }
                 let head = try await client.execute(uri: "/px.gif", method: .head) { $0 }
                 #expect(head.status == .ok && head.body.readableBytes == 0)
+                // The second request of each pair and the HEAD came by the fast path; the first ones did not.
+                let metrics = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+                #expect(metrics.contains("clicktally_tracking_fast_path_answers_total 4"))
             }
             #expect(try await database.count("hits", where: "query = 'utm=2'") == 2)
             #expect(try await database.count("hits") == 4)

@@ -46,8 +46,11 @@ extension RequestLogTests {
                 for _ in 0..<3 {
                     try await client.execute(uri: "/abc?key=hidden-value", method: .get) { #expect($0.status == .found) }
                 }
+                // The first request loaded the link by the routed path; the other two took the fast path.
+                let metrics = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+                #expect(metrics.contains("clicktally_tracking_fast_path_answers_total 2"))
             }
-            let lines = capture.all.filter { $0.message == "request" }
+            let lines = capture.all.filter { $0.message == "request" && $0.metadata["path"] == "/abc" }
             let paths = lines.map { $0.metadata["path"] ?? "" }
             #expect(paths == ["/abc", "/abc", "/abc"])
             let ids = Set(lines.compactMap { $0.metadata["hb.request.id"] })

@@ -8,6 +8,8 @@ public final class TallyMetrics: HitWriterObserver {
     public let registry = PrometheusCollectorRegistry()
     private let responses = Mutex<[Int: Counter]>([:])
     let hitsWritten: Counter
+    /// Tracking answers given in the channel pipeline, without Hummingbird: how much traffic the fast path carries.
+    let fastPathAnswers: Counter
     let batchFailures: Counter
     let bufferDepth: Gauge
     let writerLag: Gauge
@@ -16,6 +18,8 @@ public final class TallyMetrics: HitWriterObserver {
 
     public init() {
         hitsWritten = registry.makeCounter(descriptor: Self.name("hits_written", unit: "total", "Hits committed to the database."))
+        fastPathAnswers = registry.makeCounter(
+            descriptor: Self.name("tracking_fast_path_answers", unit: "total", "Tracking answers given from memory on the event loop."))
         batchFailures = registry.makeCounter(
             descriptor: Self.name("hit_batch_failures", unit: "total", "Hit batches that failed and were retried."))
         bufferDepth = registry.makeGauge(descriptor: Self.name("hit_buffer_depth", "Hits waiting to be written."))
@@ -31,7 +35,8 @@ public final class TallyMetrics: HitWriterObserver {
     }
 
     /// Counts a tracking answer by its HTTP status (302, 200 for a pixel, 404, ...).
-    func recordTrackingResponse(status: Int) {
+    func recordTrackingResponse(status: Int, fastPath: Bool = false) {
+        if fastPath { fastPathAnswers.increment() }
         let counter = responses.withLock { counters in
             if let counter = counters[status] { return counter }
             let counter = registry.makeCounter(

@@ -57,7 +57,7 @@ struct TrackingHandler: Sendable {
         }
         let (answer, hit) = decide(request, datapoint: datapoint)
         if let hit, !buffer.tryAppend(hit) { return nil }
-        metrics.recordTrackingResponse(status: answer.head.status.code)
+        metrics.recordTrackingResponse(status: answer.head.status.code, fastPath: true)
         return answer
     }
 

@@ -30,9 +30,11 @@ public struct CacheRefresher: Service {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            // Start-up has just loaded everything; the first refresh is due one interval later.
             while !Task.isCancelled {
-                await refreshOnce()
                 try? await Task.sleep(for: interval)
+                if Task.isCancelled { break }
+                await refreshOnce()
             }
         }
     }
