@@ -16,13 +16,31 @@ public enum DatapointName {
     public static let generationAlphabet = Array("23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ")
     public static let generatedLength = 7
 
-    public static func isReserved(_ name: some StringProtocol) -> Bool {
-        let length = name.utf8.count
+    // Concrete overloads: a generic entry point called from another module runs unspecialised (metadata
+    // lookups on every byte), and this runs on every tracking request.
+    public static func isReserved(_ name: String) -> Bool { isReserved(utf8: name.utf8) }
+    public static func isReserved(_ name: Substring) -> Bool { isReserved(utf8: name.utf8) }
+
+    /// Compared byte by byte, ASCII case folded, without allocating.
+    @inline(__always)
+    static func isReserved<Bytes: Collection<UInt8>>(utf8 name: Bytes) -> Bool {
+        let length = name.count
         guard length <= longestReservedWord else { return false }
-        // Compared byte by byte, ASCII case folded: this runs on every tracking request, so no allocation.
-        return reservedBytes.contains { word in
-            word.count == length && zip(word, name.utf8).allSatisfy { $0 == ($1 &- UInt8(ascii: "A") < 26 ? $1 | 0x20 : $1) }
+        for word in reservedBytes where word.count == length {
+            var matches = true
+            var index = name.startIndex
+            for expected in word {
+                let byte = name[index]
+                let folded = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+                if folded != expected {
+                    matches = false
+                    break
+                }
+                index = name.index(after: index)
+            }
+            if matches { return true }
         }
+        return false
     }
 
     static let reservedBytes: [[UInt8]] = reserved.map { Array($0.utf8) }
@@ -46,9 +64,14 @@ public enum DatapointName {
     }
 
     /// Whether `name` passes `validate` apart from the reserved words: non-empty, short enough, allowed bytes.
-    public static func isWellFormed(_ name: some StringProtocol) -> Bool {
-        let bytes = name.utf8
-        return !bytes.isEmpty && bytes.count <= maxLength && bytes.allSatisfy(isNameByte)
+    public static func isWellFormed(_ name: String) -> Bool { isWellFormed(utf8: name.utf8) }
+    public static func isWellFormed(_ name: Substring) -> Bool { isWellFormed(utf8: name.utf8) }
+
+    @inline(__always)
+    static func isWellFormed<Bytes: Collection<UInt8>>(utf8 bytes: Bytes) -> Bool {
+        guard !bytes.isEmpty, bytes.count <= maxLength else { return false }
+        for byte in bytes where !isNameByte(byte) { return false }
+        return true
     }
 
     /// A fresh random name; the caller retries on the rare collision with an existing one.

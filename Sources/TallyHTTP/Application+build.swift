@@ -46,8 +46,7 @@ public func buildApplication(
     let date = HTTPDate()
     let application = Application(
         responder: responder,
-        server: .http1(
-            configuration: .init(additionalChannelHandlers: [TrackingFastPath(tracking: tracking, date: date, logger: logger)])),
+        server: .tracking { TrackingFastPath(tracking: tracking, date: date, logger: logger) },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         // Shut down in reverse: the server stops first, then the refresher, then the writer drains the buffer.
         services: [writer, refresher],

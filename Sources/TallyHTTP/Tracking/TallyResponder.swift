@@ -16,10 +16,12 @@ public struct TallyResponder: HTTPResponder {
         let response: Response
         do {
             if let target = TrackingTarget(method: request.method, path: Substring(request.uri.path)) {
+                var headers = TrackingHeaders(request.headers)
+                // HTTP/1's `Host` arrives here as the request's authority, not among its fields.
+                headers.host = request.head.authority ?? headers.host
                 response = try await tracking.respond(
                     to: TrackingRequest(
-                        method: request.method, target: target, query: request.uri.query, authority: request.head.authority,
-                        headers: request.headers, peer: context.remoteAddress))
+                        method: request.method, target: target, query: request.uri.query, headers: headers, peer: context.remoteAddress))
             } else {
                 response = Self.withJSONErrorBody(try await router.respond(to: request, context: context))
             }

@@ -2,21 +2,21 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 import TallyCore
 
-/// Answers tracking requests on the event loop, inside the channel pipeline, before Hummingbird's
-/// async request machinery: when memory already knows the datapoint and the hit buffer has room, the
-/// whole redirect is a dictionary lookup, an append and a write. Everything else (cache misses, a full
-/// buffer, durable mode, every other route) is passed on untouched to Hummingbird.
+/// Answers tracking requests on the event loop, right after NIO's HTTP/1 decoder and before the HTTP-types
+/// codec and Hummingbird's async request machinery: when memory already knows the datapoint and the hit
+/// buffer has room, the whole redirect is a dictionary lookup, an append and a write. Everything else
+/// (cache misses, a full buffer, durable mode, `Connection: close`, every other route) is passed on untouched.
 ///
 /// Responses on one connection must leave in request order, so while a passed-on request is still
 /// being answered by Hummingbird, later requests on that connection are passed on too.
 final class TrackingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private let tracking: TrackingHandler
     private let date: HTTPDate
@@ -24,7 +24,15 @@ final class TrackingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// Requests passed on whose response has not yet gone out.
     private var passedOnInFlight = 0
     /// Set between a fast request's head and its end: its parts are ours, and this is its answer.
-    private var pending: (answer: TrackingAnswer, method: HTTPRequest.Method, path: String, start: ContinuousClock.Instant)?
+    private var pending: Pending?
+
+    private struct Pending {
+        let answer: TrackingAnswer
+        let method: HTTPRequest.Method
+        let version: HTTPVersion
+        let path: Substring
+        let start: ContinuousClock.Instant
+    }
 
     init(tracking: TrackingHandler, date: HTTPDate, logger: Logger) {
         self.tracking = tracking
@@ -33,11 +41,10 @@ final class TrackingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        switch part {
-        case .head(let request):
-            if passedOnInFlight == 0, let (answer, path) = answer(request, peer: context.channel.remoteAddress) {
-                pending = (answer, request.method, path, .now)
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            if passedOnInFlight == 0, let pending = answer(head, peer: context.channel.remoteAddress) {
+                self.pending = pending
                 return
             }
             passedOnInFlight += 1
@@ -45,19 +52,20 @@ final class TrackingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case .body:
             if pending == nil { context.fireChannelRead(data) }
         case .end:
-            guard let (answer, method, path, start) = pending else {
+            guard let pending else {
                 context.fireChannelRead(data)
                 return
             }
-            pending = nil
-            var head = answer.head
-            head.headerFields[.date] = date.header(now: tracking.clock.now())
+            self.pending = nil
+            var headers = pending.answer.headers
+            headers.add(name: "Date", value: date.header(now: tracking.clock.now()))
+            let head = HTTPResponseHead(version: pending.version, status: pending.answer.status, headers: headers)
             context.write(wrapOutboundOut(.head(head)), promise: nil)
-            if let body = answer.body, method != .head {
-                context.write(wrapOutboundOut(.body(body)), promise: nil)
+            if let body = pending.answer.body, pending.method != .head {
+                context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
             }
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            log(method: method, path: path, status: head.status.code, start: start)
+            log(pending, status: Int(pending.answer.status.code))
         }
     }
 
@@ -66,32 +74,36 @@ final class TrackingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
     }
 
-    /// The answer and the request's path (without its query, which is never logged).
-    private func answer(_ request: HTTPRequest, peer: SocketAddress?) -> (TrackingAnswer, String)? {
-        guard let target = request.path else { return nil }
+    /// The fast answer to `head`, or `nil` when it is not ours to give.
+    private func answer(_ head: HTTPRequestHead, peer: SocketAddress?) -> Pending? {
+        let method: HTTPRequest.Method
+        switch head.method {
+        case .GET: method = .get
+        case .HEAD: method = .head
+        default: return nil
+        }
+        // Closing the connection after the answer (HTTP/1.0, `Connection: close`) is Hummingbird's business.
+        guard head.isKeepAlive else { return nil }
+        let uri = head.uri
         let path: Substring
         let query: String?
-        if let question = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
-            path = target[..<question]
-            query = String(target[target.index(after: question)...])
+        if let question = uri.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            path = uri[..<question]
+            query = String(uri[uri.index(after: question)...])
         } else {
-            path = Substring(target)
+            path = Substring(uri)
             query = nil
         }
-        guard let target = TrackingTarget(method: request.method, path: path) else { return nil }
-        // Closing the connection after the answer is Hummingbird's business; leave such requests to it.
-        if let connection = request.headerFields[.connection], connection.lowercased().contains("close") { return nil }
-        let answer = tracking.respondImmediately(
-            to: TrackingRequest(
-                method: request.method, target: target, query: query, authority: request.authority, headers: request.headerFields,
-                peer: peer))
-        return answer.map { ($0, String(path)) }
+        guard let target = TrackingTarget(method: method, path: path) else { return nil }
+        let request = TrackingRequest(method: method, target: target, query: query, headers: TrackingHeaders(head.headers), peer: peer)
+        guard let answer = tracking.respondImmediately(to: request) else { return nil }
+        return Pending(answer: answer, method: method, version: head.version, path: path, start: .now)
     }
 
-    private func log(method: HTTPRequest.Method, path: String, status: Int, start: ContinuousClock.Instant) {
+    private func log(_ pending: Pending, status: Int) {
         guard logger.logLevel <= .info else { return }
         var logger = logger
         logger[metadataKey: "hb.request.id"] = .stringConvertible(RequestID())
-        TallyResponder.logRequest(method: method, path: path, status: status, start: start, logger: logger)
+        TallyResponder.logRequest(method: pending.method, path: String(pending.path), status: status, start: pending.start, logger: logger)
     }
 }

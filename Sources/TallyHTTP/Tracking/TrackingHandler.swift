@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import TallyCore
 import TallyStorage
 
@@ -10,8 +11,7 @@ struct TrackingRequest {
     let method: HTTPRequest.Method
     let target: TrackingTarget
     let query: String?
-    let authority: String?
-    let headers: HTTPFields
+    let headers: TrackingHeaders
     let peer: SocketAddress?
 }
 
@@ -40,7 +40,7 @@ struct TrackingHandler: Sendable {
                 try await buffer.append(hit)
             }
         }
-        metrics.recordTrackingResponse(status: answer.head.status.code)
+        metrics.recordTrackingResponse(status: Int(answer.status.code))
         return answer.response
     }
 
@@ -57,7 +57,7 @@ struct TrackingHandler: Sendable {
         }
         let (answer, hit) = decide(request, datapoint: datapoint)
         if let hit, !buffer.tryAppend(hit) { return nil }
-        metrics.recordTrackingResponse(status: answer.head.status.code, fastPath: true)
+        metrics.recordTrackingResponse(status: Int(answer.status.code), fastPath: true)
         return answer
     }
 
@@ -90,19 +90,19 @@ struct TrackingHandler: Sendable {
 
     private func hit(for request: TrackingRequest, datapoint: Datapoint) -> Hit {
         let fields = request.headers
-        let peer = request.peer?.ipAddress.flatMap { IPAddress($0) }
-        let client = addresses.resolve(peer: peer, forwarded: fields[.forwarded], forwardedFor: fields[.xForwardedFor])
+        let peer = request.peer.flatMap { IPAddress($0) }
+        let client = addresses.resolve(peer: peer, forwarded: fields.forwarded, forwardedFor: fields.forwardedFor)
         let ip = client.map { datapoint.encodeIP ? $0.masked : $0 }?.description ?? ""
-        let userAgent = fields[.userAgent] ?? ""
+        let userAgent = fields.userAgent ?? ""
         return Hit(
             datapointID: datapoint.id, time: clock.now(), kind: HitKind(for: datapoint.type), ip: ip,
-            userAgent: Self.truncated(userAgent, to: 1024), referrer: Self.truncated(fields[.referer], to: 2048),
-            acceptLanguage: Self.truncated(fields[.acceptLanguage], to: 256), query: Self.truncated(request.query, to: 4096),
+            userAgent: Self.truncated(userAgent, to: 1024), referrer: Self.truncated(fields.referer, to: 2048),
+            acceptLanguage: Self.truncated(fields.acceptLanguage, to: 256), query: Self.truncated(request.query, to: 4096),
             spider: spiders.classify(userAgent: userAgent))
     }
 
     private func domainID(of request: TrackingRequest) -> Int64 {
-        domains.domain(forHost: request.authority).id
+        domains.domain(forHost: request.headers.host).id
     }
 
     /// Header values are stored with a bound, so one request cannot make a huge row.
@@ -110,9 +110,4 @@ struct TrackingHandler: Sendable {
         guard let value else { return "" }
         return value.utf8.count <= limit ? value : String(value.prefix(limit))
     }
-}
-
-extension HTTPField.Name {
-    static let forwarded = Self("Forwarded")!
-    static let xForwardedFor = Self("X-Forwarded-For")!
 }

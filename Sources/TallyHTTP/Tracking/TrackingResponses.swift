@@ -1,15 +1,23 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import TallyCore
 
-/// A tracking endpoint's answer: written either straight to the channel (fast path) or as a Hummingbird `Response`.
+/// A tracking endpoint's answer, kept in NIO's HTTP/1 shape because the fast path writes it straight to the
+/// channel below the HTTP-types codec; the routed path converts it to a Hummingbird `Response`.
 struct TrackingAnswer: Sendable {
-    var head: HTTPResponse
+    var status: HTTPResponseStatus
+    var headers: HTTPHeaders
     var body: ByteBuffer?
 
     var response: Response {
-        Response(status: head.status, headers: head.headerFields, body: body.map { .init(byteBuffer: $0) } ?? .init())
+        var fields = HTTPFields()
+        for (name, value) in headers {
+            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+        }
+        return Response(
+            status: .init(code: Int(status.code)), headers: fields, body: body.map { .init(byteBuffer: $0) } ?? .init())
     }
 }
 
@@ -25,12 +33,11 @@ enum TrackingResponses {
     static let noStore = "private, no-store"
 
     static let pixel = TrackingAnswer(
-        head: HTTPResponse(
-            status: .ok,
-            headerFields: [
-                .contentType: "image/gif", .cacheControl: "private, no-cache, no-store, must-revalidate, max-age=0",
-                HTTPField.Name("Pragma")!: "no-cache", .expires: "0", .contentLength: String(gifBytes.count),
-            ]),
+        status: .ok,
+        headers: [
+            "Content-Type": "image/gif", "Cache-Control": "private, no-cache, no-store, must-revalidate, max-age=0",
+            "Pragma": "no-cache", "Expires": "0", "Content-Length": String(gifBytes.count),
+        ],
         body: ByteBuffer(bytes: gifBytes))
 
     static let notFoundHTML = """
@@ -41,18 +48,16 @@ enum TrackingResponses {
         """
 
     static let notFound = TrackingAnswer(
-        head: HTTPResponse(
-            status: .notFound,
-            headerFields: [
-                .contentType: "text/html; charset=utf-8", .cacheControl: noStore, .contentLength: String(notFoundHTML.utf8.count),
-            ]),
+        status: .notFound,
+        headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": noStore, "Content-Length": String(notFoundHTML.utf8.count)],
         body: ByteBuffer(string: notFoundHTML))
 
     static func redirect(to location: String, type: RedirectType) -> TrackingAnswer {
-        var headers: HTTPFields = [.location: location]
         // A 301 is meant to be cached; every other redirect must reach us again to be counted.
-        if !type.isPermanent { headers[.cacheControl] = noStore }
-        headers[.contentLength] = "0"
-        return TrackingAnswer(head: HTTPResponse(status: .init(code: type.rawValue), headerFields: headers), body: nil)
+        let headers: HTTPHeaders =
+            type.isPermanent
+            ? ["Location": location, "Content-Length": "0"]
+            : ["Location": location, "Cache-Control": noStore, "Content-Length": "0"]
+        return TrackingAnswer(status: .init(statusCode: type.rawValue), headers: headers, body: nil)
     }
 }
