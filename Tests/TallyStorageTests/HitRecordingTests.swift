@@ -44,6 +44,32 @@ import Testing
         }
     }
 
+    /// The insert's statement text is reused for every batch of the same shape; each must still store its own values.
+    @Test(arguments: TestEngine.available)
+    func sameShapedStatementsStoreTheirOwnValues(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, _ in
+            let link = try await Self.makeLink(database)
+            let repository = SQLHitRepository(database: database)
+            // Two full statements and a remainder, then the same shapes again with other values.
+            let count = 2 * 1800 + 7
+            for round in 0..<2 {
+                let hits = (0..<count).map { index in
+                    Hit(
+                        datapointID: link.id, time: Int64(round * count + index), kind: .click, ip: "10.0.\(index / 256).\(index % 256)",
+                        userAgent: "ua-\(round)-\(index)")
+                }
+                _ = try await repository.record(hits)
+            }
+            #expect(try await database.count("hits") == 2 * count)
+            #expect(try await database.count("hits", where: "user_agent = 'ua-1-3606' AND time_ms = \(2 * count - 1) AND ip = '10.0.14.22'") == 1)
+            #expect(try await database.count("hits", where: "user_agent = 'ua-0-1800' AND time_ms = 1800 AND ip = '10.0.7.8'") == 1)
+            let distinct = try await database.read { db in
+                try await db.raw("SELECT COUNT(DISTINCT user_agent) AS n FROM hits").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(distinct == 2 * count)
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func aBatchIsAllOrNothing(_ engine: TestEngine) async throws {
         try await withMigratedTestDatabase(engine) { database, _ in
