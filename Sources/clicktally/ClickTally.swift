@@ -61,7 +61,9 @@ extension ClickTally {
             } else {
                 try command.run()
             }
+            BufferedStandardError.shared.flush()
         } catch {
+            BufferedStandardError.shared.flush()
             exit(withError: error)
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Synchronization
 import Testing
@@ -23,5 +24,56 @@ import Testing
     @Test func timestampsAreUTC() {
         #expect(SecondTimestamp.format(epochSeconds: 0) == "1970-01-01T00:00:00+0000")
         #expect(SecondTimestamp.format(epochSeconds: 1_795_922_864) == "2026-11-29T03:27:44+0000")
+    }
+}
+
+@Suite struct BufferedStandardErrorTests {
+    /// A temporary file standing in for standard error, and what has reached it so far.
+    final class Sink {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("clicktally-log-\(UUID().uuidString)").path
+        let descriptor: Int32
+        init() { descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600) }
+        var text: String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        deinit {
+            close(descriptor)
+            unlink(path)
+        }
+    }
+
+    @Test func linesWaitForAnUrgentOneThenLeaveInOrder() {
+        let sink = Sink()
+        let output = BufferedStandardError(descriptor: sink.descriptor)
+        output.append("one\n")
+        output.append("two\n")
+        #expect(sink.text == "")
+        output.append("three\n", urgent: true)
+        #expect(sink.text == "one\ntwo\nthree\n")
+    }
+
+    @Test func quietLinesAreWrittenWithinAQuarterSecond() async throws {
+        let sink = Sink()
+        let output = BufferedStandardError(descriptor: sink.descriptor)
+        output.append("quiet\n")
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(sink.text == "quiet\n")
+    }
+
+    @Test func aFullBufferIsWrittenWithoutWaiting() {
+        let sink = Sink()
+        let output = BufferedStandardError(descriptor: sink.descriptor)
+        let line = String(repeating: "x", count: 1023) + "\n"
+        for _ in 0..<64 { output.append(line) }
+        #expect(sink.text.utf8.count == 64 * 1024)
+    }
+}
+
+@Suite struct RequestIDTextTests {
+    @Test func idsAreThirtyTwoHexDigitsAndDistinct() {
+        #expect(RequestIDText.hex(0) == "0000000000000000")
+        #expect(RequestIDText.hex(0xDEAD_BEEF) == "00000000deadbeef")
+        #expect(RequestIDText.hex(.max) == "ffffffffffffffff")
+        let ids = (0..<1000).map { _ in RequestIDText.next() }
+        #expect(Set(ids).count == 1000)
+        #expect(ids.allSatisfy { $0.utf8.count == 32 && $0.utf8.allSatisfy { "0123456789abcdef".utf8.contains($0) } })
     }
 }

@@ -10,20 +10,26 @@ import Synchronization
 
 /// The server's log output: StreamLogHandler's line format (`time level label: key=value … [source] message`),
 /// built more cheaply — the timestamp is formatted once a second, metadata is merged only when a line is
-/// written, and each line is a single `write(2)` (whole, even from several threads). At `info` the server logs
-/// every request, and swift-log's StreamLogHandler cost about 27 µs a line here.
+/// written, and lines go out whole, in batches (`BufferedStandardError`). At `info` the server logs every
+/// request, and swift-log's StreamLogHandler cost about 27 µs a line here.
 public struct LineLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
     private let label: String
-    private let output: @Sendable (String) -> Void
+    private let output: @Sendable (String, _ urgent: Bool) -> Void
 
     static let timestamps = SecondTimestamp()
 
-    /// - Parameter output: where lines go; standard error unless a test captures them.
-    public init(label: String, output: @escaping @Sendable (String) -> Void = LineLogHandler.writeToStandardError) {
+    /// Standard error, buffered; `notice` and above are urgent: they (and every line before them) are written at once.
+    public init(label: String) {
         self.label = label
-        self.output = output
+        self.output = { line, urgent in BufferedStandardError.shared.append(line, urgent: urgent) }
+    }
+
+    /// - Parameter output: where lines go, when a test captures them.
+    public init(label: String, output: @escaping @Sendable (String) -> Void) {
+        self.label = label
+        self.output = { line, _ in output(line) }
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -32,27 +38,39 @@ public struct LineLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = Self.timestamps.now()
-        line += " \(event.level) \(label):"
-        var merged = metadata
-        if let extra = event.metadata, !extra.isEmpty { merged.merge(extra) { $1 } }
-        for key in merged.keys.sorted() {
-            line += " \(key)=\(merged[key]!)"
+        var line = ""
+        line.reserveCapacity(256)
+        line += Self.timestamps.now()
+        line += " "
+        line += event.level.rawValue
+        line += " "
+        line += label
+        line += ":"
+        // Request lines carry all their metadata in the event: no merge, no dictionary built.
+        let pairs: [(key: String, value: Logger.MetadataValue)]
+        if metadata.isEmpty {
+            pairs = (event.metadata ?? [:]).sorted { $0.key < $1.key }
+        } else {
+            var merged = metadata
+            if let extra = event.metadata, !extra.isEmpty { merged.merge(extra) { $1 } }
+            pairs = merged.sorted { $0.key < $1.key }
         }
-        line += " [\(event.source)] \(event.message)\n"
-        output(line)
-    }
-
-    @Sendable public static func writeToStandardError(_ line: String) {
-        var line = line
-        line.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
-                if written <= 0 { return }
-                offset += written
+        for (key, value) in pairs {
+            line += " "
+            line += key
+            line += "="
+            switch value {
+            case .string(let text): line += text
+            case .stringConvertible(let convertible): line += convertible.description
+            default: line += value.description
             }
         }
+        line += " ["
+        line += event.source
+        line += "] "
+        line += event.message.description
+        line += "\n"
+        output(line, event.level >= .notice)
     }
 }
 

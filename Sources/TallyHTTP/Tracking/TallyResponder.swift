@@ -52,12 +52,17 @@ public struct TallyResponder: HTTPResponder {
     }
 
     /// One line per request. The path only: query strings may carry keys and personal data.
-    static func logRequest(method: HTTPRequest.Method, path: String, status: Int, start: ContinuousClock.Instant, logger: Logger) {
+    /// `requestID` is for callers whose logger does not carry one already (the fast path has no request context).
+    static func logRequest(
+        method: HTTPRequest.Method, path: String, status: Int, start: ContinuousClock.Instant, requestID: String? = nil, logger: Logger
+    ) {
         guard logger.logLevel <= .info else { return }
         let elapsed = ContinuousClock.now - start
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        logger.info(
-            "request",
-            metadata: ["method": "\(method.rawValue)", "path": "\(path)", "status": "\(status)", "durationUs": "\(micros)"])
+        var metadata: Logger.Metadata = [
+            "method": .string(method.rawValue), "path": .string(path), "status": .string(String(status)), "durationUs": .string(String(micros)),
+        ]
+        if let requestID { metadata["hb.request.id"] = .string(requestID) }
+        logger.info("request", metadata: metadata, source: "TallyHTTP")
     }
 }

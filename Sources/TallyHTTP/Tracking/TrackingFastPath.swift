@@ -1,5 +1,4 @@
 import HTTPTypes
-import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -102,8 +101,8 @@ final class TrackingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func log(_ pending: Pending, status: Int) {
         guard logger.logLevel <= .info else { return }
-        var logger = logger
-        logger[metadataKey: "hb.request.id"] = .stringConvertible(RequestID())
-        TallyResponder.logRequest(method: pending.method, path: String(pending.path), status: status, start: pending.start, logger: logger)
+        TallyResponder.logRequest(
+            method: pending.method, path: String(pending.path), status: status, start: pending.start, requestID: RequestIDText.next(),
+            logger: logger)
     }
 }
