@@ -1,8 +1,9 @@
 import SQLKit
 import TallyCore
-import TallyStorage
 import TallyTestSupport
 import Testing
+
+@testable import TallyStorage
 
 @Suite struct HitRecordingTests {
     static func makeLink(_ database: any TallyDatabase, name: String = "abc") async throws -> Datapoint {
@@ -44,14 +45,15 @@ import Testing
         }
     }
 
-    /// The insert's statement text is reused for every batch of the same shape; each must still store its own values.
+    /// Batches larger than one statement are split; every row must land with its own values.
     @Test(arguments: TestEngine.available)
     func sameShapedStatementsStoreTheirOwnValues(_ engine: TestEngine) async throws {
         try await withMigratedTestDatabase(engine) { database, _ in
             let link = try await Self.makeLink(database)
             let repository = SQLHitRepository(database: database)
             // Two full statements and a remainder, then the same shapes again with other values.
-            let count = 2 * 1800 + 7
+            let perStatement = SQLHitRepository.rowsPerStatement
+            let count = 2 * perStatement + 7
             for round in 0..<2 {
                 let hits = (0..<count).map { index in
                     Hit(
@@ -61,12 +63,45 @@ import Testing
                 _ = try await repository.record(hits)
             }
             #expect(try await database.count("hits") == 2 * count)
-            #expect(try await database.count("hits", where: "user_agent = 'ua-1-3606' AND time_ms = \(2 * count - 1) AND ip = '10.0.14.22'") == 1)
-            #expect(try await database.count("hits", where: "user_agent = 'ua-0-1800' AND time_ms = 1800 AND ip = '10.0.7.8'") == 1)
+            let last = count - 1
+            #expect(
+                try await database.count(
+                    "hits", where: "user_agent = 'ua-1-\(last)' AND time_ms = \(2 * count - 1) AND ip = '10.0.\(last / 256).\(last % 256)'") == 1)
+            #expect(
+                try await database.count(
+                    "hits",
+                    where:
+                        "user_agent = 'ua-0-\(perStatement)' AND time_ms = \(perStatement) AND ip = '10.0.\(perStatement / 256).\(perStatement % 256)'"
+                )
+                    == 1)
             let distinct = try await database.read { db in
                 try await db.raw("SELECT COUNT(DISTINCT user_agent) AS n FROM hits").first()!.decode(column: "n", as: Int.self)
             }
             #expect(distinct == 2 * count)
+        }
+    }
+
+    /// Header values are stored exactly as they came (apart from NUL, which PostgreSQL text cannot hold).
+    @Test(arguments: TestEngine.available)
+    func awkwardTextIsStoredExactly(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, _ in
+            let link = try await Self.makeLink(database)
+            let awkward = "q\"uote \\back\\slash\n\ttab \u{1}\u{1F} é 😀 ' ; DROP TABLE hits; --"
+            let hit = Hit(
+                datapointID: link.id, time: -5, kind: .view, ip: "2001:db8::1", userAgent: awkward, referrer: "nul\u{0}byte",
+                acceptLanguage: "", query: "a=1&b=%22", spider: .spider(reason: "ua:\"x\""))
+            _ = try await SQLHitRepository(database: database).record([hit])
+            let row = try await database.read { db in
+                try await db.raw("SELECT time_ms, kind, user_agent, referrer, accept_language, query, is_spider, spider_reason FROM hits").first()!
+            }
+            #expect(try row.decode(column: "time_ms", as: Int64.self) == -5)
+            #expect(try row.decode(column: "kind", as: Int.self) == HitKind.view.rawValue)
+            #expect(try row.decode(column: "user_agent", as: String.self) == awkward)
+            #expect(try row.decode(column: "referrer", as: String.self) == "nulbyte")
+            #expect(try row.decode(column: "accept_language", as: String.self) == "")
+            #expect(try row.decode(column: "query", as: String.self) == "a=1&b=%22")
+            #expect(try row.decode(column: "is_spider", as: Bool.self))
+            #expect(try row.decode(column: "spider_reason", as: String.self) == "ua:\"x\"")
         }
     }
 

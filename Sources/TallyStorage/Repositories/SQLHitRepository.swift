@@ -6,8 +6,8 @@ public struct SQLHitRepository: HitRepository {
     let database: any TallyDatabase
     /// This node's exact view of the unique-click windows it has judged; the table is the shared copy.
     let memory = VisitorWindowMemory()
-    /// Rows per INSERT statement: about 20,000 bound values, below SQLite's 32,766 and PostgreSQL's 65,535.
-    static let rowsPerStatement = 1800
+    /// Rows per INSERT statement (all of them one bound JSON value): bounds a statement's size, not a limit of either engine.
+    static let rowsPerStatement = 5000
 
     public init(database: any TallyDatabase) {
         self.database = database
@@ -87,34 +87,44 @@ public struct SQLHitRepository: HitRepository {
         return result
     }
 
-    static let hitColumns = [
-        "datapoint_id", "time_ms", "kind", "ip", "user_agent", "referrer", "accept_language", "query", "is_unique", "is_spider",
-        "spider_reason",
+    static let hitColumns: [(name: String, type: JSONRowInsert.ColumnType)] = [
+        ("datapoint_id", .bigint), ("time_ms", .bigint), ("kind", .integer), ("ip", .text), ("user_agent", .text), ("referrer", .text),
+        ("accept_language", .text), ("query", .text), ("is_unique", .boolean), ("is_spider", .boolean), ("spider_reason", .text),
     ]
 
     static func insertHits(_ hits: ArraySlice<RecordedHit>, into db: any SQLDatabase) async throws {
-        var values: [any Encodable & Sendable] = []
-        values.reserveCapacity(hits.count * hitColumns.count)
+        var rows = JSONRows(reservingRows: hits.count, bytesPerRow: 256)
         for recorded in hits {
             let hit = recorded.hit
-            values +=
-                [
-                    hit.datapointID, hit.time, hit.kind.rawValue, hit.ip, hit.userAgent, hit.referrer, hit.acceptLanguage, hit.query,
-                    recorded.isUnique, hit.spider.isSpider, hit.spider.reason,
-                ] as [any Encodable & Sendable]
+            rows.row { row in
+                row.int(hit.datapointID)
+                row.int(hit.time)
+                row.int(Int64(hit.kind.rawValue))
+                row.string(hit.ip)
+                row.string(hit.userAgent)
+                row.string(hit.referrer)
+                row.string(hit.acceptLanguage)
+                row.string(hit.query)
+                row.bool(recorded.isUnique)
+                row.bool(hit.spider.isSpider)
+                row.string(hit.spider.reason)
+            }
         }
-        try await db.execute(sql: MultiRowInsert(table: "hits", columns: hitColumns, values: values)) { _ in }
+        try await db.execute(sql: JSONRowInsert(table: "hits", columns: hitColumns, rows: rows)) { _ in }
     }
 
     static func upsertWindows(_ windows: ArraySlice<(UniqueVisitorWindow.Key, Int64)>, into db: any SQLDatabase) async throws {
-        var values: [any Encodable & Sendable] = []
-        values.reserveCapacity(windows.count * 3)
+        var rows = JSONRows(reservingRows: windows.count, bytesPerRow: 48)
         for (key, time) in windows {
-            values += [key.datapointID, key.ip, time] as [any Encodable & Sendable]
+            rows.row { row in
+                row.int(key.datapointID)
+                row.string(key.ip)
+                row.int(time)
+            }
         }
         // Another node may have written a later time meanwhile: keep whichever is later.
-        let insert = MultiRowInsert(
-            table: "visitor_windows", columns: ["datapoint_id", "ip", "last_seen_ms"], values: values,
+        let insert = JSONRowInsert(
+            table: "visitor_windows", columns: [("datapoint_id", .bigint), ("ip", .text), ("last_seen_ms", .bigint)], rows: rows,
             suffix: """
                 ON CONFLICT (datapoint_id, ip) DO UPDATE SET last_seen_ms = CASE WHEN excluded.last_seen_ms > visitor_windows.last_seen_ms \
                 THEN excluded.last_seen_ms ELSE visitor_windows.last_seen_ms END
@@ -125,13 +135,20 @@ public struct SQLHitRepository: HitRepository {
     static func upsertRollups(
         _ increments: ArraySlice<(key: HourlyRollup.Key, value: HourlyRollup.Counts)>, into db: any SQLDatabase
     ) async throws {
-        var values: [any Encodable & Sendable] = []
-        values.reserveCapacity(increments.count * 5)
+        var rows = JSONRows(reservingRows: increments.count, bytesPerRow: 48)
         for (key, counts) in increments {
-            values += [key.datapointID, key.hour, counts.total, counts.unique, counts.spider] as [any Encodable & Sendable]
+            rows.row { row in
+                row.int(key.datapointID)
+                row.int(key.hour)
+                row.int(counts.total)
+                row.int(counts.unique)
+                row.int(counts.spider)
+            }
         }
-        let insert = MultiRowInsert(
-            table: "hit_rollups_hourly", columns: ["datapoint_id", "hour_ms", "total", "uniques", "spiders"], values: values,
+        let insert = JSONRowInsert(
+            table: "hit_rollups_hourly",
+            columns: [("datapoint_id", .bigint), ("hour_ms", .bigint), ("total", .bigint), ("uniques", .bigint), ("spiders", .bigint)],
+            rows: rows,
             suffix: """
                 ON CONFLICT (datapoint_id, hour_ms) DO UPDATE SET total = hit_rollups_hourly.total + excluded.total, \
                 uniques = hit_rollups_hourly.uniques + excluded.uniques, spiders = hit_rollups_hourly.spiders + excluded.spiders
