@@ -128,3 +128,13 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
         return head + "::" + tail
     }
 }
+
+extension IPAddress {
+    /// 127.0.0.0/8 and ::1: this machine.
+    public var isLoopback: Bool {
+        switch self {
+        case .v4(let value): value >> 24 == 127
+        case .v6(let high, let low): high == 0 && low == 1
+        }
+    }
+}

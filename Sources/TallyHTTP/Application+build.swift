@@ -9,6 +9,11 @@ public struct TallyServer: Sendable {
     public let application: Application<TallyResponder>
     public let defaults: Bootstrap.Defaults
     public let datapoints: DatapointService
+    public let keys: KeyService
+    /// Every `/v2` route with the scope it declared, and every route the router knows (for the test that
+    /// no API route goes unguarded).
+    public let apiRoutes: APIRouteCatalogue
+    public let routerRoutes: [String]
 }
 
 /// The composition root. The database is opened and kept running by the caller (so a test can look at
@@ -31,6 +36,21 @@ public func buildApplication(
 
     let router = Router(context: TallyRequestContext.self)
     OperabilityController(database: database, buffer: buffer, metrics: metrics, clock: clock).addRoutes(to: router)
+    let hasher = APIKeyHasher(pepper: try KeyPepper.load(configured: configuration.keyPepper, dataDirectory: configuration.dataDirectory))
+    let keyRepository = SQLAPIKeyRepository(database: database)
+    let keyEvents = SQLKeyEventRepository(database: database)
+    let verifier = KeyVerifier(repository: keyRepository, hasher: hasher, clock: clock)
+    let keys = KeyService(database: database, hasher: hasher, clock: clock)
+    let catalogue = APIRouteCatalogue()
+    let v2 = router.group("v2").add(
+        middleware: APIKeyMiddleware(
+            verifier: verifier, keys: keyRepository, events: keyEvents, catalogue: catalogue,
+            addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), trustedProxies: configuration.trustedProxies,
+            allowQueryKeys: configuration.allowQueryKeys, clock: clock, failureBurst: configuration.authFailureBurst))
+    let api = APIRoutes(group: v2, catalogue: catalogue)
+    KeysController(service: keys, verifier: verifier, events: keyEvents, clock: clock).addRoutes(to: api)
+    LinksController(repository: repository, publicURL: configuration.publicURL).addRoutes(to: api)
+    let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
     let tracking = TrackingHandler(
         cache: cache, domains: domains, buffer: buffer,
         addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), durable: configuration.durable, clock: clock,
@@ -57,7 +77,8 @@ public func buildApplication(
         },
         logger: logger)
     let service = DatapointService(repository: repository, trackingHosts: { domains.trackingHosts }, cache: cache, clock: clock)
-    return TallyServer(application: application, defaults: defaults, datapoints: service)
+    return TallyServer(
+        application: application, defaults: defaults, datapoints: service, keys: keys, apiRoutes: catalogue, routerRoutes: routerRoutes)
 }
 
 /// SQLite migrates itself; PostgreSQL, shared by several nodes, only when asked (`--auto-migrate` or `clicktally migrate`).

@@ -8,6 +8,9 @@ import TallyStorage
 /// An `AppConfiguration` from in-memory values, as the executable would read it from flags.
 public func testConfiguration(_ values: [String: ConfigContent] = [:], database: DatabaseLocation) throws -> AppConfiguration {
     var all: [AbsoluteConfigKey: ConfigValue] = [:]
+    // A fixed pepper: the default would write a generated one into ./data of the working directory.
+    all[AbsoluteConfigKey(ConfigKey(AppConfiguration.Key.keyPepper))] = ConfigValue(
+        .string("test-pepper-0123456789abcdef-0123456789"), isSecret: true)
     for (key, value) in values { all[AbsoluteConfigKey(ConfigKey(key))] = ConfigValue(value, isSecret: false) }
     var configuration = try AppConfiguration(reader: ConfigReader(provider: InMemoryProvider(values: all)))
     configuration.database = database

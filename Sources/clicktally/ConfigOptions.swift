@@ -20,6 +20,12 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "trace, debug, info, notice, warning, error or critical (default info).") var logLevel: String?
     @Option(help: "Apply pending migrations on start: true or false (default: true on SQLite, false on PostgreSQL).")
     var autoMigrate: Bool?
+    @Option(help: "Server secret mixed into API key hashes, 32+ characters; set the same on every node (default: generated into --data-dir).")
+    var keyPepper: String?
+    @Option(help: "Accept API keys in the authKey/api_key query parameter, as ClickMeter did: true or false (default true).")
+    var allowQueryKeys: Bool?
+    @Option(help: "Failed API authentications per client address before 429s: this many at once, then one a second (default 20).")
+    var authFailureBurst: Int?
 
     func appConfiguration() async throws -> AppConfiguration {
         typealias Key = AppConfiguration.Key
@@ -39,7 +45,10 @@ struct ConfigOptions: ParsableArguments {
         set(Key.hitFlushMilliseconds, hitFlushMs.map(ConfigContent.int))
         set(Key.logLevel, logLevel.map(ConfigContent.string))
         set(Key.autoMigrate, autoMigrate.map(ConfigContent.bool))
-        let secrets = SecretsSpecifier<String, String>.dynamic { key, _ in key.contains("DATABASE_URL") }
+        set(Key.keyPepper, keyPepper.map(ConfigContent.string), secret: true)
+        set(Key.allowQueryKeys, allowQueryKeys.map(ConfigContent.bool))
+        set(Key.authFailureBurst, authFailureBurst.map(ConfigContent.int))
+        let secrets = SecretsSpecifier<String, String>.dynamic { key, _ in key.contains("DATABASE_URL") || key.contains("KEY_PEPPER") }
         let reader = ConfigReader(providers: [
             InMemoryProvider(name: "arguments", values: values),
             EnvironmentVariablesProvider(secretsSpecifier: secrets).prefixKeys(with: "clicktally"),

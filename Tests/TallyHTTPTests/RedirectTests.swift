@@ -106,8 +106,10 @@ import Testing
                 let response = try await client.execute(uri: "/v2", method: .get) { $0 }
                 #expect(response.status == .notFound)
                 #expect(response.headers[.contentType] == "application/json; charset=utf-8")
-                let error = try #require(try response.json()["error"] as? [String: String])
-                #expect(error["code"] == "http_404")
+                let body = try response.json()
+                #expect(body["errorCode"] as? Int == 404)
+                let errors = try #require(body["errors"] as? [[String: String]])
+                #expect(errors.first?["code"] == "http_404")
                 try await client.execute(uri: "/health", method: .post) { response in
                     #expect(response.status.code >= 400 && response.status.code < 500)
                 }

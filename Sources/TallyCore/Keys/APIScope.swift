@@ -87,7 +87,7 @@ public struct APIScopeSet: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension String {
-    var trimmingSpaces: String {
+    public var trimmingSpaces: String {
         String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }
 }

@@ -19,6 +19,14 @@ public struct AppConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// `nil`: migrate SQLite on start, refuse to start PostgreSQL with pending steps.
     public var autoMigrate: Bool?
+    /// The server secret of key hashes; `nil`: generated into the data directory on first start.
+    public var keyPepper: String?
+    /// Where a generated pepper lives.
+    public var dataDirectory: String
+    /// ClickMeter clients may send the key as `?authKey=`; answered with a warning header, or refused when off.
+    public var allowQueryKeys: Bool
+    /// Failed API authentications allowed per client address before 429s: this many at once, then one a second.
+    public var authFailureBurst: Int
 
     /// The configuration keys, as the README's table lists them.
     public enum Key {
@@ -34,6 +42,9 @@ public struct AppConfiguration: Sendable {
         public static let hitFlushMilliseconds = "hitFlushMs"
         public static let logLevel = "logLevel"
         public static let autoMigrate = "autoMigrate"
+        public static let keyPepper = "keyPepper"
+        public static let allowQueryKeys = "allowQueryKeys"
+        public static let authFailureBurst = "authFailureBurst"
     }
 
     public init(reader: ConfigReader) throws {
@@ -46,8 +57,8 @@ public struct AppConfiguration: Sendable {
             throw Self.invalid(Key.publicURL, "public URL must be an absolute http or https URL, e.g. https://trk.example.com")
         }
         let databaseURL = reader.string(forKey: ConfigKey(Key.databaseURL), isSecret: true)
-        database = try DatabaseLocation.parse(
-            url: databaseURL, dataDirectory: reader.string(forKey: ConfigKey(Key.dataDirectory), default: "./data"))
+        dataDirectory = reader.string(forKey: ConfigKey(Key.dataDirectory), default: "./data")
+        database = try DatabaseLocation.parse(url: databaseURL, dataDirectory: dataDirectory)
         durable = reader.bool(forKey: ConfigKey(Key.durable), default: false)
         trustedProxies = try IPNetwork.parseList(reader.string(forKey: ConfigKey(Key.trustedProxies), default: ""))
         hitBufferCapacity = reader.int(forKey: ConfigKey(Key.hitBufferSize), default: 60_000)
@@ -64,6 +75,10 @@ public struct AppConfiguration: Sendable {
         }
         logLevel = parsedLevel
         autoMigrate = reader.bool(forKey: ConfigKey(Key.autoMigrate))
+        keyPepper = reader.string(forKey: ConfigKey(Key.keyPepper), isSecret: true)
+        allowQueryKeys = reader.bool(forKey: ConfigKey(Key.allowQueryKeys), default: true)
+        authFailureBurst = reader.int(forKey: ConfigKey(Key.authFailureBurst), default: 20)
+        guard authFailureBurst > 0 else { throw Self.invalid(Key.authFailureBurst, "the failed-authentication burst must be positive") }
     }
 
     /// Authority of the public URL: the system domain's name.

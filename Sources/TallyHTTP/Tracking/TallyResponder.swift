@@ -25,16 +25,27 @@ public struct TallyResponder: HTTPResponder {
             } else {
                 response = Self.withJSONErrorBody(try await router.respond(to: request, context: context))
             }
-        } catch let error as ValidationError {
-            response = ErrorBody.response(for: error)
-        } catch let error as HTTPError {
-            response = ErrorBody.response(error.status, code: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
-            response = ErrorBody.response(.serviceUnavailable, code: "unavailable", message: "the server could not complete the request")
+            response = Self.errorResponse(for: error, logger: context.logger)
         }
         log(request, response, start: start, logger: context.logger)
         return response
+    }
+
+    /// The JSON answer for an error thrown by a route: its own status for the errors we expect, 503 otherwise
+    /// (logged; the body says nothing of the cause).
+    static func errorResponse(for error: any Error, logger: Logger) -> Response {
+        switch error {
+        case let error as ValidationError:
+            return ErrorBody.response(for: error)
+        case let error as APIError:
+            return error.response
+        case let error as HTTPError:
+            return ErrorBody.response(error.status, code: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
+        default:
+            logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            return ErrorBody.response(.serviceUnavailable, code: "unavailable", message: "the server could not complete the request")
+        }
     }
 
     /// The router answers unknown paths and methods with a bare status; clients get the JSON error shape instead.

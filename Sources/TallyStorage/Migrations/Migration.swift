@@ -28,7 +28,8 @@ public struct SQLDialectNames: Sendable {
 public enum Migrations {
     /// Every step, in the order it is applied.
     public static let all: [Migration] = [
-        .m001InitialSchema
+        .m001InitialSchema,
+        .m002APIKeys,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -1,0 +1,186 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TallyCore
+import TallyStorage
+
+/// The API key layer in front of every `/v2` route: find the key (headers, or the query for ClickMeter
+/// clients) → refuse it over plain HTTP off loopback → throttle addresses that keep failing → verify (parse,
+/// checksum, cached lookup, constant-time hash compare, status, expiry, allow-list) → the key's rate limit →
+/// the route, with `context.auth` set → usage record, rate-limit headers, alerts.
+struct APIKeyMiddleware: RouterMiddleware {
+    typealias Context = TallyRequestContext
+
+    let verifier: KeyVerifier
+    let keys: SQLAPIKeyRepository
+    let events: SQLKeyEventRepository
+    let catalogue: APIRouteCatalogue
+    let addresses: ClientAddressResolver
+    let trustedProxies: [IPNetwork]
+    let allowQueryKeys: Bool
+    let clock: WallClock
+    let limiter = RateLimiter()
+    let alerts = AlertThrottle()
+    /// Failed attempts allowed per client address: a burst (`--auth-failure-burst`, 20), then one a second.
+    static let failureRate = 1
+    let failureBurst: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let now = clock.now()
+        let peer = context.remoteAddress.flatMap { IPAddress($0) }
+        let fields = request.headers
+        let client = addresses.resolve(peer: peer, forwarded: fields[.forwarded], forwardedFor: fields[.xForwardedFor])
+        let clientIP = client?.description ?? ""
+        let route = context.endpointPath ?? request.uri.path
+        if catalogue.requirement(method: request.method, path: route) == .publicRoute {
+            return try await next(request, context)
+        }
+        let presented = Self.presentedKey(request)
+        var record = APIRequestRecord(
+            accountID: nil, keyID: nil, time: now, method: request.method.rawValue, route: route, status: 0, latencyMicroseconds: 0,
+            clientIP: clientIP, keyInQuery: presented?.inQuery ?? false, usedPreviousSecret: false)
+
+        let failures = "failures \(clientIP)"
+        let throttled = limiter.peek(failures, rate: Self.failureRate, burst: failureBurst, now: now)
+        var response: Response
+        var rate = throttled
+        var rateLimit = failureBurst
+        if !throttled.allowed {
+            response = Self.tooMany(throttled, message: "too many failed authentication attempts from this address")
+        } else if let presented, presented.inQuery, !allowQueryKeys {
+            response = Self.refusal(code: "key_in_query_refused", message: "send the API key in the X-ClickMeter-API-Key header, not in the URL")
+        } else if let presented {
+            let outcome = try await verifier.verify(presented.text, clientIP: client)
+            record.accountID = outcome.key?.accountID
+            record.keyID = outcome.key?.id
+            switch outcome.verdict {
+            case .refused(let refusal):
+                rate = limiter.take(failures, rate: Self.failureRate, burst: failureBurst, now: now)
+                response = Self.refusal(code: refusal.rawValue, message: refusal.message)
+                if let key = outcome.key { await failedAttempt(on: key, clientIP: clientIP, now: now) }
+            case .accepted(let usedPrevious):
+                let key = outcome.key!
+                record.usedPreviousSecret = usedPrevious
+                if !isSecure(request, peer: peer) {
+                    await raise(.plainHTTP, key: key, clientIP: clientIP, now: now, "key \(key.publicID) was sent over plain HTTP and refused")
+                    response = ErrorBody.response(
+                        .forbidden, code: "https_required", message: "API keys are accepted over HTTPS only; use https:// and rotate this key")
+                } else {
+                    rate = limiter.take("key \(key.id)", rate: key.ratePerSecond, burst: key.burst, now: now)
+                    rateLimit = key.burst
+                    if !rate.allowed {
+                        response = Self.tooMany(rate, message: "rate limit of \(key.ratePerSecond) requests a second exceeded")
+                    } else {
+                        var context = context
+                        context.auth = APIAuth(key: key, clientIP: clientIP)
+                        response = await Self.answer(request, context: context, next: next)
+                    }
+                    if presented.inQuery {
+                        response.headers[.clickTallyWarning] = "the API key was sent in the URL; send it in the X-ClickMeter-API-Key header"
+                        await raise(.keyInURL, key: key, clientIP: clientIP, now: now, "key \(key.publicID) was sent in a URL query string")
+                    }
+                    if usedPrevious {
+                        response.headers[.clickTallyWarning] =
+                            "this key was rotated; its previous secret stops working at the end of the grace period"
+                        await raise(
+                            .previousSecretUsed, key: key, clientIP: clientIP, now: now, "the previous secret of key \(key.publicID) was used")
+                    }
+                }
+            }
+        } else {
+            response = Self.refusal(code: APIKeyRefusal.missing.rawValue, message: APIKeyRefusal.missing.message)
+        }
+        Self.addRateHeaders(rate, limit: rateLimit, to: &response)
+        record.status = response.status.code
+        let elapsed = ContinuousClock.now - start
+        record.latencyMicroseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        await save(record, logger: context.logger)
+        return response
+    }
+
+    /// The route's answer; errors become their JSON responses here, so the usage log sees the real status.
+    static func answer(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            return TallyResponder.errorResponse(for: error, logger: context.logger)
+        }
+    }
+
+    static func presentedKey(_ request: Request) -> (text: String, inQuery: Bool)? {
+        for name in [HTTPField.Name.clickMeterAPIKey, .clickMeterAuthKey] {
+            if let value = request.headers[name], !value.isEmpty { return (value.trimmingSpaces, false) }
+        }
+        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+            return (String(authorization.dropFirst(7)).trimmingSpaces, false)
+        }
+        let query = request.uri.queryParameters
+        for name in ["authKey", "authkey", "api_key"] {
+            if let value = query[name[...]], !value.isEmpty { return (String(value), true) }
+        }
+        return nil
+    }
+
+    /// Plain HTTP is acceptable only from this machine, or from a trusted proxy that says the client used HTTPS.
+    /// A trusted proxy's word counts even on loopback: a reverse proxy on this machine forwards the whole world.
+    func isSecure(_ request: Request, peer: IPAddress?) -> Bool {
+        guard let peer else { return false }
+        if trustedProxies.contains(where: { $0.contains(peer) }) {
+            if request.headers[.xForwardedProto]?.lowercased().split(separator: ",").first?.trimmingCharacters(in: .whitespaces) == "https" {
+                return true
+            }
+            return request.headers[.forwarded]?.lowercased().contains("proto=https") ?? false
+        }
+        return peer.isLoopback
+    }
+
+    static func refusal(code: String, message: String) -> Response {
+        ErrorBody.response(.unauthorized, code: code, message: message, headers: [.wwwAuthenticate: "Bearer realm=\"ClickTally API\""])
+    }
+
+    static func tooMany(_ decision: TokenBucket.Decision, message: String) -> Response {
+        ErrorBody.response(.tooManyRequests, code: "rate_limited", message: message, headers: [.retryAfter: String(decision.retryAfterSeconds)])
+    }
+
+    /// `Limit` is the bucket's size (the burst), `Remaining` what is left of it, `Reset` the seconds until it is full.
+    static func addRateHeaders(_ decision: TokenBucket.Decision, limit: Int, to response: inout Response) {
+        response.headers[.rateLimitLimit] = String(limit)
+        response.headers[.rateLimitRemaining] = String(decision.remaining)
+        response.headers[.rateLimitReset] = String(decision.resetSeconds)
+    }
+
+    private func failedAttempt(on key: APIKey, clientIP: String, now: Int64) async {
+        let count = limiter.take("failed key \(key.id)", rate: 1, burst: 10, now: now)
+        if !count.allowed {
+            await raise(.failedAttempts, key: key, clientIP: clientIP, now: now, "a burst of failed attempts named key \(key.publicID)")
+        }
+    }
+
+    private func raise(_ kind: KeyAlert.Kind, key: APIKey, clientIP: String, now: Int64, _ message: String) async {
+        guard alerts.shouldRaise("\(kind.rawValue) \(key.id)", now: now) else { return }
+        try? await events.add(KeyAlert(accountID: key.accountID, keyID: key.id, kind: kind, message: message, clientIP: clientIP, createdAt: now))
+    }
+
+    private func save(_ record: APIRequestRecord, logger: Logger) async {
+        do {
+            try await events.record(record)
+            if let keyID = record.keyID, record.status < 400 { try await keys.recordUse(keyID: keyID, at: record.time, from: record.clientIP) }
+        } catch {
+            logger.error("could not record API usage", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let clickMeterAPIKey = Self("X-ClickMeter-API-Key")!
+    static let clickMeterAuthKey = Self("X-Clickmeter-AuthKey")!
+    static let forwarded = Self("Forwarded")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
+    static let xForwardedProto = Self("X-Forwarded-Proto")!
+    static let rateLimitLimit = Self("X-Rate-Limit-Limit")!
+    static let rateLimitRemaining = Self("X-Rate-Limit-Remaining")!
+    static let rateLimitReset = Self("X-Rate-Limit-Reset")!
+    static let clickTallyWarning = Self("X-ClickTally-Warning")!
+}

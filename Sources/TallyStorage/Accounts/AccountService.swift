@@ -1,0 +1,91 @@
+import Foundation
+import HummingbirdBcrypt
+import NIOPosix
+import SQLKit
+import TallyCore
+
+/// Users and their accounts. Passwords are hashed with bcrypt on NIO's blocking thread pool: a cost-12 hash
+/// takes a quarter of a second, which must not stall the cooperative pool (the event loops, in `serve`).
+public struct AccountService: Sendable {
+    let database: any TallyDatabase
+    let bcryptCost: UInt8
+
+    public init(database: any TallyDatabase, bcryptCost: UInt8 = 12) {
+        self.database = database
+        self.bcryptCost = bcryptCost
+    }
+
+    public static let minimumPasswordLength = 10
+
+    /// Creates the user with an account of its own, or in `accountID` when given.
+    public func createUser(email: String, password: String, accountID: Int64? = nil, now: Int64) async throws -> User {
+        let email = try Self.normalisedEmail(email)
+        guard password.count >= Self.minimumPasswordLength else {
+            throw ValidationError(
+                field: "password", code: "password_too_short", message: "password must be at least \(Self.minimumPasswordLength) characters")
+        }
+        let cost = bcryptCost
+        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        return try await database.transaction { db in
+            if try await db.select().column("id").from("users").where("email", .equal, email).first() != nil {
+                throw ValidationError(field: "email", code: "email_taken", message: "a user with this e-mail already exists")
+            }
+            let account: Int64
+            if let accountID {
+                guard try await db.select().column("id").from("accounts").where("id", .equal, accountID).first() != nil else {
+                    throw ValidationError(field: "account", code: "account_unknown", message: "no account \(accountID)")
+                }
+                account = accountID
+            } else {
+                guard
+                    let id = try await db.insert(into: "accounts").columns("name", "created_at").values(email, now).returning("id")
+                        .first(decodingColumn: "id", as: Int64.self)
+                else { throw StorageError.missingInsertID(table: "accounts") }
+                account = id
+            }
+            guard
+                let id = try await db.insert(into: "users").columns("account_id", "email", "password_hash", "created_at")
+                    .values(account, email, hash, now).returning("id").first(decodingColumn: "id", as: Int64.self)
+            else { throw StorageError.missingInsertID(table: "users") }
+            return User(id: id, accountID: account, email: email)
+        }
+    }
+
+    public func user(email: String) async throws -> User? {
+        let email = email.lowercased()
+        return try await database.read { db in
+            try await db.select().columns("id", "account_id", "email").from("users").where("email", .equal, email).first().map { row in
+                User(
+                    id: try row.decode(column: "id", as: Int64.self), accountID: try row.decode(column: "account_id", as: Int64.self),
+                    email: try row.decode(column: "email", as: String.self))
+            }
+        }
+    }
+
+    /// The user when the password is right. The same answer (nil) for an unknown e-mail and a wrong password,
+    /// and a bcrypt check in both cases, so timing does not tell them apart.
+    public func authenticate(email: String, password: String) async throws -> User? {
+        let email = email.lowercased()
+        let row = try await database.read { db in
+            try await db.select().columns("id", "account_id", "email", "password_hash").from("users").where("email", .equal, email).first()
+        }
+        let stored = try row?.decode(column: "password_hash", as: String?.self)
+        // The dummy hash is made (once) on the pool too, as is every bcrypt computation.
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: stored ?? Self.dummyHash) }
+        guard matches, let row else { return nil }
+        return User(
+            id: try row.decode(column: "id", as: Int64.self), accountID: try row.decode(column: "account_id", as: Int64.self),
+            email: try row.decode(column: "email", as: String.self))
+    }
+
+    static let dummyHash = Bcrypt.hash("not a password of anyone", cost: 12)
+
+    static func normalisedEmail(_ email: String) throws(ValidationError) -> String {
+        let email = email.trimmingCharacters(in: .whitespaces).lowercased()
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(" "), email.utf8.count <= 254 else {
+            throw ValidationError(field: "email", code: "email_invalid", message: "not a valid e-mail address")
+        }
+        return email
+    }
+}

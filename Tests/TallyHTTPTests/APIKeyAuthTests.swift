@@ -1,0 +1,278 @@
+import Configuration
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import SQLKit
+import TallyCore
+import TallyStorage
+import TallyTestSupport
+import Testing
+
+@testable import TallyHTTP
+
+/// The API key layer through real HTTP (live server on loopback), on both engines.
+@Suite struct APIKeyAuthTests {
+    struct Setup {
+        let server: TallyServer
+        let database: any TallyDatabase
+        let user: User
+        let admin: String
+        let capture: LogCapture
+    }
+
+    static func withSetup(
+        _ engine: TestEngine, _ values: [String: ConfigContent] = [:], _ body: @Sendable (Setup) async throws -> Void
+    ) async throws {
+        try await withMigratedTestDatabase(engine) { database, location in
+            let capture = LogCapture()
+            let server = try await buildApplication(
+                configuration: try testConfiguration(values, database: location), database: database, logger: capture.logger(level: .debug))
+            let user = try await AccountService(database: database, bcryptCost: 4).createUser(
+                email: "owner@example.com", password: "correct horse battery", now: 1)
+            let (_, admin) = try await server.keys.create(.init(name: "admin", scopes: .admin), accountID: user.accountID, by: .init(name: "test"))
+            try await body(Setup(server: server, database: database, user: user, admin: admin, capture: capture))
+            // Nothing of any key may have reached a log line.
+            let logged = capture.all.map { "\($0.message) \($0.metadata)" }.joined(separator: "\n")
+            #expect(!logged.contains(APIKeyToken(parsing: admin)!.secret))
+        }
+    }
+
+    static func json(_ response: TestResponse) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:]
+    }
+
+    static func errorCode(_ response: TestResponse) throws -> String? {
+        ((try json(response)["errors"] as? [[String: Any]])?.first?["code"]) as? String
+    }
+
+    @Test(arguments: TestEngine.available)
+    func theKeyIsAcceptedFromEveryDocumentedPlace(_ engine: TestEngine) async throws {
+        try await Self.withSetup(engine) { setup in
+            try await setup.server.application.test(.live) { client in
+                for headers: HTTPFields in [
+                    [HTTPField.Name("X-ClickMeter-API-Key")!: setup.admin], [HTTPField.Name("x-clickmeter-authkey")!: setup.admin],
+                    [.authorization: "Bearer \(setup.admin)"],
+                ] {
+                    let response = try await client.execute(uri: "/v2/links", method: .get, headers: headers)
+                    #expect(response.status == .ok)
+                    #expect(response.headers[HTTPField.Name("X-Rate-Limit-Limit")!] == "20")
+                    #expect(response.headers[HTTPField.Name("X-ClickTally-Warning")!] == nil)
+                }
+                let inQuery = try await client.execute(uri: "/v2/links?authKey=\(setup.admin)", method: .get)
+                #expect(inQuery.status == .ok)
+                #expect(inQuery.headers[HTTPField.Name("X-ClickTally-Warning")!]?.contains("header") == true)
+                let alerts = try await client.execute(uri: "/v2/alerts", method: .get, headers: [.authorization: "Bearer \(setup.admin)"])
+                #expect(String(buffer: alerts.body).contains("key_in_url"))
+                // The usage log marks it, and holds no key.
+                let keyID = APIKeyToken(parsing: setup.admin)!.publicID
+                let requests = try await client.execute(
+                    uri: "/v2/keys/\(keyID)/requests", method: .get, headers: [.authorization: "Bearer \(setup.admin)"])
+                #expect(requests.status == .ok)
+                #expect(String(buffer: requests.body).contains("\"keyInQuery\":true"))
+                #expect(!String(buffer: requests.body).contains(APIKeyToken(parsing: setup.admin)!.secret))
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func everyRefusalHasItsStatusAndCodeAndLeaksNothing(_ engine: TestEngine) async throws {
+        // Hundreds of deliberate failures from one address: lift the brute-force throttle (tested on its own below).
+        try await Self.withSetup(engine, [AppConfiguration.Key.authFailureBurst: .int(100_000)]) { setup in
+            let keys = setup.server.keys
+            let account = setup.user.accountID
+            let (_, readOnly) = try await keys.create(.init(name: "ro", scopes: .readOnly), accountID: account, by: .init(name: "t"))
+            let (revokedKey, revoked) = try await keys.create(.init(name: "rv", scopes: .admin), accountID: account, by: .init(name: "t"))
+            _ = try await keys.revoke(publicID: revokedKey.publicID, accountID: account, by: .init(name: "t"))
+            let (expiredKey, expired) = try await keys.create(.init(name: "ex", scopes: .admin), accountID: account, by: .init(name: "t"))
+            try await setup.database.transaction { db in
+                try await db.update("api_keys").set("expires_at", to: 5).where("id", .equal, expiredKey.id).run()
+            }
+            let genuine = APIKeyToken(parsing: setup.admin)!
+            var badChecksum = Array(setup.admin)
+            badChecksum[badChecksum.count - 1] = badChecksum.last == "A" ? "B" : "A"
+            let unknown = APIKeyToken.generate().text
+            let wrongSecret = APIKeyToken(publicID: genuine.publicID, secret: APIKeyToken.generate().secret).text
+            let cases: [(String?, HTTPResponse.Status, String)] = [
+                (nil, .unauthorized, "key_missing"), ("not-a-key", .unauthorized, "key_malformed"),
+                (String(badChecksum), .unauthorized, "key_malformed"), (unknown, .unauthorized, "key_unknown"),
+                (wrongSecret, .unauthorized, "key_unknown"), (revoked, .unauthorized, "key_revoked"), (expired, .unauthorized, "key_expired"),
+            ]
+            let routes = setup.server.apiRoutes.all.filter { $0.value != .publicRoute }.keys.sorted()
+            #expect(routes.count >= 12)
+            try await setup.server.application.test(.live) { client in
+                for route in routes {
+                    let parts = route.split(separator: " ")
+                    let method = HTTPRequest.Method(String(parts[0]))!
+                    let path = String(parts[1]).replacingOccurrences(of: "{id}", with: genuine.publicID).replacingOccurrences(
+                        of: ":id", with: genuine.publicID)
+                    for (key, status, code) in cases {
+                        let headers: HTTPFields = key.map { [HTTPField.Name("X-ClickMeter-API-Key")!: $0] } ?? [:]
+                        let response = try await client.execute(uri: path, method: method, headers: headers, body: ByteBuffer(string: "{}"))
+                        #expect(response.status == status, "\(route) \(code)")
+                        #expect(try Self.errorCode(response) == code, "\(route)")
+                        #expect(try Self.json(response)["errorCode"] as? Int == Int(status.code))
+                        if let key { #expect(!String(buffer: response.body).contains(key), "\(route) echoes the key") }
+                    }
+                    // A read-only key: writes are forbidden, reads pass the key layer.
+                    let response = try await client.execute(
+                        uri: path, method: method, headers: [HTTPField.Name("X-ClickMeter-API-Key")!: readOnly], body: ByteBuffer(string: "{}"))
+                    if method == .get {
+                        #expect(response.status != .unauthorized && response.status != .forbidden, "\(route)")
+                    } else {
+                        #expect(response.status == .forbidden, "\(route)")
+                        #expect(try Self.errorCode(response) == "scope_missing")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func repeatedFailuresFromOneAddressAreThrottled(_ engine: TestEngine) async throws {
+        try await Self.withSetup(engine, [AppConfiguration.Key.authFailureBurst: .int(5)]) { setup in
+            try await setup.server.application.test(.live) { client in
+                let unknown: HTTPFields = [.authorization: "Bearer \(APIKeyToken.generate().text)"]
+                var statuses: [Int] = []
+                for _ in 0..<8 { statuses.append(Int(try await client.execute(uri: "/v2/links", method: .get, headers: unknown).status.code)) }
+                #expect(statuses == [401, 401, 401, 401, 401, 429, 429, 429])
+                // Even the right key waits while its address is throttled: guessing must not be rewarded.
+                let blocked = try await client.execute(uri: "/v2/links", method: .get, headers: [.authorization: "Bearer \(setup.admin)"])
+                #expect(blocked.status == .tooManyRequests)
+                #expect(blocked.headers[.retryAfter] != nil && blocked.headers[HTTPField.Name("X-Rate-Limit-Limit")!] == "5")
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func plainHTTPFromElsewhereIsRefused(_ engine: TestEngine) async throws {
+        // Loopback as a trusted proxy stands in for a reverse proxy on this machine forwarding a remote client.
+        try await Self.withSetup(engine, [AppConfiguration.Key.trustedProxies: .string("127.0.0.1/32")]) { setup in
+            try await setup.server.application.test(.live) { client in
+                let forwarded: HTTPFields = [.authorization: "Bearer \(setup.admin)", HTTPField.Name("X-Forwarded-For")!: "198.51.100.7"]
+                let plain = try await client.execute(uri: "/v2/links", method: .get, headers: forwarded)
+                #expect(plain.status == .forbidden)
+                #expect(try Self.errorCode(plain) == "https_required")
+                var secure = forwarded
+                secure[HTTPField.Name("X-Forwarded-Proto")!] = "https"
+                #expect(try await client.execute(uri: "/v2/links", method: .get, headers: secure).status == .ok)
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func rotateKeepsTheOldSecretForTheGraceThenRevokeStopsAtOnce(_ engine: TestEngine) async throws {
+        try await Self.withSetup(engine) { setup in
+            try await setup.server.application.test(.live) { client in
+                let admin: HTTPFields = [.authorization: "Bearer \(setup.admin)"]
+                let created = try await client.execute(
+                    uri: "/v2/keys", method: .post, headers: admin, body: ByteBuffer(string: #"{"name":"ci","scopes":"read-only"}"#))
+                #expect(created.status == .created)
+                let body = try Self.json(created)
+                let old = try #require(body["key"] as? String)
+                let id = try #require(body["id"] as? String)
+                #expect(try Self.json(try await client.execute(uri: "/v2/keys/\(id)", method: .get, headers: admin))["key"] == nil)
+                let rotated = try await client.execute(
+                    uri: "/v2/keys/\(id)/rotate", method: .post, headers: admin, body: ByteBuffer(string: #"{"graceHours":1}"#))
+                #expect(rotated.status == .ok)
+                let new = try #require(try Self.json(rotated)["key"] as? String)
+                #expect(new != old && new.hasPrefix("ctk_\(id)_"))
+                let withOld = try await client.execute(uri: "/v2/links", method: .get, headers: [.authorization: "Bearer \(old)"])
+                #expect(withOld.status == .ok)
+                #expect(withOld.headers[HTTPField.Name("X-ClickTally-Warning")!]?.contains("rotated") == true)
+                #expect(try await client.execute(uri: "/v2/links", method: .get, headers: [.authorization: "Bearer \(new)"]).status == .ok)
+                // A read-only key cannot make an admin key.
+                let escalate = try await client.execute(
+                    uri: "/v2/keys", method: .post, headers: [.authorization: "Bearer \(new)"],
+                    body: ByteBuffer(string: #"{"name":"x","scopes":"admin"}"#))
+                #expect(escalate.status == .forbidden)
+                // Rotating with no grace ends the old secret at once; revoking ends the key.
+                let again = try await client.execute(
+                    uri: "/v2/keys/\(id)/rotate", method: .post, headers: admin, body: ByteBuffer(string: #"{"graceHours":0}"#))
+                let newest = try #require(try Self.json(again)["key"] as? String)
+                #expect(try await client.execute(uri: "/v2/links", method: .get, headers: [.authorization: "Bearer \(new)"]).status == .unauthorized)
+                #expect(try await client.execute(uri: "/v2/keys/\(id)/revoke", method: .post, headers: admin).status == .ok)
+                let afterRevoke = try await client.execute(uri: "/v2/links", method: .get, headers: [.authorization: "Bearer \(newest)"])
+                #expect(try Self.errorCode(afterRevoke) == "key_revoked")
+                let audit = String(buffer: try await client.execute(uri: "/v2/audit", method: .get, headers: admin).body)
+                for event in ["created", "rotated", "revoked"] { #expect(audit.contains("\"event\":\"\(event)\"")) }
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func thirtyRequestsInASecondOnATenPerSecondKeyMeet429s(_ engine: TestEngine) async throws {
+        try await Self.withSetup(engine) { setup in
+            let (key, text) = try await setup.server.keys.create(
+                .init(name: "slow", scopes: .readOnly), accountID: setup.user.accountID, by: .init(name: "t"))
+            try await setup.server.application.test(.live) { client in
+                var statuses: [Int] = []
+                var refused: TestResponse?
+                for _ in 0..<30 {
+                    let response = try await client.execute(uri: "/v2/links", method: .get, headers: [.authorization: "Bearer \(text)"])
+                    statuses.append(response.status.code)
+                    if response.status == .tooManyRequests, refused == nil { refused = response }
+                }
+                #expect(statuses.filter { $0 == 200 }.count >= 20)
+                #expect(statuses.filter { $0 == 429 }.count >= 5)
+                let limited = try #require(refused)
+                #expect(limited.headers[.retryAfter] == "1")
+                #expect(limited.headers[HTTPField.Name("X-Rate-Limit-Remaining")!] == "0")
+                #expect(limited.headers[HTTPField.Name("X-Rate-Limit-Limit")!] == "20")
+                #expect(try Self.errorCode(limited) == "rate_limited")
+                let usage = try await client.execute(
+                    uri: "/v2/keys/\(key.publicID)/usage?granularity=minute", method: .get, headers: [.authorization: "Bearer \(setup.admin)"])
+                let rows = try #require(try Self.json(usage)["entities"] as? [[String: Any]])
+                let tooMany = rows.filter { $0["status"] as? String == "4xx" }.compactMap { $0["count"] as? Int }.reduce(0, +)
+                #expect(tooMany == statuses.filter { $0 == 429 }.count)
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func aReportedLeakRevokesTheKeyAndAnswersTheSameForNonsense(_ engine: TestEngine) async throws {
+        try await Self.withSetup(engine) { setup in
+            let (key, text) = try await setup.server.keys.create(
+                .init(name: "leaky", scopes: .readOnly), accountID: setup.user.accountID, by: .init(name: "t"))
+            try await setup.server.application.test(.live) { client in
+                let nonsense = try await client.execute(uri: "/v2/keys/leaked", method: .post, body: ByteBuffer(string: #"{"key":"ctk_nothing"}"#))
+                let real = try await client.execute(uri: "/v2/keys/leaked", method: .post, body: ByteBuffer(string: "{\"key\":\"\(text)\"}"))
+                #expect(nonsense.status == .accepted && real.status == .accepted)
+                #expect(String(buffer: nonsense.body) == String(buffer: real.body))
+                #expect(
+                    try Self.errorCode(try await client.execute(uri: "/v2/links", method: .get, headers: [.authorization: "Bearer \(text)"]))
+                        == "key_revoked")
+                let alerts = String(
+                    buffer: try await client.execute(uri: "/v2/alerts", method: .get, headers: [.authorization: "Bearer \(setup.admin)"]).body)
+                #expect(alerts.contains("\"kind\":\"leaked\"") && alerts.contains(key.publicID))
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func theDatabaseHoldsNoRecoverableKey(_ engine: TestEngine) async throws {
+        try await Self.withSetup(engine) { setup in
+            let secret = APIKeyToken(parsing: setup.admin)!.secret
+            let rows = try await setup.database.read { db in try await db.raw("SELECT * FROM api_keys").all() }
+            #expect(rows.count == 1)
+            for column in SQLAPIKeyRepository.columns {
+                let value = (try? rows[0].decode(column: column, as: String?.self)) ?? nil
+                #expect(!(value ?? "").contains(secret), "\(column)")
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func everyV2RouteDeclaresItsRequirement(_ engine: TestEngine) async throws {
+        try await withTestServer(engine) { server, _ in
+            let v2 = server.routerRoutes.filter { $0.split(separator: " ").last?.hasPrefix("/v2") == true }
+            #expect(!v2.isEmpty)
+            let declared = Set(server.apiRoutes.all.keys.map { $0.replacingOccurrences(of: ":id", with: "{id}") })
+            for route in v2 {
+                #expect(declared.contains(route.replacingOccurrences(of: ":id", with: "{id}")), "\(route) has no scope declaration")
+            }
+        }
+    }
+}
