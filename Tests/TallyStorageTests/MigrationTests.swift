@@ -36,17 +36,19 @@ import Testing
     @Test(arguments: TestEngine.available)
     func aFailingStepLeavesNothingBehind(_ engine: TestEngine) async throws {
         try await withTestDatabase(engine) { database, _ in
-            let broken = Migration(version: 2, name: "broken") { _ in ["CREATE TABLE half_made (id INTEGER)", "THIS IS NOT SQL"] }
+            let next = Migrations.latestVersion + 1
+            let broken = Migration(version: next, name: "broken") { _ in ["CREATE TABLE half_made (id INTEGER)", "THIS IS NOT SQL"] }
             let runner = MigrationRunner(database: database, migrations: Migrations.all + [broken])
             await #expect(throws: (any Error).self) { try await runner.migrate(now: 1) }
-            #expect(try await runner.appliedVersions() == [1])
+            #expect(try await runner.appliedVersions() == Migrations.all.map(\.version))
             let halfMade = try await database.read { db in
-                try await db.raw("SELECT COUNT(*) AS n FROM schema_migrations WHERE version = 2").first(decodingColumn: "n", as: Int.self)
+                try await db.raw("SELECT COUNT(*) AS n FROM schema_migrations WHERE version = \(unsafeRaw: String(next))").first(
+                    decodingColumn: "n", as: Int.self)
             }
             #expect(halfMade == 0)
             // The table from the failed step was rolled back with it, so the step can run again once fixed.
-            let fixed = Migration(version: 2, name: "fixed") { _ in ["CREATE TABLE half_made (id INTEGER)"] }
-            #expect(try await MigrationRunner(database: database, migrations: Migrations.all + [fixed]).migrate(now: 2).map(\.version) == [2])
+            let fixed = Migration(version: next, name: "fixed") { _ in ["CREATE TABLE half_made (id INTEGER)"] }
+            #expect(try await MigrationRunner(database: database, migrations: Migrations.all + [fixed]).migrate(now: 2).map(\.version) == [next])
         }
     }
 }

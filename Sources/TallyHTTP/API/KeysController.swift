@@ -72,7 +72,7 @@ struct KeysController {
             let key = try await key(context, auth)
             let now = clock.now()
             let query = request.uri.queryParameters
-            let to = query["to"].flatMap { Int64($0) } ?? now
+            let to = query["to"].flatMap { Int64($0) } ?? now + 1
             let from = query["from"].flatMap { Int64($0) } ?? to - 86_400_000
             let bucket: Int64 =
                 switch query["granularity"].map(String.init) ?? "hour" {

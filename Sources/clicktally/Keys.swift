@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import TallyCore
+import TallyHTTP
+import TallyStorage
+
+struct Users: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create users (each with an account of its own, or in an existing one).", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a user; the password is prompted for, or read from standard input.")
+
+        @Option(help: "The user's e-mail address (their login).") var email: String
+        @Option(help: "Join this existing account instead of creating one.") var account: Int64?
+        @Flag(help: "Read the password from standard input (first line) instead of prompting.") var passwordStdin = false
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            let password: String
+            if passwordStdin {
+                password = readLine(strippingNewline: true) ?? ""
+            } else {
+                guard let typed = getpass("Password: ") else { throw CommandFailure(description: "no password given") }
+                password = String(cString: typed)
+            }
+            let user = try await Runner.admin(options) { admin, database in
+                try await admin.createUser(email: email, password: password, accountID: account, database: database)
+            }
+            print("created user \(user.email) (id \(user.id)) in account \(user.accountID)")
+        }
+    }
+}
+
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create and manage API keys. The full key is printed once, at creation or rotation.",
+        subcommands: [Create.self, List.self, Show.self, Rotate.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        @Option(help: "E-mail of the user whose account the key acts for.") var email: String
+        @Option(help: "A name to recognise the key by.") var name: String
+        @Option(help: "read-only, read-write, admin, or a comma-separated list of resource:access.") var scopes: String
+        @Option(help: "Expire after this long: 90d, 24h, 30m.") var expiresIn: String?
+        @Option(help: "Allow only this CIDR (repeatable).") var allowIp: [String] = []
+        @Option(help: "Restrict to this group id (repeatable).") var group: [Int64] = []
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            var request = Admin.KeyRequest(email: email, name: name, scopes: scopes)
+            request.expiresIn = expiresIn
+            request.allowIP = allowIp
+            request.groups = group
+            let finished = request
+            let (key, fullKey) = try await Runner.admin(options) { admin, database in try await admin.createKey(finished, database: database) }
+            print(fullKey)
+            FileHandle.standardError.write(
+                Data("key \(key.publicID) (\(key.scopes)) created. Store it now: it will not be shown again. Treat it like a password.\n".utf8))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        @Option(help: "E-mail of the user whose account's keys to list.") var email: String
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            let keys = try await Runner.admin(options) { admin, database in try await admin.listKeys(email: email, database: database) }
+            for key in keys { print(Keys.line(key)) }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        @Argument(help: "The key's public id.") var id: String
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            print(Keys.line(try await Runner.admin(options) { admin, database in try await admin.showKey(publicID: id, database: database) }))
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        @Argument(help: "The key's public id.") var id: String
+        @Option(help: "How long the old secret keeps working: 24h (default), 0 for not at all.") var grace = "24h"
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            let (_, fullKey) = try await Runner.admin(options) { admin, database in
+                try await admin.rotateKey(publicID: id, grace: grace, database: database)
+            }
+            print(fullKey)
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        @Argument(help: "The key's public id.") var id: String
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            let key = try await Runner.admin(options) { admin, database in try await admin.revokeKey(publicID: id, database: database) }
+            print("revoked \(key.publicID)")
+        }
+    }
+
+    static func line(_ key: APIKey) -> String {
+        let status = key.status == .revoked ? "revoked" : "active"
+        return "\(key.publicID)\t…\(key.lastFour)\t\(status)\t\(key.name)\t\(key.scopes)\tlast used \(key.lastUsedAt.map(String.init) ?? "never")"
+    }
+}
