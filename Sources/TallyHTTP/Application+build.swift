@@ -1,5 +1,8 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import NIOSSL
 import ServiceLifecycle
 import TallyCore
 import TallyStorage
@@ -46,7 +49,8 @@ public func buildApplication(
         middleware: APIKeyMiddleware(
             verifier: verifier, keys: keyRepository, events: keyEvents, catalogue: catalogue,
             addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), trustedProxies: configuration.trustedProxies,
-            allowQueryKeys: configuration.allowQueryKeys, clock: clock, failureBurst: configuration.authFailureBurst))
+            allowQueryKeys: configuration.allowQueryKeys, clock: clock, failureBurst: configuration.authFailureBurst,
+            tls: configuration.tlsEnabled))
     let api = APIRoutes(group: v2, catalogue: catalogue)
     KeysController(service: keys, verifier: verifier, events: keyEvents, clock: clock).addRoutes(to: api)
     LinksController(repository: repository, publicURL: configuration.publicURL).addRoutes(to: api)
@@ -55,7 +59,7 @@ public func buildApplication(
         cache: cache, domains: domains, buffer: buffer,
         addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), durable: configuration.durable, clock: clock,
         metrics: metrics)
-    let responder = TallyResponder(router: router.buildResponder(), tracking: tracking)
+    let responder = TallyResponder(router: router.buildResponder(), tracking: tracking, hsts: configuration.tlsEnabled)
 
     let writer = HitWriter(
         buffer: buffer, repository: SQLHitRepository(database: database), batchLimit: configuration.hitBatchLimit,
@@ -66,13 +70,14 @@ public func buildApplication(
     let date = HTTPDate()
     let application = Application(
         responder: responder,
-        server: .tracking { TrackingFastPath(tracking: tracking, date: date, logger: logger) },
+        server: try serverBuilder(configuration) { TrackingFastPath(tracking: tracking, date: date, logger: logger, hsts: configuration.tlsEnabled) },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         // Shut down in reverse: the server stops first, then the refresher, then the writer drains the buffer.
         services: [writer, refresher],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
-            logger.notice("ClickTally is listening", metadata: ["url": "http://\(configuration.host):\(port)", "publicUrl": "\(publicURL)"])
+            let scheme = configuration.tlsEnabled ? "https" : "http"
+            logger.notice("ClickTally is listening", metadata: ["url": "\(scheme)://\(configuration.host):\(port)", "publicUrl": "\(publicURL)"])
             onListening(port)
         },
         logger: logger)
@@ -90,5 +95,19 @@ func prepareSchema(configuration: AppConfiguration, database: any TallyDatabase,
     guard migrate else { throw MigrationError.pending(versions: pending.map(\.version)) }
     for step in try await runner.migrate(now: clock.now()) {
         logger.notice("applied migration", metadata: ["version": "\(step.version)", "name": "\(step.name)"])
+    }
+}
+
+/// HTTP/1.1 with the tracking fast path, inside TLS when `--tls-cert`/`--tls-key` are given.
+func serverBuilder(_ configuration: AppConfiguration, fastPath: @escaping @Sendable () -> TrackingFastPath) throws -> HTTPServerBuilder {
+    guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else { return .tracking(fastPath) }
+    do {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+        return try .tls(.tracking(fastPath), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+    } catch {
+        throw ValidationError(
+            field: AppConfiguration.Key.tlsCertificate, code: "tls_unreadable",
+            message: "cannot use the TLS certificate or key (PEM files expected): \(error)")
     }
 }

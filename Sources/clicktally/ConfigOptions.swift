@@ -26,6 +26,8 @@ struct ConfigOptions: ParsableArguments {
     var allowQueryKeys: Bool?
     @Option(help: "Failed API authentications per client address before 429s: this many at once, then one a second (default 20).")
     var authFailureBurst: Int?
+    @Option(help: "Serve HTTPS with this PEM certificate chain (with --tls-key).") var tlsCert: String?
+    @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
 
     func appConfiguration() async throws -> AppConfiguration {
         typealias Key = AppConfiguration.Key
@@ -48,6 +50,8 @@ struct ConfigOptions: ParsableArguments {
         set(Key.keyPepper, keyPepper.map(ConfigContent.string), secret: true)
         set(Key.allowQueryKeys, allowQueryKeys.map(ConfigContent.bool))
         set(Key.authFailureBurst, authFailureBurst.map(ConfigContent.int))
+        set(Key.tlsCertificate, tlsCert.map(ConfigContent.string))
+        set(Key.tlsKey, tlsKey.map(ConfigContent.string))
         let secrets = SecretsSpecifier<String, String>.dynamic { key, _ in key.contains("DATABASE_URL") || key.contains("KEY_PEPPER") }
         let reader = ConfigReader(providers: [
             InMemoryProvider(name: "arguments", values: values),

@@ -13,7 +13,7 @@ enum Runner {
             let server = try await buildApplication(configuration: configuration, database: database, logger: logger) { port in
                 let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
                 let line =
-                    "ClickTally is running at http://\(host):\(port) (tracking codes: \(configuration.publicURL)/NAME; "
+                    "ClickTally is running at \(configuration.tlsEnabled ? "https" : "http")://\(host):\(port) (tracking codes: \(configuration.publicURL)/NAME; "
                     + "\(configuration.database.redactedDescription))\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }

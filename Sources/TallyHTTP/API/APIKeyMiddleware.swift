@@ -25,6 +25,8 @@ struct APIKeyMiddleware: RouterMiddleware {
     /// Failed attempts allowed per client address: a burst (`--auth-failure-burst`, 20), then one a second.
     static let failureRate = 1
     let failureBurst: Int
+    /// Built-in TLS: every connection is HTTPS.
+    let tls: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -126,6 +128,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     /// Plain HTTP is acceptable only from this machine, or from a trusted proxy that says the client used HTTPS.
     /// A trusted proxy's word counts even on loopback: a reverse proxy on this machine forwards the whole world.
     func isSecure(_ request: Request, peer: IPAddress?) -> Bool {
+        if tls { return true }
         guard let peer else { return false }
         if trustedProxies.contains(where: { $0.contains(peer) }) {
             if request.headers[.xForwardedProto]?.lowercased().split(separator: ",").first?.trimmingCharacters(in: .whitespaces) == "https" {

@@ -25,6 +25,10 @@ public struct AppConfiguration: Sendable {
     public var dataDirectory: String
     /// ClickMeter clients may send the key as `?authKey=`; answered with a warning header, or refused when off.
     public var allowQueryKeys: Bool
+    /// PEM files for built-in HTTPS; both or neither.
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+    public var tlsEnabled: Bool { tlsCertificatePath != nil }
     /// Failed API authentications allowed per client address before 429s: this many at once, then one a second.
     public var authFailureBurst: Int
 
@@ -45,6 +49,8 @@ public struct AppConfiguration: Sendable {
         public static let keyPepper = "keyPepper"
         public static let allowQueryKeys = "allowQueryKeys"
         public static let authFailureBurst = "authFailureBurst"
+        public static let tlsCertificate = "tlsCert"
+        public static let tlsKey = "tlsKey"
     }
 
     public init(reader: ConfigReader) throws {
@@ -78,6 +84,11 @@ public struct AppConfiguration: Sendable {
         keyPepper = reader.string(forKey: ConfigKey(Key.keyPepper), isSecret: true)
         allowQueryKeys = reader.bool(forKey: ConfigKey(Key.allowQueryKeys), default: true)
         authFailureBurst = reader.int(forKey: ConfigKey(Key.authFailureBurst), default: 20)
+        tlsCertificatePath = reader.string(forKey: ConfigKey(Key.tlsCertificate))
+        tlsKeyPath = reader.string(forKey: ConfigKey(Key.tlsKey), isSecret: true)
+        guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else {
+            throw Self.invalid(Key.tlsCertificate, "give both --tls-cert and --tls-key (PEM files), or neither")
+        }
         guard authFailureBurst > 0 else { throw Self.invalid(Key.authFailureBurst, "the failed-authentication burst must be positive") }
     }
 

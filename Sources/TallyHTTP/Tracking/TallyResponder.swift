@@ -10,10 +10,12 @@ public struct TallyResponder: HTTPResponder {
     public typealias Context = TallyRequestContext
     let router: RouterResponder<TallyRequestContext>
     let tracking: TrackingHandler
+    /// Under built-in TLS every answer tells browsers to keep using HTTPS.
+    var hsts = false
 
     public func respond(to request: Request, context: TallyRequestContext) async throws -> Response {
         let start = ContinuousClock.now
-        let response: Response
+        var response: Response
         do {
             if let target = TrackingTarget(method: request.method, path: Substring(request.uri.path)) {
                 var headers = TrackingHeaders(request.headers)
@@ -28,9 +30,12 @@ public struct TallyResponder: HTTPResponder {
         } catch {
             response = Self.errorResponse(for: error, logger: context.logger)
         }
+        if hsts { response.headers[.strictTransportSecurity] = TallyResponder.hstsValue }
         log(request, response, start: start, logger: context.logger)
         return response
     }
+
+    static let hstsValue = "max-age=31536000"
 
     /// The JSON answer for an error thrown by a route: its own status for the errors we expect, 503 otherwise
     /// (logged; the body says nothing of the cause).

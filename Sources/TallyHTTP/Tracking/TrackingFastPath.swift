@@ -20,6 +20,7 @@ final class TrackingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private let tracking: TrackingHandler
     private let date: HTTPDate
     private let logger: Logger
+    private let hsts: Bool
     /// Requests passed on whose response has not yet gone out.
     private var passedOnInFlight = 0
     /// Set between a fast request's head and its end: its parts are ours, and this is its answer.
@@ -33,10 +34,11 @@ final class TrackingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         let start: ContinuousClock.Instant
     }
 
-    init(tracking: TrackingHandler, date: HTTPDate, logger: Logger) {
+    init(tracking: TrackingHandler, date: HTTPDate, logger: Logger, hsts: Bool = false) {
         self.tracking = tracking
         self.date = date
         self.logger = logger
+        self.hsts = hsts
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -58,6 +60,7 @@ final class TrackingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             self.pending = nil
             var headers = pending.answer.headers
             headers.add(name: "Date", value: date.header(now: tracking.clock.now()))
+            if hsts { headers.add(name: "Strict-Transport-Security", value: TallyResponder.hstsValue) }
             let head = HTTPResponseHead(version: pending.version, status: pending.answer.status, headers: headers)
             context.write(wrapOutboundOut(.head(head)), promise: nil)
             if let body = pending.answer.body, pending.method != .head {
