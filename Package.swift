@@ -97,6 +97,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(
+            name: "bench-keys",
+            dependencies: [
+                "TallyCore",
+                "TallyStorage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/KeyVerification",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "clicktally",
             dependencies: [
                 "TallyCore",
