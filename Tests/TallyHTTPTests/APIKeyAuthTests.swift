@@ -148,6 +148,64 @@ import Testing
     }
 
     @Test(arguments: TestEngine.available)
+    func otherAccountsAndOtherGroupsDoNotExistForAKey(_ engine: TestEngine) async throws {
+        try await Self.withSetup(engine) { setup in
+            let account = setup.user.accountID
+            let other = try await AccountService(database: setup.database, bcryptCost: 4).createUser(
+                email: "other@example.com", password: "another long password", now: 1)
+            let (_, otherKey) = try await setup.server.keys.create(.init(name: "o", scopes: .admin), accountID: other.accountID, by: .init(name: "t"))
+            var groups: [Int64] = []
+            for name in ["north", "south"] {
+                let id = try await setup.database.transaction { db in
+                    try await db.insert(into: "link_groups").columns("account_id", "name", "created_at", "updated_at").values(account, name, 1, 1)
+                        .returning("id").first(decodingColumn: "id", as: Int64.self)
+                }
+                groups.append(try #require(id))
+            }
+            let domain = setup.server.defaults.systemDomain
+            let north = try await setup.server.datapoints.create(
+                accountID: account, domain: domain, .init(destination: "https://example.com/n", name: "north1", groupID: groups[0]))
+            let south = try await setup.server.datapoints.create(
+                accountID: account, domain: domain, .init(destination: "https://example.com/s", name: "south1", groupID: groups[1]))
+            let northGroup = groups[0]
+            var restricted = KeyService.NewKey(name: "north only", scopes: .admin)
+            restricted.groupIDs = [groups[0]]
+            let (_, northKey) = try await setup.server.keys.create(restricted, accountID: account, by: .init(name: "t"))
+            try await setup.server.application.test(.live) { client in
+                func get(_ path: String, _ key: String) async throws -> TestResponse {
+                    try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer \(key)"])
+                }
+                #expect(try await get("/v2/links/\(north.id)", setup.admin).status == .ok)
+                let foreign = try await get("/v2/links/\(north.id)", otherKey)
+                #expect(foreign.status == .notFound)
+                #expect(try Self.errorCode(foreign) == "not_found")
+                #expect(!String(buffer: foreign.body).contains("north1"))
+                #expect(try await get("/v2/links/\(north.id)", northKey).status == .ok)
+                #expect(try await get("/v2/links/\(south.id)", northKey).status == .notFound)
+                #expect(String(buffer: try await get("/v2/links", northKey).body).contains("north1"))
+                #expect(!String(buffer: try await get("/v2/links", northKey).body).contains("south1"))
+                let foreignList = try await get("/v2/links", otherKey)
+                #expect(String(buffer: foreignList.body) == #"{"entities":[]}"#)
+                // Keys cannot reach across accounts or out of their groups.
+                let crossAccount = try await client.execute(
+                    uri: "/v2/keys", method: .post, headers: [.authorization: "Bearer \(otherKey)"],
+                    body: ByteBuffer(string: "{\"name\":\"x\",\"scopes\":\"read-only\",\"groups\":[\(northGroup)]}"))
+                #expect(try Self.errorCode(crossAccount) == "group_unknown")
+                let widen = try await client.execute(
+                    uri: "/v2/keys", method: .post, headers: [.authorization: "Bearer \(northKey)"],
+                    body: ByteBuffer(string: #"{"name":"x","scopes":"read-only"}"#))
+                #expect(try Self.errorCode(widen) == "groups_exceed_own")
+                let otherKeyID = APIKeyToken(parsing: otherKey)!.publicID
+                #expect(try await get("/v2/keys/\(otherKeyID)", setup.admin).status == .notFound)
+                let revokeForeign = try await client.execute(
+                    uri: "/v2/keys/\(otherKeyID)/revoke", method: .post, headers: [.authorization: "Bearer \(setup.admin)"])
+                #expect(revokeForeign.status == .notFound)
+                #expect(try await get("/v2/links", otherKey).status == .ok)
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
     func plainHTTPFromElsewhereIsRefused(_ engine: TestEngine) async throws {
         // Loopback as a trusted proxy stands in for a reverse proxy on this machine forwarding a remote client.
         try await Self.withSetup(engine, [AppConfiguration.Key.trustedProxies: .string("127.0.0.1/32")]) { setup in
