@@ -73,7 +73,7 @@ public func buildApplication(
         server: try serverBuilder(configuration) { TrackingFastPath(tracking: tracking, date: date, logger: logger, hsts: configuration.tlsEnabled) },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         // Shut down in reverse: the server stops first, then the refresher, then the writer drains the buffer.
-        services: [writer, refresher],
+        services: [writer, refresher, KeyExpirySweeper(database: database, clock: clock, logger: logger)],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             let scheme = configuration.tlsEnabled ? "https" : "http"

@@ -44,6 +44,8 @@ struct Keys: AsyncParsableCommand {
         @Option(help: "Expire after this long: 90d, 24h, 30m.") var expiresIn: String?
         @Option(help: "Allow only this CIDR (repeatable).") var allowIp: [String] = []
         @Option(help: "Restrict to this group id (repeatable).") var group: [Int64] = []
+        @Option(help: "Requests a second the key may make (default 10).") var rate: Int?
+        @Option(help: "Requests the key may make at once before the rate applies (default 20).") var burst: Int?
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
@@ -51,6 +53,8 @@ struct Keys: AsyncParsableCommand {
             request.expiresIn = expiresIn
             request.allowIP = allowIp
             request.groups = group
+            request.ratePerSecond = rate
+            request.burst = burst
             let finished = request
             let (key, fullKey) = try await Runner.admin(options) { admin, database in try await admin.createKey(finished, database: database) }
             print(fullKey)

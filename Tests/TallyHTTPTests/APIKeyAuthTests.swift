@@ -306,6 +306,17 @@ import Testing
                 let alerts = String(
                     buffer: try await client.execute(uri: "/v2/alerts", method: .get, headers: [.authorization: "Bearer \(setup.admin)"]).body)
                 #expect(alerts.contains("\"kind\":\"leaked\"") && alerts.contains(key.publicID))
+                // Acknowledged once seen; another account's (or no) alert is not found.
+                let admin: HTTPFields = [.authorization: "Bearer \(setup.admin)"]
+                let listed = try #require(
+                    try Self.json(try await client.execute(uri: "/v2/alerts", method: .get, headers: admin))["entities"] as? [[String: Any]])
+                let alertID = try #require(listed.first?["id"] as? Int)
+                #expect(listed.first?["acknowledged"] as? Bool == false)
+                #expect(try await client.execute(uri: "/v2/alerts/\(alertID)/acknowledge", method: .post, headers: admin).status == .noContent)
+                let after = try #require(
+                    try Self.json(try await client.execute(uri: "/v2/alerts", method: .get, headers: admin))["entities"] as? [[String: Any]])
+                #expect(after.first?["acknowledged"] as? Bool == true)
+                #expect(try await client.execute(uri: "/v2/alerts/999999/acknowledge", method: .post, headers: admin).status == .notFound)
             }
         }
     }

@@ -31,7 +31,10 @@ import Testing
             var request = Admin.KeyRequest(email: "owner@example.com", name: "deploy", scopes: "datapoints:read,stats:read")
             request.expiresIn = "90d"
             request.allowIP = ["203.0.113.0/24"]
+            request.ratePerSecond = 5
+            request.burst = 7
             let (key, fullKey) = try await admin.createKey(request, database: database)
+            #expect(key.ratePerSecond == 5 && key.burst == 7)
             #expect(APIKeyToken(parsing: fullKey)?.publicID == key.publicID)
             #expect(key.scopes.description == "datapoints:read,stats:read")
             #expect(key.allowedNetworks.map(\.description) == ["203.0.113.0/24"])

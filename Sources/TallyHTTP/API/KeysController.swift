@@ -97,6 +97,12 @@ struct KeysController {
         api.on(.get, "alerts", scope: APIScope(.keys, .read)) { _, _, auth in
             Entities(entities: try await events.alerts(accountID: auth.accountID).map(AlertJSON.init))
         }
+        api.on(.post, "alerts/:id/acknowledge", scope: APIScope(.keys, .write)) { _, context, auth in
+            guard let id = context.parameters.get("id", as: Int64.self),
+                try await events.acknowledge(alertID: id, accountID: auth.accountID, at: clock.now())
+            else { throw APIError.notFound }
+            return Response(status: .noContent)
+        }
         api.on(.get, "audit", scope: APIScope(.keys, .read)) { _, _, auth in
             Entities(entities: try await events.audit(accountID: auth.accountID).map(AuditJSON.init))
         }

@@ -15,6 +15,8 @@ extension Admin {
         public var expiresIn: String?
         public var allowIP: [String] = []
         public var groups: [Int64] = []
+        public var ratePerSecond: Int?
+        public var burst: Int?
 
         public init(email: String, name: String, scopes: String) {
             self.email = email
@@ -32,6 +34,8 @@ extension Admin {
         var new = KeyService.NewKey(name: request.name, scopes: try APIScopeSet.parse(request.scopes))
         new.allowedNetworks = try IPNetwork.parseList(request.allowIP.joined(separator: ","))
         new.groupIDs = request.groups
+        if let rate = request.ratePerSecond { new.ratePerSecond = rate }
+        if let burst = request.burst { new.burst = burst }
         if let expiresIn = request.expiresIn { new.expiresAt = clock.now() + (try Self.milliseconds(expiresIn, field: "expires-in")) }
         return try await keys.create(new, accountID: user.accountID, by: .init(name: "cli \(user.email)"))
     }

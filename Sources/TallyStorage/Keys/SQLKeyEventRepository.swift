@@ -94,6 +94,17 @@ public struct SQLKeyEventRepository: Sendable {
         }
     }
 
+    /// Marks an alert of the account as seen; `false` when there is no such alert.
+    public func acknowledge(alertID: Int64, accountID: Int64, at time: Int64) async throws -> Bool {
+        try await database.transaction { db in
+            guard try await db.select().column("id").from("alerts").where("id", .equal, alertID).where("account_id", .equal, accountID).first() != nil
+            else { return false }
+            try await db.update("alerts").set("acknowledged_at", to: time).where("id", .equal, alertID).where("acknowledged_at", .is, SQLLiteral.null)
+                .run()
+            return true
+        }
+    }
+
     public func add(_ entry: AuditEntry, in db: any SQLDatabase) async throws {
         try await db.insert(into: "audit_log").columns("account_id", "key_id", "event", "actor", "client_ip", "details", "created_at")
             .values(entry.accountID, entry.keyID, entry.event, entry.actor, entry.clientIP, entry.details, entry.createdAt).run()

@@ -1,0 +1,55 @@
+import Logging
+import SQLKit
+import ServiceLifecycle
+import TallyCore
+
+/// Writes the audit log's `expired` entry for every key whose expiry has passed (once per key, whichever node
+/// gets there first). Expired keys are already refused at verification; this makes the moment visible.
+public struct KeyExpirySweeper: Service {
+    let database: any TallyDatabase
+    let interval: Duration
+    let clock: WallClock
+    let logger: Logger
+
+    public init(database: any TallyDatabase, interval: Duration = .seconds(60), clock: WallClock = .system, logger: Logger) {
+        self.database = database
+        self.interval = interval
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await sweep()
+                } catch {
+                    logger.warning("key expiry sweep failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    /// Inserts the missing `expired` entries in one statement, so two nodes sweeping at once rarely both write.
+    @discardableResult
+    public func sweep() async throws -> Int {
+        let now = clock.now()
+        return try await database.transaction { db in
+            let due = try await db.raw(
+                """
+                SELECT id, account_id, expires_at FROM api_keys WHERE status = \(bind: APIKey.Status.active.rawValue) \
+                AND expires_at IS NOT NULL AND expires_at <= \(bind: now) \
+                AND NOT EXISTS (SELECT 1 FROM audit_log WHERE audit_log.key_id = api_keys.id AND audit_log.event = 'expired')
+                """
+            ).all()
+            for row in due {
+                try await SQLKeyEventRepository(database: database).add(
+                    AuditEntry(
+                        accountID: try row.decode(column: "account_id", as: Int64.self), keyID: try row.decode(column: "id", as: Int64.self),
+                        event: "expired", actor: "system", createdAt: try row.decode(column: "expires_at", as: Int64.self)), in: db)
+            }
+            return due.count
+        }
+    }
+}
