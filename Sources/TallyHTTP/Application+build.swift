@@ -49,8 +49,8 @@ public func buildApplication(
         middleware: APIKeyMiddleware(
             verifier: verifier, keys: keyRepository, events: keyEvents, catalogue: catalogue,
             addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), trustedProxies: configuration.trustedProxies,
-            allowQueryKeys: configuration.allowQueryKeys, clock: clock, failureBurst: configuration.authFailureBurst,
-            tls: configuration.tlsEnabled))
+            allowQueryKeys: configuration.allowQueryKeys, clock: clock, watch: UsageWatch(events: keyEvents),
+            failureBurst: configuration.authFailureBurst, tls: configuration.tlsEnabled))
     let api = APIRoutes(group: v2, catalogue: catalogue)
     KeysController(service: keys, verifier: verifier, events: keyEvents, clock: clock).addRoutes(to: api)
     LinksController(repository: repository, publicURL: configuration.publicURL).addRoutes(to: api)

@@ -134,3 +134,32 @@ import Testing
         #expect(!APIKeyHasher.constantTimeEqual([1, 2, 3], [1, 2]))
     }
 }
+
+@Suite struct RateBaselineTests {
+    @Test func aMinuteFarAboveTheKeysOwnAverageIsASpikeOnce() {
+        var baseline = RateBaseline()
+        // Twenty quiet minutes of 10 requests each.
+        var quietSpikes = 0
+        for minute in 0..<20 {
+            for second in 0..<10 where baseline.record(at: Int64(minute) * 60_000 + Int64(second) * 1000) { quietSpikes += 1 }
+        }
+        #expect(quietSpikes == 0)
+        // Then a busy minute: the spike is reported at the 50th request (5 × the average of 10), once.
+        let busy: Int64 = 20 * 60_000
+        let spikes = (0..<200).filter { baseline.record(at: busy + Int64($0)) }
+        #expect(spikes == [49])
+    }
+
+    @Test func noSpikeWithoutHistoryOrBelowTheFloor() {
+        var fresh = RateBaseline()
+        let freshSpikes = (0..<500).filter { fresh.record(at: Int64($0)) }
+        #expect(freshSpikes.isEmpty)
+        var quiet = RateBaseline()
+        for minute in 0..<15 { _ = quiet.record(at: Int64(minute) * 60_000) }
+        // Average ≈ 1 a minute: 5 would be 5×, but the floor is 30.
+        let early = (0..<29).filter { quiet.record(at: 15 * 60_000 + Int64($0)) }
+        #expect(early.isEmpty)
+        let thirtieth = quiet.record(at: 15 * 60_000 + 29)
+        #expect(thirtieth)
+    }
+}

@@ -206,6 +206,40 @@ import Testing
     }
 
     @Test(arguments: TestEngine.available)
+    func firstUseFromANewNetworkRaisesAnAlert(_ engine: TestEngine) async throws {
+        try await Self.withSetup(engine, [AppConfiguration.Key.trustedProxies: .string("127.0.0.1/32")]) { setup in
+            try await setup.server.application.test(.live) { client in
+                func use(from address: String) async throws {
+                    let headers: HTTPFields = [
+                        .authorization: "Bearer \(setup.admin)", HTTPField.Name("X-Forwarded-For")!: address,
+                        HTTPField.Name("X-Forwarded-Proto")!: "https",
+                    ]
+                    #expect(try await client.execute(uri: "/v2/links", method: .get, headers: headers).status == .ok)
+                }
+                func newNetworkAlerts() async throws -> [String] {
+                    let headers: HTTPFields = [
+                        .authorization: "Bearer \(setup.admin)", HTTPField.Name("X-Forwarded-For")!: "198.51.100.7",
+                        HTTPField.Name("X-Forwarded-Proto")!: "https",
+                    ]
+                    let response = try await client.execute(uri: "/v2/alerts", method: .get, headers: headers)
+                    #expect(response.status == .ok)
+                    let body = try Self.json(response)
+                    return (body["entities"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "new_network" }
+                        .compactMap { $0["message"] as? String }
+                }
+                try await use(from: "198.51.100.7")  // the first use ever is not an anomaly
+                try await use(from: "198.51.100.9")  // same /24
+                #expect(try await newNetworkAlerts().isEmpty)
+                try await use(from: "203.0.113.5")
+                try await use(from: "203.0.113.6")
+                let alerts = try await newNetworkAlerts()
+                #expect(alerts.count == 1)
+                #expect(alerts.first?.contains("203.0.113.0") == true)
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
     func plainHTTPFromElsewhereIsRefused(_ engine: TestEngine) async throws {
         // Loopback as a trusted proxy stands in for a reverse proxy on this machine forwarding a remote client.
         try await Self.withSetup(engine, [AppConfiguration.Key.trustedProxies: .string("127.0.0.1/32")]) { setup in

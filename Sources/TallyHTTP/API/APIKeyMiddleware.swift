@@ -22,6 +22,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     let clock: WallClock
     let limiter = RateLimiter()
     let alerts = AlertThrottle()
+    let watch: UsageWatch
     /// Failed attempts allowed per client address: a burst (`--auth-failure-burst`, 20), then one a second.
     static let failureRate = 1
     let failureBurst: Int
@@ -75,6 +76,7 @@ struct APIKeyMiddleware: RouterMiddleware {
                     if !rate.allowed {
                         response = Self.tooMany(rate, message: "rate limit of \(key.ratePerSecond) requests a second exceeded")
                     } else {
+                        await watchForAnomalies(key: key, client: client, clientIP: clientIP, now: now, logger: context.logger)
                         var context = context
                         context.auth = APIAuth(key: key, clientIP: clientIP)
                         response = await Self.answer(request, context: context, next: next)
@@ -154,6 +156,22 @@ struct APIKeyMiddleware: RouterMiddleware {
         response.headers[.rateLimitReset] = String(decision.resetSeconds)
     }
 
+    private func watchForAnomalies(key: APIKey, client: IPAddress?, clientIP: String, now: Int64, logger: Logger) async {
+        if watch.isSpike(keyID: key.id, at: now) {
+            await raise(.rateSpike, key: key, clientIP: clientIP, now: now, "key \(key.publicID) is making far more requests than it usually does")
+        }
+        guard let client else { return }
+        do {
+            if try await watch.isNewNetwork(keyID: key.id, client: client) {
+                await raise(
+                    .newNetwork, key: key, clientIP: clientIP, now: now,
+                    "key \(key.publicID) was used from \(client.masked) for the first time", subject: client.masked.description)
+            }
+        } catch {
+            logger.warning("could not check the key's networks", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
     private func failedAttempt(on key: APIKey, clientIP: String, now: Int64) async {
         let count = limiter.take("failed key \(key.id)", rate: 1, burst: 10, now: now)
         if !count.allowed {
@@ -161,8 +179,8 @@ struct APIKeyMiddleware: RouterMiddleware {
         }
     }
 
-    private func raise(_ kind: KeyAlert.Kind, key: APIKey, clientIP: String, now: Int64, _ message: String) async {
-        guard alerts.shouldRaise("\(kind.rawValue) \(key.id)", now: now) else { return }
+    private func raise(_ kind: KeyAlert.Kind, key: APIKey, clientIP: String, now: Int64, _ message: String, subject: String = "") async {
+        guard alerts.shouldRaise("\(kind.rawValue) \(key.id) \(subject)", now: now) else { return }
         try? await events.add(KeyAlert(accountID: key.accountID, keyID: key.id, kind: kind, message: message, clientIP: clientIP, createdAt: now))
     }
 

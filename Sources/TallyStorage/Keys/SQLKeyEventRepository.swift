@@ -45,6 +45,14 @@ public struct SQLKeyEventRepository: Sendable {
         }
     }
 
+    /// The distinct addresses a key has been used from (most recent first, at most `limit`).
+    public func clientIPs(keyID: Int64, limit: Int = 10_000) async throws -> [String] {
+        try await database.read { db in
+            try await db.select().distinct().column("client_ip").from("api_requests").where("key_id", .equal, keyID).limit(limit)
+                .all(decodingColumn: "client_ip", as: String.self)
+        }
+    }
+
     public struct UsageRow: Sendable, Equatable {
         public let bucketStart: Int64
         public let route: String
