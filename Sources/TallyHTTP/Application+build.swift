@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -45,14 +46,17 @@ public func buildApplication(
     let verifier = KeyVerifier(repository: keyRepository, hasher: hasher, clock: clock)
     let keys = KeyService(database: database, hasher: hasher, clock: clock)
     let catalogue = APIRouteCatalogue()
+    let webhook = configuration.alertWebhookURL.flatMap(URL.init(string:)).map {
+        WebhookSender(url: $0, secret: configuration.alertWebhookSecret ?? "", logger: logger)
+    }
     let v2 = router.group("v2").add(
         middleware: APIKeyMiddleware(
             verifier: verifier, keys: keyRepository, events: keyEvents, catalogue: catalogue,
             addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), trustedProxies: configuration.trustedProxies,
-            allowQueryKeys: configuration.allowQueryKeys, clock: clock, watch: UsageWatch(events: keyEvents),
+            allowQueryKeys: configuration.allowQueryKeys, clock: clock, watch: UsageWatch(events: keyEvents), webhook: webhook,
             failureBurst: configuration.authFailureBurst, tls: configuration.tlsEnabled))
     let api = APIRoutes(group: v2, catalogue: catalogue)
-    KeysController(service: keys, verifier: verifier, events: keyEvents, clock: clock).addRoutes(to: api)
+    KeysController(service: keys, verifier: verifier, events: keyEvents, clock: clock, webhook: webhook).addRoutes(to: api)
     LinksController(repository: repository, publicURL: configuration.publicURL).addRoutes(to: api)
     let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
     let tracking = TrackingHandler(

@@ -26,6 +26,8 @@ struct ConfigOptions: ParsableArguments {
     var allowQueryKeys: Bool?
     @Option(help: "Failed API authentications per client address before 429s: this many at once, then one a second (default 20).")
     var authFailureBurst: Int?
+    @Option(help: "POST every API key alert here as JSON (http or https URL).") var alertWebhookUrl: String?
+    @Option(help: "Secret signing the webhook body (X-ClickTally-Signature: sha256=HMAC), 16+ characters.") var alertWebhookSecret: String?
     @Option(help: "Serve HTTPS with this PEM certificate chain (with --tls-key).") var tlsCert: String?
     @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
 
@@ -50,9 +52,13 @@ struct ConfigOptions: ParsableArguments {
         set(Key.keyPepper, keyPepper.map(ConfigContent.string), secret: true)
         set(Key.allowQueryKeys, allowQueryKeys.map(ConfigContent.bool))
         set(Key.authFailureBurst, authFailureBurst.map(ConfigContent.int))
+        set(Key.alertWebhookURL, alertWebhookUrl.map(ConfigContent.string))
+        set(Key.alertWebhookSecret, alertWebhookSecret.map(ConfigContent.string), secret: true)
         set(Key.tlsCertificate, tlsCert.map(ConfigContent.string))
         set(Key.tlsKey, tlsKey.map(ConfigContent.string))
-        let secrets = SecretsSpecifier<String, String>.dynamic { key, _ in key.contains("DATABASE_URL") || key.contains("KEY_PEPPER") }
+        let secrets = SecretsSpecifier<String, String>.dynamic { key, _ in
+            key.contains("DATABASE_URL") || key.contains("KEY_PEPPER") || key.contains("WEBHOOK_SECRET")
+        }
         let reader = ConfigReader(providers: [
             InMemoryProvider(name: "arguments", values: values),
             EnvironmentVariablesProvider(secretsSpecifier: secrets).prefixKeys(with: "clicktally"),

@@ -23,6 +23,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     let limiter = RateLimiter()
     let alerts = AlertThrottle()
     let watch: UsageWatch
+    let webhook: WebhookSender?
     /// Failed attempts allowed per client address: a burst (`--auth-failure-burst`, 20), then one a second.
     static let failureRate = 1
     let failureBurst: Int
@@ -181,7 +182,9 @@ struct APIKeyMiddleware: RouterMiddleware {
 
     private func raise(_ kind: KeyAlert.Kind, key: APIKey, clientIP: String, now: Int64, _ message: String, subject: String = "") async {
         guard alerts.shouldRaise("\(kind.rawValue) \(key.id) \(subject)", now: now) else { return }
-        try? await events.add(KeyAlert(accountID: key.accountID, keyID: key.id, kind: kind, message: message, clientIP: clientIP, createdAt: now))
+        let alert = KeyAlert(accountID: key.accountID, keyID: key.id, kind: kind, message: message, clientIP: clientIP, createdAt: now)
+        try? await events.add(alert)
+        webhook?.send(alert, publicID: key.publicID)
     }
 
     private func save(_ record: APIRequestRecord, logger: Logger) async {

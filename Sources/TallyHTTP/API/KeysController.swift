@@ -10,6 +10,7 @@ struct KeysController {
     let verifier: KeyVerifier
     let events: SQLKeyEventRepository
     let clock: WallClock
+    let webhook: WebhookSender?
 
     func addRoutes(to api: APIRoutes) {
         api.on(.get, "keys", scope: APIScope(.keys, .read)) { _, _, auth in
@@ -109,8 +110,11 @@ struct KeysController {
         // Like GitHub's secret-scanning partner endpoint: no key needed, the same answer whatever was sent.
         api.onPublic(.post, "keys/leaked") { request, context in
             if let body = try? await request.decode(as: LeakReportBody.self, context: context) {
-                try await service.reportLeak(body.key, clientIP: context.remoteAddress?.ipAddress ?? "")
-                if let token = APIKeyToken(parsing: body.key) { verifier.invalidate(publicID: token.publicID) }
+                let alert = try await service.reportLeak(body.key, clientIP: context.remoteAddress?.ipAddress ?? "")
+                if let token = APIKeyToken(parsing: body.key) {
+                    verifier.invalidate(publicID: token.publicID)
+                    if let alert { webhook?.send(alert, publicID: token.publicID) }
+                }
             }
             return Response(
                 status: .accepted, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: "{\"received\":true}")))

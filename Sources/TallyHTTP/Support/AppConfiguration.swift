@@ -1,4 +1,5 @@
 import Configuration
+import Foundation
 import Logging
 import TallyCore
 import TallyStorage
@@ -25,6 +26,9 @@ public struct AppConfiguration: Sendable {
     public var dataDirectory: String
     /// ClickMeter clients may send the key as `?authKey=`; answered with a warning header, or refused when off.
     public var allowQueryKeys: Bool
+    /// Where alerts are POSTed (signed with `alertWebhookSecret`), if anywhere.
+    public var alertWebhookURL: String?
+    public var alertWebhookSecret: String?
     /// PEM files for built-in HTTPS; both or neither.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
@@ -49,6 +53,8 @@ public struct AppConfiguration: Sendable {
         public static let keyPepper = "keyPepper"
         public static let allowQueryKeys = "allowQueryKeys"
         public static let authFailureBurst = "authFailureBurst"
+        public static let alertWebhookURL = "alertWebhookUrl"
+        public static let alertWebhookSecret = "alertWebhookSecret"
         public static let tlsCertificate = "tlsCert"
         public static let tlsKey = "tlsKey"
     }
@@ -84,6 +90,16 @@ public struct AppConfiguration: Sendable {
         keyPepper = reader.string(forKey: ConfigKey(Key.keyPepper), isSecret: true)
         allowQueryKeys = reader.bool(forKey: ConfigKey(Key.allowQueryKeys), default: true)
         authFailureBurst = reader.int(forKey: ConfigKey(Key.authFailureBurst), default: 20)
+        alertWebhookURL = reader.string(forKey: ConfigKey(Key.alertWebhookURL))
+        alertWebhookSecret = reader.string(forKey: ConfigKey(Key.alertWebhookSecret), isSecret: true)
+        if let url = alertWebhookURL {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://"), URL(string: url)?.host != nil else {
+                throw Self.invalid(Key.alertWebhookURL, "the alert webhook URL must be an absolute http or https URL")
+            }
+            guard let secret = alertWebhookSecret, secret.utf8.count >= 16 else {
+                throw Self.invalid(Key.alertWebhookSecret, "an alert webhook needs a signing secret of at least 16 characters")
+            }
+        }
         tlsCertificatePath = reader.string(forKey: ConfigKey(Key.tlsCertificate))
         tlsKeyPath = reader.string(forKey: ConfigKey(Key.tlsKey), isSecret: true)
         guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else {

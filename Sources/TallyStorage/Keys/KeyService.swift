@@ -173,20 +173,23 @@ public struct KeyService: Sendable {
         try await keys.list(accountID: accountID)
     }
 
-    /// A key found in the wild: if it verifies, it is revoked at once with an alert. Says nothing either way.
-    public func reportLeak(_ text: String, clientIP: String) async throws {
+    /// A key found in the wild: if it verifies, it is revoked at once with an alert (returned, for notification).
+    /// The caller must answer the same either way.
+    @discardableResult
+    public func reportLeak(_ text: String, clientIP: String) async throws -> KeyAlert? {
         guard let token = APIKeyToken(parsing: text), let key = try await keys.find(publicID: token.publicID), key.status == .active
-        else { return }
+        else { return nil }
         // Whoever holds the secret may report it, wherever they are: the address allow-list does not apply.
         var unrestricted = key
         unrestricted.allowedNetworks = []
-        guard case .accepted = unrestricted.verify(token, clientIP: nil, now: clock.now(), hasher: hasher) else { return }
+        guard case .accepted = unrestricted.verify(token, clientIP: nil, now: clock.now(), hasher: hasher) else { return nil }
         _ = try await revoke(
             publicID: key.publicID, accountID: key.accountID, by: Actor(name: "leak report", clientIP: clientIP), event: "leak_reported")
-        try await events.add(
-            KeyAlert(
-                accountID: key.accountID, keyID: key.id, kind: .leaked, message: "key \(key.publicID) was reported leaked and has been revoked",
-                clientIP: clientIP, createdAt: clock.now()))
+        let alert = KeyAlert(
+            accountID: key.accountID, keyID: key.id, kind: .leaked, message: "key \(key.publicID) was reported leaked and has been revoked",
+            clientIP: clientIP, createdAt: clock.now())
+        try await events.add(alert)
+        return alert
     }
 
     static func activeKey(publicID: String, accountID: Int64, keys: SQLAPIKeyRepository, db: any SQLDatabase, now: Int64) async throws -> APIKey {
