@@ -239,6 +239,44 @@ import Testing
         }
     }
 
+    /// Two nodes on one database: a key revoked (or rotated with no grace) through node A is refused by node B,
+    /// which had it cached, within 5 s.
+    @Test(arguments: TestEngine.available)
+    func revocationAndRotationReachAnotherNodeWithinFiveSeconds(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, location in
+            let configuration = try testConfiguration(database: location)
+            let nodeA = try await buildApplication(configuration: configuration, database: database, logger: testLogger)
+            let nodeB = try await buildApplication(configuration: configuration, database: database, logger: testLogger)
+            let user = try await AccountService(database: database, bcryptCost: 4).createUser(
+                email: "n@example.com", password: "long enough pass", now: 1)
+            let (rotating, rotatingText) = try await nodeA.keys.create(
+                .init(name: "r", scopes: .readOnly), accountID: user.accountID, by: .init(name: "t"))
+            let (revoking, revokingText) = try await nodeA.keys.create(
+                .init(name: "v", scopes: .readOnly), accountID: user.accountID, by: .init(name: "t"))
+            try await nodeB.application.test(.live) { client in
+                func status(_ key: String) async throws -> HTTPResponse.Status {
+                    try await client.execute(uri: "/v2/links", method: .get, headers: [.authorization: "Bearer \(key)"]).status
+                }
+                #expect(try await status(rotatingText) == .ok)  // both cached on B now
+                #expect(try await status(revokingText) == .ok)
+                _ = try await nodeA.keys.revoke(publicID: revoking.publicID, accountID: user.accountID, by: .init(name: "t"))
+                let (_, rotatedText) = try await nodeA.keys.rotate(
+                    publicID: rotating.publicID, accountID: user.accountID, graceMilliseconds: 0, by: .init(name: "t"))
+                let start = ContinuousClock.now
+                var revokedStatus = HTTPResponse.Status.ok
+                var oldSecretStatus = HTTPResponse.Status.ok
+                while revokedStatus == .ok || oldSecretStatus == .ok, ContinuousClock.now - start < .seconds(6) {
+                    try await Task.sleep(for: .milliseconds(100))
+                    revokedStatus = try await status(revokingText)
+                    oldSecretStatus = try await status(rotatingText)
+                }
+                #expect(revokedStatus == .unauthorized && oldSecretStatus == .unauthorized)
+                #expect(ContinuousClock.now - start < .seconds(5))
+                #expect(try await status(rotatedText) == .ok)
+            }
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func plainHTTPFromElsewhereIsRefused(_ engine: TestEngine) async throws {
         // Loopback as a trusted proxy stands in for a reverse proxy on this machine forwarding a remote client.
