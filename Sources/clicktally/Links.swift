@@ -18,6 +18,7 @@ struct Links: AsyncParsableCommand {
         @Option(help: "A title to recognise the link by.") var title: String = ""
         @Flag(help: "Create a tracking pixel instead of a link.") var pixel = false
         @Flag(help: "Store visitors' IP addresses masked.") var encodeIp = false
+        @OptionGroup var owner: OwnerOptions
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
@@ -27,7 +28,7 @@ struct Links: AsyncParsableCommand {
             let request = DatapointService.CreateRequest(
                 type: pixel ? .trackingPixel : .trackingLink, destination: destination, name: name, title: title,
                 redirectType: redirectType, encodeIP: encodeIp)
-            let created = try await Runner.admin(options) { admin, database in try await admin.createLink(request, database: database) }
+            let created = try await Runner.admin(options, owner: owner) { admin, database in try await admin.createLink(request, database: database) }
             print(created.trackingCode)
         }
     }
@@ -37,6 +38,7 @@ struct Links: AsyncParsableCommand {
             abstract: "Create many tracking links from a file with one `destination [name]` per line ('-' reads standard input).")
 
         @Argument(help: "The file to read.") var file: String
+        @OptionGroup var owner: OwnerOptions
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
@@ -47,7 +49,7 @@ struct Links: AsyncParsableCommand {
                 text = try String(contentsOfFile: file, encoding: .utf8)
             }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            let count = try await Runner.admin(options) { admin, database in try await admin.importLinks(lines, database: database) }
+            let count = try await Runner.admin(options, owner: owner) { admin, database in try await admin.importLinks(lines, database: database) }
             print("created \(count) links")
         }
     }
@@ -56,10 +58,13 @@ struct Links: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tracking links and pixels.")
 
         @Flag(help: "Include deleted datapoints.") var all = false
+        @OptionGroup var owner: OwnerOptions
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
-            let links = try await Runner.admin(options) { admin, database in try await admin.listLinks(includeDeleted: all, database: database) }
+            let links = try await Runner.admin(options, owner: owner) { admin, database in
+                try await admin.listLinks(includeDeleted: all, database: database)
+            }
             for link in links {
                 let point = link.datapoint
                 let kind = point.type == .trackingLink ? "link " : "pixel"
@@ -72,25 +77,45 @@ struct Links: AsyncParsableCommand {
     struct Pause: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Pause a datapoint: it answers 404 and counts nothing.")
         @Argument(help: "The datapoint's name.") var name: String
+        @OptionGroup var owner: OwnerOptions
         @OptionGroup var options: ConfigOptions
 
-        func run() async throws { try await Runner.setStatus(name, .paused, options) }
+        func run() async throws { try await Runner.setStatus(name, .paused, options, owner: owner) }
     }
 
     struct Resume: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Resume a paused datapoint.")
         @Argument(help: "The datapoint's name.") var name: String
+        @OptionGroup var owner: OwnerOptions
         @OptionGroup var options: ConfigOptions
 
-        func run() async throws { try await Runner.setStatus(name, .active, options) }
+        func run() async throws { try await Runner.setStatus(name, .active, options, owner: owner) }
     }
 
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete a datapoint. Its statistics stay; its name is never given out again.")
         @Argument(help: "The datapoint's name.") var name: String
+        @OptionGroup var owner: OwnerOptions
         @OptionGroup var options: ConfigOptions
 
-        func run() async throws { try await Runner.setStatus(name, .deleted, options) }
+        func run() async throws { try await Runner.setStatus(name, .deleted, options, owner: owner) }
+    }
+}
+
+/// Whose links a `links` command acts on: a user's account (`--email`), an account by id, or the default account.
+struct OwnerOptions: ParsableArguments {
+    @Option(help: "Act on the account of the user with this e-mail.") var email: String?
+    @Option(help: "Act on this account id.") var account: Int64?
+
+    var choice: Admin.AccountChoice {
+        get throws {
+            switch (email, account) {
+            case (nil, nil): return .defaultAccount
+            case (let email?, nil): return .email(email)
+            case (nil, let account?): return .id(account)
+            default: throw ArgumentParser.ValidationError("give --email or --account, not both")
+            }
+        }
     }
 }

@@ -33,15 +33,19 @@ enum Runner {
         }
     }
 
-    static func admin<T: Sendable>(_ options: ConfigOptions, _ body: @Sendable (Admin, any TallyDatabase) async throws -> T) async throws -> T {
+    static func admin<T: Sendable>(
+        _ options: ConfigOptions, owner: OwnerOptions? = nil, _ body: @Sendable (Admin, any TallyDatabase) async throws -> T
+    ) async throws -> T {
         let configuration = try await options.appConfiguration()
         let logger = makeLogger(configuration)
-        let admin = Admin(configuration: configuration, logger: logger)
+        let admin = Admin(configuration: configuration, logger: logger, account: try owner?.choice ?? .defaultAccount)
         return try await withDatabase(configuration, logger: logger) { database in try await body(admin, database) }
     }
 
-    static func setStatus(_ name: String, _ status: DatapointStatus, _ options: ConfigOptions) async throws {
-        let updated = try await admin(options) { admin, database in try await admin.setStatus(name: name, to: status, database: database) }
+    static func setStatus(_ name: String, _ status: DatapointStatus, _ options: ConfigOptions, owner: OwnerOptions) async throws {
+        let updated = try await admin(options, owner: owner) { admin, database in
+            try await admin.setStatus(name: name, to: status, database: database)
+        }
         print("\(updated.trackingCode) is now \(updated.datapoint.status.name)")
     }
 }

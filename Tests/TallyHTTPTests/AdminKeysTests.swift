@@ -44,6 +44,24 @@ import Testing
             #expect(try await admin.revokeKey(publicID: key.publicID, database: database).status == .revoked)
             #expect(try await admin.showKey(publicID: key.publicID, database: database).revokedAt != nil)
 
+            // Link commands act on the chosen account and cannot see or touch another's links.
+            let configuration = try testConfiguration(["autoMigrate": .bool(true)], database: location)
+            let asOwner = Admin(configuration: configuration, logger: testLogger, account: .email("owner@example.com"))
+            let asColleague = Admin(configuration: configuration, logger: testLogger, account: .id(colleague.accountID))
+            let stranger = try await admin.createUser(
+                email: "stranger@example.com", password: "yet another password", accountID: nil, database: database)
+            let asStranger = Admin(configuration: configuration, logger: testLogger, account: .email(stranger.email))
+            let link = try await asOwner.createLink(.init(destination: "https://example.com/team", name: "team"), database: database)
+            #expect(link.datapoint.accountID == owner.accountID)
+            #expect(try await asColleague.listLinks(includeDeleted: false, database: database).map(\.datapoint.name) == ["team"])
+            // Without --email/--account the CLI uses the installation's first account: here, the owner's.
+            #expect(try await admin.listLinks(includeDeleted: false, database: database).map(\.datapoint.name) == ["team"])
+            #expect(try await asStranger.listLinks(includeDeleted: false, database: database).isEmpty)
+            await #expect(throws: ValidationError.self) { _ = try await asStranger.setStatus(name: "team", to: .paused, database: database) }
+            #expect(try await asColleague.setStatus(name: "team", to: .paused, database: database).datapoint.status == .paused)
+            let nobody = Admin(configuration: configuration, logger: testLogger, account: .email("nobody@example.com"))
+            await #expect(throws: ValidationError.self) { _ = try await nobody.listLinks(includeDeleted: false, database: database) }
+
             var bad = Admin.KeyRequest(email: "owner@example.com", name: "x", scopes: "links:read")
             await #expect(throws: ValidationError.self) { _ = try await admin.createKey(bad, database: database) }
             bad.scopes = "admin"

@@ -1,4 +1,5 @@
 import Logging
+import SQLKit
 import TallyCore
 import TallyStorage
 
@@ -8,11 +9,22 @@ public struct Admin: Sendable {
     public let configuration: AppConfiguration
     public let clock: WallClock
     public let logger: Logger
+    /// Whose links the link commands act on.
+    public var account: AccountChoice = .defaultAccount
 
-    public init(configuration: AppConfiguration, clock: WallClock = .system, logger: Logger) {
+    /// The default account exists from the first start (links made before any user was); `email` and `id`
+    /// choose a user's account.
+    public enum AccountChoice: Sendable, Equatable {
+        case defaultAccount
+        case email(String)
+        case id(Int64)
+    }
+
+    public init(configuration: AppConfiguration, clock: WallClock = .system, logger: Logger, account: AccountChoice = .defaultAccount) {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
+        self.account = account
     }
 
     /// A datapoint with the URL people use for it.
@@ -27,7 +39,7 @@ public struct Admin: Sendable {
 
     public func createLink(_ request: DatapointService.CreateRequest, database: any TallyDatabase) async throws -> Listed {
         let context = try await prepare(database)
-        let datapoint = try await context.service.create(accountID: context.defaults.accountID, domain: context.defaults.systemDomain, request)
+        let datapoint = try await context.service.create(accountID: context.accountID, domain: context.defaults.systemDomain, request)
         return listed(datapoint, context.defaults)
     }
 
@@ -41,7 +53,7 @@ public struct Admin: Sendable {
             guard let destination = fields.first, !destination.hasPrefix("#") else { continue }
             do {
                 _ = try await context.service.create(
-                    accountID: context.defaults.accountID, domain: context.defaults.systemDomain,
+                    accountID: context.accountID, domain: context.defaults.systemDomain,
                     .init(destination: destination, name: fields.count > 1 ? fields[1] : nil))
             } catch let error as ValidationError {
                 throw ValidationError(field: error.field, code: error.code, message: "line \(index + 1): \(error.message)")
@@ -55,7 +67,7 @@ public struct Admin: Sendable {
         let context = try await prepare(database)
         var statuses: Set<DatapointStatus> = [.active, .paused, .abuse]
         if includeDeleted { statuses.insert(.deleted) }
-        return try await SQLDatapointRepository(database: database).list(accountID: context.defaults.accountID, statuses: statuses)
+        return try await SQLDatapointRepository(database: database).list(accountID: context.accountID, statuses: statuses)
             .map { listed($0, context.defaults) }
     }
 
@@ -63,7 +75,8 @@ public struct Admin: Sendable {
     public func setStatus(name: String, to status: DatapointStatus, database: any TallyDatabase) async throws -> Listed {
         let context = try await prepare(database)
         let repository = SQLDatapointRepository(database: database)
-        guard let found = try await repository.find(domainID: context.defaults.systemDomain.id, name: name) else {
+        guard let found = try await repository.find(domainID: context.defaults.systemDomain.id, name: name), found.accountID == context.accountID
+        else {
             throw ValidationError(field: "name", code: "datapoint_not_found", message: "no datapoint is called '\(name)'")
         }
         guard let updated = try await context.service.setStatus(id: found.id, to: status) else {
@@ -75,6 +88,7 @@ public struct Admin: Sendable {
     private struct Context {
         let defaults: Bootstrap.Defaults
         let service: DatapointService
+        let accountID: Int64
     }
 
     private func prepare(_ database: any TallyDatabase) async throws -> Context {
@@ -84,7 +98,22 @@ public struct Admin: Sendable {
         let domains = DomainDirectory(systemDomain: defaults.systemDomain, domains: try await SQLDomainRepository(database: database).all())
         let service = DatapointService(
             repository: SQLDatapointRepository(database: database), trackingHosts: { domains.trackingHosts }, clock: clock)
-        return Context(defaults: defaults, service: service)
+        let accountID: Int64
+        switch account {
+        case .defaultAccount:
+            accountID = defaults.accountID
+        case .email(let email):
+            guard let user = try await AccountService(database: database).user(email: email) else {
+                throw ValidationError(field: "email", code: "user_unknown", message: "no user with e-mail \(email)")
+            }
+            accountID = user.accountID
+        case .id(let id):
+            guard try await database.read({ db in try await db.select().column("id").from("accounts").where("id", .equal, id).first() }) != nil else {
+                throw ValidationError(field: "account", code: "account_unknown", message: "no account \(id)")
+            }
+            accountID = id
+        }
+        return Context(defaults: defaults, service: service, accountID: accountID)
     }
 
     private func listed(_ datapoint: Datapoint, _ defaults: Bootstrap.Defaults) -> Listed {
