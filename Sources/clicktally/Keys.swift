@@ -44,6 +44,7 @@ struct Keys: AsyncParsableCommand {
         @Option(help: "Expire after this long: 90d, 24h, 30m.") var expiresIn: String?
         @Option(help: "Allow only this CIDR (repeatable).") var allowIp: [String] = []
         @Option(help: "Restrict to this group id (repeatable).") var group: [Int64] = []
+        @Option(help: "standard (default), or guid: ClickMeter's GUID shape for old clients (weaker: 80-bit secret).") var format = "standard"
         @Option(help: "Requests a second the key may make (default 10).") var rate: Int?
         @Option(help: "Requests the key may make at once before the rate applies (default 20).") var burst: Int?
         @OptionGroup var options: ConfigOptions
@@ -55,6 +56,8 @@ struct Keys: AsyncParsableCommand {
             request.groups = group
             request.ratePerSecond = rate
             request.burst = burst
+            guard let keyFormat = APIKeyToken.Format(rawValue: format) else { throw ValidationError("--format must be standard or guid") }
+            request.format = keyFormat
             let finished = request
             let (key, fullKey) = try await Runner.admin(options) { admin, database in try await admin.createKey(finished, database: database) }
             print(fullKey)

@@ -163,3 +163,32 @@ import Testing
         #expect(thirtieth)
     }
 }
+
+@Suite struct GUIDKeyTests {
+    @Test func guidKeysHaveClickMetersShapeAndParseInAnyCase() throws {
+        let token = APIKeyToken.generate(format: .guid)
+        let text = token.text
+        #expect(text.range(of: "^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$", options: .regularExpression) != nil)
+        #expect(APIKeyToken(parsing: text) == token)
+        #expect(APIKeyToken(parsing: text.lowercased()) == token)
+        #expect(APIKeyToken.format(ofPublicID: token.publicID) == .guid)
+        var generator = SystemRandomNumberGenerator()
+        let rotated = token.withNewSecret(using: &generator)
+        #expect(rotated.format == .guid && rotated.publicID == token.publicID && rotated.secret != token.secret)
+    }
+
+    @Test func theGuidChecksumCatchesTypos() {
+        let text = Array(APIKeyToken.generate(format: .guid).text)
+        var caught = 0
+        var tried = 0
+        for index in text.indices where text[index] != "-" {
+            var typo = text
+            typo[index] = typo[index] == "A" ? "B" : "A"
+            tried += 1
+            if APIKeyToken(parsing: String(typo)) == nil { caught += 1 }
+        }
+        #expect(caught == tried)
+        // A made-up GUID passes only if its last four digits happen to be the checksum.
+        #expect(APIKeyToken(parsing: "12345678-9ABC-DEF0-1234-56789ABCDEF0") == nil)
+    }
+}

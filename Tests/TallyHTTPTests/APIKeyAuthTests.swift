@@ -278,6 +278,32 @@ import Testing
     }
 
     @Test(arguments: TestEngine.available)
+    func guidShapedKeysWorkForOldClickMeterClients(_ engine: TestEngine) async throws {
+        try await Self.withSetup(engine) { setup in
+            try await setup.server.application.test(.live) { client in
+                let created = try await client.execute(
+                    uri: "/v2/keys", method: .post, headers: [.authorization: "Bearer \(setup.admin)"],
+                    body: ByteBuffer(string: #"{"name":"wp plugin","scopes":"read-only","format":"guid"}"#))
+                #expect(created.status == .created)
+                let body = try Self.json(created)
+                let guid = try #require(body["key"] as? String)
+                #expect(body["format"] as? String == "guid")
+                #expect(guid.range(of: "^[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}$", options: .regularExpression) != nil)
+                let response = try await client.execute(uri: "/v2/links", method: .get, headers: [HTTPField.Name("X-Clickmeter-Authkey")!: guid])
+                #expect(response.status == .ok)
+                let id = try #require(body["id"] as? String)
+                let rotated = try await client.execute(
+                    uri: "/v2/keys/\(id)/rotate", method: .post, headers: [.authorization: "Bearer \(setup.admin)"], body: ByteBuffer(string: "{}"))
+                let newGUID = try #require(try Self.json(rotated)["key"] as? String)
+                #expect(newGUID.hasPrefix(String(guid.prefix(8))) && newGUID != guid)
+                #expect(
+                    try await client.execute(uri: "/v2/links", method: .get, headers: [HTTPField.Name("X-Clickmeter-Authkey")!: newGUID]).status
+                        == .ok)
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
     func plainHTTPFromElsewhereIsRefused(_ engine: TestEngine) async throws {
         // Loopback as a trusted proxy stands in for a reverse proxy on this machine forwarding a remote client.
         try await Self.withSetup(engine, [AppConfiguration.Key.trustedProxies: .string("127.0.0.1/32")]) { setup in

@@ -20,6 +20,7 @@ struct KeyJSON: ResponseEncodable {
     let lastUsedAt: String?
     let lastUsedIp: String?
     let previousSecretValidUntil: String?
+    let format: String
     var key: String?
 
     struct RateLimitJSON: Codable {
@@ -43,6 +44,7 @@ struct KeyJSON: ResponseEncodable {
         lastUsedAt = key.lastUsedAt.map(Self.iso)
         lastUsedIp = key.lastUsedIP
         previousSecretValidUntil = key.previousValidUntil.flatMap { $0 > now ? Self.iso($0) : nil }
+        format = APIKeyToken.format(ofPublicID: key.publicID).rawValue
         self.key = fullKey
     }
 
@@ -65,6 +67,8 @@ struct CreateKeyBody: Decodable {
     var allowedNetworks: [String]?
     var expiresInDays: Int?
     var rateLimit: KeyJSON.RateLimitJSON?
+    /// `standard` (default) or `guid`, ClickMeter's shape for clients that accept nothing else (weaker: 80-bit secret).
+    var format: String?
 
     enum ScopesValue: Decodable {
         case text(String)

@@ -28,6 +28,12 @@ struct KeysController {
                 }
                 new.expiresAt = clock.now() + Int64(days) * 86_400_000
             }
+            if let format = body.format {
+                guard let parsed = APIKeyToken.Format(rawValue: format) else {
+                    throw ValidationError(field: "format", code: "format_invalid", message: "format must be standard or guid")
+                }
+                new.format = parsed
+            }
             if let limit = body.rateLimit {
                 new.ratePerSecond = limit.perSecond
                 new.burst = limit.burst

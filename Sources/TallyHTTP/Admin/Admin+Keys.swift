@@ -17,6 +17,7 @@ extension Admin {
         public var groups: [Int64] = []
         public var ratePerSecond: Int?
         public var burst: Int?
+        public var format = APIKeyToken.Format.standard
 
         public init(email: String, name: String, scopes: String) {
             self.email = email
@@ -36,6 +37,7 @@ extension Admin {
         new.groupIDs = request.groups
         if let rate = request.ratePerSecond { new.ratePerSecond = rate }
         if let burst = request.burst { new.burst = burst }
+        new.format = request.format
         if let expiresIn = request.expiresIn { new.expiresAt = clock.now() + (try Self.milliseconds(expiresIn, field: "expires-in")) }
         return try await keys.create(new, accountID: user.accountID, by: .init(name: "cli \(user.email)"))
     }

@@ -43,6 +43,7 @@ public struct KeyService: Sendable {
         public var expiresAt: Int64?
         public var ratePerSecond = APIKey.defaultRate
         public var burst = APIKey.defaultBurst
+        public var format = APIKeyToken.Format.standard
 
         public init(name: String, scopes: APIScopeSet) {
             self.name = name
@@ -69,7 +70,11 @@ public struct KeyService: Sendable {
             throw ValidationError(
                 field: "groups", code: "groups_exceed_own", message: "a group-restricted key can only create keys for its own groups")
         }
-        let token = APIKeyToken.generate()
+        var token = APIKeyToken.generate(format: new.format)
+        for _ in 0..<5 where try await keys.find(publicID: token.publicID) != nil {
+            // Only plausible for GUID-shaped keys (32-bit ids); the unique index stops any race.
+            token = APIKeyToken.generate(format: new.format)
+        }
         let draft = APIKey(
             id: 0, accountID: accountID, publicID: token.publicID, name: name, secretHash: hasher.hash(secret: token.secret),
             lastFour: token.lastFour, scopes: new.scopes, groupIDs: new.groupIDs.sorted(), allowedNetworks: new.allowedNetworks,
@@ -106,7 +111,8 @@ public struct KeyService: Sendable {
         return try await database.transaction { db in
             var key = try await Self.activeKey(publicID: publicID, accountID: accountID, keys: keys, db: db, now: now)
             var generator = SystemRandomNumberGenerator()
-            let token = APIKeyToken(publicID: key.publicID, secret: "").withNewSecret(using: &generator)
+            let token = APIKeyToken(publicID: key.publicID, secret: "", format: APIKeyToken.format(ofPublicID: key.publicID))
+                .withNewSecret(using: &generator)
             key.previousSecretHash = graceMilliseconds > 0 ? key.secretHash : nil
             key.previousValidUntil = graceMilliseconds > 0 ? now + graceMilliseconds : nil
             key.secretHash = hasher.hash(secret: token.secret)
