@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import SQLKit
+import Synchronization
 import TallyCore
 import TallyStorage
 import TallyTestSupport
@@ -21,6 +22,22 @@ import Testing
         let user: User
         let admin: String
         let capture: LogCapture
+        let issued: IssuedKeys
+        let location: DatabaseLocation
+
+        /// Creates a key through the service and remembers it, so the suite can prove no log line ever held it.
+        func createKey(_ new: KeyService.NewKey, accountID: Int64, by actor: KeyService.Actor) async throws -> (key: APIKey, fullKey: String) {
+            let created = try await server.keys.create(new, accountID: accountID, by: actor)
+            issued.add(created.fullKey)
+            return created
+        }
+    }
+
+    /// Every full key a test saw (created, rotated), for the log check at the end of each test.
+    final class IssuedKeys: Sendable {
+        private let keys = Mutex<[String]>([])
+        func add(_ key: String) { keys.withLock { $0.append(key) } }
+        var all: [String] { keys.withLock { $0 } }
     }
 
     static func withSetup(
@@ -34,10 +51,17 @@ import Testing
             let user = try await AccountService(database: database, bcryptCost: 4).createUser(
                 email: "owner@example.com", password: "correct horse battery", now: 1)
             let (_, admin) = try await server.keys.create(.init(name: "admin", scopes: .admin), accountID: user.accountID, by: .init(name: "test"))
-            try await body(Setup(server: server, database: database, user: user, admin: admin, capture: capture))
-            // Nothing of any key may have reached a log line.
-            let logged = capture.all.map { "\($0.message) \($0.metadata)" }.joined(separator: "\n")
-            #expect(!logged.contains(APIKeyToken(parsing: admin)!.secret))
+            let issued = IssuedKeys()
+            issued.add(admin)
+            try await body(Setup(server: server, database: database, user: user, admin: admin, capture: capture, issued: issued, location: location))
+            // Nothing of any key may have reached a log line: no secret, and nothing shaped like a full key.
+            let logged = capture.all.map { "\($0.level) \($0.message) \($0.metadata)" }.joined(separator: "\n")
+            for key in issued.all {
+                #expect(!logged.contains(APIKeyToken(parsing: key)!.secret), "a log line holds a key's secret")
+            }
+            #expect(logged.range(of: APIKeyToken.pattern, options: .regularExpression) == nil)
+            #expect(
+                logged.range(of: "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}", options: .regularExpression) == nil)
         }
     }
 
@@ -153,7 +177,7 @@ import Testing
             let account = setup.user.accountID
             let other = try await AccountService(database: setup.database, bcryptCost: 4).createUser(
                 email: "other@example.com", password: "another long password", now: 1)
-            let (_, otherKey) = try await setup.server.keys.create(.init(name: "o", scopes: .admin), accountID: other.accountID, by: .init(name: "t"))
+            let (_, otherKey) = try await setup.createKey(.init(name: "o", scopes: .admin), accountID: other.accountID, by: .init(name: "t"))
             var groups: [Int64] = []
             for name in ["north", "south"] {
                 let id = try await setup.database.transaction { db in
@@ -170,7 +194,7 @@ import Testing
             let northGroup = groups[0]
             var restricted = KeyService.NewKey(name: "north only", scopes: .admin)
             restricted.groupIDs = [groups[0]]
-            let (_, northKey) = try await setup.server.keys.create(restricted, accountID: account, by: .init(name: "t"))
+            let (_, northKey) = try await setup.createKey(restricted, accountID: account, by: .init(name: "t"))
             try await setup.server.application.test(.live) { client in
                 func get(_ path: String, _ key: String) async throws -> TestResponse {
                     try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer \(key)"])
@@ -287,6 +311,7 @@ import Testing
                 #expect(created.status == .created)
                 let body = try Self.json(created)
                 let guid = try #require(body["key"] as? String)
+                setup.issued.add(guid)
                 #expect(body["format"] as? String == "guid")
                 #expect(guid.range(of: "^[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}$", options: .regularExpression) != nil)
                 let response = try await client.execute(uri: "/v2/links", method: .get, headers: [HTTPField.Name("X-Clickmeter-Authkey")!: guid])
@@ -295,6 +320,7 @@ import Testing
                 let rotated = try await client.execute(
                     uri: "/v2/keys/\(id)/rotate", method: .post, headers: [.authorization: "Bearer \(setup.admin)"], body: ByteBuffer(string: "{}"))
                 let newGUID = try #require(try Self.json(rotated)["key"] as? String)
+                setup.issued.add(newGUID)
                 #expect(newGUID.hasPrefix(String(guid.prefix(8))) && newGUID != guid)
                 #expect(
                     try await client.execute(uri: "/v2/links", method: .get, headers: [HTTPField.Name("X-Clickmeter-Authkey")!: newGUID]).status
@@ -329,12 +355,14 @@ import Testing
                 #expect(created.status == .created)
                 let body = try Self.json(created)
                 let old = try #require(body["key"] as? String)
+                setup.issued.add(old)
                 let id = try #require(body["id"] as? String)
                 #expect(try Self.json(try await client.execute(uri: "/v2/keys/\(id)", method: .get, headers: admin))["key"] == nil)
                 let rotated = try await client.execute(
                     uri: "/v2/keys/\(id)/rotate", method: .post, headers: admin, body: ByteBuffer(string: #"{"graceHours":1}"#))
                 #expect(rotated.status == .ok)
                 let new = try #require(try Self.json(rotated)["key"] as? String)
+                setup.issued.add(new)
                 #expect(new != old && new.hasPrefix("ctk_\(id)_"))
                 let withOld = try await client.execute(uri: "/v2/links", method: .get, headers: [.authorization: "Bearer \(old)"])
                 #expect(withOld.status == .ok)
@@ -349,6 +377,7 @@ import Testing
                 let again = try await client.execute(
                     uri: "/v2/keys/\(id)/rotate", method: .post, headers: admin, body: ByteBuffer(string: #"{"graceHours":0}"#))
                 let newest = try #require(try Self.json(again)["key"] as? String)
+                setup.issued.add(newest)
                 #expect(try await client.execute(uri: "/v2/links", method: .get, headers: [.authorization: "Bearer \(new)"]).status == .unauthorized)
                 #expect(try await client.execute(uri: "/v2/keys/\(id)/revoke", method: .post, headers: admin).status == .ok)
                 let afterRevoke = try await client.execute(uri: "/v2/links", method: .get, headers: [.authorization: "Bearer \(newest)"])
@@ -363,7 +392,7 @@ import Testing
     func thirtyRequestsInASecondOnATenPerSecondKeyMeet429s(_ engine: TestEngine) async throws {
         // A stopped clock: all thirty arrive "within the same second" however slow the machine is today.
         try await Self.withSetup(engine, clock: .fixed(1_800_000_000_000)) { setup in
-            let (key, text) = try await setup.server.keys.create(
+            let (key, text) = try await setup.createKey(
                 .init(name: "slow", scopes: .readOnly), accountID: setup.user.accountID, by: .init(name: "t"))
             try await setup.server.application.test(.live) { client in
                 var statuses: [Int] = []
@@ -391,7 +420,7 @@ import Testing
     @Test(arguments: TestEngine.available)
     func aReportedLeakRevokesTheKeyAndAnswersTheSameForNonsense(_ engine: TestEngine) async throws {
         try await Self.withSetup(engine) { setup in
-            let (key, text) = try await setup.server.keys.create(
+            let (key, text) = try await setup.createKey(
                 .init(name: "leaky", scopes: .readOnly), accountID: setup.user.accountID, by: .init(name: "t"))
             try await setup.server.application.test(.live) { client in
                 let nonsense = try await client.execute(uri: "/v2/keys/leaked", method: .post, body: ByteBuffer(string: #"{"key":"ctk_nothing"}"#))
@@ -428,6 +457,17 @@ import Testing
             for column in SQLAPIKeyRepository.columns {
                 let value = (try? rows[0].decode(column: column, as: String?.self)) ?? nil
                 #expect(!(value ?? "").contains(secret), "\(column)")
+            }
+            // On SQLite, grep the database files themselves (main file and write-ahead log).
+            if case .sqlite(let path) = setup.location {
+                var grepped = 0
+                defer { #expect(grepped > 0) }
+                for file in [path, path + "-wal"] {
+                    guard let bytes = FileManager.default.contents(atPath: file) else { continue }
+                    grepped += bytes.count
+                    #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(file) holds the secret")
+                    #expect(bytes.range(of: Data(setup.admin.utf8)) == nil, "\(file) holds the key")
+                }
             }
         }
     }
