@@ -330,6 +330,25 @@ import Testing
     }
 
     @Test(arguments: TestEngine.available)
+    func aBurstOfFailuresNamingOneKeyRaisesAnAlert(_ engine: TestEngine) async throws {
+        try await Self.withSetup(engine) { setup in
+            let id = APIKeyToken(parsing: setup.admin)!.publicID
+            try await setup.server.application.test(.live) { client in
+                for _ in 0..<12 {
+                    let guess = APIKeyToken(publicID: id, secret: APIKeyToken.generate().secret).text
+                    #expect(
+                        try await client.execute(uri: "/v2/links", method: .get, headers: [.authorization: "Bearer \(guess)"]).status == .unauthorized
+                    )
+                }
+                let alerts = try Self.json(
+                    try await client.execute(uri: "/v2/alerts", method: .get, headers: [.authorization: "Bearer \(setup.admin)"]))
+                let kinds = (alerts["entities"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+                #expect(kinds.filter { $0 == "failed_attempts" }.count == 1)
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
     func plainHTTPFromElsewhereIsRefused(_ engine: TestEngine) async throws {
         // Loopback as a trusted proxy stands in for a reverse proxy on this machine forwarding a remote client.
         try await Self.withSetup(engine, [AppConfiguration.Key.trustedProxies: .string("127.0.0.1/32")]) { setup in
@@ -341,6 +360,8 @@ import Testing
                 var secure = forwarded
                 secure[HTTPField.Name("X-Forwarded-Proto")!] = "https"
                 #expect(try await client.execute(uri: "/v2/links", method: .get, headers: secure).status == .ok)
+                let alerts = String(buffer: try await client.execute(uri: "/v2/alerts", method: .get, headers: secure).body)
+                #expect(alerts.contains("\"kind\":\"plain_http\""))
             }
         }
     }
@@ -373,6 +394,21 @@ import Testing
                     uri: "/v2/keys", method: .post, headers: [.authorization: "Bearer \(new)"],
                     body: ByteBuffer(string: #"{"name":"x","scopes":"admin"}"#))
                 #expect(escalate.status == .forbidden)
+                // A key cannot out-run its maker either.
+                let faster = try await client.execute(
+                    uri: "/v2/keys", method: .post, headers: admin,
+                    body: ByteBuffer(string: #"{"name":"fast","scopes":"read-only","rateLimit":{"perSecond":100,"burst":200}}"#))
+                #expect(try Self.errorCode(faster) == "rate_exceeds_own")
+                // Renaming and an allow-list apply at once (this node forgets its cached copy).
+                let renamed = try await client.execute(
+                    uri: "/v2/keys/\(id)", method: .post, headers: admin,
+                    body: ByteBuffer(string: #"{"name":"renamed","allowedNetworks":["10.0.0.0/8"]}"#))
+                #expect(try Self.json(renamed)["name"] as? String == "renamed")
+                let elsewhere = try await client.execute(uri: "/v2/links", method: .get, headers: [.authorization: "Bearer \(new)"])
+                #expect(try Self.errorCode(elsewhere) == "key_address_not_allowed")
+                _ = try await client.execute(
+                    uri: "/v2/keys/\(id)", method: .post, headers: admin, body: ByteBuffer(string: #"{"allowedNetworks":[]}"#))
+                #expect(try await client.execute(uri: "/v2/links", method: .get, headers: [.authorization: "Bearer \(new)"]).status == .ok)
                 // Rotating with no grace ends the old secret at once; revoking ends the key.
                 let again = try await client.execute(
                     uri: "/v2/keys/\(id)/rotate", method: .post, headers: admin, body: ByteBuffer(string: #"{"graceHours":0}"#))
@@ -382,6 +418,8 @@ import Testing
                 #expect(try await client.execute(uri: "/v2/keys/\(id)/revoke", method: .post, headers: admin).status == .ok)
                 let afterRevoke = try await client.execute(uri: "/v2/links", method: .get, headers: [.authorization: "Bearer \(newest)"])
                 #expect(try Self.errorCode(afterRevoke) == "key_revoked")
+                let alerts = String(buffer: try await client.execute(uri: "/v2/alerts", method: .get, headers: admin).body)
+                #expect(alerts.contains("\"kind\":\"previous_secret_used\""))
                 let audit = String(buffer: try await client.execute(uri: "/v2/audit", method: .get, headers: admin).body)
                 for event in ["created", "rotated", "revoked"] { #expect(audit.contains("\"event\":\"\(event)\"")) }
             }

@@ -38,6 +38,8 @@ struct KeysController {
                 new.ratePerSecond = limit.perSecond
                 new.burst = limit.burst
             }
+            // Without an expiry of its own, a key made by an expiring key ends with its maker.
+            if new.expiresAt == nil { new.expiresAt = auth.key.expiresAt }
             let (key, fullKey) = try await service.create(new, accountID: auth.accountID, by: actor(auth))
             return EditedResponse(status: .created, response: KeyJSON(key, now: clock.now(), fullKey: fullKey))
         }
@@ -132,7 +134,9 @@ struct KeysController {
     }
 
     private func actor(_ auth: APIAuth) -> KeyService.Actor {
-        KeyService.Actor(name: "key \(auth.key.publicID)", clientIP: auth.clientIP, keyScopes: auth.key.scopes, keyGroupIDs: auth.key.groupIDs)
+        KeyService.Actor(
+            name: "key \(auth.key.publicID)", clientIP: auth.clientIP, keyScopes: auth.key.scopes, keyGroupIDs: auth.key.groupIDs,
+            keyExpiresAt: auth.key.expiresAt, keyRate: (auth.key.ratePerSecond, auth.key.burst))
     }
 
     static func mapped<T>(_ body: () async throws -> T) async throws -> T {

@@ -26,12 +26,20 @@ public struct KeyService: Sendable {
         /// `nil` for a person acting on their own account; a key's scopes and group restriction otherwise.
         public let keyScopes: APIScopeSet?
         public let keyGroupIDs: [Int64]
+        /// The acting key's own limits: a key it creates may not outlive it or out-run it.
+        public let keyExpiresAt: Int64?
+        public let keyRate: (perSecond: Int, burst: Int)?
 
-        public init(name: String, clientIP: String = "", keyScopes: APIScopeSet? = nil, keyGroupIDs: [Int64] = []) {
+        public init(
+            name: String, clientIP: String = "", keyScopes: APIScopeSet? = nil, keyGroupIDs: [Int64] = [], keyExpiresAt: Int64? = nil,
+            keyRate: (perSecond: Int, burst: Int)? = nil
+        ) {
             self.name = name
             self.clientIP = clientIP
             self.keyScopes = keyScopes
             self.keyGroupIDs = keyGroupIDs
+            self.keyExpiresAt = keyExpiresAt
+            self.keyRate = keyRate
         }
     }
 
@@ -65,6 +73,13 @@ public struct KeyService: Sendable {
         }
         if let scopes = actor.keyScopes, !scopes.covers(new.scopes) {
             throw ValidationError(field: "scopes", code: "scopes_exceed_own", message: "a key cannot create a key with more power than its own")
+        }
+        if let limit = actor.keyExpiresAt, (new.expiresAt ?? .max) > limit {
+            throw ValidationError(field: "expiresAt", code: "expiry_exceeds_own", message: "a key cannot create a key that outlives it")
+        }
+        if let rate = actor.keyRate, new.ratePerSecond > rate.perSecond || new.burst > rate.burst {
+            throw ValidationError(
+                field: "rateLimit", code: "rate_exceeds_own", message: "a key cannot create a key with a higher rate limit than its own")
         }
         if !actor.keyGroupIDs.isEmpty, new.groupIDs.isEmpty || !Set(new.groupIDs).isSubset(of: actor.keyGroupIDs) {
             throw ValidationError(
