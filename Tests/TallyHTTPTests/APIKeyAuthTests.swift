@@ -451,6 +451,15 @@ import Testing
                 let rows = try #require(try Self.json(usage)["entities"] as? [[String: Any]])
                 let tooMany = rows.filter { $0["status"] as? String == "4xx" }.compactMap { $0["count"] as? Int }.reduce(0, +)
                 #expect(tooMany == statuses.filter { $0 == 429 }.count)
+                // The recent requests, newest first, in pages joined by `lastKey`.
+                let admin: HTTPFields = [.authorization: "Bearer \(setup.admin)"]
+                let first = try Self.json(try await client.execute(uri: "/v2/keys/\(key.publicID)/requests?limit=20", method: .get, headers: admin))
+                let cursor = try #require(first["lastKey"] as? String)
+                let second = try Self.json(
+                    try await client.execute(uri: "/v2/keys/\(key.publicID)/requests?limit=20&lastKey=\(cursor)", method: .get, headers: admin))
+                let pages = [first, second].map { ($0["entities"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? Int } }
+                #expect(pages[0].count == 20 && pages[1].count == 10 && second["lastKey"] == nil)
+                #expect(pages[0] + pages[1] == statuses.reversed())
             }
         }
     }
