@@ -5,6 +5,8 @@ public protocol DatapointRepository: Sendable {
     func find(id: Int64) async throws -> Datapoint?
     func find(domainID: Int64, name: String) async throws -> Datapoint?
     func list(accountID: Int64, statuses: Set<DatapointStatus>) async throws -> [Datapoint]
+    /// Writes the editable fields (title, notes, favourite, group, destination, redirect type, encode-IP) of `datapoint`.
+    func save(_ datapoint: Datapoint, now: Int64) async throws -> Datapoint
     /// Returns the updated datapoint, or `nil` when there is none with that id.
     func setStatus(id: Int64, to status: DatapointStatus, now: Int64) async throws -> Datapoint?
     /// Up to `limit` datapoints that can be served (active or blocked), most recently changed first: a cache's warm start.

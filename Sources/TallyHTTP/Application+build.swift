@@ -58,6 +58,9 @@ public func buildApplication(
     let api = APIRoutes(group: v2, catalogue: catalogue)
     KeysController(service: keys, verifier: verifier, events: keyEvents, clock: clock, webhook: webhook).addRoutes(to: api)
     LinksController(repository: repository, publicURL: configuration.publicURL).addRoutes(to: api)
+    let service = DatapointService(repository: repository, trackingHosts: { domains.trackingHosts }, cache: cache, clock: clock)
+    DatapointsController(service: service, repository: repository, systemDomain: defaults.systemDomain, publicURL: configuration.publicURL)
+        .addRoutes(to: api)
     let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
     let tracking = TrackingHandler(
         cache: cache, domains: domains, buffer: buffer,
@@ -85,7 +88,6 @@ public func buildApplication(
             onListening(port)
         },
         logger: logger)
-    let service = DatapointService(repository: repository, trackingHosts: { domains.trackingHosts }, cache: cache, clock: clock)
     return TallyServer(
         application: application, defaults: defaults, datapoints: service, keys: keys, apiRoutes: catalogue, routerRoutes: routerRoutes)
 }

@@ -71,6 +71,20 @@ public struct DatapointService: Sendable {
         }
     }
 
+    /// Saves edits to `datapoint` (validating a changed destination) and drops this node's cached copy.
+    public func save(_ datapoint: Datapoint, previous: Datapoint) async throws -> Datapoint {
+        var datapoint = datapoint
+        if datapoint.type == .trackingLink, datapoint.destinationURL != previous.destinationURL {
+            guard let raw = datapoint.destinationURL else {
+                throw ValidationError(field: "destination", code: "destination_required", message: "a tracking link needs a destination URL")
+            }
+            datapoint.destinationURL = try DestinationURL.validate(raw, trackingHosts: trackingHosts())
+        }
+        let saved = try await repository.save(datapoint, now: clock.now())
+        cache?.invalidate(domainID: saved.domainID, name: saved.name)
+        return saved
+    }
+
     public func setStatus(id: Int64, to status: DatapointStatus) async throws -> Datapoint? {
         let updated = try await repository.setStatus(id: id, to: status, now: clock.now())
         if let updated { cache?.invalidate(domainID: updated.domainID, name: updated.name) }

@@ -108,8 +108,8 @@ import Testing
                 #expect(response.headers[.contentType] == "application/json; charset=utf-8")
                 let body = try response.json()
                 #expect(body["errorCode"] as? Int == 404)
-                let errors = try #require(body["errors"] as? [[String: String]])
-                #expect(errors.first?["code"] == "http_404")
+                let errors = try #require(body["errors"] as? [[String: Any]])
+                #expect(errors.first?["code"] as? String == "http_404")
                 try await client.execute(uri: "/health", method: .post) { response in
                     #expect(response.status.code >= 400 && response.status.code < 500)
                 }

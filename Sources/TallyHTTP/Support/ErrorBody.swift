@@ -5,7 +5,8 @@ import NIOCore
 import TallyCore
 
 /// Every 4xx/5xx from the API side is JSON in ClickMeter's error shape, which its client libraries read:
-/// `{"errorCode": 401, "errors": [{"property": "", "errorMessage": "...", "code": "key_unknown"}]}`.
+/// `{"errorCode": 401, "errors": [{"property": "", "errorMessage": "...", "errorValue": null, "code": "key_unknown"}]}`.
+/// `errorValue` stays null: echoing the rejected input could echo a secret.
 /// `code` is machine-readable; messages never echo a key or other secret input.
 enum ErrorBody {
     static func response(
@@ -13,7 +14,7 @@ enum ErrorBody {
     ) -> Response {
         let body: [String: Any] = [
             "errorCode": status.code,
-            "errors": [["property": field ?? "", "errorMessage": message, "code": code]],
+            "errors": [["property": field ?? "", "errorMessage": message, "errorValue": NSNull(), "code": code] as [String: Any]],
         ]
         let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]

@@ -71,6 +71,19 @@ public struct SQLDatapointRepository: DatapointRepository {
         }
     }
 
+    public func save(_ datapoint: Datapoint, now: Int64) async throws -> Datapoint {
+        try await database.transaction { db in
+            try await db.update("datapoints")
+                .set("title", to: datapoint.title).set("notes", to: datapoint.notes).set("is_favourite", to: datapoint.isFavourite)
+                .set("group_id", to: datapoint.groupID).set("destination_url", to: datapoint.destinationURL)
+                .set("redirect_type", to: datapoint.redirectType.rawValue).set("encode_ip", to: datapoint.encodeIP).set("updated_at", to: now)
+                .where("id", .equal, datapoint.id).run()
+        }
+        var saved = datapoint
+        saved.updatedAt = now
+        return saved
+    }
+
     public func setStatus(id: Int64, to status: DatapointStatus, now: Int64) async throws -> Datapoint? {
         try await database.transaction { db in
             guard let row = try await db.select().columns(Self.columns).from("datapoints").where("id", .equal, id).first() else {

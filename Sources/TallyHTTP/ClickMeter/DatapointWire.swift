@@ -1,0 +1,107 @@
+import Foundation
+import Hummingbird
+import TallyCore
+
+/// A datapoint in ClickMeter's `Datapoints.Datapoint` shape (reference §2.5), integers for enums (§4.4).
+struct DatapointWire: ResponseEncodable {
+    let id: Int64
+    let name: String
+    let title: String
+    let notes: String
+    let preferred: Bool
+    /// 0 active, 1 paused, 2 abuse, 3 deleted.
+    let status: Int
+    /// 0 tracking link, 1 tracking pixel.
+    let type: Int
+    let creationDate: String
+    let trackingCode: String
+    let groupId: Int64?
+    let encodeIp: Bool
+    let isPublic: Bool
+    let writePermited: Bool
+    let tags: [TagWire]
+    let typeTL: TrackingLinkWire?
+    let typeTP: TrackingPixelWire?
+
+    struct TagWire: Codable { let id: Int64, name: String }
+
+    struct TrackingLinkWire: Codable {
+        let url: String
+        let redirectType: Int
+        let destinationMode: Int
+        let domainId: Int64
+    }
+
+    struct TrackingPixelWire: Codable { let parameterNote: String }
+
+    init(_ datapoint: Datapoint, trackingCode: String) {
+        id = datapoint.id
+        name = datapoint.name
+        title = datapoint.title
+        notes = datapoint.notes
+        preferred = datapoint.isFavourite
+        status = datapoint.status.rawValue
+        type = datapoint.type.rawValue
+        creationDate = ClickMeterDate.format(datapoint.createdAt)
+        self.trackingCode = trackingCode
+        groupId = datapoint.groupID
+        encodeIp = datapoint.encodeIP
+        isPublic = false
+        writePermited = true
+        tags = []
+        switch datapoint.type {
+        case .trackingLink:
+            typeTL = TrackingLinkWire(
+                url: datapoint.destinationURL ?? "", redirectType: datapoint.redirectType.rawValue, destinationMode: 0, domainId: datapoint.domainID)
+            typeTP = nil
+        case .trackingPixel:
+            typeTL = nil
+            typeTP = TrackingPixelWire(parameterNote: "")
+        }
+    }
+}
+
+/// `{"id": 42, "uri": "/datapoints/42"}`: what lists, creates, updates and deletes answer.
+struct EntityURI: ResponseEncodable {
+    let id: Int64
+    let uri: String
+
+    init(_ collection: String, _ id: Int64) {
+        self.id = id
+        self.uri = "/\(collection)/\(id)"
+    }
+}
+
+struct CountWire: ResponseEncodable { let count: Int }
+
+/// ClickMeter's dates: `YYYYMMDDHHmmss` in UTC on output; 8, 12 or 14 digits on input (§4.3).
+enum ClickMeterDate {
+    static func format(_ milliseconds: Int64) -> String {
+        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d%02d%02d%02d%02d%02d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
+    }
+
+    /// Milliseconds since 1970 for `YYYYMMDD`, `YYYYMMDDHHmm` or `YYYYMMDDHHmmss` (UTC); `nil` for anything else.
+    static func parse(_ text: String) -> Int64? {
+        let digits = Array(text.utf8)
+        guard [8, 12, 14].contains(digits.count), digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        func number(_ range: Range<Int>) -> Int { Int(String(decoding: digits[range], as: UTF8.self))! }
+        var parts = DateComponents()
+        parts.year = number(0..<4)
+        parts.month = number(4..<6)
+        parts.day = number(6..<8)
+        parts.hour = digits.count >= 12 ? number(8..<10) : 0
+        parts.minute = digits.count >= 12 ? number(10..<12) : 0
+        parts.second = digits.count == 14 ? number(12..<14) : 0
+        guard (1...12).contains(parts.month!), (1...31).contains(parts.day!), parts.hour! < 24, parts.minute! < 60, parts.second! < 60 else {
+            return nil
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let date = calendar.date(from: parts) else { return nil }
+        return Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+}

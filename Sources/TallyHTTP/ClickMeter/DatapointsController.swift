@@ -1,0 +1,174 @@
+import Foundation
+import Hummingbird
+import TallyCore
+import TallyStorage
+
+/// `/v2/datapoints…`, ClickMeter's tracking links and pixels (reference §1.5, §2.5, §4): every query is limited to
+/// the key's account (and groups, for a group-restricted key); another account's id is simply not found.
+struct DatapointsController {
+    let service: DatapointService
+    let repository: SQLDatapointRepository
+    let systemDomain: Domain
+    let publicURL: String
+
+    /// Larger `limit`s are accepted and capped here (§4.2: clients page with big limits and stop at an empty page).
+    static let maximumLimit = 1000
+
+    func addRoutes(to api: APIRoutes) {
+        api.on(.get, "datapoints", scope: APIScope(.datapoints, .read)) { request, _, auth in
+            let query = WireQuery(request)
+            let matching = try await filtered(query, auth)
+            let page = try query.page(matching)
+            if try query.bool("_expand") == true { return ListWire(entities: page.map(wire)).response }
+            return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
+        }
+        api.on(.get, "datapoints/count", scope: APIScope(.datapoints, .read)) { request, _, auth in
+            CountWire(count: try await filtered(WireQuery(request), auth).count)
+        }
+        api.on(.get, "datapoints/:id", scope: APIScope(.datapoints, .read)) { _, context, auth in
+            wire(try await owned(context, auth))
+        }
+        for method in [HTTPRequest.Method.post, .put] {
+            api.on(method, "datapoints", scope: APIScope(.datapoints, .write)) { request, context, auth in
+                let body = try await WireBody.read(request, context)
+                let created = try await Self.mapped { try await create(body, auth) }
+                return EntityURI("datapoints", created.id)
+            }
+        }
+        api.on(.post, "datapoints/:id", scope: APIScope(.datapoints, .write)) { request, context, auth in
+            let existing = try await owned(context, auth)
+            let body = try await WireBody.read(request, context)
+            let updated = try await Self.mapped { try await update(existing, with: body, auth) }
+            return EntityURI("datapoints", updated.id)
+        }
+        api.on(.delete, "datapoints/:id", scope: APIScope(.datapoints, .write)) { _, context, auth in
+            let existing = try await owned(context, auth)
+            _ = try await service.setStatus(id: existing.id, to: .deleted)
+            return EntityURI("datapoints", existing.id)
+        }
+        api.on(.put, "datapoints/:id/favourite", scope: APIScope(.datapoints, .write)) { _, context, auth in
+            var existing = try await owned(context, auth)
+            let previous = existing
+            existing.isFavourite.toggle()
+            return EntityURI("datapoints", try await service.save(existing, previous: previous).id)
+        }
+        api.on(.put, "datapoints/:id/notes", scope: APIScope(.datapoints, .write)) { request, context, auth in
+            var existing = try await owned(context, auth)
+            let previous = existing
+            let body = try await WireBody.read(request, context)
+            guard let text = try body.string("text") else {
+                throw ValidationError(field: "Text", code: "text_required", message: "Text is required")
+            }
+            existing.notes = try Self.bounded(text, "Notes", 10_000)
+            return EntityURI("datapoints", try await service.save(existing, previous: previous).id)
+        }
+    }
+
+    func wire(_ datapoint: Datapoint) -> DatapointWire {
+        DatapointWire(datapoint, trackingCode: TrackingCode.url(publicURL: publicURL, domain: systemDomain, name: datapoint.name))
+    }
+
+    /// The datapoint named by the path, if the key may see it; 404 otherwise, whatever the reason.
+    func owned(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> Datapoint {
+        guard let id = context.parameters.get("id", as: Int64.self), let datapoint = try await repository.find(id: id),
+            datapoint.accountID == auth.accountID, auth.allowsGroup(datapoint.groupID)
+        else { throw APIError.notFound }
+        return datapoint
+    }
+
+    private func filtered(_ query: WireQuery, _ auth: APIAuth) async throws -> [Datapoint] {
+        let statuses = try query.statuses()
+        var all = try await repository.list(accountID: auth.accountID, statuses: statuses).filter { auth.allowsGroup($0.groupID) }
+        if let type = try query.datapointType() { all = all.filter { $0.type == type } }
+        if try query.bool("onlyFavorites") == true { all = all.filter(\.isFavourite) }
+        if let after = try query.date("createdAfter") { all = all.filter { $0.createdAt >= after } }
+        if let before = try query.date("createdBefore") { all = all.filter { $0.createdAt <= before } }
+        if let search = query.string("textSearch"), !search.isEmpty {
+            let needle = search.replacingOccurrences(of: "*", with: "").lowercased()
+            all = all.filter { [$0.name, $0.title, $0.notes, $0.destinationURL ?? ""].contains { $0.lowercased().contains(needle) } }
+        }
+        return try query.sorted(all)
+    }
+
+    private func create(_ body: WireObject, _ auth: APIAuth) async throws -> Datapoint {
+        let type = try body.enumeration("type", names: DatapointFields.typeNames, numbers: DatapointFields.typeNumbers) ?? .trackingLink
+        let link = try body.object("typeTL")
+        if let domainID = try link?.int64("domainId"), domainID != systemDomain.id {
+            throw ValidationError(field: "TypeTL.DomainId", code: "domain_unknown", message: "no domain \(domainID) in this account")
+        }
+        let groupID = try body.int64("groupId")
+        if !auth.key.groupIDs.isEmpty {
+            guard let groupID, auth.key.groupIDs.contains(groupID) else {
+                throw ValidationError(field: "GroupId", code: "group_not_allowed", message: "this key may only create datapoints in its groups")
+            }
+        }
+        var request = DatapointService.CreateRequest(
+            type: type, destination: type == .trackingLink ? try link?.string("url") : nil, name: try body.string("name"),
+            title: try Self.bounded(try body.string("title") ?? "", "Title", 500),
+            notes: try Self.bounded(try body.string("notes") ?? "", "Notes", 10_000),
+            redirectType: try DatapointFields.redirectType(link) ?? .default, encodeIP: try body.bool("encodeIp") ?? false, groupID: groupID)
+        if request.name?.isEmpty == true { request.name = nil }
+        var created = try await service.create(accountID: auth.accountID, domain: systemDomain, request)
+        if try body.bool("preferred") == true {
+            let previous = created
+            created.isFavourite = true
+            created = try await service.save(created, previous: previous)
+        }
+        return created
+    }
+
+    private func update(_ existing: Datapoint, with body: WireObject, _ auth: APIAuth) async throws -> Datapoint {
+        var changed = existing
+        if let name = try body.string("name"), name != existing.name {
+            throw ValidationError(field: "Name", code: "name_immutable", message: "a datapoint's name cannot change once it has been given out")
+        }
+        if let title = try body.string("title") { changed.title = try Self.bounded(title, "Title", 500) }
+        if let notes = try body.string("notes") { changed.notes = try Self.bounded(notes, "Notes", 10_000) }
+        if let preferred = try body.bool("preferred") { changed.isFavourite = preferred }
+        if let encodeIP = try body.bool("encodeIp") { changed.encodeIP = encodeIP }
+        if body.has("groupId") {
+            let groupID = try body.int64("groupId")
+            if !auth.key.groupIDs.isEmpty, !(groupID.map(auth.key.groupIDs.contains) ?? false) {
+                throw ValidationError(field: "GroupId", code: "group_not_allowed", message: "this key may only move datapoints into its groups")
+            }
+            changed.groupID = groupID
+        }
+        if let link = try body.object("typeTL"), existing.type == .trackingLink {
+            if let url = try link.string("url") { changed.destinationURL = url }
+            if let redirect = try DatapointFields.redirectType(link) { changed.redirectType = redirect }
+        }
+        if let status = try body.enumeration("status", names: DatapointFields.statusNames, numbers: DatapointFields.statusNumbers),
+            status != existing.status
+        {
+            guard status != .abuse else {
+                throw ValidationError(field: "Status", code: "status_not_allowed", message: "only the server marks a datapoint as abuse")
+            }
+            _ = try await service.setStatus(id: existing.id, to: status)
+            changed.status = status
+        }
+        return try await service.save(changed, previous: existing)
+    }
+
+    static func bounded(_ text: String, _ property: String, _ limit: Int) throws(ValidationError) -> String {
+        guard text.count <= limit else {
+            throw ValidationError(field: property, code: "too_long", message: "\(property) must be at most \(limit) characters")
+        }
+        return text
+    }
+
+    /// The storage layer's field names in ClickMeter's property spelling.
+    static func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ValidationError {
+            let property: String =
+                switch error.field {
+                case "destination": "TypeTL.Url"
+                case "name": "Name"
+                case "status": "Status"
+                default: error.field
+                }
+            throw ValidationError(field: property, code: error.code, message: error.message)
+        }
+    }
+}

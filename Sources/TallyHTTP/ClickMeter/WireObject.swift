@@ -1,0 +1,117 @@
+import Foundation
+import NIOCore
+import TallyCore
+
+/// A JSON object as ClickMeter clients send it (reference §4.4): member names in any letter case, numbers as
+/// strings, booleans as `"true"` or `1`, enums by name or number. Every getter names the member in its error,
+/// so a bad input gets a 400 whose `property` says which.
+struct WireObject {
+    private let members: [String: Any]
+
+    init(_ dictionary: [String: Any]) {
+        var members: [String: Any] = [:]
+        for (key, value) in dictionary { members[key.lowercased()] = value }
+        self.members = members
+    }
+
+    /// The request body, which must be one JSON object (at most `limit` bytes).
+    init(body: ByteBuffer) throws(ValidationError) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] else {
+            throw ValidationError(field: "", code: "body_invalid", message: "the body must be a JSON object")
+        }
+        self.init(object)
+    }
+
+    func has(_ name: String) -> Bool {
+        guard let value = members[name.lowercased()] else { return false }
+        return !(value is NSNull)
+    }
+
+    private func value(_ name: String) -> Any? {
+        guard let value = members[name.lowercased()], !(value is NSNull) else { return nil }
+        return value
+    }
+
+    func string(_ name: String) throws(ValidationError) -> String? {
+        guard let value = value(name) else { return nil }
+        if let text = value as? String { return text }
+        if let number = value as? NSNumber, !Self.isBool(number) { return number.stringValue }
+        throw Self.wrongType(name, "a string")
+    }
+
+    func int64(_ name: String) throws(ValidationError) -> Int64? {
+        guard let value = value(name) else { return nil }
+        if let number = value as? NSNumber, !Self.isBool(number) {
+            let double = number.doubleValue
+            guard double == double.rounded(), let exact = Int64(exactly: double) else { throw Self.wrongType(name, "an integer") }
+            return exact
+        }
+        if let text = value as? String, let number = Int64(text.trimmingCharacters(in: .whitespaces)) { return number }
+        throw Self.wrongType(name, "an integer")
+    }
+
+    func int(_ name: String) throws(ValidationError) -> Int? {
+        guard let value = try int64(name) else { return nil }
+        guard let small = Int(exactly: value), abs(small) < Int(Int32.max) else { throw Self.wrongType(name, "a 32-bit integer") }
+        return small
+    }
+
+    func bool(_ name: String) throws(ValidationError) -> Bool? {
+        guard let value = value(name) else { return nil }
+        if let number = value as? NSNumber {
+            if Self.isBool(number) { return number.boolValue }
+            if number == 0 || number == 1 { return number == 1 }
+        }
+        if let text = value as? String {
+            switch text.lowercased() {
+            case "true", "1": return true
+            case "false", "0": return false
+            default: break
+            }
+        }
+        throw Self.wrongType(name, "true or false")
+    }
+
+    func object(_ name: String) throws(ValidationError) -> WireObject? {
+        guard let value = value(name) else { return nil }
+        guard let dictionary = value as? [String: Any] else { throw Self.wrongType(name, "an object") }
+        return WireObject(dictionary)
+    }
+
+    func objects(_ name: String) throws(ValidationError) -> [WireObject]? {
+        guard let value = value(name) else { return nil }
+        guard let array = value as? [Any] else { throw Self.wrongType(name, "an array") }
+        var objects: [WireObject] = []
+        for element in array {
+            guard let dictionary = element as? [String: Any] else { throw Self.wrongType(name, "an array of objects") }
+            objects.append(WireObject(dictionary))
+        }
+        return objects
+    }
+
+    /// An enum given by one of its names (any case) or its number.
+    func enumeration<Value>(_ name: String, names: [String: Value], numbers: [Int: Value]) throws(ValidationError) -> Value? {
+        guard let value = value(name) else { return nil }
+        if let number = value as? NSNumber, !Self.isBool(number), let found = numbers[number.intValue] { return found }
+        if let text = value as? String {
+            if let found = names[text.lowercased()] { return found }
+            if let number = Int(text), let found = numbers[number] { return found }
+        }
+        let allowed = (names.keys.sorted() + numbers.keys.sorted().map(String.init)).joined(separator: ", ")
+        throw ValidationError(field: Self.property(name), code: "enum_invalid", message: "\(Self.property(name)) must be one of \(allowed)")
+    }
+
+    /// JSON `true`/`false` arrive as boolean NSNumbers (Objective-C type `c`), told apart from the numbers 1 and 0.
+    static func isBool(_ number: NSNumber) -> Bool {
+        number.objCType.pointee == CChar(UInt8(ascii: "c"))
+    }
+
+    /// ClickMeter names properties in PascalCase in its errors (`Name`, `TypeTL.Url`).
+    static func property(_ name: String) -> String {
+        name.split(separator: ".").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: ".")
+    }
+
+    static func wrongType(_ name: String, _ expected: String) -> ValidationError {
+        ValidationError(field: property(name), code: "type_invalid", message: "\(property(name)) must be \(expected)")
+    }
+}

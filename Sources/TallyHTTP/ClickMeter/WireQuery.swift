@@ -1,0 +1,134 @@
+import Foundation
+import Hummingbird
+import TallyCore
+
+/// A request's query as ClickMeter clients send it: parameter names in any case (`timeFrame`/`timeframe`),
+/// enum values in any case, booleans as `true`/`1`, days as 8, 12 or 14 digits.
+struct WireQuery {
+    private var values: [String: String] = [:]
+
+    init(_ request: Request) {
+        for (name, value) in request.uri.queryParameters { values[String(name).lowercased()] = String(value) }
+    }
+
+    func string(_ name: String) -> String? { values[name.lowercased()] }
+
+    func int(_ name: String) throws(ValidationError) -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text) else { throw Self.invalid(name, "an integer") }
+        return value
+    }
+
+    func bool(_ name: String) throws(ValidationError) -> Bool? {
+        guard let text = string(name)?.lowercased() else { return nil }
+        switch text {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw Self.invalid(name, "true or false")
+        }
+    }
+
+    func date(_ name: String) throws(ValidationError) -> Int64? {
+        guard let text = string(name) else { return nil }
+        guard let time = ClickMeterDate.parse(text) else { throw Self.invalid(name, "a date as YYYYMMDD, YYYYMMDDHHmm or YYYYMMDDHHmmss") }
+        return time
+    }
+
+    /// `offset` (default 0) and `limit` (default 20, at most `DatapointsController.maximumLimit`).
+    func page<T>(_ items: [T]) throws(ValidationError) -> ArraySlice<T> {
+        let offset = try int("offset") ?? 0
+        let limit = try int("limit") ?? 20
+        guard offset >= 0 else { throw Self.invalid("offset", "zero or more") }
+        guard limit >= 1 else { throw Self.invalid("limit", "one or more") }
+        return items.dropFirst(offset).prefix(min(limit, DatapointsController.maximumLimit))
+    }
+
+    /// `status=active|paused|spam|deleted|all` (default all, §4.5).
+    func statuses() throws(ValidationError) -> Set<DatapointStatus> {
+        switch string("status")?.lowercased() {
+        case nil, "all": return Set(DatapointStatus.allCases)
+        case "active": return [.active]
+        case "paused": return [.paused]
+        case "spam", "abuse": return [.abuse]
+        case "deleted": return [.deleted]
+        default: throw Self.invalid("status", "one of active, paused, spam, deleted, all")
+        }
+    }
+
+    /// `type=tl|tp` (any case).
+    func datapointType() throws(ValidationError) -> DatapointType? {
+        switch string("type")?.lowercased() {
+        case nil: return nil
+        case "tl": return .trackingLink
+        case "tp": return .trackingPixel
+        default: throw Self.invalid("type", "tl or tp")
+        }
+    }
+
+    /// `sortBy` (id, name, title, creationDate) and `sortDirection` (asc, desc).
+    func sorted(_ datapoints: [Datapoint]) throws(ValidationError) -> [Datapoint] {
+        let descending: Bool
+        switch string("sortDirection")?.lowercased() {
+        case nil, "asc": descending = false
+        case "desc": descending = true
+        default: throw Self.invalid("sortDirection", "asc or desc")
+        }
+        let ordered: [Datapoint]
+        switch string("sortBy")?.lowercased() {
+        case nil, "", "id", "creationdate": ordered = datapoints.sorted { $0.id < $1.id }
+        case "name": ordered = datapoints.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
+        case "title": ordered = datapoints.sorted { ($0.title.lowercased(), $0.id) < ($1.title.lowercased(), $1.id) }
+        default: throw Self.invalid("sortBy", "one of id, name, title, creationDate")
+        }
+        return descending ? ordered.reversed() : ordered
+    }
+
+    static func invalid(_ name: String, _ expected: String) -> ValidationError {
+        ValidationError(field: name, code: "query_invalid", message: "\(name) must be \(expected)")
+    }
+}
+
+/// `{"entities": [...]}`, ClickMeter's list shape (no total; empty past the end).
+struct ListWire<Item: Encodable & Sendable>: Encodable, Sendable {
+    let entities: [Item]
+
+    var response: Response {
+        let data = (try? JSONEncoder().encode(self)) ?? Data(#"{"entities":[]}"#.utf8)
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: .init(bytes: data)))
+    }
+}
+
+enum WireBody {
+    static let limit = 256 * 1024
+
+    static func read(_ request: Request, _ context: TallyRequestContext) async throws -> WireObject {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: limit)
+        } catch {
+            throw APIError(status: .contentTooLarge, code: "body_too_large", message: "the body must be at most \(limit) bytes")
+        }
+        return try WireObject(body: buffer)
+    }
+}
+
+/// The enums of a datapoint on the wire, by name or number (§4.4).
+enum DatapointFields {
+    static let typeNames: [String: DatapointType] = [
+        "tl": .trackingLink, "trackinglink": .trackingLink, "tp": .trackingPixel, "trackingpixel": .trackingPixel,
+    ]
+    static let typeNumbers: [Int: DatapointType] = [0: .trackingLink, 1: .trackingPixel]
+    static let statusNames: [String: DatapointStatus] = [
+        "active": .active, "paused": .paused, "abuse": .abuse, "spam": .abuse, "deleted": .deleted,
+    ]
+    static let statusNumbers: [Int: DatapointStatus] = [0: .active, 1: .paused, 2: .abuse, 3: .deleted]
+
+    /// `301`/`302`/`307`, or the spec's names (`PermanentRedirect` → 301, `TemporaryRedirect` → 307).
+    static func redirectType(_ link: WireObject?) throws(ValidationError) -> RedirectType? {
+        guard let link else { return nil }
+        return try link.enumeration(
+            "redirectType", names: ["permanentredirect": .movedPermanently, "temporaryredirect": .temporaryRedirect],
+            numbers: [301: .movedPermanently, 302: .found, 307: .temporaryRedirect])
+    }
+}

@@ -1,0 +1,150 @@
+import Configuration
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import TallyCore
+import TallyStorage
+import TallyTestSupport
+import Testing
+
+@testable import TallyHTTP
+
+/// `/v2/datapoints` as a ClickMeter client uses it, through real HTTP, on both engines.
+@Suite struct DatapointsAPITests {
+    static func withAPI(_ engine: TestEngine, _ body: @Sendable (TallyServer, any TallyDatabase, HTTPFields, HTTPFields) async throws -> Void)
+        async throws
+    {
+        try await withTestServer(engine) { server, database in
+            let accounts = AccountService(database: database, bcryptCost: 4)
+            let user = try await accounts.createUser(email: "dp@example.com", password: "long enough pass", now: 1)
+            let other = try await accounts.createUser(email: "dp2@example.com", password: "long enough pass", now: 1)
+            let (_, key) = try await server.keys.create(.init(name: "k", scopes: .readWrite), accountID: user.accountID, by: .init(name: "t"))
+            let (_, otherKey) = try await server.keys.create(.init(name: "o", scopes: .readWrite), accountID: other.accountID, by: .init(name: "t"))
+            try await body(server, database, [HTTPField.Name("X-Clickmeter-Authkey")!: key], [HTTPField.Name("X-Clickmeter-Authkey")!: otherKey])
+        }
+    }
+
+    static func json(_ response: TestResponse) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:]
+    }
+
+    static func firstError(_ response: TestResponse) throws -> [String: Any] {
+        (try json(response)["errors"] as? [[String: Any]])?.first ?? [:]
+    }
+
+    @Test(arguments: TestEngine.available)
+    func aClickMeterClientCreatesListsReadsUpdatesAndDeletesLinks(_ engine: TestEngine) async throws {
+        try await Self.withAPI(engine) { server, database, key, otherKey in
+            try await server.application.test(.live) { client in
+                // Lenient input: "TL", member names in other cases, numbers and booleans as strings.
+                let created = try await client.execute(
+                    uri: "/v2/datapoints", method: .post, headers: key,
+                    body: ByteBuffer(
+                        string:
+                            #"{"Type":"TL","name":"promo","Title":"Promo","preferred":"true","typeTL":{"URL":"https://example.com/p","redirectType":"301"}}"#
+                    ))
+                #expect(created.status == .ok)
+                let uri = try Self.json(created)
+                let id = try #require(uri["id"] as? Int)
+                #expect(uri["uri"] as? String == "/datapoints/\(id)")
+
+                let read = try Self.json(try await client.execute(uri: "/v2/datapoints/\(id)", method: .get, headers: key))
+                #expect(read["name"] as? String == "promo" && read["title"] as? String == "Promo")
+                #expect(read["type"] as? Int == 0 && read["status"] as? Int == 0 && read["preferred"] as? Bool == true)
+                #expect(read["trackingCode"] as? String == "http://127.0.0.1:8080/promo")
+                #expect((read["creationDate"] as? String)?.count == 14)
+                let link = try #require(read["typeTL"] as? [String: Any])
+                #expect(link["url"] as? String == "https://example.com/p" && link["redirectType"] as? Int == 301)
+                // The tracking code works.
+                let redirect = try await client.execute(uri: "/promo", method: .get)
+                #expect(redirect.status == .movedPermanently && redirect.headers[.location] == "https://example.com/p")
+
+                // A pixel without a name gets one.
+                let pixel = try Self.json(
+                    try await client.execute(
+                        uri: "/v2/datapoints", method: .post, headers: key, body: ByteBuffer(string: #"{"type":1,"title":"px"}"#)))
+                let pixelID = try #require(pixel["id"] as? Int)
+
+                let list = try Self.json(try await client.execute(uri: "/v2/datapoints?type=TL&Status=active", method: .get, headers: key))
+                #expect((list["entities"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [id])
+                let expanded = try Self.json(
+                    try await client.execute(uri: "/v2/datapoints?_expand=true&sortBy=name&sortDirection=desc", method: .get, headers: key))
+                #expect((expanded["entities"] as? [[String: Any]])?.count == 2)
+                #expect(try Self.json(try await client.execute(uri: "/v2/datapoints/count", method: .get, headers: key))["count"] as? Int == 2)
+                #expect(
+                    try Self.json(try await client.execute(uri: "/v2/datapoints/count?type=tp", method: .get, headers: key))["count"] as? Int == 1)
+                let pastTheEnd = try Self.json(try await client.execute(uri: "/v2/datapoints?offset=100&limit=100", method: .get, headers: key))
+                #expect((pastTheEnd["entities"] as? [Any])?.isEmpty == true)
+                #expect(
+                    try Self.json(try await client.execute(uri: "/v2/datapoints?textSearch=pro*", method: .get, headers: key))["entities"]
+                        as? [[String: Any]] != nil)
+
+                // Update: title, destination, redirect type.
+                let updated = try await client.execute(
+                    uri: "/v2/datapoints/\(id)", method: .post, headers: key,
+                    body: ByteBuffer(string: #"{"title":"Promo 2","typeTL":{"url":"https://example.com/q","redirectType":307}}"#))
+                #expect(try Self.json(updated)["id"] as? Int == id)
+                let moved = try await client.execute(uri: "/promo", method: .get)
+                #expect(moved.status == .temporaryRedirect && moved.headers[.location] == "https://example.com/q")
+                #expect(try await client.execute(uri: "/v2/datapoints/\(id)/favourite", method: .put, headers: key).status == .ok)
+                #expect(
+                    try Self.json(try await client.execute(uri: "/v2/datapoints/\(id)", method: .get, headers: key))["preferred"] as? Bool == false)
+                _ = try await client.execute(
+                    uri: "/v2/datapoints/\(id)/notes", method: .put, headers: key, body: ByteBuffer(string: #"{"Text":"hello"}"#))
+                #expect(
+                    try Self.json(try await client.execute(uri: "/v2/datapoints/\(id)", method: .get, headers: key))["notes"] as? String == "hello")
+
+                // Another account sees nothing.
+                #expect(try await client.execute(uri: "/v2/datapoints/\(id)", method: .get, headers: otherKey).status == .notFound)
+                #expect(try await client.execute(uri: "/v2/datapoints/\(id)", method: .delete, headers: otherKey).status == .notFound)
+                #expect(try Self.json(try await client.execute(uri: "/v2/datapoints/count", method: .get, headers: otherKey))["count"] as? Int == 0)
+
+                // Delete: soft, the link stops, the name is never reused.
+                #expect(try await client.execute(uri: "/v2/datapoints/\(id)", method: .delete, headers: key).status == .ok)
+                #expect(try Self.json(try await client.execute(uri: "/v2/datapoints/\(id)", method: .get, headers: key))["status"] as? Int == 3)
+                #expect(try await client.execute(uri: "/promo", method: .get).status == .notFound)
+                let reuse = try await client.execute(
+                    uri: "/v2/datapoints", method: .post, headers: key,
+                    body: ByteBuffer(string: #"{"type":0,"name":"promo","typeTL":{"url":"https://e.com"}}"#))
+                #expect(reuse.status == .badRequest)
+                #expect(try Self.firstError(reuse)["property"] as? String == "Name")
+                _ = pixelID
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func badInputGetsA400NamingThePropertyAndWritesNothing(_ engine: TestEngine) async throws {
+        try await Self.withAPI(engine) { server, database, key, _ in
+            try await server.application.test(.live) { client in
+                let cases: [(String, String)] = [
+                    (#"{"type":0,"name":"x1","typeTL":{"url":"javascript:alert(1)"}}"#, "TypeTL.Url"),
+                    (#"{"type":0,"name":"x2","typeTL":{"url":"ftp://example.com"}}"#, "TypeTL.Url"),
+                    (#"{"type":0,"name":"x3"}"#, "TypeTL.Url"),
+                    (#"{"type":"Banner","name":"x4","typeTL":{"url":"https://e.com"}}"#, "Type"),
+                    (#"{"type":0,"name":"bad name","typeTL":{"url":"https://e.com"}}"#, "Name"),
+                    (#"{"type":0,"name":"x5","encodeIp":"maybe","typeTL":{"url":"https://e.com"}}"#, "EncodeIp"),
+                    (#"{"type":0,"name":"x6","typeTL":{"url":"https://e.com","redirectType":303}}"#, "RedirectType"),
+                    (#"{"type":0,"name":"x7","groupId":"abc","typeTL":{"url":"https://e.com"}}"#, "GroupId"),
+                    (#"["not an object"]"#, ""),
+                ]
+                for (body, property) in cases {
+                    let response = try await client.execute(uri: "/v2/datapoints", method: .post, headers: key, body: ByteBuffer(string: body))
+                    #expect(response.status == .badRequest, "\(body)")
+                    #expect(try Self.firstError(response)["property"] as? String == property, "\(body)")
+                    #expect(try Self.json(response)["errorCode"] as? Int == 400)
+                }
+                let oversized = try await client.execute(
+                    uri: "/v2/datapoints", method: .post, headers: key, body: ByteBuffer(string: String(repeating: " ", count: 300_000)))
+                #expect(oversized.status == .contentTooLarge)
+                for query in ["status=gone", "type=xx", "limit=0", "offset=-1", "createdAfter=2026", "sortDirection=up", "onlyFavorites=perhaps"] {
+                    let response = try await client.execute(uri: "/v2/datapoints?\(query)", method: .get, headers: key)
+                    #expect(response.status == .badRequest, "\(query)")
+                }
+                #expect(try await database.count("datapoints") == 0)
+            }
+        }
+    }
+}
