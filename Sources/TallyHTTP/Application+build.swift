@@ -57,10 +57,11 @@ public func buildApplication(
             failureBurst: configuration.authFailureBurst, tls: configuration.tlsEnabled))
     let api = APIRoutes(group: v2, catalogue: catalogue)
     KeysController(service: keys, verifier: verifier, events: keyEvents, clock: clock, webhook: webhook).addRoutes(to: api)
-    LinksController(repository: repository, publicURL: configuration.publicURL).addRoutes(to: api)
     let service = DatapointService(repository: repository, trackingHosts: { domains.trackingHosts }, cache: cache, clock: clock)
-    DatapointsController(service: service, repository: repository, systemDomain: defaults.systemDomain, publicURL: configuration.publicURL)
-        .addRoutes(to: api)
+    let datapointsAPI = DatapointsController(
+        service: service, repository: repository, systemDomain: defaults.systemDomain, publicURL: configuration.publicURL)
+    datapointsAPI.addRoutes(to: api)
+    datapointsAPI.addLinkAliases(to: api)
     let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
     let tracking = TrackingHandler(
         cache: cache, domains: domains, buffer: buffer,

@@ -148,3 +148,24 @@ import Testing
         }
     }
 }
+
+@Suite struct WireRulesTests {
+    @Test func preflightTrailingSlashesAndCORSHeaders() async throws {
+        try await DatapointsAPITests.withAPI(.sqlite) { server, _, key, _ in
+            try await server.application.test(.live) { client in
+                let preflight = try await client.execute(
+                    uri: "/v2/datapoints", method: .options,
+                    headers: [.origin: "https://app.example.com", HTTPField.Name("Access-Control-Request-Headers")!: "x-clickmeter-authkey"])
+                #expect(preflight.status == .noContent)
+                #expect(preflight.headers[.accessControlAllowHeaders]?.contains("X-Clickmeter-AuthKey") == true)
+                #expect(preflight.headers[.accessControlAllowOrigin] == "*")
+                let slash = try await client.execute(uri: "/v2/datapoints/", method: .get, headers: key)
+                #expect(slash.status == .ok)
+                #expect(slash.headers[.accessControlAllowOrigin] == "*")
+                #expect(slash.headers[.accessControlExposeHeaders]?.contains("X-Rate-Limit-Remaining") == true)
+                let count = try await client.execute(uri: "/v2/datapoints/count/", method: .get, headers: key)
+                #expect(count.status == .ok)
+            }
+        }
+    }
+}

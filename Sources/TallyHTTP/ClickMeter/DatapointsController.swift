@@ -64,6 +64,23 @@ struct DatapointsController {
         }
     }
 
+    /// `GET /v2/links` and `/v2/links/{id}`: the seed's alias for the account's tracking links, the same as
+    /// `/v2/datapoints?type=tl` (same filters, shapes and authorization).
+    func addLinkAliases(to api: APIRoutes) {
+        api.on(.get, "links", scope: APIScope(.datapoints, .read)) { request, _, auth in
+            let query = WireQuery(request)
+            let matching = try await filtered(query, auth, type: .trackingLink)
+            let page = try query.page(matching)
+            if try query.bool("_expand") == true { return ListWire(entities: page.map(wire)).response }
+            return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
+        }
+        api.on(.get, "links/:id", scope: APIScope(.datapoints, .read)) { _, context, auth in
+            let datapoint = try await owned(context, auth)
+            guard datapoint.type == .trackingLink else { throw APIError.notFound }
+            return wire(datapoint)
+        }
+    }
+
     func wire(_ datapoint: Datapoint) -> DatapointWire {
         DatapointWire(datapoint, trackingCode: TrackingCode.url(publicURL: publicURL, domain: systemDomain, name: datapoint.name))
     }
@@ -76,10 +93,10 @@ struct DatapointsController {
         return datapoint
     }
 
-    private func filtered(_ query: WireQuery, _ auth: APIAuth) async throws -> [Datapoint] {
+    private func filtered(_ query: WireQuery, _ auth: APIAuth, type forced: DatapointType? = nil) async throws -> [Datapoint] {
         let statuses = try query.statuses()
         var all = try await repository.list(accountID: auth.accountID, statuses: statuses).filter { auth.allowsGroup($0.groupID) }
-        if let type = try query.datapointType() { all = all.filter { $0.type == type } }
+        if let type = try forced ?? query.datapointType() { all = all.filter { $0.type == type } }
         if try query.bool("onlyFavorites") == true { all = all.filter(\.isFavourite) }
         if let after = try query.date("createdAfter") { all = all.filter { $0.createdAt >= after } }
         if let before = try query.date("createdBefore") { all = all.filter { $0.createdAt <= before } }

@@ -17,7 +17,9 @@ public struct TallyResponder: HTTPResponder {
         let start = ContinuousClock.now
         var response: Response
         do {
-            if let target = TrackingTarget(method: request.method, path: Substring(request.uri.path)) {
+            if request.method == .options, Self.isAPI(request.uri.path) {
+                response = Self.preflight
+            } else if let target = TrackingTarget(method: request.method, path: Substring(request.uri.path)) {
                 var headers = TrackingHeaders(request.headers)
                 // HTTP/1's `Host` arrives here as the request's authority, not among its fields.
                 headers.host = request.head.authority ?? headers.host
@@ -31,11 +33,29 @@ public struct TallyResponder: HTTPResponder {
             response = Self.errorResponse(for: error, logger: context.logger)
         }
         if hsts { response.headers[.strictTransportSecurity] = TallyResponder.hstsValue }
+        if Self.isAPI(request.uri.path) {
+            // Browsers may call the API from any page: the key, not a cookie, is the credential, so `*` is safe.
+            response.headers[.accessControlAllowOrigin] = "*"
+            response.headers[.accessControlExposeHeaders] = Self.exposedHeaders
+        }
         log(request, response, start: start, logger: context.logger)
         return response
     }
 
     static let hstsValue = "max-age=31536000"
+
+    static func isAPI(_ path: String) -> Bool { path == "/v2" || path.hasPrefix("/v2/") }
+
+    static let exposedHeaders = "X-Rate-Limit-Limit, X-Rate-Limit-Remaining, X-Rate-Limit-Reset, Retry-After, X-ClickTally-Warning"
+
+    /// The answer to a CORS pre-flight for any API path: which methods and (key) headers a browser may send.
+    static let preflight = Response(
+        status: .noContent,
+        headers: [
+            .accessControlAllowMethods: "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+            .accessControlAllowHeaders: "X-ClickMeter-API-Key, X-Clickmeter-AuthKey, Authorization, Content-Type, Accept",
+            .accessControlMaxAge: "86400",
+        ])
 
     /// The JSON answer for an error thrown by a route: its own status for the errors we expect, 503 otherwise
     /// (logged; the body says nothing of the cause).
