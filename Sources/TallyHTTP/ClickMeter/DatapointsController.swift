@@ -8,6 +8,7 @@ import TallyStorage
 struct DatapointsController {
     let service: DatapointService
     let repository: SQLDatapointRepository
+    let groups: SQLGroupRepository
     let systemDomain: Domain
     let publicURL: String
 
@@ -93,9 +94,10 @@ struct DatapointsController {
         return datapoint
     }
 
-    private func filtered(_ query: WireQuery, _ auth: APIAuth, type forced: DatapointType? = nil) async throws -> [Datapoint] {
+    func filtered(_ query: WireQuery, _ auth: APIAuth, type forced: DatapointType? = nil, groupID: Int64? = nil) async throws -> [Datapoint] {
         let statuses = try query.statuses()
         var all = try await repository.list(accountID: auth.accountID, statuses: statuses).filter { auth.allowsGroup($0.groupID) }
+        if let groupID { all = all.filter { $0.groupID == groupID } }
         if let type = try forced ?? query.datapointType() { all = all.filter { $0.type == type } }
         if try query.bool("onlyFavorites") == true { all = all.filter(\.isFavourite) }
         if let after = try query.date("createdAfter") { all = all.filter { $0.createdAt >= after } }
@@ -107,13 +109,14 @@ struct DatapointsController {
         return try query.sorted(all)
     }
 
-    private func create(_ body: WireObject, _ auth: APIAuth) async throws -> Datapoint {
+    func create(_ body: WireObject, _ auth: APIAuth, inGroup forcedGroup: Int64? = nil) async throws -> Datapoint {
         let type = try body.enumeration("type", names: DatapointFields.typeNames, numbers: DatapointFields.typeNumbers) ?? .trackingLink
         let link = try body.object("typeTL")
         if let domainID = try link?.int64("domainId"), domainID != systemDomain.id {
             throw ValidationError(field: "TypeTL.DomainId", code: "domain_unknown", message: "no domain \(domainID) in this account")
         }
-        let groupID = try body.int64("groupId")
+        let groupID = try forcedGroup ?? body.int64("groupId")
+        try await checkGroup(groupID, auth)
         if !auth.key.groupIDs.isEmpty {
             guard let groupID, auth.key.groupIDs.contains(groupID) else {
                 throw ValidationError(field: "GroupId", code: "group_not_allowed", message: "this key may only create datapoints in its groups")
@@ -145,6 +148,7 @@ struct DatapointsController {
         if let encodeIP = try body.bool("encodeIp") { changed.encodeIP = encodeIP }
         if body.has("groupId") {
             let groupID = try body.int64("groupId")
+            try await checkGroup(groupID, auth)
             if !auth.key.groupIDs.isEmpty, !(groupID.map(auth.key.groupIDs.contains) ?? false) {
                 throw ValidationError(field: "GroupId", code: "group_not_allowed", message: "this key may only move datapoints into its groups")
             }
@@ -164,6 +168,14 @@ struct DatapointsController {
             changed.status = status
         }
         return try await service.save(changed, previous: existing)
+    }
+
+    /// A datapoint may only be put in a live group of its own account.
+    func checkGroup(_ groupID: Int64?, _ auth: APIAuth) async throws {
+        guard let groupID else { return }
+        guard let group = try await groups.find(id: groupID), group.accountID == auth.accountID, !group.isDeleted else {
+            throw ValidationError(field: "GroupId", code: "group_unknown", message: "no group \(groupID) in this account")
+        }
     }
 
     static func bounded(_ text: String, _ property: String, _ limit: Int) throws(ValidationError) -> String {

@@ -1,0 +1,128 @@
+import Foundation
+import Hummingbird
+import TallyCore
+import TallyStorage
+
+/// `/v2/groups…` (reference §1.7): campaigns, and the datapoints in them.
+struct GroupsController {
+    let groups: SQLGroupRepository
+    let datapoints: DatapointsController
+    let clock: WallClock
+
+    struct GroupWire: ResponseEncodable {
+        let id: Int64
+        let name: String
+        let notes: String
+        let preferred: Bool
+        let deleted: Bool
+        let creationDate: String
+        let isPublic: Bool
+        let redirectOnly: Bool
+        let writePermited: Bool
+        let tags: [DatapointWire.TagWire]
+
+        init(_ group: LinkGroup) {
+            id = group.id
+            name = group.name
+            notes = group.notes
+            preferred = group.isFavourite
+            deleted = group.isDeleted
+            creationDate = ClickMeterDate.format(group.createdAt)
+            isPublic = false
+            redirectOnly = false
+            writePermited = true
+            tags = []
+        }
+    }
+
+    func addRoutes(to api: APIRoutes) {
+        api.on(.get, "groups", scope: APIScope(.groups, .read)) { request, _, auth in
+            let query = WireQuery(request)
+            let page = try query.page(try await filtered(query, auth))
+            if try query.bool("_expand") == true { return ListWire(entities: page.map(GroupWire.init)).response }
+            return ListWire(entities: page.map { EntityURI("groups", $0.id) }).response
+        }
+        api.on(.get, "groups/count", scope: APIScope(.groups, .read)) { request, _, auth in
+            CountWire(count: try await filtered(WireQuery(request), auth).count)
+        }
+        api.on(.post, "groups", scope: APIScope(.groups, .write)) { request, context, auth in
+            guard auth.key.groupIDs.isEmpty else {
+                throw APIError(status: .forbidden, code: "group_restricted", message: "a group-restricted key cannot create groups")
+            }
+            let body = try await WireBody.read(request, context)
+            guard let name = try body.string("name") else { throw ValidationError(field: "Name", code: "name_required", message: "Name is required") }
+            let group = try await groups.create(
+                accountID: auth.accountID, name: name, notes: try DatapointsController.bounded(try body.string("notes") ?? "", "Notes", 10_000),
+                isFavourite: try body.bool("preferred") ?? false, now: clock.now())
+            return EntityURI("groups", group.id)
+        }
+        api.on(.get, "groups/:id", scope: APIScope(.groups, .read)) { _, context, auth in
+            GroupWire(try await owned(context, auth))
+        }
+        api.on(.post, "groups/:id", scope: APIScope(.groups, .write)) { request, context, auth in
+            var group = try await owned(context, auth)
+            let body = try await WireBody.read(request, context)
+            if let name = try body.string("name") { group.name = name }
+            if let notes = try body.string("notes") { group.notes = try DatapointsController.bounded(notes, "Notes", 10_000) }
+            if let preferred = try body.bool("preferred") { group.isFavourite = preferred }
+            return EntityURI("groups", try await groups.save(group, now: clock.now()).id)
+        }
+        api.on(.delete, "groups/:id", scope: APIScope(.groups, .write)) { _, context, auth in
+            var group = try await owned(context, auth)
+            group.isDeleted = true
+            return EntityURI("groups", try await groups.save(group, now: clock.now()).id)
+        }
+        api.on(.put, "groups/:id/favourite", scope: APIScope(.groups, .write)) { _, context, auth in
+            var group = try await owned(context, auth)
+            group.isFavourite.toggle()
+            return EntityURI("groups", try await groups.save(group, now: clock.now()).id)
+        }
+        api.on(.put, "groups/:id/notes", scope: APIScope(.groups, .write)) { request, context, auth in
+            var group = try await owned(context, auth)
+            let body = try await WireBody.read(request, context)
+            guard let text = try body.string("text") else { throw ValidationError(field: "Text", code: "text_required", message: "Text is required") }
+            group.notes = try DatapointsController.bounded(text, "Notes", 10_000)
+            return EntityURI("groups", try await groups.save(group, now: clock.now()).id)
+        }
+        api.on(.get, "groups/:id/datapoints", scope: APIScope(.datapoints, .read)) { request, context, auth in
+            let group = try await owned(context, auth)
+            let query = WireQuery(request)
+            let page = try query.page(try await datapoints.filtered(query, auth, groupID: group.id))
+            if try query.bool("_expand") == true { return ListWire(entities: page.map(datapoints.wire)).response }
+            return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
+        }
+        api.on(.get, "groups/:id/datapoints/count", scope: APIScope(.datapoints, .read)) { request, context, auth in
+            let group = try await owned(context, auth)
+            return CountWire(count: try await datapoints.filtered(WireQuery(request), auth, groupID: group.id).count)
+        }
+        api.on(.post, "groups/:id/datapoints", scope: APIScope(.datapoints, .write)) { request, context, auth in
+            let group = try await owned(context, auth)
+            let body = try await WireBody.read(request, context)
+            let created = try await DatapointsController.mapped { try await datapoints.create(body, auth, inGroup: group.id) }
+            return EntityURI("datapoints", created.id)
+        }
+    }
+
+    /// The group named by the path, if the key may see it; 404 otherwise.
+    func owned(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> LinkGroup {
+        guard let id = context.parameters.get("id", as: Int64.self), let group = try await groups.find(id: id), group.accountID == auth.accountID,
+            auth.allowsGroup(group.id)
+        else { throw APIError.notFound }
+        return group
+    }
+
+    /// `status=active|deleted|all` (default active), `textSearch`, `createdAfter`/`createdBefore`.
+    private func filtered(_ query: WireQuery, _ auth: APIAuth) async throws -> [LinkGroup] {
+        let status = query.string("status")?.lowercased() ?? "active"
+        guard ["active", "deleted", "all"].contains(status) else { throw WireQuery.invalid("status", "one of active, deleted, all") }
+        var all = try await groups.list(accountID: auth.accountID, includeDeleted: status == "all", onlyDeleted: status == "deleted")
+            .filter { auth.allowsGroup($0.id) }
+        if let search = query.string("textSearch"), !search.isEmpty {
+            let needle = search.replacingOccurrences(of: "*", with: "").lowercased()
+            all = all.filter { $0.name.lowercased().contains(needle) || $0.notes.lowercased().contains(needle) }
+        }
+        if let after = try query.date("createdAfter") { all = all.filter { $0.createdAt >= after } }
+        if let before = try query.date("createdBefore") { all = all.filter { $0.createdAt <= before } }
+        return all
+    }
+}
