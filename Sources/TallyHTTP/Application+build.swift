@@ -59,11 +59,14 @@ public func buildApplication(
     KeysController(service: keys, verifier: verifier, events: keyEvents, clock: clock, webhook: webhook).addRoutes(to: api)
     let service = DatapointService(repository: repository, trackingHosts: { domains.trackingHosts }, cache: cache, clock: clock)
     let groups = SQLGroupRepository(database: database)
+    let tagRepository = SQLTagRepository(database: database)
     let datapointsAPI = DatapointsController(
-        service: service, repository: repository, groups: groups, systemDomain: defaults.systemDomain, publicURL: configuration.publicURL)
+        service: service, repository: repository, groups: groups, tags: tagRepository, systemDomain: defaults.systemDomain,
+        publicURL: configuration.publicURL)
     datapointsAPI.addRoutes(to: api)
     datapointsAPI.addLinkAliases(to: api)
     GroupsController(groups: groups, datapoints: datapointsAPI, clock: clock).addRoutes(to: api)
+    TagsController(tags: tagRepository, datapoints: repository, groups: groups).addRoutes(to: api)
     let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
     let tracking = TrackingHandler(
         cache: cache, domains: domains, buffer: buffer,

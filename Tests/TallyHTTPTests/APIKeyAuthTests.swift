@@ -157,7 +157,8 @@ import Testing
 
     @Test(arguments: TestEngine.available)
     func repeatedFailuresFromOneAddressAreThrottled(_ engine: TestEngine) async throws {
-        try await Self.withSetup(engine, [AppConfiguration.Key.authFailureBurst: .int(5)]) { setup in
+        // A stopped clock: the throttle refills one attempt a second, and a slow machine must not see that happen.
+        try await Self.withSetup(engine, [AppConfiguration.Key.authFailureBurst: .int(5)], clock: .fixed(1_800_000_000_000)) { setup in
             try await setup.server.application.test(.live) { client in
                 let unknown: HTTPFields = [.authorization: "Bearer \(APIKeyToken.generate().text)"]
                 var statuses: [Int] = []
@@ -331,7 +332,8 @@ import Testing
 
     @Test(arguments: TestEngine.available)
     func aBurstOfFailuresNamingOneKeyRaisesAnAlert(_ engine: TestEngine) async throws {
-        try await Self.withSetup(engine) { setup in
+        // A stopped clock, so the failure count does not drain on a slow machine.
+        try await Self.withSetup(engine, clock: .fixed(1_800_000_000_000)) { setup in
             let id = APIKeyToken(parsing: setup.admin)!.publicID
             try await setup.server.application.test(.live) { client in
                 for _ in 0..<12 {

@@ -34,7 +34,7 @@ struct DatapointWire: ResponseEncodable {
 
     struct TrackingPixelWire: Codable { let parameterNote: String }
 
-    init(_ datapoint: Datapoint, trackingCode: String) {
+    init(_ datapoint: Datapoint, trackingCode: String, tags: [TagWire] = []) {
         id = datapoint.id
         name = datapoint.name
         title = datapoint.title
@@ -48,7 +48,7 @@ struct DatapointWire: ResponseEncodable {
         encodeIp = datapoint.encodeIP
         isPublic = false
         writePermited = true
-        tags = []
+        self.tags = tags
         switch datapoint.type {
         case .trackingLink:
             typeTL = TrackingLinkWire(

@@ -9,6 +9,7 @@ struct DatapointsController {
     let service: DatapointService
     let repository: SQLDatapointRepository
     let groups: SQLGroupRepository
+    let tags: SQLTagRepository
     let systemDomain: Domain
     let publicURL: String
 
@@ -20,14 +21,14 @@ struct DatapointsController {
             let query = WireQuery(request)
             let matching = try await filtered(query, auth)
             let page = try query.page(matching)
-            if try query.bool("_expand") == true { return ListWire(entities: page.map(wire)).response }
+            if try query.bool("_expand") == true { return ListWire(entities: try await wires(Array(page))).response }
             return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
         }
         api.on(.get, "datapoints/count", scope: APIScope(.datapoints, .read)) { request, _, auth in
             CountWire(count: try await filtered(WireQuery(request), auth).count)
         }
         api.on(.get, "datapoints/:id", scope: APIScope(.datapoints, .read)) { _, context, auth in
-            wire(try await owned(context, auth))
+            try await wires([try await owned(context, auth)])[0]
         }
         for method in [HTTPRequest.Method.post, .put] {
             api.on(method, "datapoints", scope: APIScope(.datapoints, .write)) { request, context, auth in
@@ -72,18 +73,26 @@ struct DatapointsController {
             let query = WireQuery(request)
             let matching = try await filtered(query, auth, type: .trackingLink)
             let page = try query.page(matching)
-            if try query.bool("_expand") == true { return ListWire(entities: page.map(wire)).response }
+            if try query.bool("_expand") == true { return ListWire(entities: try await wires(Array(page))).response }
             return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
         }
         api.on(.get, "links/:id", scope: APIScope(.datapoints, .read)) { _, context, auth in
             let datapoint = try await owned(context, auth)
             guard datapoint.type == .trackingLink else { throw APIError.notFound }
-            return wire(datapoint)
+            return try await wires([datapoint])[0]
         }
     }
 
-    func wire(_ datapoint: Datapoint) -> DatapointWire {
-        DatapointWire(datapoint, trackingCode: TrackingCode.url(publicURL: publicURL, domain: systemDomain, name: datapoint.name))
+    func wire(_ datapoint: Datapoint, tags: [DatapointWire.TagWire] = []) -> DatapointWire {
+        DatapointWire(datapoint, trackingCode: TrackingCode.url(publicURL: publicURL, domain: systemDomain, name: datapoint.name), tags: tags)
+    }
+
+    /// Full datapoints with their tags, loaded in one query.
+    func wires(_ datapoints: [Datapoint]) async throws -> [DatapointWire] {
+        let tagged = try await tags.tags(ofDatapoints: datapoints.map(\.id))
+        return datapoints.map { datapoint in
+            wire(datapoint, tags: (tagged[datapoint.id] ?? []).map { DatapointWire.TagWire(id: $0.id, name: $0.name) })
+        }
     }
 
     /// The datapoint named by the path, if the key may see it; 404 otherwise, whatever the reason.
@@ -98,6 +107,12 @@ struct DatapointsController {
         let statuses = try query.statuses()
         var all = try await repository.list(accountID: auth.accountID, statuses: statuses).filter { auth.allowsGroup($0.groupID) }
         if let groupID { all = all.filter { $0.groupID == groupID } }
+        if let names = query.string("tags") ?? query.string("tag"), !names.isEmpty {
+            let wanted = Set(names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+            let tagged = try await tags.list(accountID: auth.accountID).filter { wanted.contains($0.name.lowercased()) }
+            let ids = Set(tagged.flatMap(\.datapointIDs))
+            all = all.filter { ids.contains($0.id) }
+        }
         if let type = try forced ?? query.datapointType() { all = all.filter { $0.type == type } }
         if try query.bool("onlyFavorites") == true { all = all.filter(\.isFavourite) }
         if let after = try query.date("createdAfter") { all = all.filter { $0.createdAt >= after } }

@@ -88,7 +88,7 @@ struct GroupsController {
             let group = try await owned(context, auth)
             let query = WireQuery(request)
             let page = try query.page(try await datapoints.filtered(query, auth, groupID: group.id))
-            if try query.bool("_expand") == true { return ListWire(entities: page.map(datapoints.wire)).response }
+            if try query.bool("_expand") == true { return ListWire(entities: try await datapoints.wires(Array(page))).response }
             return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
         }
         api.on(.get, "groups/:id/datapoints/count", scope: APIScope(.datapoints, .read)) { request, context, auth in

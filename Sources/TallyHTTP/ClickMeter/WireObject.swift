@@ -78,6 +78,10 @@ struct WireObject {
         return WireObject(dictionary)
     }
 
+    func rawArray(_ name: String) -> [Any]? {
+        value(name) as? [Any]
+    }
+
     func objects(_ name: String) throws(ValidationError) -> [WireObject]? {
         guard let value = value(name) else { return nil }
         guard let array = value as? [Any] else { throw Self.wrongType(name, "an array") }

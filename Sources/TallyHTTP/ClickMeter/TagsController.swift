@@ -1,0 +1,140 @@
+import Foundation
+import Hummingbird
+import TallyCore
+import TallyStorage
+
+/// `/v2/tags…` (reference §1.12): names shared by datapoints and groups of one account.
+struct TagsController {
+    let tags: SQLTagRepository
+    let datapoints: SQLDatapointRepository
+    let groups: SQLGroupRepository
+
+    struct TagWire: ResponseEncodable {
+        let id: Int64
+        let name: String
+        let datapoints: [Int64]
+        let groups: [Int64]
+
+        init(_ tag: SQLTagRepository.Tag) {
+            id = tag.id
+            name = tag.name
+            datapoints = tag.datapointIDs
+            groups = tag.groupIDs
+        }
+    }
+
+    func addRoutes(to api: APIRoutes) {
+        api.on(.get, "tags", scope: APIScope(.tags, .read)) { request, _, auth in
+            let query = WireQuery(request)
+            let page = try query.page(try await filtered(query, auth))
+            if try query.bool("_expand") == true { return ListWire(entities: page.map(TagWire.init)).response }
+            return ListWire(entities: page.map { EntityURI("tags", $0.id) }).response
+        }
+        api.on(.get, "tags/count", scope: APIScope(.tags, .read)) { request, _, auth in
+            CountWire(count: try await filtered(WireQuery(request), auth).count)
+        }
+        api.on(.post, "tags", scope: APIScope(.tags, .write)) { request, context, auth in
+            let body = try await WireBody.read(request, context)
+            guard let name = try body.string("name") else { throw ValidationError(field: "Name", code: "name_required", message: "Name is required") }
+            let tag = try await tags.findOrCreate(accountID: auth.accountID, name: name)
+            for id in try Self.ids(body, "datapoints") {
+                try await ownedDatapoint(id, auth)
+                try await tags.set(tagID: tag.id, .datapoint, id: id, attached: true)
+            }
+            for id in try Self.ids(body, "groups") {
+                try await ownedGroup(id, auth)
+                try await tags.set(tagID: tag.id, .group, id: id, attached: true)
+            }
+            return EntityURI("tags", tag.id)
+        }
+        api.on(.get, "tags/:id", scope: APIScope(.tags, .read)) { _, context, auth in
+            TagWire(try await owned(context, auth))
+        }
+        api.on(.delete, "tags/:id", scope: APIScope(.tags, .write)) { _, context, auth in
+            let tag = try await owned(context, auth)
+            try await tags.delete(id: tag.id)
+            return EntityURI("tags", tag.id)
+        }
+        api.on(.put, "tags/:id/name", scope: APIScope(.tags, .write)) { request, context, auth in
+            let tag = try await owned(context, auth)
+            let body = try await WireBody.read(request, context)
+            guard let text = try body.string("text") else { throw ValidationError(field: "Text", code: "text_required", message: "Text is required") }
+            try await tags.rename(id: tag.id, to: text)
+            return EntityURI("tags", tag.id)
+        }
+        for (path, target) in [("tags/:id/datapoints/patch", SQLTagRepository.Target.datapoint), ("tags/:id/groups/patch", .group)] {
+            api.on(.put, path, scope: APIScope(.tags, .write)) { request, context, auth in
+                let tag = try await owned(context, auth)
+                let body = try await WireBody.read(request, context)
+                let attach = try body.enumeration("action", names: ["add": true, "remove": false], numbers: [:])
+                guard let attach else { throw ValidationError(field: "Action", code: "action_required", message: "Action must be add or remove") }
+                guard let id = try body.int64("id") else { throw ValidationError(field: "Id", code: "id_required", message: "Id is required") }
+                if target == .datapoint { try await ownedDatapoint(id, auth) } else { try await ownedGroup(id, auth) }
+                try await tags.set(tagID: tag.id, target, id: id, attached: attach)
+                return EntityURI("tags", tag.id)
+            }
+        }
+    }
+
+    func owned(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> SQLTagRepository.Tag {
+        guard let id = context.parameters.get("id", as: Int64.self), let tag = try await tags.find(id: id), tag.accountID == auth.accountID else {
+            throw APIError.notFound
+        }
+        return tag
+    }
+
+    private func ownedDatapoint(_ id: Int64, _ auth: APIAuth) async throws {
+        guard let datapoint = try await datapoints.find(id: id), datapoint.accountID == auth.accountID, auth.allowsGroup(datapoint.groupID) else {
+            throw ValidationError(field: "Id", code: "datapoint_unknown", message: "no datapoint \(id) in this account")
+        }
+    }
+
+    private func ownedGroup(_ id: Int64, _ auth: APIAuth) async throws {
+        guard let group = try await groups.find(id: id), group.accountID == auth.accountID, auth.allowsGroup(group.id) else {
+            throw ValidationError(field: "Id", code: "group_unknown", message: "no group \(id) in this account")
+        }
+    }
+
+    /// `name` (with `*` wildcards), `datapoints` and `groups` (comma-separated ids).
+    private func filtered(_ query: WireQuery, _ auth: APIAuth) async throws -> [SQLTagRepository.Tag] {
+        var all = try await tags.list(accountID: auth.accountID)
+        if let name = query.string("name"), !name.isEmpty {
+            let needle = name.replacingOccurrences(of: "*", with: "").lowercased()
+            all = all.filter { $0.name.lowercased().contains(needle) }
+        }
+        if let csv = query.string("datapoints") {
+            let ids = try Self.csvIDs(csv, "datapoints")
+            all = all.filter { !Set($0.datapointIDs).isDisjoint(with: ids) }
+        }
+        if let csv = query.string("groups") {
+            let ids = try Self.csvIDs(csv, "groups")
+            all = all.filter { !Set($0.groupIDs).isDisjoint(with: ids) }
+        }
+        return all
+    }
+
+    static func csvIDs(_ csv: String, _ name: String) throws(ValidationError) -> Set<Int64> {
+        var ids: Set<Int64> = []
+        for part in csv.split(separator: ",") {
+            guard let id = Int64(part.trimmingCharacters(in: .whitespaces)) else { throw WireQuery.invalid(name, "a comma-separated list of ids") }
+            ids.insert(id)
+        }
+        return ids
+    }
+
+    static func ids(_ body: WireObject, _ name: String) throws(ValidationError) -> [Int64] {
+        guard body.has(name) else { return [] }
+        guard let values = body.rawArray(name) else { throw WireObject.wrongType(name, "an array of ids") }
+        var ids: [Int64] = []
+        for value in values {
+            if let number = value as? NSNumber, !WireObject.isBool(number), let id = Int64(exactly: number.doubleValue) {
+                ids.append(id)
+            } else if let text = value as? String, let id = Int64(text) {
+                ids.append(id)
+            } else {
+                throw WireObject.wrongType(name, "an array of ids")
+            }
+        }
+        return ids
+    }
+}
