@@ -108,7 +108,11 @@ import Testing
         try await Self.withSetup(engine, [AppConfiguration.Key.authFailureBurst: .int(100_000)]) { setup in
             let keys = setup.server.keys
             let account = setup.user.accountID
-            let (_, readOnly) = try await keys.create(.init(name: "ro", scopes: .readOnly), accountID: account, by: .init(name: "t"))
+            // One request per route: more than a default key's burst, so this key gets a generous limit.
+            var generous = KeyService.NewKey(name: "ro", scopes: .readOnly)
+            generous.ratePerSecond = 10_000
+            generous.burst = 100_000
+            let (_, readOnly) = try await keys.create(generous, accountID: account, by: .init(name: "t"))
             let (revokedKey, revoked) = try await keys.create(.init(name: "rv", scopes: .admin), accountID: account, by: .init(name: "t"))
             _ = try await keys.revoke(publicID: revokedKey.publicID, accountID: account, by: .init(name: "t"))
             let (expiredKey, expired) = try await keys.create(.init(name: "ex", scopes: .admin), accountID: account, by: .init(name: "t"))
