@@ -56,6 +56,12 @@ import Testing
                 #expect(foreignAttach.status == .badRequest)
                 #expect(try await call(.post, "/v2/tags", #"{"name":"a,b"}"#).status == .badRequest)
 
+                let members = try json(try await call(.get, "/v2/tags/\(tag)/datapoints"))
+                #expect((members["entities"] as? [[String: Any]])?.compactMap { $0["uri"] as? String } == ["/datapoints/\(b)"])
+                #expect(try json(try await call(.get, "/v2/tags/\(tag)/groups/count"))["count"] as? Int == 1)
+                #expect(try await call(.delete, "/v2/tags/\(tag)/groups").status == .ok)
+                #expect(try json(try await call(.get, "/v2/tags/\(tag)/groups/count"))["count"] as? Int == 0)
+                #expect(try json(try await call(.get, "/v2/tags/\(tag)/datapoints/count"))["count"] as? Int == 1)
                 #expect(try await call(.delete, "/v2/tags/\(tag)").status == .ok)
                 #expect(try await database.count("datapoint_tags") == 0)
                 #expect(try await database.count("group_tags") == 0)

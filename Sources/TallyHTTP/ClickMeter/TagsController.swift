@@ -62,6 +62,35 @@ struct TagsController {
             try await tags.rename(id: tag.id, to: text)
             return EntityURI("tags", tag.id)
         }
+        for (collection, target) in [("datapoints", SQLTagRepository.Target.datapoint), ("groups", .group)] {
+            // The tagged datapoints (groups) the key may see.
+            @Sendable func members(_ tag: SQLTagRepository.Tag, _ auth: APIAuth) async throws -> [Int64] {
+                var visible: [Int64] = []
+                for id in target == .datapoint ? tag.datapointIDs : tag.groupIDs {
+                    if target == .datapoint {
+                        if let datapoint = try await datapoints.find(id: id), auth.allowsGroup(datapoint.groupID) { visible.append(id) }
+                    } else if auth.allowsGroup(id) {
+                        visible.append(id)
+                    }
+                }
+                return visible
+            }
+            api.on(.get, "tags/:id/\(collection)", scope: APIScope(.tags, .read)) { request, context, auth in
+                let ids = try await members(try await owned(context, auth), auth)
+                return ListWire(entities: try WireQuery(request).page(ids).map { EntityURI(collection, $0) }).response
+            }
+            api.on(.get, "tags/:id/\(collection)/count", scope: APIScope(.tags, .read)) { _, context, auth in
+                CountWire(count: try await members(try await owned(context, auth), auth).count)
+            }
+            api.on(.delete, "tags/:id/\(collection)", scope: APIScope(.tags, .write)) { _, context, auth in
+                let tag = try await owned(context, auth)
+                guard auth.key.groupIDs.isEmpty else {
+                    throw APIError(status: .forbidden, code: "group_restricted", message: "a group-restricted key cannot detach a tag everywhere")
+                }
+                try await tags.detachAll(tagID: tag.id, target)
+                return EntityURI("tags", tag.id)
+            }
+        }
         for (path, target) in [("tags/:id/datapoints/patch", SQLTagRepository.Target.datapoint), ("tags/:id/groups/patch", .group)] {
             api.on(.put, path, scope: APIScope(.tags, .write)) { request, context, auth in
                 let tag = try await owned(context, auth)

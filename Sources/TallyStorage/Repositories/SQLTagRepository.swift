@@ -92,6 +92,13 @@ public struct SQLTagRepository: Sendable {
         }
     }
 
+    /// Detaches the tag from every datapoint (or group).
+    public func detachAll(tagID: Int64, _ target: Target) async throws {
+        try await database.transaction { db in
+            try await db.delete(from: target.rawValue).where("tag_id", .equal, tagID).run()
+        }
+    }
+
     /// Tag names by datapoint id, for the datapoints listed.
     public func tags(ofDatapoints ids: [Int64]) async throws -> [Int64: [(id: Int64, name: String)]] {
         guard !ids.isEmpty else { return [:] }
