@@ -67,6 +67,7 @@ public func buildApplication(
     datapointsAPI.addLinkAliases(to: api)
     GroupsController(groups: groups, datapoints: datapointsAPI, clock: clock).addRoutes(to: api)
     TagsController(tags: tagRepository, datapoints: repository, groups: groups).addRoutes(to: api)
+    AccountController(database: database, clock: clock).addRoutes(to: api)
     let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
     let tracking = TrackingHandler(
         cache: cache, domains: domains, buffer: buffer,
