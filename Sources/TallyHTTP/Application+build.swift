@@ -65,6 +65,7 @@ public func buildApplication(
         publicURL: configuration.publicURL)
     datapointsAPI.addRoutes(to: api)
     datapointsAPI.addLinkAliases(to: api)
+    datapointsAPI.addBatchRoutes(to: api)
     GroupsController(groups: groups, datapoints: datapointsAPI, clock: clock).addRoutes(to: api)
     TagsController(tags: tagRepository, datapoints: repository, groups: groups).addRoutes(to: api)
     AccountController(database: database, clock: clock).addRoutes(to: api)

@@ -173,3 +173,51 @@ import Testing
         }
     }
 }
+
+@Suite struct DatapointBatchTests {
+    @Test(arguments: TestEngine.available)
+    func batchesCreateUpdateAndDeleteItemByItem(_ engine: TestEngine) async throws {
+        try await DatapointsAPITests.withAPI(engine) { server, database, key, otherKey in
+            try await server.application.test(.live) { client in
+                let created = try DatapointsAPITests.json(
+                    try await client.execute(
+                        uri: "/v2/datapoints/batch", method: .put, headers: key,
+                        body: ByteBuffer(
+                            string:
+                                #"{"List":[{"type":0,"name":"b1","typeTL":{"url":"https://e.com/1"}},{"type":0,"name":"b 2","typeTL":{"url":"https://e.com/2"}},{"type":0,"name":"b3","typeTL":{"url":"https://e.com/3"}}]}"#
+                        )))
+                let results = try #require(created["results"] as? [[String: Any]])
+                #expect(results.map { $0["status"] as? String } == ["OK", "Error", "OK"])
+                #expect((results[1]["errors"] as? [[String: Any]])?.first?["property"] as? String == "Name")
+                #expect((results[0]["entityData"] as? [String: Any])?["name"] as? String == "b1")
+                let ids = results.compactMap { ($0["result"] as? [String: Any])?["id"] as? Int }
+                #expect(ids.count == 2)
+                #expect(try await database.count("datapoints") == 2)
+
+                let updated = try DatapointsAPITests.json(
+                    try await client.execute(
+                        uri: "/v2/datapoints/batch", method: .patch, headers: key,
+                        body: ByteBuffer(string: "{\"list\":[{\"id\":\(ids[0]),\"title\":\"one\"},{\"id\":999999,\"title\":\"nobody\"}]}")))
+                #expect((updated["results"] as? [[String: Any]])?.map { $0["status"] as? String } == ["OK", "Error"])
+                #expect(
+                    try DatapointsAPITests.json(try await client.execute(uri: "/v2/datapoints/\(ids[0])", method: .get, headers: key))["title"]
+                        as? String == "one")
+
+                // Another account's ids are errors in its batch, and untouched.
+                let foreign = try DatapointsAPITests.json(
+                    try await client.execute(
+                        uri: "/v2/datapoints/batch", method: .delete, headers: otherKey,
+                        body: ByteBuffer(string: "{\"entities\":[{\"id\":\(ids[0])}]}")))
+                #expect((foreign["results"] as? [[String: Any]])?.first?["status"] as? String == "Error")
+                let deleted = try DatapointsAPITests.json(
+                    try await client.execute(
+                        uri: "/v2/datapoints/batch", method: .delete, headers: key,
+                        body: ByteBuffer(string: "{\"Entities\":[{\"id\":\(ids[0]),\"uri\":\"/datapoints/\(ids[0])\"},{\"id\":\(ids[1])}]}")))
+                #expect((deleted["results"] as? [[String: Any]])?.map { $0["status"] as? String } == ["OK", "OK"])
+                #expect(try await database.count("datapoints", where: "status = 3") == 2)
+                let missing = try await client.execute(uri: "/v2/datapoints/batch", method: .put, headers: key, body: ByteBuffer(string: "{}"))
+                #expect(missing.status == .badRequest)
+            }
+        }
+    }
+}

@@ -152,7 +152,7 @@ struct DatapointsController {
         return created
     }
 
-    private func update(_ existing: Datapoint, with body: WireObject, _ auth: APIAuth) async throws -> Datapoint {
+    func update(_ existing: Datapoint, with body: WireObject, _ auth: APIAuth) async throws -> Datapoint {
         var changed = existing
         if let name = try body.string("name"), name != existing.name {
             throw ValidationError(field: "Name", code: "name_immutable", message: "a datapoint's name cannot change once it has been given out")
