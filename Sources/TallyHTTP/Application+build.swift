@@ -61,14 +61,14 @@ public func buildApplication(
     let groups = SQLGroupRepository(database: database)
     let tagRepository = SQLTagRepository(database: database)
     let datapointsAPI = DatapointsController(
-        service: service, repository: repository, groups: groups, tags: tagRepository, systemDomain: defaults.systemDomain,
-        publicURL: configuration.publicURL)
+        service: service, repository: repository, groups: groups, tags: tagRepository, domains: domains, publicURL: configuration.publicURL)
     datapointsAPI.addRoutes(to: api)
     datapointsAPI.addLinkAliases(to: api)
     datapointsAPI.addBatchRoutes(to: api)
     GroupsController(groups: groups, datapoints: datapointsAPI, clock: clock).addRoutes(to: api)
     TagsController(tags: tagRepository, datapoints: repository, groups: groups).addRoutes(to: api)
     AccountController(database: database, clock: clock).addRoutes(to: api)
+    DomainsController(repository: domainRepository, directory: domains, clock: clock).addRoutes(to: api)
     let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
     let tracking = TrackingHandler(
         cache: cache, domains: domains, buffer: buffer,

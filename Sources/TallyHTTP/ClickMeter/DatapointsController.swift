@@ -10,7 +10,7 @@ struct DatapointsController {
     let repository: SQLDatapointRepository
     let groups: SQLGroupRepository
     let tags: SQLTagRepository
-    let systemDomain: Domain
+    let domains: DomainDirectory
     let publicURL: String
 
     /// Larger `limit`s are accepted and capped here (§4.2: clients page with big limits and stop at an empty page).
@@ -84,7 +84,8 @@ struct DatapointsController {
     }
 
     func wire(_ datapoint: Datapoint, tags: [DatapointWire.TagWire] = []) -> DatapointWire {
-        DatapointWire(datapoint, trackingCode: TrackingCode.url(publicURL: publicURL, domain: systemDomain, name: datapoint.name), tags: tags)
+        let domain = domains.domain(id: datapoint.domainID) ?? domains.systemDomain
+        return DatapointWire(datapoint, trackingCode: TrackingCode.url(publicURL: publicURL, domain: domain, name: datapoint.name), tags: tags)
     }
 
     /// Full datapoints with their tags, loaded in one query.
@@ -127,8 +128,12 @@ struct DatapointsController {
     func create(_ body: WireObject, _ auth: APIAuth, inGroup forcedGroup: Int64? = nil) async throws -> Datapoint {
         let type = try body.enumeration("type", names: DatapointFields.typeNames, numbers: DatapointFields.typeNumbers) ?? .trackingLink
         let link = try body.object("typeTL")
-        if let domainID = try link?.int64("domainId"), domainID != systemDomain.id {
-            throw ValidationError(field: "TypeTL.DomainId", code: "domain_unknown", message: "no domain \(domainID) in this account")
+        var domain = domains.systemDomain
+        if let domainID = try link?.int64("domainId") {
+            guard let chosen = domains.domain(id: domainID), chosen.type == .system || chosen.accountID == auth.accountID else {
+                throw ValidationError(field: "TypeTL.DomainId", code: "domain_unknown", message: "no domain \(domainID) in this account")
+            }
+            domain = chosen
         }
         let groupID = try forcedGroup ?? body.int64("groupId")
         try await checkGroup(groupID, auth)
@@ -143,7 +148,7 @@ struct DatapointsController {
             notes: try Self.bounded(try body.string("notes") ?? "", "Notes", 10_000),
             redirectType: try DatapointFields.redirectType(link) ?? .default, encodeIP: try body.bool("encodeIp") ?? false, groupID: groupID)
         if request.name?.isEmpty == true { request.name = nil }
-        var created = try await service.create(accountID: auth.accountID, domain: systemDomain, request)
+        var created = try await service.create(accountID: auth.accountID, domain: domain, request)
         if try body.bool("preferred") == true {
             let previous = created
             created.isFavourite = true

@@ -27,7 +27,7 @@ struct TrackingHeaders: Sendable, Equatable {
     private mutating func record(name: String, value: String) {
         guard let known = Self.known(name) else { return }
         switch known {
-        case .host: host = Self.combined(host, value)
+        case .host: host = host ?? value  // one Host only; a second is never combined into a bogus name
         case .userAgent: userAgent = Self.combined(userAgent, value)
         case .referer: referer = Self.combined(referer, value)
         case .acceptLanguage: acceptLanguage = Self.combined(acceptLanguage, value)

@@ -20,6 +20,13 @@ public final class DomainDirectory: Sendable {
         } ?? systemDomain
     }
 
+    public func domain(id: Int64) -> Domain? {
+        if id == systemDomain.id { return systemDomain }
+        return byName.withLock { $0.values.first { $0.id == id } }
+    }
+
+    public var all: [Domain] { byName.withLock { Array($0.values) }.sorted { $0.id < $1.id } }
+
     public func replace(with domains: [Domain]) {
         let map = Self.byName(domains, system: systemDomain)
         byName.withLock { $0 = map }
