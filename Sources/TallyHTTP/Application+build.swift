@@ -35,6 +35,9 @@ public func buildApplication(
     let cache = DatapointCache(repository: repository, clock: clock)
     let warmed = try await cache.warm()
     logger.info("datapoint cache warmed", metadata: ["datapoints": "\(warmed)"])
+    let accountLists = SQLAccountListRepository(database: database)
+    let blacklists = IPBlacklists()
+    try await blacklists.reload(from: accountLists)
     let buffer = HitBuffer(capacity: configuration.hitBufferCapacity)
     let metrics = TallyMetrics()
 
@@ -69,18 +72,22 @@ public func buildApplication(
     TagsController(tags: tagRepository, datapoints: repository, groups: groups).addRoutes(to: api)
     AccountController(database: database, clock: clock).addRoutes(to: api)
     DomainsController(repository: domainRepository, directory: domains, clock: clock).addRoutes(to: api)
+    AccountListsController(repository: accountLists, blacklists: blacklists, clock: clock).addRoutes(to: api)
     let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
-    let tracking = TrackingHandler(
+    var trackingSetup = TrackingHandler(
         cache: cache, domains: domains, buffer: buffer,
         addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), durable: configuration.durable, clock: clock,
         metrics: metrics)
+    trackingSetup.blacklists = blacklists
+    let tracking = trackingSetup
     let responder = TallyResponder(router: router.buildResponder(), tracking: tracking, hsts: configuration.tlsEnabled)
 
     let writer = HitWriter(
         buffer: buffer, repository: SQLHitRepository(database: database), batchLimit: configuration.hitBatchLimit,
         linger: configuration.durable ? .zero : configuration.hitFlushInterval, observer: metrics, clock: clock, logger: logger)
-    let refresher = CacheRefresher(
+    var refresher = CacheRefresher(
         cache: cache, domains: domains, datapoints: repository, domainRepository: domainRepository, clock: clock, logger: logger)
+    refresher.alsoRefresh = { try await blacklists.reload(from: accountLists) }
     let publicURL = configuration.publicURL
     let date = HTTPDate()
     let application = Application(

@@ -26,6 +26,8 @@ struct TrackingHandler: Sendable {
     let durable: Bool
     let clock: WallClock
     let metrics: TallyMetrics
+    /// Addresses each account asked not to record (its own office, monitoring); they are still redirected.
+    var blacklists = IPBlacklists()
     let spiders = SpiderClassifier()
 
     /// The routed path: may read the database and wait for buffer room (or, durable, for the commit).
@@ -88,10 +90,11 @@ struct TrackingHandler: Sendable {
         return (answer, counts ? hit(for: request, datapoint: datapoint) : nil)
     }
 
-    private func hit(for request: TrackingRequest, datapoint: Datapoint) -> Hit {
+    private func hit(for request: TrackingRequest, datapoint: Datapoint) -> Hit? {
         let fields = request.headers
         let peer = request.peer.flatMap { IPAddress($0) }
         let client = addresses.resolve(peer: peer, forwarded: fields.forwarded, forwardedFor: fields.forwardedFor)
+        if let client, blacklists.blocks(accountID: datapoint.accountID, address: client) { return nil }
         let ip = client.map { datapoint.encodeIP ? $0.masked : $0 }?.description ?? ""
         let userAgent = fields.userAgent ?? ""
         return Hit(

@@ -13,6 +13,8 @@ public struct CacheRefresher: Service {
     let interval: Duration
     let clock: WallClock
     let logger: Logger
+    /// Anything else kept in memory from the database and refreshed with the caches (the IP blacklists).
+    public var alsoRefresh: (@Sendable () async throws -> Void)?
     static let lookBack: Int64 = 10_000
 
     public init(
@@ -43,6 +45,7 @@ public struct CacheRefresher: Service {
         do {
             cache.apply(try await datapoints.changed(since: clock.now() - Self.lookBack))
             domains.replace(with: try await domainRepository.all())
+            try await alsoRefresh?()
         } catch {
             logger.warning("cache refresh failed", metadata: ["error": "\(String(reflecting: error))"])
         }

@@ -30,6 +30,7 @@ public enum Migrations {
     public static let all: [Migration] = [
         .m001InitialSchema,
         .m002APIKeys,
+        .m003AccountLists,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

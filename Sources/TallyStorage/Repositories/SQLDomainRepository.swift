@@ -43,7 +43,7 @@ public struct SQLDomainRepository: DomainRepository {
         }
     }
 
-    static func validateName(_ name: String) throws(ValidationError) -> String {
+    public static func validateName(_ name: String) throws(ValidationError) -> String {
         let name = name.trimmingSpaces.lowercased()
         let host = name.split(separator: ":", maxSplits: 1)
         let hostOK =

@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import TallyCore
+import TallyStorage
+
+/// `/v2/account/ipblacklist` and `/v2/account/domainwhitelist` (reference §1.1): ids are strings on the wire.
+struct AccountListsController {
+    let repository: SQLAccountListRepository
+    let blacklists: IPBlacklists
+    let clock: WallClock
+
+    struct BlacklistWire: ResponseEncodable {
+        let id: String
+        let ip: String
+    }
+
+    struct WhitelistWire: ResponseEncodable {
+        let id: String
+        let name: String
+    }
+
+    func addRoutes(to api: APIRoutes) {
+        api.on(.get, "account/ipblacklist", scope: APIScope(.account, .read)) { request, _, auth in
+            let entries = try WireQuery(request).page(try await repository.entries(.ipBlacklist, accountID: auth.accountID))
+            return ListWire(entities: entries.map { BlacklistWire(id: String($0.id), ip: $0.value) }).response
+        }
+        api.on(.post, "account/ipblacklist", scope: APIScope(.account, .write)) { request, context, auth in
+            let body = try await WireBody.read(request, context)
+            guard let text = try body.string("ip"), let network = IPNetwork(text.trimmingSpaces) else {
+                throw ValidationError(field: "Ip", code: "ip_invalid", message: "Ip must be an IPv4 or IPv6 address, or a network in CIDR form")
+            }
+            let entry = try await repository.add(.ipBlacklist, accountID: auth.accountID, value: network.description, now: clock.now())
+            try await blacklists.reload(from: repository)
+            return BlacklistWire(id: String(entry.id), ip: entry.value)
+        }
+        api.on(.delete, "account/ipblacklist/:id", scope: APIScope(.account, .write)) { _, context, auth in
+            guard let id = context.parameters.get("id", as: Int64.self),
+                let entry = try await repository.remove(.ipBlacklist, id: id, accountID: auth.accountID)
+            else { throw APIError.notFound }
+            try await blacklists.reload(from: repository)
+            return BlacklistWire(id: String(entry.id), ip: entry.value)
+        }
+        api.on(.get, "account/domainwhitelist", scope: APIScope(.account, .read)) { request, _, auth in
+            let entries = try WireQuery(request).page(try await repository.entries(.domainWhitelist, accountID: auth.accountID))
+            return ListWire(entities: entries.map { WhitelistWire(id: String($0.id), name: $0.value) }).response
+        }
+        api.on(.post, "account/domainwhitelist", scope: APIScope(.account, .write)) { request, context, auth in
+            let body = try await WireBody.read(request, context)
+            guard let text = try body.string("name") else { throw ValidationError(field: "Name", code: "name_required", message: "Name is required") }
+            let name = try SQLDomainRepository.validateName(text)
+            let entry = try await repository.add(.domainWhitelist, accountID: auth.accountID, value: name, now: clock.now())
+            return WhitelistWire(id: String(entry.id), name: entry.value)
+        }
+        api.on(.delete, "account/domainwhitelist/:id", scope: APIScope(.account, .write)) { _, context, auth in
+            guard let id = context.parameters.get("id", as: Int64.self),
+                let entry = try await repository.remove(.domainWhitelist, id: id, accountID: auth.accountID)
+            else { throw APIError.notFound }
+            return WhitelistWire(id: String(entry.id), name: entry.value)
+        }
+    }
+}
