@@ -86,13 +86,14 @@ struct AccountController {
 
     private func plan(_ auth: APIAuth) async throws -> PlanWire {
         let (start, end) = Self.currentMonth(now: clock.now())
+        // SUM of BIGINT is NUMERIC on PostgreSQL: cast back, so both engines decode the same Int64.
         let (datapoints, events) = try await database.read { db in
             let datapoints = try await db.raw(
                 "SELECT COUNT(*) AS n FROM datapoints WHERE account_id = \(bind: auth.accountID) AND status <> \(bind: DatapointStatus.deleted.rawValue)"
             ).first(decodingColumn: "n", as: Int64.self)
             let events = try await db.raw(
                 """
-                SELECT COALESCE(SUM(r.total), 0) AS n FROM hit_rollups_hourly r JOIN datapoints d ON d.id = r.datapoint_id \
+                SELECT CAST(COALESCE(SUM(r.total), 0) AS BIGINT) AS n FROM hit_rollups_hourly r JOIN datapoints d ON d.id = r.datapoint_id \
                 WHERE d.account_id = \(bind: auth.accountID) AND r.hour_ms >= \(bind: start)
                 """
             ).first(decodingColumn: "n", as: Int64.self)
