@@ -128,10 +128,13 @@ import Testing
         #expect(rotated.verify(old, clientIP: nil, now: 1000, hasher: hasher) == .refused(.unknown))
     }
 
-    @Test func constantTimeComparisonComparesEverything() {
-        #expect(APIKeyHasher.constantTimeEqual([1, 2, 3], [1, 2, 3]))
-        #expect(!APIKeyHasher.constantTimeEqual([1, 2, 3], [1, 2, 4]))
-        #expect(!APIKeyHasher.constantTimeEqual([1, 2, 3], [1, 2]))
+    @Test func storedHashesMustMatchInFull() {
+        let stored = hasher.hash(secret: "s3cret")
+        #expect(stored.count == 64 && hasher.matches(secret: "s3cret", storedHash: stored))
+        let lastDigitChanged = String(stored.dropLast()) + (stored.last == "0" ? "1" : "0")
+        #expect(!hasher.matches(secret: "s3cret", storedHash: lastDigitChanged))
+        #expect(!hasher.matches(secret: "s3cret", storedHash: String(stored.dropLast())))
+        #expect(!hasher.matches(secret: "s3cret", storedHash: ""))
     }
 }
 

@@ -81,9 +81,8 @@ import Testing
                     try Self.json(try await client.execute(uri: "/v2/datapoints/count?type=tp", method: .get, headers: key))["count"] as? Int == 1)
                 let pastTheEnd = try Self.json(try await client.execute(uri: "/v2/datapoints?offset=100&limit=100", method: .get, headers: key))
                 #expect((pastTheEnd["entities"] as? [Any])?.isEmpty == true)
-                #expect(
-                    try Self.json(try await client.execute(uri: "/v2/datapoints?textSearch=pro*", method: .get, headers: key))["entities"]
-                        as? [[String: Any]] != nil)
+                let searched = try Self.json(try await client.execute(uri: "/v2/datapoints?textSearch=pro*", method: .get, headers: key))
+                #expect((searched["entities"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [id])
 
                 // Update: title, destination, redirect type.
                 let updated = try await client.execute(

@@ -51,13 +51,6 @@ public struct APIKeyHasher: Sendable {
         return mac.finalize()
     }
 
-    public static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        var difference: UInt8 = 0
-        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
-        return difference == 0
-    }
-
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// A fresh pepper from the system CSPRNG.

@@ -12,10 +12,12 @@ public final class SQLiteTallyDatabase: TallyDatabase {
     private let writer: SQLiteConnection
     private let reader: SQLiteConnection
     private let writeLock = AsyncLock()
+    private let logger: Logger
 
-    private init(writer: SQLiteConnection, reader: SQLiteConnection) {
+    private init(writer: SQLiteConnection, reader: SQLiteConnection, logger: Logger) {
         self.writer = writer
         self.reader = reader
+        self.logger = logger
     }
 
     /// Opens (creating the file and its folder when missing) the database at `path`.
@@ -38,7 +40,7 @@ public final class SQLiteTallyDatabase: TallyDatabase {
         try await sql.raw("PRAGMA wal_autocheckpoint = 10000").run()
         let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         try await reader.sql().raw("PRAGMA busy_timeout = 10000").run()
-        return SQLiteTallyDatabase(writer: writer, reader: reader)
+        return SQLiteTallyDatabase(writer: writer, reader: reader, logger: logger)
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -48,16 +50,35 @@ public final class SQLiteTallyDatabase: TallyDatabase {
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await writeLock.withLock {
             let sql = writer.sql()
-            // IMMEDIATE takes the write lock up front, so a second process (the CLI) waits instead of failing mid-way.
-            try await sql.raw("BEGIN IMMEDIATE").run()
+            try await begin(sql)
             do {
                 let result = try await body(sql)
                 try await sql.raw("COMMIT").run()
                 return result
             } catch {
-                try? await sql.raw("ROLLBACK").run()
+                do {
+                    try await sql.raw("ROLLBACK").run()
+                } catch let rollbackError {
+                    // SQLite may already have rolled back on its own (e.g. after SQLITE_FULL); anything else
+                    // leaves the transaction open, which `begin` repairs on the next use.
+                    logger.warning(
+                        "rollback failed", metadata: ["error": "\(rollbackError)", "cause": "\(String(reflecting: error))"])
+                }
                 throw error
             }
+        }
+    }
+
+    /// IMMEDIATE takes the write lock up front, so a second process (the CLI) waits instead of failing mid-way.
+    /// A transaction still open here was abandoned by a failed caller that already got its error (so nothing in
+    /// it was acknowledged); rolling it back keeps one failure from wedging every later write.
+    private func begin(_ sql: any SQLDatabase) async throws {
+        do {
+            try await sql.raw("BEGIN IMMEDIATE").run()
+        } catch let error as SQLiteError where error.message.contains("within a transaction") {
+            logger.error("write connection was left inside a transaction; rolling it back")
+            try await sql.raw("ROLLBACK").run()
+            try await sql.raw("BEGIN IMMEDIATE").run()
         }
     }
 
