@@ -52,12 +52,14 @@ public struct Datapoint: Sendable, Equatable {
     public var destinationURL: String?
     public var redirectType: RedirectType
     public var encodeIP: Bool
+    /// Rotators, dynamic destination, frame, referrer cleaning, retargeting (tracking links only).
+    public var options: LinkOptions
 
     public init(
         id: Int64, accountID: Int64, domainID: Int64, type: DatapointType, name: String,
         title: String = "", notes: String = "", isFavourite: Bool = false, status: DatapointStatus = .active,
         groupID: Int64? = nil, createdAt: Int64, updatedAt: Int64, destinationURL: String?,
-        redirectType: RedirectType = .default, encodeIP: Bool = false
+        redirectType: RedirectType = .default, encodeIP: Bool = false, options: LinkOptions = LinkOptions()
     ) {
         self.id = id
         self.accountID = accountID
@@ -74,6 +76,14 @@ public struct Datapoint: Sendable, Equatable {
         self.destinationURL = destinationURL
         self.redirectType = redirectType
         self.encodeIP = encodeIP
+        self.options = options
+    }
+
+    /// The redirect status actually sent: a rotator or dynamic destination may answer differently next time,
+    /// so it is never cached as permanent (reference §6.8).
+    public var effectiveRedirectType: RedirectType {
+        guard redirectType.isPermanent, options.mode != .simple else { return redirectType }
+        return .temporaryRedirect
     }
 }
 
@@ -89,10 +99,12 @@ public struct NewDatapoint: Sendable, Equatable {
     public var destinationURL: String?
     public var redirectType: RedirectType
     public var encodeIP: Bool
+    public var options: LinkOptions
 
     public init(
         accountID: Int64, domainID: Int64, type: DatapointType, name: String, title: String = "", notes: String = "",
-        groupID: Int64? = nil, destinationURL: String?, redirectType: RedirectType = .default, encodeIP: Bool = false
+        groupID: Int64? = nil, destinationURL: String?, redirectType: RedirectType = .default, encodeIP: Bool = false,
+        options: LinkOptions = LinkOptions()
     ) {
         self.accountID = accountID
         self.domainID = domainID
@@ -104,5 +116,6 @@ public struct NewDatapoint: Sendable, Equatable {
         self.destinationURL = destinationURL
         self.redirectType = redirectType
         self.encodeIP = encodeIP
+        self.options = options
     }
 }

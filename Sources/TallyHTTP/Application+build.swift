@@ -38,6 +38,9 @@ public func buildApplication(
     let accountLists = SQLAccountListRepository(database: database)
     let blacklists = IPBlacklists()
     try await blacklists.reload(from: accountLists)
+    let retargeting = SQLRetargetingRepository(database: database)
+    let extras = LinkExtras(retargeting: retargeting, lists: accountLists)
+    try await extras.reload()
     let buffer = HitBuffer(capacity: configuration.hitBufferCapacity)
     let metrics = TallyMetrics()
 
@@ -63,22 +66,27 @@ public func buildApplication(
     let service = DatapointService(repository: repository, trackingHosts: { domains.trackingHosts }, cache: cache, clock: clock)
     let groups = SQLGroupRepository(database: database)
     let tagRepository = SQLTagRepository(database: database)
+    let conversions = SQLConversionRepository(database: database)
     let datapointsAPI = DatapointsController(
-        service: service, repository: repository, groups: groups, tags: tagRepository, domains: domains, publicURL: configuration.publicURL)
+        service: service, repository: repository, groups: groups, tags: tagRepository, domains: domains, retargeting: retargeting,
+        conversions: conversions, extras: extras, publicURL: configuration.publicURL)
     datapointsAPI.addRoutes(to: api)
     datapointsAPI.addLinkAliases(to: api)
     datapointsAPI.addBatchRoutes(to: api)
+    ConversionsController(repository: conversions, datapoints: datapointsAPI, clock: clock).addRoutes(to: api)
+    RetargetingController(repository: retargeting, datapoints: datapointsAPI, extras: extras, clock: clock).addRoutes(to: api)
     GroupsController(groups: groups, datapoints: datapointsAPI, clock: clock).addRoutes(to: api)
     TagsController(tags: tagRepository, datapoints: repository, groups: groups).addRoutes(to: api)
     AccountController(database: database, clock: clock).addRoutes(to: api)
     DomainsController(repository: domainRepository, directory: domains, clock: clock).addRoutes(to: api)
-    AccountListsController(repository: accountLists, blacklists: blacklists, clock: clock).addRoutes(to: api)
+    AccountListsController(repository: accountLists, blacklists: blacklists, extras: extras, clock: clock).addRoutes(to: api)
     let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
     var trackingSetup = TrackingHandler(
         cache: cache, domains: domains, buffer: buffer,
         addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), durable: configuration.durable, clock: clock,
         metrics: metrics)
     trackingSetup.blacklists = blacklists
+    trackingSetup.extras = extras
     let tracking = trackingSetup
     let responder = TallyResponder(router: router.buildResponder(), tracking: tracking, hsts: configuration.tlsEnabled)
 
@@ -87,7 +95,10 @@ public func buildApplication(
         linger: configuration.durable ? .zero : configuration.hitFlushInterval, observer: metrics, clock: clock, logger: logger)
     var refresher = CacheRefresher(
         cache: cache, domains: domains, datapoints: repository, domainRepository: domainRepository, clock: clock, logger: logger)
-    refresher.alsoRefresh = { try await blacklists.reload(from: accountLists) }
+    refresher.alsoRefresh = {
+        try await blacklists.reload(from: accountLists)
+        try await extras.reload()
+    }
     let publicURL = configuration.publicURL
     let date = HTTPDate()
     let application = Application(

@@ -12,6 +12,7 @@ public struct DatapointService: Sendable {
         public var redirectType: RedirectType
         public var encodeIP: Bool
         public var groupID: Int64?
+        public var options = LinkOptions()
 
         public init(
             type: DatapointType = .trackingLink, destination: String?, name: String? = nil, title: String = "", notes: String = "",
@@ -85,6 +86,11 @@ public struct DatapointService: Sendable {
         return saved
     }
 
+    /// Drops this node's cached copy, after a change made outside this service (a deleted retargeting script).
+    public func forget(_ datapoint: Datapoint) {
+        cache?.invalidate(domainID: datapoint.domainID, name: datapoint.name)
+    }
+
     public func setStatus(id: Int64, to status: DatapointStatus) async throws -> Datapoint? {
         let updated = try await repository.setStatus(id: id, to: status, now: clock.now())
         if let updated { cache?.invalidate(domainID: updated.domainID, name: updated.name) }
@@ -97,7 +103,8 @@ public struct DatapointService: Sendable {
         let created = try await repository.create(
             NewDatapoint(
                 accountID: accountID, domainID: domain.id, type: request.type, name: name, title: request.title, notes: request.notes,
-                groupID: request.groupID, destinationURL: destination, redirectType: request.redirectType, encodeIP: request.encodeIP),
+                groupID: request.groupID, destinationURL: destination, redirectType: request.redirectType, encodeIP: request.encodeIP,
+                options: request.type == .trackingLink ? request.options : LinkOptions()),
             now: clock.now())
         cache?.invalidate(domainID: domain.id, name: name)
         return created

@@ -129,7 +129,7 @@ import Testing
                     (#"{"type":"Banner","name":"x4","typeTL":{"url":"https://e.com"}}"#, "Type"),
                     (#"{"type":0,"name":"bad name","typeTL":{"url":"https://e.com"}}"#, "Name"),
                     (#"{"type":0,"name":"x5","encodeIp":"maybe","typeTL":{"url":"https://e.com"}}"#, "EncodeIp"),
-                    (#"{"type":0,"name":"x6","typeTL":{"url":"https://e.com","redirectType":303}}"#, "RedirectType"),
+                    (#"{"type":0,"name":"x6","typeTL":{"url":"https://e.com","redirectType":303}}"#, "TypeTL.RedirectType"),
                     (#"{"type":0,"name":"x7","groupId":"abc","typeTL":{"url":"https://e.com"}}"#, "GroupId"),
                     (#"["not an object"]"#, ""),
                 ]

@@ -7,6 +7,7 @@ import TallyStorage
 struct AccountListsController {
     let repository: SQLAccountListRepository
     let blacklists: IPBlacklists
+    let extras: LinkExtras
     let clock: WallClock
 
     struct BlacklistWire: ResponseEncodable {
@@ -49,12 +50,14 @@ struct AccountListsController {
             guard let text = try body.string("name") else { throw ValidationError(field: "Name", code: "name_required", message: "Name is required") }
             let name = try SQLDomainRepository.validateName(text)
             let entry = try await repository.add(.domainWhitelist, accountID: auth.accountID, value: name, now: clock.now())
+            try await extras.reload()
             return WhitelistWire(id: String(entry.id), name: entry.value)
         }
         api.on(.delete, "account/domainwhitelist/:id", scope: APIScope(.account, .write)) { _, context, auth in
             guard let id = context.parameters.get("id", as: Int64.self),
                 let entry = try await repository.remove(.domainWhitelist, id: id, accountID: auth.accountID)
             else { throw APIError.notFound }
+            try await extras.reload()
             return WhitelistWire(id: String(entry.id), name: entry.value)
         }
     }

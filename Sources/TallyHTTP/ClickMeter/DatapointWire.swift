@@ -22,6 +22,17 @@ struct DatapointWire: ResponseEncodable {
     let tags: [TagWire]
     let typeTL: TrackingLinkWire?
     let typeTP: TrackingPixelWire?
+    // The five conversion slots (§2.5), omitted when empty as ClickMeter omits default members.
+    var firstConversionId: Int64?
+    var firstConversionName: String?
+    var secondConversionId: Int64?
+    var secondConversionName: String?
+    var thirdConversionId: Int64?
+    var thirdConversionName: String?
+    var fourthConversionId: Int64?
+    var fourthConversionName: String?
+    var fifthConversionId: Int64?
+    var fifthConversionName: String?
 
     struct TagWire: Codable { let id: Int64, name: String }
 
@@ -30,11 +41,22 @@ struct DatapointWire: ResponseEncodable {
         let redirectType: Int
         let destinationMode: Int
         let domainId: Int64
+        let hideUrl: Bool?
+        let hideUrlTitle: String?
+        let referrerClean: Int?
+        let randomDestinationItems: [DestinationItem]?
+        let sequentialDestinationItems: [DestinationItem]?
+        let spilloverDestinationItems: [DestinationItem]?
+        let weightedDestinationItems: [WeightedItem]?
+        let scripts: [ScriptItem]?
+        let isABTest: Bool?
     }
 
     struct TrackingPixelWire: Codable { let parameterNote: String }
 
-    init(_ datapoint: Datapoint, trackingCode: String, tags: [TagWire] = []) {
+    init(
+        _ datapoint: Datapoint, trackingCode: String, tags: [TagWire] = [], scripts: [RetargetingScript] = [], conversions: [Conversion] = []
+    ) {
         id = datapoint.id
         name = datapoint.name
         title = datapoint.title
@@ -51,13 +73,18 @@ struct DatapointWire: ResponseEncodable {
         self.tags = tags
         switch datapoint.type {
         case .trackingLink:
-            typeTL = TrackingLinkWire(
-                url: datapoint.destinationURL ?? "", redirectType: datapoint.redirectType.rawValue, destinationMode: 0, domainId: datapoint.domainID)
+            typeTL = TrackingLinkWire(datapoint, scripts: scripts)
             typeTP = nil
         case .trackingPixel:
             typeTL = nil
             typeTP = TrackingPixelWire(parameterNote: "")
         }
+        let slots = conversions.prefix(Conversion.maximumPerDatapoint).map { ($0.id, $0.name) }
+        if slots.count > 0 { (firstConversionId, firstConversionName) = slots[0] }
+        if slots.count > 1 { (secondConversionId, secondConversionName) = slots[1] }
+        if slots.count > 2 { (thirdConversionId, thirdConversionName) = slots[2] }
+        if slots.count > 3 { (fourthConversionId, fourthConversionName) = slots[3] }
+        if slots.count > 4 { (fifthConversionId, fifthConversionName) = slots[4] }
     }
 }
 

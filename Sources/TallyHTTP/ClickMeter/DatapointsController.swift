@@ -11,6 +11,9 @@ struct DatapointsController {
     let groups: SQLGroupRepository
     let tags: SQLTagRepository
     let domains: DomainDirectory
+    let retargeting: SQLRetargetingRepository
+    let conversions: SQLConversionRepository
+    let extras: LinkExtras
     let publicURL: String
 
     /// Larger `limit`s are accepted and capped here (§4.2: clients page with big limits and stop at an empty page).
@@ -83,16 +86,22 @@ struct DatapointsController {
         }
     }
 
-    func wire(_ datapoint: Datapoint, tags: [DatapointWire.TagWire] = []) -> DatapointWire {
+    func wire(_ datapoint: Datapoint, tags: [DatapointWire.TagWire] = [], conversions: [Conversion] = []) -> DatapointWire {
         let domain = domains.domain(id: datapoint.domainID) ?? domains.systemDomain
-        return DatapointWire(datapoint, trackingCode: TrackingCode.url(publicURL: publicURL, domain: domain, name: datapoint.name), tags: tags)
+        return DatapointWire(
+            datapoint, trackingCode: TrackingCode.url(publicURL: publicURL, domain: domain, name: datapoint.name), tags: tags,
+            scripts: extras.scripts(datapoint.options.scriptIDs, accountID: datapoint.accountID), conversions: conversions)
     }
 
-    /// Full datapoints with their tags, loaded in one query.
+    /// Full datapoints with their tags and conversions, each loaded in one query.
     func wires(_ datapoints: [Datapoint]) async throws -> [DatapointWire] {
-        let tagged = try await tags.tags(ofDatapoints: datapoints.map(\.id))
+        let ids = datapoints.map(\.id)
+        let tagged = try await tags.tags(ofDatapoints: ids)
+        let converting = try await conversions.conversions(ofDatapoints: ids)
         return datapoints.map { datapoint in
-            wire(datapoint, tags: (tagged[datapoint.id] ?? []).map { DatapointWire.TagWire(id: $0.id, name: $0.name) })
+            wire(
+                datapoint, tags: (tagged[datapoint.id] ?? []).map { DatapointWire.TagWire(id: $0.id, name: $0.name) },
+                conversions: converting[datapoint.id] ?? [])
         }
     }
 
@@ -104,10 +113,14 @@ struct DatapointsController {
         return datapoint
     }
 
-    func filtered(_ query: WireQuery, _ auth: APIAuth, type forced: DatapointType? = nil, groupID: Int64? = nil) async throws -> [Datapoint] {
+    /// - Parameter only: the datapoints of a conversion or retargeting script, when listing those.
+    func filtered(
+        _ query: WireQuery, _ auth: APIAuth, type forced: DatapointType? = nil, groupID: Int64? = nil, only: Set<Int64>? = nil
+    ) async throws -> [Datapoint] {
         let statuses = try query.statuses()
         var all = try await repository.list(accountID: auth.accountID, statuses: statuses).filter { auth.allowsGroup($0.groupID) }
         if let groupID { all = all.filter { $0.groupID == groupID } }
+        if let only { all = all.filter { only.contains($0.id) } }
         if let names = query.string("tags") ?? query.string("tag"), !names.isEmpty {
             let wanted = Set(names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
             let tagged = try await tags.list(accountID: auth.accountID).filter { wanted.contains($0.name.lowercased()) }
@@ -142,11 +155,15 @@ struct DatapointsController {
                 throw ValidationError(field: "GroupId", code: "group_not_allowed", message: "this key may only create datapoints in its groups")
             }
         }
+        let options = type == .trackingLink ? try await linkOptions(from: link, existing: LinkOptions(), auth: auth) : LinkOptions()
+        // A rotator's main destination is its first one when the client sends no `url` (ClickMeter's rotators have none).
+        let main = try link?.string("url") ?? (options.mode.isRotator ? options.destinations.first?.url : nil)
         var request = DatapointService.CreateRequest(
-            type: type, destination: type == .trackingLink ? try link?.string("url") : nil, name: try body.string("name"),
+            type: type, destination: type == .trackingLink ? main : nil, name: try body.string("name"),
             title: try Self.bounded(try body.string("title") ?? "", "Title", 500),
             notes: try Self.bounded(try body.string("notes") ?? "", "Notes", 10_000),
             redirectType: try DatapointFields.redirectType(link) ?? .default, encodeIP: try body.bool("encodeIp") ?? false, groupID: groupID)
+        request.options = options
         if request.name?.isEmpty == true { request.name = nil }
         var created = try await service.create(accountID: auth.accountID, domain: domain, request)
         if try body.bool("preferred") == true {
@@ -177,6 +194,7 @@ struct DatapointsController {
         if let link = try body.object("typeTL"), existing.type == .trackingLink {
             if let url = try link.string("url") { changed.destinationURL = url }
             if let redirect = try DatapointFields.redirectType(link) { changed.redirectType = redirect }
+            changed.options = try await linkOptions(from: link, existing: existing.options, auth: auth)
         }
         if let status = try body.enumeration("status", names: DatapointFields.statusNames, numbers: DatapointFields.statusNumbers),
             status != existing.status

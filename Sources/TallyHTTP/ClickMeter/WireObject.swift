@@ -50,6 +50,13 @@ struct WireObject {
         throw Self.wrongType(name, "an integer")
     }
 
+    func double(_ name: String) throws(ValidationError) -> Double? {
+        guard let value = value(name) else { return nil }
+        if let number = value as? NSNumber, !Self.isBool(number), number.doubleValue.isFinite { return number.doubleValue }
+        if let text = value as? String, let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite { return number }
+        throw Self.wrongType(name, "a number")
+    }
+
     func int(_ name: String) throws(ValidationError) -> Int? {
         guard let value = try int64(name) else { return nil }
         guard let small = Int(exactly: value), abs(small) < Int(Int32.max) else { throw Self.wrongType(name, "a 32-bit integer") }

@@ -127,8 +127,12 @@ enum DatapointFields {
     /// `301`/`302`/`307`, or the spec's names (`PermanentRedirect` → 301, `TemporaryRedirect` → 307).
     static func redirectType(_ link: WireObject?) throws(ValidationError) -> RedirectType? {
         guard let link else { return nil }
-        return try link.enumeration(
-            "redirectType", names: ["permanentredirect": .movedPermanently, "temporaryredirect": .temporaryRedirect],
-            numbers: [301: .movedPermanently, 302: .found, 307: .temporaryRedirect])
+        do {
+            return try link.enumeration(
+                "redirectType", names: ["permanentredirect": .movedPermanently, "temporaryredirect": .temporaryRedirect],
+                numbers: [301: .movedPermanently, 302: .found, 307: .temporaryRedirect])
+        } catch {
+            throw ValidationError(field: "TypeTL." + error.field, code: error.code, message: error.message)
+        }
     }
 }

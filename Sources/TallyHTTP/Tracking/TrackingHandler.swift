@@ -28,6 +28,9 @@ struct TrackingHandler: Sendable {
     let metrics: TallyMetrics
     /// Addresses each account asked not to record (its own office, monitoring); they are still redirected.
     var blacklists = IPBlacklists()
+    /// Retargeting scripts and dynamic-destination whitelists, for links with options.
+    var extras: LinkExtras?
+    let rotators = RotatorState()
     let spiders = SpiderClassifier()
 
     /// The routed path: may read the database and wait for buffer room (or, durable, for the commit).
@@ -52,6 +55,8 @@ struct TrackingHandler: Sendable {
         var datapoint: Datapoint?
         if request.target.couldExist {
             switch cache.peek(domainID: domainID(of: request), name: String(request.target.name)) {
+            // Links with options (rotators, pages, cookies) take the routed path; plain redirects stay here.
+            case .found(let found) where !found.options.isPlain: return nil
             case .found(let found): datapoint = found
             case .absent: datapoint = nil
             case .unknown: return nil
@@ -82,12 +87,57 @@ struct TrackingHandler: Sendable {
         switch datapoint.type {
         case .trackingLink:
             guard let destination = datapoint.destinationURL else { return (TrackingResponses.notFound, nil) }
-            answer = TrackingResponses.redirect(
-                to: DestinationURL.forwardingQuery(request.query ?? "", to: destination), type: datapoint.redirectType)
+            if datapoint.options.isPlain {
+                answer = TrackingResponses.redirect(
+                    to: DestinationURL.forwardingQuery(request.query ?? "", to: destination), type: datapoint.redirectType)
+            } else {
+                answer = linkAnswer(request, datapoint: datapoint, main: destination, advancing: counts)
+            }
         case .trackingPixel:
             answer = TrackingResponses.pixel
         }
         return (answer, counts ? hit(for: request, datapoint: datapoint) : nil)
+    }
+
+    /// A link with options: pick the destination (rotator, dynamic destination), then redirect or show a page.
+    /// - Parameter advancing: whether this visit moves a spillover visitor on (HEAD requests do not).
+    func linkAnswer(_ request: TrackingRequest, datapoint: Datapoint, main: String, advancing: Bool) -> TrackingAnswer {
+        let options = datapoint.options
+        var destination = main
+        var query = request.query ?? ""
+        var cookie: String?
+        switch options.mode {
+        case .dynamicURL:
+            let split = DynamicDestination.split(query: query)
+            query = split.rest
+            if let ddu = split.ddu,
+                let target = DynamicDestination.target(
+                    ddu, whitelist: extras?.whitelist(accountID: datapoint.accountID) ?? [], trackingHosts: domains.trackingHosts)
+            {
+                destination = target
+            }
+        case .random, .sequential, .weighted, .spillover:
+            var step = 0
+            if options.mode == .spillover {
+                let name = "ct_sp\(datapoint.id)"
+                step = request.headers.cookie(named: name).flatMap { Int($0) } ?? 0
+                if advancing {
+                    cookie = "\(name)=\(min(step + 1, options.destinations.count)); Path=/\(datapoint.name); Max-Age=31536000; HttpOnly; SameSite=Lax"
+                }
+            }
+            let index = rotators.choose(datapointID: datapoint.id, options: options, spilloverStep: step)
+            if options.destinations.indices.contains(index) { destination = options.destinations[index].url }
+        default:
+            break
+        }
+        let location = DestinationURL.forwardingQuery(query, to: destination)
+        var answer =
+            options.needsPage
+            ? LinkPages.answer(
+                destination: location, options: options, scripts: extras?.scripts(options.scriptIDs, accountID: datapoint.accountID) ?? [])
+            : TrackingResponses.redirect(to: location, type: datapoint.effectiveRedirectType)
+        if let cookie { answer.headers.add(name: "Set-Cookie", value: cookie) }
+        return answer
     }
 
     private func hit(for request: TrackingRequest, datapoint: Datapoint) -> Hit? {

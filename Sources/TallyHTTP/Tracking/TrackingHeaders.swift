@@ -11,6 +11,7 @@ struct TrackingHeaders: Sendable, Equatable {
     var acceptLanguage: String?
     var forwarded: String?
     var forwardedFor: String?
+    var cookie: String?
 
     init() {}
 
@@ -22,7 +23,7 @@ struct TrackingHeaders: Sendable, Equatable {
         for (name, value) in headers { record(name: name, value: value) }
     }
 
-    private enum Known { case host, userAgent, referer, acceptLanguage, forwarded, forwardedFor }
+    private enum Known { case host, userAgent, referer, acceptLanguage, forwarded, forwardedFor, cookie }
 
     private mutating func record(name: String, value: String) {
         guard let known = Self.known(name) else { return }
@@ -33,6 +34,8 @@ struct TrackingHeaders: Sendable, Equatable {
         case .acceptLanguage: acceptLanguage = Self.combined(acceptLanguage, value)
         case .forwarded: forwarded = Self.combined(forwarded, value)
         case .forwardedFor: forwardedFor = Self.combined(forwardedFor, value)
+        // HTTP/2 may split cookies over several fields; they join with "; " (RFC 9113 §8.2.3).
+        case .cookie: cookie = cookie.map { $0 + "; " + value } ?? value
         }
     }
 
@@ -45,7 +48,7 @@ struct TrackingHeaders: Sendable, Equatable {
     private static let names: [(bytes: [UInt8], known: Known)] = [
         (Array("host".utf8), .host), (Array("user-agent".utf8), .userAgent), (Array("referer".utf8), .referer),
         (Array("accept-language".utf8), .acceptLanguage), (Array("forwarded".utf8), .forwarded),
-        (Array("x-forwarded-for".utf8), .forwardedFor),
+        (Array("x-forwarded-for".utf8), .forwardedFor), (Array("cookie".utf8), .cookie),
     ]
 
     /// Header names compare without regard to ASCII case; the length check rejects almost every other header at once.
@@ -64,6 +67,18 @@ struct TrackingHeaders: Sendable, Equatable {
                 index = utf8.index(after: index)
             }
             if same { return candidate.known }
+        }
+        return nil
+    }
+}
+
+extension TrackingHeaders {
+    /// The value of cookie `name`, if the request carries it.
+    func cookie(named name: String) -> String? {
+        guard let cookie else { return nil }
+        for pair in cookie.split(separator: ";") {
+            let trimmed = pair.drop { $0 == " " }
+            if trimmed.hasPrefix(name + "=") { return String(trimmed.dropFirst(name.count + 1)) }
         }
         return nil
     }

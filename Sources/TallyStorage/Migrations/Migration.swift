@@ -31,6 +31,7 @@ public enum Migrations {
         .m001InitialSchema,
         .m002APIKeys,
         .m003AccountLists,
+        .m004LinksConversionsGuests,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

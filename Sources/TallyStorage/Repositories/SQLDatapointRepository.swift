@@ -1,3 +1,4 @@
+import Foundation
 import PostgresNIO
 import SQLKit
 import TallyCore
@@ -12,7 +13,7 @@ public struct SQLDatapointRepository: DatapointRepository {
 
     static let columns = [
         "id", "account_id", "domain_id", "type", "name", "title", "notes", "is_favourite", "status", "group_id",
-        "created_at", "updated_at", "destination_url", "redirect_type", "encode_ip",
+        "created_at", "updated_at", "destination_url", "redirect_type", "encode_ip", "link_options",
     ]
 
     public func create(_ new: NewDatapoint, now: Int64) async throws -> Datapoint {
@@ -25,20 +26,21 @@ public struct SQLDatapointRepository: DatapointRepository {
                 let id = try await db.insert(into: "datapoints")
                     .columns(
                         "account_id", "domain_id", "type", "name", "title", "notes", "is_favourite", "status", "group_id",
-                        "destination_url", "redirect_type", "encode_ip", "created_at", "updated_at"
+                        "destination_url", "redirect_type", "encode_ip", "created_at", "updated_at", "link_options"
                     )
                     .values(
                         new.accountID, new.domainID, new.type.rawValue, new.name, new.title, new.notes, false,
                         DatapointStatus.active.rawValue, new.groupID, new.destinationURL, new.redirectType.rawValue,
-                        new.encodeIP, now, now
+                        new.encodeIP, now, now, try Self.encoded(new.options)
                     )
                     .returning("id")
                     .first(decodingColumn: "id", as: Int64.self)
                 guard let id else { throw StorageError.missingInsertID(table: "datapoints") }
+                try await Self.linkScripts(db, datapointID: id, scriptIDs: new.options.scriptIDs)
                 return Datapoint(
                     id: id, accountID: new.accountID, domainID: new.domainID, type: new.type, name: new.name, title: new.title,
                     notes: new.notes, groupID: new.groupID, createdAt: now, updatedAt: now, destinationURL: new.destinationURL,
-                    redirectType: new.redirectType, encodeIP: new.encodeIP)
+                    redirectType: new.redirectType, encodeIP: new.encodeIP, options: new.options)
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             // Another node inserted the same name between our check and our insert.
@@ -77,7 +79,10 @@ public struct SQLDatapointRepository: DatapointRepository {
                 .set("title", to: datapoint.title).set("notes", to: datapoint.notes).set("is_favourite", to: datapoint.isFavourite)
                 .set("group_id", to: datapoint.groupID).set("destination_url", to: datapoint.destinationURL)
                 .set("redirect_type", to: datapoint.redirectType.rawValue).set("encode_ip", to: datapoint.encodeIP).set("updated_at", to: now)
+                .set("link_options", to: try Self.encoded(datapoint.options))
                 .where("id", .equal, datapoint.id).run()
+            try await db.delete(from: "datapoint_scripts").where("datapoint_id", .equal, datapoint.id).run()
+            try await Self.linkScripts(db, datapointID: datapoint.id, scriptIDs: datapoint.options.scriptIDs)
         }
         var saved = datapoint
         saved.updatedAt = now
@@ -118,6 +123,23 @@ public struct SQLDatapointRepository: DatapointRepository {
         }
     }
 
+    /// The queryable copy of `LinkOptions.scriptIDs` (for `/retargeting/{id}/datapoints`).
+    static func linkScripts(_ db: any SQLDatabase, datapointID: Int64, scriptIDs: [Int64]) async throws {
+        for scriptID in Set(scriptIDs) {
+            try await db.insert(into: "datapoint_scripts").columns("script_id", "datapoint_id").values(scriptID, datapointID).run()
+        }
+    }
+
+    /// `nil` (a plain redirect) or the options as JSON.
+    static func encoded(_ options: LinkOptions) throws -> String? {
+        options.isPlain ? nil : String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
+    }
+
+    static func decodedOptions(_ text: String?) throws -> LinkOptions {
+        guard let text else { return LinkOptions() }
+        return try JSONDecoder().decode(LinkOptions.self, from: Data(text.utf8))
+    }
+
     static func nameTaken(_ name: String) -> ValidationError {
         ValidationError(
             field: "name", code: "name_taken",
@@ -144,7 +166,8 @@ public struct SQLDatapointRepository: DatapointRepository {
             updatedAt: try row.decode(column: "updated_at", as: Int64.self),
             destinationURL: try row.decode(column: "destination_url", as: String?.self),
             redirectType: redirect,
-            encodeIP: try row.decode(column: "encode_ip", as: Bool.self))
+            encodeIP: try row.decode(column: "encode_ip", as: Bool.self),
+            options: try decodedOptions(try row.decode(column: "link_options", as: String?.self)))
     }
 }
 

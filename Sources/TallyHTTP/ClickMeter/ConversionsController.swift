@@ -1,0 +1,180 @@
+import Foundation
+import Hummingbird
+import TallyCore
+import TallyStorage
+
+/// `/v2/conversions…` management (reference §1.4, §2.4): goals, their notes and the datapoints that lead to them.
+/// Conversion tracking (pixel, events) and statistics belong to the analytics work.
+struct ConversionsController {
+    let repository: SQLConversionRepository
+    let datapoints: DatapointsController
+    let clock: WallClock
+
+    struct ConversionWire: ResponseEncodable {
+        let id: Int64
+        let name: String
+        let description: String
+        let value: Double
+        /// 0 Http, 1 Https.
+        let `protocol`: Int
+        let deleted: Bool
+        let creationDate: String
+        let notes: String?
+
+        init(_ conversion: Conversion) {
+            id = conversion.id
+            name = conversion.name
+            description = conversion.description
+            value = conversion.value
+            self.protocol = conversion.isHTTPS ? 1 : 0
+            deleted = conversion.isDeleted
+            creationDate = ClickMeterDate.format(conversion.createdAt)
+            notes = conversion.notes.isEmpty ? nil : conversion.notes
+        }
+    }
+
+    static let protocolNames: [String: Bool] = ["http": false, "https": true]
+    static let protocolNumbers: [Int: Bool] = [0: false, 1: true]
+
+    func addRoutes(to api: APIRoutes) {
+        api.on(.get, "conversions", scope: APIScope(.conversions, .read)) { request, _, auth in
+            let query = WireQuery(request)
+            let page = try query.page(try await filtered(query, auth))
+            if try query.bool("_expand") == true { return ListWire(entities: page.map(ConversionWire.init)).response }
+            return ListWire(entities: page.map { EntityURI("conversions", $0.id) }).response
+        }
+        api.on(.get, "conversions/count", scope: APIScope(.conversions, .read)) { request, _, auth in
+            CountWire(count: try await filtered(WireQuery(request), auth).count)
+        }
+        api.on(.post, "conversions", scope: APIScope(.conversions, .write)) { request, context, auth in
+            let body = try await WireBody.read(request, context)
+            var conversion = Conversion(id: 0, accountID: auth.accountID, name: "", createdAt: 0, updatedAt: 0)
+            try apply(body, to: &conversion)
+            return EntityURI("conversions", try await repository.create(conversion, now: clock.now()).id)
+        }
+        api.on(.get, "conversions/:conversionId", scope: APIScope(.conversions, .read)) { _, context, auth in
+            ConversionWire(try await owned(context, auth))
+        }
+        api.on(.post, "conversions/:conversionId", scope: APIScope(.conversions, .write)) { request, context, auth in
+            var conversion = try await owned(context, auth)
+            try apply(try await WireBody.read(request, context), to: &conversion)
+            return EntityURI("conversions", try await repository.save(conversion, now: clock.now()).id)
+        }
+        api.on(.delete, "conversions/:conversionId", scope: APIScope(.conversions, .write)) { _, context, auth in
+            var conversion = try await owned(context, auth)
+            conversion.isDeleted = true
+            return EntityURI("conversions", try await repository.save(conversion, now: clock.now()).id)
+        }
+        api.on(.put, "conversions/:conversionId/notes", scope: APIScope(.conversions, .write)) { request, context, auth in
+            var conversion = try await owned(context, auth)
+            let body = try await WireBody.read(request, context)
+            guard let text = try body.string("text") else { throw ValidationError(field: "Text", code: "text_required", message: "Text is required") }
+            conversion.notes = try DatapointsController.bounded(text, "Notes", 10_000)
+            return EntityURI("conversions", try await repository.save(conversion, now: clock.now()).id)
+        }
+        api.on(.get, "conversions/:conversionId/datapoints", scope: APIScope(.datapoints, .read)) { request, context, auth in
+            let conversion = try await owned(context, auth)
+            let query = WireQuery(request)
+            let linked = try await repository.datapointIDs(conversionID: conversion.id)
+            let page = try query.page(try await datapoints.filtered(query, auth, only: linked))
+            if try query.bool("_expand") == true { return ListWire(entities: try await datapoints.wires(Array(page))).response }
+            return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
+        }
+        api.on(.get, "conversions/:conversionId/datapoints/count", scope: APIScope(.datapoints, .read)) { request, context, auth in
+            let conversion = try await owned(context, auth)
+            let linked = try await repository.datapointIDs(conversionID: conversion.id)
+            return CountWire(count: try await datapoints.filtered(WireQuery(request), auth, only: linked).count)
+        }
+        api.on(.put, "conversions/:conversionId/datapoints/patch", scope: APIScope(.conversions, .write)) { request, context, auth in
+            let conversion = try await owned(context, auth)
+            let patch = try await patchRequest(try await WireBody.read(request, context), auth, property: "")
+            try await apply([patch], to: conversion)
+            return EntityURI("conversions", conversion.id)
+        }
+        api.on(.put, "conversions/:conversionId/datapoints/batch/patch", scope: APIScope(.conversions, .write)) { request, context, auth in
+            let conversion = try await owned(context, auth)
+            let body = try await WireBody.read(request, context)
+            guard let items = try body.objects("patchRequests"), !items.isEmpty, items.count <= 1000 else {
+                throw ValidationError(field: "PatchRequests", code: "patch_requests_required", message: "PatchRequests must hold 1 to 1000 patches")
+            }
+            // Every patch is checked before any is applied, so a bad one changes nothing.
+            var patches: [Patch] = []
+            for (index, item) in items.enumerated() { patches.append(try await patchRequest(item, auth, property: "PatchRequests[\(index)].")) }
+            try await apply(patches, to: conversion)
+            return EntityURI("conversions", conversion.id)
+        }
+    }
+
+    struct Patch {
+        let action: SQLConversionRepository.PatchAction
+        let datapointID: Int64
+        /// `replace`: the datapoint detached in favour of `datapointID`.
+        let replacing: Int64?
+    }
+
+    /// `{"action": "add"|"remove"|"replace", "id": datapoint, "replaceId": datapoint}`, each datapoint visible to the key.
+    func patchRequest(_ body: WireObject, _ auth: APIAuth, property: String) async throws -> Patch {
+        let action = try body.enumeration("action", names: ["add": "add", "remove": "remove", "replace": "replace"], numbers: [:])
+        guard let action else {
+            throw ValidationError(field: property + "Action", code: "action_required", message: "Action must be add, remove or replace")
+        }
+        guard let id = try body.int64("id") else { throw ValidationError(field: property + "Id", code: "id_required", message: "Id is required") }
+        try await requireVisible(id, auth, property: property + "Id")
+        if action == "replace" {
+            guard let replaced = try body.int64("replaceId") else {
+                throw ValidationError(field: property + "ReplaceId", code: "id_required", message: "ReplaceId is required to replace")
+            }
+            try await requireVisible(replaced, auth, property: property + "ReplaceId")
+            return Patch(action: .add, datapointID: id, replacing: replaced)
+        }
+        return Patch(action: action == "add" ? .add : .remove, datapointID: id, replacing: nil)
+    }
+
+    func apply(_ patches: [Patch], to conversion: Conversion) async throws {
+        guard !conversion.isDeleted || patches.allSatisfy({ $0.action == .remove }) else {
+            throw ValidationError(field: "Id", code: "conversion_deleted", message: "a deleted conversion cannot gain datapoints")
+        }
+        for patch in patches {
+            if let replaced = patch.replacing {
+                try await repository.patch(conversionID: conversion.id, datapointID: replaced, action: .remove, now: clock.now())
+            }
+            try await repository.patch(conversionID: conversion.id, datapointID: patch.datapointID, action: patch.action, now: clock.now())
+        }
+    }
+
+    func requireVisible(_ id: Int64, _ auth: APIAuth, property: String) async throws {
+        guard let datapoint = try await datapoints.repository.find(id: id), datapoint.accountID == auth.accountID,
+            auth.allowsGroup(datapoint.groupID)
+        else { throw ValidationError(field: property, code: "datapoint_unknown", message: "no datapoint \(id) in this account") }
+    }
+
+    func apply(_ body: WireObject, to conversion: inout Conversion) throws(ValidationError) {
+        if let name = try body.string("name") { conversion.name = name }
+        if let description = try body.string("description") { conversion.description = description }
+        if let notes = try body.string("notes") { conversion.notes = try DatapointsController.bounded(notes, "Notes", 10_000) }
+        if let value = try body.double("value") { conversion.value = value }
+        if let https = try body.enumeration("protocol", names: Self.protocolNames, numbers: Self.protocolNumbers) { conversion.isHTTPS = https }
+        try conversion.validate()
+    }
+
+    /// `status=active|deleted|all` (default active), `textSearch`, `createdAfter`/`createdBefore`.
+    func filtered(_ query: WireQuery, _ auth: APIAuth) async throws -> [Conversion] {
+        let status = query.string("status")?.lowercased() ?? "active"
+        guard ["active", "deleted", "all"].contains(status) else { throw WireQuery.invalid("status", "one of active, deleted, all") }
+        var all = try await repository.list(accountID: auth.accountID).filter { status == "all" || $0.isDeleted == (status == "deleted") }
+        if let search = query.string("textSearch"), !search.isEmpty {
+            let needle = search.replacingOccurrences(of: "*", with: "").lowercased()
+            all = all.filter { $0.name.lowercased().contains(needle) || $0.description.lowercased().contains(needle) }
+        }
+        if let after = try query.date("createdAfter") { all = all.filter { $0.createdAt >= after } }
+        if let before = try query.date("createdBefore") { all = all.filter { $0.createdAt <= before } }
+        return all
+    }
+
+    func owned(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> Conversion {
+        guard let id = context.parameters.get("conversionId", as: Int64.self), let conversion = try await repository.find(id: id),
+            conversion.accountID == auth.accountID
+        else { throw APIError.notFound }
+        return conversion
+    }
+}
