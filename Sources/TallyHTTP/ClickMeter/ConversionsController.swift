@@ -52,27 +52,27 @@ struct ConversionsController {
             try apply(body, to: &conversion)
             return EntityURI("conversions", try await repository.create(conversion, now: clock.now()).id)
         }
-        api.on(.get, "conversions/:conversionId", scope: APIScope(.conversions, .read)) { _, context, auth in
+        api.on(.get, "conversions/:id", scope: APIScope(.conversions, .read)) { _, context, auth in
             ConversionWire(try await owned(context, auth))
         }
-        api.on(.post, "conversions/:conversionId", scope: APIScope(.conversions, .write)) { request, context, auth in
+        api.on(.post, "conversions/:id", scope: APIScope(.conversions, .write)) { request, context, auth in
             var conversion = try await owned(context, auth)
             try apply(try await WireBody.read(request, context), to: &conversion)
             return EntityURI("conversions", try await repository.save(conversion, now: clock.now()).id)
         }
-        api.on(.delete, "conversions/:conversionId", scope: APIScope(.conversions, .write)) { _, context, auth in
+        api.on(.delete, "conversions/:id", scope: APIScope(.conversions, .write)) { _, context, auth in
             var conversion = try await owned(context, auth)
             conversion.isDeleted = true
             return EntityURI("conversions", try await repository.save(conversion, now: clock.now()).id)
         }
-        api.on(.put, "conversions/:conversionId/notes", scope: APIScope(.conversions, .write)) { request, context, auth in
+        api.on(.put, "conversions/:id/notes", scope: APIScope(.conversions, .write)) { request, context, auth in
             var conversion = try await owned(context, auth)
             let body = try await WireBody.read(request, context)
             guard let text = try body.string("text") else { throw ValidationError(field: "Text", code: "text_required", message: "Text is required") }
             conversion.notes = try DatapointsController.bounded(text, "Notes", 10_000)
             return EntityURI("conversions", try await repository.save(conversion, now: clock.now()).id)
         }
-        api.on(.get, "conversions/:conversionId/datapoints", scope: APIScope(.datapoints, .read)) { request, context, auth in
+        api.on(.get, "conversions/:id/datapoints", scope: APIScope(.datapoints, .read)) { request, context, auth in
             let conversion = try await owned(context, auth)
             let query = WireQuery(request)
             let linked = try await repository.datapointIDs(conversionID: conversion.id)
@@ -80,18 +80,18 @@ struct ConversionsController {
             if try query.bool("_expand") == true { return ListWire(entities: try await datapoints.wires(Array(page))).response }
             return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
         }
-        api.on(.get, "conversions/:conversionId/datapoints/count", scope: APIScope(.datapoints, .read)) { request, context, auth in
+        api.on(.get, "conversions/:id/datapoints/count", scope: APIScope(.datapoints, .read)) { request, context, auth in
             let conversion = try await owned(context, auth)
             let linked = try await repository.datapointIDs(conversionID: conversion.id)
             return CountWire(count: try await datapoints.filtered(WireQuery(request), auth, only: linked).count)
         }
-        api.on(.put, "conversions/:conversionId/datapoints/patch", scope: APIScope(.conversions, .write)) { request, context, auth in
+        api.on(.put, "conversions/:id/datapoints/patch", scope: APIScope(.conversions, .write)) { request, context, auth in
             let conversion = try await owned(context, auth)
             let patch = try await patchRequest(try await WireBody.read(request, context), auth, property: "")
             try await apply([patch], to: conversion)
             return EntityURI("conversions", conversion.id)
         }
-        api.on(.put, "conversions/:conversionId/datapoints/batch/patch", scope: APIScope(.conversions, .write)) { request, context, auth in
+        api.on(.put, "conversions/:id/datapoints/batch/patch", scope: APIScope(.conversions, .write)) { request, context, auth in
             let conversion = try await owned(context, auth)
             let body = try await WireBody.read(request, context)
             guard let items = try body.objects("patchRequests"), !items.isEmpty, items.count <= 1000 else {
@@ -172,7 +172,7 @@ struct ConversionsController {
     }
 
     func owned(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> Conversion {
-        guard let id = context.parameters.get("conversionId", as: Int64.self), let conversion = try await repository.find(id: id),
+        guard let id = context.parameters.get("id", as: Int64.self), let conversion = try await repository.find(id: id),
             conversion.accountID == auth.accountID
         else { throw APIError.notFound }
         return conversion
