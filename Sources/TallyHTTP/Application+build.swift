@@ -52,12 +52,13 @@ public func buildApplication(
     let verifier = KeyVerifier(repository: keyRepository, hasher: hasher, clock: clock)
     let keys = KeyService(database: database, hasher: hasher, clock: clock)
     let catalogue = APIRouteCatalogue()
+    let guests = SQLGuestRepository(database: database)
     let webhook = configuration.alertWebhookURL.flatMap(URL.init(string:)).map {
         WebhookSender(url: $0, secret: configuration.alertWebhookSecret ?? "", logger: logger)
     }
     let v2 = router.group("v2").add(
         middleware: APIKeyMiddleware(
-            verifier: verifier, keys: keyRepository, events: keyEvents, catalogue: catalogue,
+            verifier: verifier, keys: keyRepository, events: keyEvents, guests: guests, catalogue: catalogue,
             addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), trustedProxies: configuration.trustedProxies,
             allowQueryKeys: configuration.allowQueryKeys, clock: clock, watch: UsageWatch(events: keyEvents), webhook: webhook,
             failureBurst: configuration.authFailureBurst, tls: configuration.tlsEnabled))
@@ -75,9 +76,10 @@ public func buildApplication(
     datapointsAPI.addBatchRoutes(to: api)
     ConversionsController(repository: conversions, datapoints: datapointsAPI, clock: clock).addRoutes(to: api)
     RetargetingController(repository: retargeting, datapoints: datapointsAPI, extras: extras, clock: clock).addRoutes(to: api)
-    GroupsController(groups: groups, datapoints: datapointsAPI, clock: clock).addRoutes(to: api)
+    GroupsController(groups: groups, datapoints: datapointsAPI, guests: guests, clock: clock).addRoutes(to: api)
     TagsController(tags: tagRepository, datapoints: repository, groups: groups).addRoutes(to: api)
     AccountController(database: database, clock: clock).addRoutes(to: api)
+    GuestsController(guests: guests, keys: keys, datapoints: repository, groups: groups, clock: clock).addRoutes(to: api)
     DomainsController(repository: domainRepository, directory: domains, clock: clock).addRoutes(to: api)
     AccountListsController(repository: accountLists, blacklists: blacklists, extras: extras, clock: clock).addRoutes(to: api)
     let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }

@@ -240,9 +240,9 @@ import Testing
         try await withTestServer(engine) { server, _ in
             let v2 = server.routerRoutes.filter { $0.split(separator: " ").last?.hasPrefix("/v2") == true }
             #expect(!v2.isEmpty)
-            let declared = Set(server.apiRoutes.all.keys.map { $0.replacingOccurrences(of: ":id", with: "{id}") })
+            let declared = Set(server.apiRoutes.all.keys.map(CompatibilityTableTests.normalised))
             for route in v2 {
-                #expect(declared.contains(route.replacingOccurrences(of: ":id", with: "{id}")), "\(route) has no scope declaration")
+                #expect(declared.contains(CompatibilityTableTests.normalised(route)), "\(route) has no scope declaration")
             }
         }
     }

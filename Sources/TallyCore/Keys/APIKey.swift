@@ -29,12 +29,15 @@ public struct APIKey: Sendable, Equatable, Identifiable {
     public var revokedAt: Int64?
     public var lastUsedAt: Int64?
     public var lastUsedIP: String?
+    /// Set for a guest's key: the guest's grants bound everything it reaches.
+    public var guestID: Int64?
 
     public init(
         id: Int64, accountID: Int64, publicID: String, name: String, secretHash: String, lastFour: String, scopes: APIScopeSet,
         groupIDs: [Int64] = [], allowedNetworks: [IPNetwork] = [], ratePerSecond: Int = APIKey.defaultRate, burst: Int = APIKey.defaultBurst,
         expiresAt: Int64? = nil, status: Status = .active, previousSecretHash: String? = nil, previousValidUntil: Int64? = nil,
-        createdAt: Int64, createdBy: String, updatedAt: Int64, revokedAt: Int64? = nil, lastUsedAt: Int64? = nil, lastUsedIP: String? = nil
+        createdAt: Int64, createdBy: String, updatedAt: Int64, revokedAt: Int64? = nil, lastUsedAt: Int64? = nil, lastUsedIP: String? = nil,
+        guestID: Int64? = nil
     ) {
         self.id = id
         self.accountID = accountID
@@ -57,6 +60,7 @@ public struct APIKey: Sendable, Equatable, Identifiable {
         self.revokedAt = revokedAt
         self.lastUsedAt = lastUsedAt
         self.lastUsedIP = lastUsedIP
+        self.guestID = guestID
     }
 
     /// ClickMeter's documented limit: 10 requests a second.

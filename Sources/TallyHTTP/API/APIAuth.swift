@@ -1,11 +1,16 @@
 import Hummingbird
 import TallyCore
 
-/// Who is calling the API, as the key layer established it.
+/// Who is calling the API, as the key layer established it, and the one place that decides what the caller
+/// reaches: key scopes, a key's group restriction and a guest's grants are all checked here.
 public struct APIAuth: Sendable {
     public let key: APIKey
     public let clientIP: String
     public var accountID: Int64 { key.accountID }
+    /// The grants of the guest the key belongs to; `nil` for the account's own keys.
+    public var guest: GuestAccess?
+    /// Whether the route being served changes things (its scope is a write scope): guests then need write grants.
+    var writing = false
 
     /// The central scope check every route goes through (declared with the route, see `APIRoutes`).
     func require(_ scope: APIScope) throws(APIError) {
@@ -14,8 +19,46 @@ public struct APIAuth: Sendable {
         }
     }
 
-    /// Whether a group-restricted key may see a datapoint or group in `groupID`.
+    /// Whether the caller may see (reading) or change (writing) a datapoint in `groupID`.
+    func allows(_ datapoint: Datapoint) -> Bool {
+        keyAllowsGroup(datapoint.groupID)
+            && (guest?.allowsDatapoint(datapoint.id, groupID: datapoint.groupID, write: writing) ?? true)
+    }
+
+    /// Whether the caller may see the datapoint at all, so a write refused for lack of a write grant is a 403, not a 404.
+    func canRead(_ datapoint: Datapoint) -> Bool {
+        keyAllowsGroup(datapoint.groupID) && (guest?.allowsDatapoint(datapoint.id, groupID: datapoint.groupID, write: false) ?? true)
+    }
+
+    /// Whether the caller may see (or, writing, change) a group.
     func allowsGroup(_ groupID: Int64?) -> Bool {
+        keyAllowsGroup(groupID) && (guest.map { guest in groupID.map { guest.allowsGroup($0, write: writing) } ?? guest.allowAll } ?? true)
+    }
+
+    func canReadGroup(_ groupID: Int64) -> Bool {
+        keyAllowsGroup(groupID) && (guest?.allowsGroup(groupID, write: false) ?? true)
+    }
+
+    /// Neither group-restricted nor a guest limited to what is shared: needed for account-wide changes
+    /// (creating groups, retargeting scripts, renaming tags).
+    var reachesWholeAccount: Bool {
+        key.groupIDs.isEmpty && (guest?.allowAll ?? true)
+    }
+
+    /// The datapoint if the caller may use it on this route: 404 when they may not even see it, 403 when they
+    /// may see it but not change it.
+    func check(_ datapoint: Datapoint?) throws(APIError) -> Datapoint {
+        guard let datapoint, datapoint.accountID == accountID, canRead(datapoint) else { throw APIError.notFound }
+        guard allows(datapoint) else { throw APIError.readOnlyShare }
+        return datapoint
+    }
+
+    private func keyAllowsGroup(_ groupID: Int64?) -> Bool {
         key.groupIDs.isEmpty || groupID.map(key.groupIDs.contains) ?? false
     }
+}
+
+extension APIError {
+    static let readOnlyShare = APIError(
+        status: .forbidden, code: "permission_read_only", message: "this was shared with the guest for reading only")
 }

@@ -15,6 +15,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     let verifier: KeyVerifier
     let keys: SQLAPIKeyRepository
     let events: SQLKeyEventRepository
+    let guests: SQLGuestRepository
     let catalogue: APIRouteCatalogue
     let addresses: ClientAddressResolver
     let trustedProxies: [IPNetwork]
@@ -79,8 +80,17 @@ struct APIKeyMiddleware: RouterMiddleware {
                     } else {
                         await watchForAnomalies(key: key, client: client, clientIP: clientIP, now: now, logger: context.logger)
                         var context = context
-                        context.auth = APIAuth(key: key, clientIP: clientIP)
-                        response = await Self.answer(request, context: context, next: next)
+                        var auth = APIAuth(key: key, clientIP: clientIP)
+                        if let guestID = key.guestID {
+                            // Read per request, so a changed share takes effect at once on every node.
+                            auth.guest = try await guests.access(guestID: guestID)
+                        }
+                        if key.guestID != nil, auth.guest == nil {
+                            response = Self.refusal(code: APIKeyRefusal.revoked.rawValue, message: APIKeyRefusal.revoked.message)
+                        } else {
+                            context.auth = auth
+                            response = await Self.answer(request, context: context, next: next)
+                        }
                     }
                     if presented.inQuery {
                         response.headers[.clickTallyWarning] = "the API key was sent in the URL; send it in the X-ClickMeter-API-Key header"

@@ -38,8 +38,9 @@ struct APIRoutes {
     ) {
         catalogue.add(method: method, path: prefix + "/" + path, .scope(scope))
         group.on(RouterPath(path), method: method) { request, context in
-            guard let auth = context.auth else { throw APIError.unauthenticated }
+            guard var auth = context.auth else { throw APIError.unauthenticated }
             try auth.require(scope)
+            auth.writing = scope.access == .write
             return try await handler(request, context, auth)
         }
     }

@@ -136,7 +136,7 @@ struct KeysController {
     private func actor(_ auth: APIAuth) -> KeyService.Actor {
         KeyService.Actor(
             name: "key \(auth.key.publicID)", clientIP: auth.clientIP, keyScopes: auth.key.scopes, keyGroupIDs: auth.key.groupIDs,
-            keyExpiresAt: auth.key.expiresAt, keyRate: (auth.key.ratePerSecond, auth.key.burst))
+            keyExpiresAt: auth.key.expiresAt, keyRate: (auth.key.ratePerSecond, auth.key.burst), keyGuestID: auth.key.guestID)
     }
 
     static func mapped<T>(_ body: () async throws -> T) async throws -> T {

@@ -107,10 +107,8 @@ struct DatapointsController {
 
     /// The datapoint named by the path, if the key may see it; 404 otherwise, whatever the reason.
     func owned(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> Datapoint {
-        guard let id = context.parameters.get("id", as: Int64.self), let datapoint = try await repository.find(id: id),
-            datapoint.accountID == auth.accountID, auth.allowsGroup(datapoint.groupID)
-        else { throw APIError.notFound }
-        return datapoint
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw APIError.notFound }
+        return try auth.check(try await repository.find(id: id))
     }
 
     /// - Parameter only: the datapoints of a conversion or retargeting script, when listing those.
@@ -118,7 +116,7 @@ struct DatapointsController {
         _ query: WireQuery, _ auth: APIAuth, type forced: DatapointType? = nil, groupID: Int64? = nil, only: Set<Int64>? = nil
     ) async throws -> [Datapoint] {
         let statuses = try query.statuses()
-        var all = try await repository.list(accountID: auth.accountID, statuses: statuses).filter { auth.allowsGroup($0.groupID) }
+        var all = try await repository.list(accountID: auth.accountID, statuses: statuses).filter { auth.canRead($0) }
         if let groupID { all = all.filter { $0.groupID == groupID } }
         if let only { all = all.filter { only.contains($0.id) } }
         if let names = query.string("tags") ?? query.string("tag"), !names.isEmpty {
@@ -150,8 +148,8 @@ struct DatapointsController {
         }
         let groupID = try forcedGroup ?? body.int64("groupId")
         try await checkGroup(groupID, auth)
-        if !auth.key.groupIDs.isEmpty {
-            guard let groupID, auth.key.groupIDs.contains(groupID) else {
+        if !auth.reachesWholeAccount {
+            guard let groupID, auth.allowsGroup(groupID) else {
                 throw ValidationError(field: "GroupId", code: "group_not_allowed", message: "this key may only create datapoints in its groups")
             }
         }
@@ -186,7 +184,7 @@ struct DatapointsController {
         if body.has("groupId") {
             let groupID = try body.int64("groupId")
             try await checkGroup(groupID, auth)
-            if !auth.key.groupIDs.isEmpty, !(groupID.map(auth.key.groupIDs.contains) ?? false) {
+            if !auth.reachesWholeAccount, !(groupID.map { auth.allowsGroup($0) } ?? false) {
                 throw ValidationError(field: "GroupId", code: "group_not_allowed", message: "this key may only move datapoints into its groups")
             }
             changed.groupID = groupID

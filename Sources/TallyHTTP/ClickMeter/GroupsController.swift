@@ -7,6 +7,7 @@ import TallyStorage
 struct GroupsController {
     let groups: SQLGroupRepository
     let datapoints: DatapointsController
+    let guests: SQLGuestRepository
     let clock: WallClock
 
     struct GroupWire: ResponseEncodable {
@@ -46,14 +47,18 @@ struct GroupsController {
             CountWire(count: try await filtered(WireQuery(request), auth).count)
         }
         api.on(.post, "groups", scope: APIScope(.groups, .write)) { request, context, auth in
-            guard auth.key.groupIDs.isEmpty else {
-                throw APIError(status: .forbidden, code: "group_restricted", message: "a group-restricted key cannot create groups")
+            guard auth.reachesWholeAccount || auth.key.groupIDs.isEmpty && auth.guest?.allowGroupCreation == true else {
+                throw APIError(status: .forbidden, code: "group_restricted", message: "this key cannot create groups")
             }
             let body = try await WireBody.read(request, context)
             guard let name = try body.string("name") else { throw ValidationError(field: "Name", code: "name_required", message: "Name is required") }
             let group = try await groups.create(
                 accountID: auth.accountID, name: name, notes: try DatapointsController.bounded(try body.string("notes") ?? "", "Notes", 10_000),
                 isFavourite: try body.bool("preferred") ?? false, now: clock.now())
+            if let guest = auth.guest, !guest.allowAll {
+                // A guest allowed to create groups may write the groups they create.
+                try await guests.setGrant(guestID: guest.guestID, GuestGrant(entityType: .group, entityID: group.id, verb: .write), remove: false)
+            }
             return EntityURI("groups", group.id)
         }
         api.on(.get, "groups/:id", scope: APIScope(.groups, .read)) { _, context, auth in
@@ -106,8 +111,9 @@ struct GroupsController {
     /// The group named by the path, if the key may see it; 404 otherwise.
     func owned(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> LinkGroup {
         guard let id = context.parameters.get("id", as: Int64.self), let group = try await groups.find(id: id), group.accountID == auth.accountID,
-            auth.allowsGroup(group.id)
+            auth.canReadGroup(group.id)
         else { throw APIError.notFound }
+        guard auth.allowsGroup(group.id) else { throw APIError.readOnlyShare }
         return group
     }
 
@@ -116,7 +122,7 @@ struct GroupsController {
         let status = query.string("status")?.lowercased() ?? "active"
         guard ["active", "deleted", "all"].contains(status) else { throw WireQuery.invalid("status", "one of active, deleted, all") }
         var all = try await groups.list(accountID: auth.accountID, includeDeleted: status == "all", onlyDeleted: status == "deleted")
-            .filter { auth.allowsGroup($0.id) }
+            .filter { auth.canReadGroup($0.id) }
         if let search = query.string("textSearch"), !search.isEmpty {
             let needle = search.replacingOccurrences(of: "*", with: "").lowercased()
             all = all.filter { $0.name.lowercased().contains(needle) || $0.notes.lowercased().contains(needle) }

@@ -80,8 +80,9 @@ struct RetargetingController {
     /// Scripts run on the account's tracking domains for every link that uses them: only a key that reaches the
     /// whole account may write them.
     func requireWholeAccount(_ auth: APIAuth) throws {
-        guard auth.key.groupIDs.isEmpty else {
-            throw APIError(status: .forbidden, code: "group_restricted", message: "a group-restricted key cannot change retargeting scripts")
+        guard auth.reachesWholeAccount else {
+            throw APIError(
+                status: .forbidden, code: "group_restricted", message: "a key limited to some groups or shares cannot change retargeting scripts")
         }
     }
 

@@ -68,8 +68,8 @@ struct TagsController {
                 var visible: [Int64] = []
                 for id in target == .datapoint ? tag.datapointIDs : tag.groupIDs {
                     if target == .datapoint {
-                        if let datapoint = try await datapoints.find(id: id), auth.allowsGroup(datapoint.groupID) { visible.append(id) }
-                    } else if auth.allowsGroup(id) {
+                        if let datapoint = try await datapoints.find(id: id), auth.canRead(datapoint) { visible.append(id) }
+                    } else if auth.canReadGroup(id) {
                         visible.append(id)
                     }
                 }
@@ -84,8 +84,9 @@ struct TagsController {
             }
             api.on(.delete, "tags/:id/\(collection)", scope: APIScope(.tags, .write)) { _, context, auth in
                 let tag = try await owned(context, auth)
-                guard auth.key.groupIDs.isEmpty else {
-                    throw APIError(status: .forbidden, code: "group_restricted", message: "a group-restricted key cannot detach a tag everywhere")
+                guard auth.reachesWholeAccount else {
+                    throw APIError(
+                        status: .forbidden, code: "group_restricted", message: "a key limited to some groups cannot detach a tag everywhere")
                 }
                 try await tags.detachAll(tagID: tag.id, target)
                 return EntityURI("tags", tag.id)
@@ -113,7 +114,7 @@ struct TagsController {
     }
 
     private func ownedDatapoint(_ id: Int64, _ auth: APIAuth) async throws {
-        guard let datapoint = try await datapoints.find(id: id), datapoint.accountID == auth.accountID, auth.allowsGroup(datapoint.groupID) else {
+        guard let datapoint = try await datapoints.find(id: id), datapoint.accountID == auth.accountID, auth.allows(datapoint) else {
             throw ValidationError(field: "Id", code: "datapoint_unknown", message: "no datapoint \(id) in this account")
         }
     }

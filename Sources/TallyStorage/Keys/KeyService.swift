@@ -29,10 +29,12 @@ public struct KeyService: Sendable {
         /// The acting key's own limits: a key it creates may not outlive it or out-run it.
         public let keyExpiresAt: Int64?
         public let keyRate: (perSecond: Int, burst: Int)?
+        /// A guest's key can only make keys for the same guest, never one that escapes the guest's grants.
+        public let keyGuestID: Int64?
 
         public init(
             name: String, clientIP: String = "", keyScopes: APIScopeSet? = nil, keyGroupIDs: [Int64] = [], keyExpiresAt: Int64? = nil,
-            keyRate: (perSecond: Int, burst: Int)? = nil
+            keyRate: (perSecond: Int, burst: Int)? = nil, keyGuestID: Int64? = nil
         ) {
             self.name = name
             self.clientIP = clientIP
@@ -40,6 +42,7 @@ public struct KeyService: Sendable {
             self.keyGroupIDs = keyGroupIDs
             self.keyExpiresAt = keyExpiresAt
             self.keyRate = keyRate
+            self.keyGuestID = keyGuestID
         }
     }
 
@@ -52,6 +55,8 @@ public struct KeyService: Sendable {
         public var ratePerSecond = APIKey.defaultRate
         public var burst = APIKey.defaultBurst
         public var format = APIKeyToken.Format.standard
+        /// The guest this key belongs to, if any.
+        public var guestID: Int64?
 
         public init(name: String, scopes: APIScopeSet) {
             self.name = name
@@ -93,7 +98,8 @@ public struct KeyService: Sendable {
         let draft = APIKey(
             id: 0, accountID: accountID, publicID: token.publicID, name: name, secretHash: hasher.hash(secret: token.secret),
             lastFour: token.lastFour, scopes: new.scopes, groupIDs: new.groupIDs.sorted(), allowedNetworks: new.allowedNetworks,
-            ratePerSecond: new.ratePerSecond, burst: new.burst, expiresAt: new.expiresAt, createdAt: now, createdBy: actor.name, updatedAt: now)
+            ratePerSecond: new.ratePerSecond, burst: new.burst, expiresAt: new.expiresAt, createdAt: now, createdBy: actor.name, updatedAt: now,
+            guestID: actor.keyGuestID ?? new.guestID)
         let events = events
         let keys = keys
         let key = try await database.transaction { db in

@@ -12,7 +12,7 @@ public struct SQLAPIKeyRepository: Sendable {
     public static let columns = [
         "id", "account_id", "public_id", "name", "secret_hash", "last_four", "scopes", "group_ids", "allowed_networks",
         "rate_per_second", "burst", "expires_at", "status", "previous_secret_hash", "previous_valid_until", "created_at", "created_by",
-        "updated_at", "revoked_at", "last_used_at", "last_used_ip",
+        "updated_at", "revoked_at", "last_used_at", "last_used_ip", "guest_id",
     ]
 
     /// Inserts `key` (its `id` is ignored) and returns it with the id the database gave it.
@@ -23,7 +23,7 @@ public struct SQLAPIKeyRepository: Sendable {
                 key.accountID, key.publicID, key.name, key.secretHash, key.lastFour, key.scopes.description, Self.text(key.groupIDs),
                 key.allowedNetworks.map(\.description).joined(separator: ","), key.ratePerSecond, key.burst, key.expiresAt,
                 key.status.rawValue, key.previousSecretHash, key.previousValidUntil, key.createdAt, key.createdBy, key.updatedAt,
-                key.revokedAt, key.lastUsedAt, key.lastUsedIP
+                key.revokedAt, key.lastUsedAt, key.lastUsedIP, key.guestID
             )
             .returning("id").first(decodingColumn: "id", as: Int64.self)
         guard let id else { throw StorageError.missingInsertID(table: "api_keys") }
@@ -31,7 +31,8 @@ public struct SQLAPIKeyRepository: Sendable {
             id: id, accountID: key.accountID, publicID: key.publicID, name: key.name, secretHash: key.secretHash, lastFour: key.lastFour,
             scopes: key.scopes, groupIDs: key.groupIDs, allowedNetworks: key.allowedNetworks, ratePerSecond: key.ratePerSecond,
             burst: key.burst, expiresAt: key.expiresAt, status: key.status, previousSecretHash: key.previousSecretHash,
-            previousValidUntil: key.previousValidUntil, createdAt: key.createdAt, createdBy: key.createdBy, updatedAt: key.updatedAt)
+            previousValidUntil: key.previousValidUntil, createdAt: key.createdAt, createdBy: key.createdBy, updatedAt: key.updatedAt,
+            guestID: key.guestID)
     }
 
     /// Writes every mutable field of `key` (name, secret hashes, restrictions, status, times).
@@ -95,6 +96,7 @@ public struct SQLAPIKeyRepository: Sendable {
             previousValidUntil: try row.decode(column: "previous_valid_until", as: Int64?.self),
             createdAt: try row.decode(column: "created_at", as: Int64.self), createdBy: try row.decode(column: "created_by", as: String.self),
             updatedAt: try row.decode(column: "updated_at", as: Int64.self), revokedAt: try row.decode(column: "revoked_at", as: Int64?.self),
-            lastUsedAt: try row.decode(column: "last_used_at", as: Int64?.self), lastUsedIP: try row.decode(column: "last_used_ip", as: String?.self))
+            lastUsedAt: try row.decode(column: "last_used_at", as: Int64?.self), lastUsedIP: try row.decode(column: "last_used_ip", as: String?.self),
+            guestID: try row.decode(column: "guest_id", as: Int64?.self))
     }
 }
