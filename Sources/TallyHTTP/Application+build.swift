@@ -82,6 +82,7 @@ public func buildApplication(
     GuestsController(guests: guests, keys: keys, datapoints: repository, groups: groups, clock: clock).addRoutes(to: api)
     DomainsController(repository: domainRepository, directory: domains, clock: clock).addRoutes(to: api)
     AccountListsController(repository: accountLists, blacklists: blacklists, extras: extras, clock: clock).addRoutes(to: api)
+    OpenAPIDocument.addRoute(to: api)
     let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
     var trackingSetup = TrackingHandler(
         cache: cache, domains: domains, buffer: buffer,

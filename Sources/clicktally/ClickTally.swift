@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import TallyHTTP
 import TallyStorage
@@ -7,7 +8,7 @@ struct ClickTally: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clicktally",
         abstract: "A self-hosted link-tracking and click-analytics server.",
-        subcommands: [Serve.self, Migrate.self, Links.self, Users.self, Keys.self],
+        subcommands: [Serve.self, Migrate.self, Links.self, Users.self, Keys.self, OpenAPI.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -66,5 +67,14 @@ extension ClickTally {
             BufferedStandardError.shared.flush()
             exit(withError: error)
         }
+    }
+}
+
+struct OpenAPI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "openapi", abstract: "Print the OpenAPI 3.1 document of the /v2 API (the server serves it at /v2/openapi.json).")
+
+    func run() throws {
+        FileHandle.standardOutput.write(OpenAPIDocument.json())
     }
 }

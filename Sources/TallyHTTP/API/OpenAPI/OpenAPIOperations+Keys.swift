@@ -1,0 +1,45 @@
+/// ClickTally's own key management, alerts and audit (not in ClickMeter).
+extension OpenAPIOperations {
+    static var keys: [Operation] {
+        let create = Schema.object(
+            [
+                "name": .string(), "scopes": .array(.string()), "groups": .array(.integer), "allowedNetworks": .array(.string()),
+                "expiresInDays": .integer, "rateLimit": .object(["perSecond": .integer, "burst": .integer]),
+                "format": .string(values: ["standard", "guid"]),
+            ], required: ["name", "scopes"])
+        return [
+            Operation(method: "get", path: "/keys", tag: "Keys", summary: "List the account's keys", response: .ref("Keys"), scope: "keys:read"),
+            Operation(
+                method: "post", path: "/keys", tag: "Keys", summary: "Create a key (the full key is in the answer, once)", body: create,
+                response: .ref("Key"), success: 201, scope: "keys:write"),
+            Operation(method: "get", path: "/keys/{keyId}", tag: "Keys", summary: "Get a key", response: .ref("Key"), scope: "keys:read"),
+            Operation(
+                method: "post", path: "/keys/{keyId}", tag: "Keys", summary: "Rename a key or change its allowed networks",
+                body: .object(["name": .string(), "allowedNetworks": .array(.string())]), response: .ref("Key"), scope: "keys:write"),
+            Operation(
+                method: "post", path: "/keys/{keyId}/rotate", tag: "Keys", summary: "Rotate a key (new key in the answer, once)",
+                body: .object(["graceHours": .number]), response: .ref("Key"), scope: "keys:write"),
+            Operation(method: "post", path: "/keys/{keyId}/revoke", tag: "Keys", summary: "Revoke a key", response: .ref("Key"), scope: "keys:write"),
+            Operation(method: "delete", path: "/keys/{keyId}", tag: "Keys", summary: "Revoke a key", response: .ref("Key"), scope: "keys:write"),
+            Operation(
+                method: "get", path: "/keys/{keyId}/usage", tag: "Keys", summary: "Requests per time bucket",
+                query: [
+                    Parameter(name: "from", schema: .integer, description: "milliseconds since 1970"), Parameter(name: "to", schema: .integer),
+                    Parameter(name: "granularity", schema: .string(values: ["minute", "hour", "day"])),
+                ], response: .ref("KeyUsage"), scope: "keys:read"),
+            Operation(
+                method: "get", path: "/keys/{keyId}/requests", tag: "Keys", summary: "Recent requests, newest first",
+                query: [Parameter(name: "limit", schema: .integer), Parameter(name: "lastKey", schema: .string())], response: .ref("KeyRequests"),
+                scope: "keys:read"),
+            Operation(method: "get", path: "/alerts", tag: "Keys", summary: "Key alerts", response: .ref("Alerts"), scope: "keys:read"),
+            Operation(
+                method: "post", path: "/alerts/{id}/acknowledge", tag: "Keys", summary: "Acknowledge an alert", success: 204, scope: "keys:write"),
+            Operation(method: "get", path: "/audit", tag: "Keys", summary: "The key audit log", response: .ref("Audit"), scope: "keys:read"),
+            Operation(
+                method: "post", path: "/keys/leaked", tag: "Keys", summary: "Report a leaked key (no key needed; same answer whatever is sent)",
+                body: .object(["key": .string()], required: ["key"]), response: .object(["received": .boolean]), success: 202),
+            Operation(
+                method: "get", path: "/openapi.json", tag: "Meta", summary: "This document", response: .anyObject),
+        ]
+    }
+}
