@@ -60,6 +60,10 @@ struct KeysController {
         api.on(.post, "keys/:id/rotate", scope: APIScope(.keys, .write)) { request, context, auth in
             let body = try await Self.decode(RotateKeyBody.self, request, context, emptyAllowed: true) ?? RotateKeyBody()
             let hours = body.graceHours ?? 24
+            // Checked here as well as in the service: converting a huge or NaN Double to Int64 would trap.
+            guard hours.isFinite, (0...720).contains(hours) else {
+                throw ValidationError(field: "graceHours", code: "grace_invalid", message: "graceHours must be between 0 and 720")
+            }
             let (key, fullKey) = try await Self.mapped {
                 try await service.rotate(
                     publicID: try context.parameters.require("id"), accountID: auth.accountID, graceMilliseconds: Int64(hours * 3_600_000),
@@ -81,8 +85,9 @@ struct KeysController {
             let key = try await key(context, auth)
             let now = clock.now()
             let query = request.uri.queryParameters
-            let to = query["to"].flatMap { Int64($0) } ?? now + 1
-            let from = query["from"].flatMap { Int64($0) } ?? to - 86_400_000
+            let to = try Self.time(query["to"].map(String.init), "to") ?? now + 1
+            let from = try Self.time(query["from"].map(String.init), "from") ?? max(0, to - 86_400_000)
+            guard from <= to else { throw ValidationError(field: "from", code: "range_invalid", message: "from must not be after to") }
             let bucket: Int64 =
                 switch query["granularity"].map(String.init) ?? "hour" {
                 case "minute": 60_000
@@ -90,6 +95,9 @@ struct KeysController {
                 case "hour": 3_600_000
                 default: throw ValidationError(field: "granularity", code: "granularity_invalid", message: "granularity must be minute, hour or day")
                 }
+            guard (to - from) / bucket <= 10_000 else {
+                throw ValidationError(field: "granularity", code: "range_too_long", message: "at most 10000 buckets: choose a coarser granularity")
+            }
             let rows = try await events.usage(keyID: key.id, from: from, to: to, bucketMilliseconds: bucket)
             return Entities(
                 entities: rows.map { UsageJSON(time: KeyJSON.iso($0.bucketStart), route: $0.route, status: $0.statusClass, count: $0.count) })
@@ -127,6 +135,15 @@ struct KeysController {
             return Response(
                 status: .accepted, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: "{\"received\":true}")))
         }
+    }
+
+    /// Milliseconds since 1970 between 1970 and 2100, or `nil` when absent; anything else is a 400.
+    static func time(_ text: String?, _ name: String) throws(ValidationError) -> Int64? {
+        guard let text else { return nil }
+        guard let value = Int64(text), (0...4_102_444_800_000).contains(value) else {
+            throw ValidationError(field: name, code: "time_invalid", message: "\(name) must be milliseconds since 1970 (up to the year 2100)")
+        }
+        return value
     }
 
     private func key(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> APIKey {

@@ -45,14 +45,14 @@ public struct SQLDomainRepository: DomainRepository {
 
     public static func validateName(_ name: String) throws(ValidationError) -> String {
         let name = name.trimmingSpaces.lowercased()
-        let host = name.split(separator: ":", maxSplits: 1)
+        let host = name.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         let hostOK =
-            !host.isEmpty && host[0].count <= 253 && host[0].contains(".")
+            host.count >= 1 && host[0].count <= 253 && host[0].contains(".")
             && host[0].split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
                 !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
                     && label.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
             }
-        let portOK = host.count == 1 || (UInt16(host[1]).map { $0 > 0 } ?? false)
+        let portOK = host.count == 1 || (host.count == 2 && (UInt16(host[1]).map { $0 > 0 } ?? false))
         guard hostOK, portOK else {
             throw ValidationError(field: "Name", code: "domain_name_invalid", message: "Name must be a host name such as go.example.com")
         }

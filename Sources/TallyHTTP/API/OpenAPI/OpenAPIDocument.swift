@@ -31,6 +31,8 @@ public enum OpenAPIDocument {
         case ref(String)
         case string(format: String? = nil, pattern: String? = nil, values: [String]? = nil)
         case integer
+        /// An integer enum (ClickMeter's enums are integers on the wire).
+        case integers([Int])
         case number
         case boolean
         case array(Schema)
@@ -49,6 +51,7 @@ public enum OpenAPIDocument {
                 if let values { json["enum"] = values }
                 return json
             case .integer: return ["type": "integer", "format": "int64"]
+            case .integers(let values): return ["type": "integer", "enum": values]
             case .number: return ["type": "number"]
             case .boolean: return ["type": "boolean"]
             case .array(let items): return ["type": "array", "items": items.json]
@@ -66,7 +69,7 @@ public enum OpenAPIDocument {
         }
     }
 
-    static let errorStatuses = [400, 401, 403, 404, 413, 429]
+    static let errorStatuses = [400, 401, 403, 404, 409, 413, 429]
 
     static func document(operations: [Operation] = OpenAPIOperations.all) -> [String: Any] {
         var paths: [String: [String: Any]] = [:]
@@ -166,6 +169,7 @@ enum HTTPStatusText {
         case 401: "no key, or a key that is unknown, revoked or expired"
         case 403: "the key lacks the scope, or plain HTTP off loopback"
         case 404: "no such object in this account"
+        case 409: "the object's state forbids it (a revoked key cannot be changed)"
         case 413: "the body is too large"
         case 429: "rate limited; see Retry-After"
         default: "error"

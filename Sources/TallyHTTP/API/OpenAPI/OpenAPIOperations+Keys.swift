@@ -3,8 +3,10 @@ extension OpenAPIOperations {
     static var keys: [Operation] {
         let create = Schema.object(
             [
-                "name": .string(), "scopes": .array(.string()), "groups": .array(.integer), "allowedNetworks": .array(.string()),
-                "expiresInDays": .integer, "rateLimit": .object(["perSecond": .integer, "burst": .integer]),
+                "name": name, "scopes": .array(.string(values: ["datapoints:read", "groups:read", "tags:write", "stats:read"])),
+                "groups": .array(.integer), "allowedNetworks": .array(.string(values: ["10.0.0.0/8", "127.0.0.1/32"])),
+                "expiresInDays": .integers([1, 30, 365]),
+                "rateLimit": .object(["perSecond": .integers([1, 5, 10]), "burst": .integers([1, 10, 20])]),
                 "format": .string(values: ["standard", "guid"]),
             ], required: ["name", "scopes"])
         return [

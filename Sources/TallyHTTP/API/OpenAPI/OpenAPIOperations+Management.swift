@@ -15,7 +15,7 @@ extension OpenAPIOperations {
                 scope: "tags:read"),
             Operation(
                 method: "post", path: "/tags", tag: "Tags", summary: "Create a tag (or find it by name)",
-                body: .object(["name": .string(), "datapoints": .array(.integer), "groups": .array(.integer)], required: ["name"]),
+                body: .object(["name": name, "datapoints": .array(.integer), "groups": .array(.integer)], required: ["name"]),
                 scope: "tags:write"),
             Operation(method: "get", path: "/tags/{id}", tag: "Tags", summary: "Get a tag", response: .ref("Tag"), scope: "tags:read"),
             Operation(method: "delete", path: "/tags/{id}", tag: "Tags", summary: "Delete a tag", scope: "tags:write"),
@@ -40,7 +40,7 @@ extension OpenAPIOperations {
         let domainFilters = [
             Parameter(name: "type", schema: .string(values: ["system", "go", "personal", "dedicated"])), Parameter(name: "name", schema: .string()),
         ]
-        let domainBody = Schema.object(["name": .string(), "type": .string(values: ["dedicated", "personal"])])
+        let domainBody = Schema.object(["name": host, "type": .string(values: ["dedicated", "personal"])])
         operations += [
             Operation(
                 method: "get", path: "/domains", tag: "Domains", summary: "List domains", query: list(domainFilters),
@@ -58,9 +58,9 @@ extension OpenAPIOperations {
 
     static var conversionsAndRetargeting: [Operation] {
         let body = Schema.object([
-            "name": .string(), "description": .string(), "value": .number, "protocol": .integer, "notes": .string(),
+            "name": name, "description": .string(), "value": .number, "protocol": .integers([0, 1]), "notes": .string(),
         ])
-        let script = Schema.object(["name": .string(), "script": .string()])
+        let script = Schema.object(["name": name, "script": .string(pattern: "^<img src=\"https://ads\\.example/[a-z0-9]{1,20}\\.gif\">$")])
         let conversionPatch = Schema.object(
             ["action": .string(values: ["add", "remove", "replace"]), "id": .integer, "replaceId": .integer], required: ["action", "id"])
         return [
@@ -123,7 +123,7 @@ extension OpenAPIOperations {
 
     static var account: [Operation] {
         let guest = Schema.object([
-            "name": .string(), "email": .string(format: "email"), "userName": .string(), "notes": .string(),
+            "name": name, "email": .string(pattern: "^[a-z0-9]{1,20}@[a-z0-9]{1,20}\\.example$"), "userName": name, "notes": .string(),
             "extendedGrants": .object(["allowAllGrants": .boolean, "allowGroupCreation": .boolean]),
         ])
         let guestQuery =
@@ -179,8 +179,9 @@ extension OpenAPIOperations {
                     method: method, path: "/account/guests/{id}/{type}/permissions/patch", tag: "Guests", summary: "Share or stop sharing",
                     body: permissionPatch, scope: "account:write"))
         }
-        for (list, schema, member) in [
-            ("ipblacklist", "IpBlacklistEntry", "ip"), ("domainwhitelist", "DomainWhitelistEntry", "name"),
+        for (list, schema, member, value) in [
+            ("ipblacklist", "IpBlacklistEntry", "ip", Schema.string(pattern: "^10\\.[0-9]{1,2}\\.[0-9]{1,2}\\.[0-9]{1,2}$")),
+            ("domainwhitelist", "DomainWhitelistEntry", "name", host),
         ] {
             operations += [
                 Operation(
@@ -188,7 +189,7 @@ extension OpenAPIOperations {
                     response: .object(["entities": .array(.ref(schema))], required: ["entities"]), scope: "account:read"),
                 Operation(
                     method: "post", path: "/account/\(list)", tag: "Account", summary: "Add a \(list) entry",
-                    body: .object([member: .string()], required: [member]), response: .ref(schema), scope: "account:write"),
+                    body: .object([member: value], required: [member]), response: .ref(schema), scope: "account:write"),
                 Operation(
                     method: "delete", path: "/account/\(list)/{id}", tag: "Account", summary: "Remove a \(list) entry", response: .ref(schema),
                     scope: "account:write"),

@@ -30,19 +30,23 @@ enum OpenAPIOperations {
     // MARK: Request bodies
 
     static let text = Schema.object(["text": .string()], required: ["text"])
+    /// What the server accepts, so generated inputs mostly create things (and stateful runs have data to work on).
+    static let name = Schema.string(pattern: "^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$")
+    static let url = Schema.string(pattern: "^https?://[a-z0-9]{1,20}\\.example/[a-z0-9/_-]{0,40}$")
+    static let host = Schema.string(pattern: "^[a-z0-9]{1,20}\\.example$")
     static let patch = Schema.object(["action": .string(values: ["add", "remove"]), "id": .integer], required: ["action", "id"])
     static let datapointBody = Schema.ref("DatapointInput")
 
     static var datapointInput: Schema {
-        let item = Schema.object(["url": .string(format: "uri")])
+        let item = Schema.object(["url": url], required: ["url"])
         return .object([
-            "type": .integer, "name": .string(), "title": .string(), "notes": .string(), "groupId": .integer, "preferred": .boolean,
-            "encodeIp": .boolean, "status": .integer,
+            "type": .integers([0, 1]), "name": .string(pattern: "^[A-Za-z0-9_-]{3,30}$"), "title": .string(), "notes": .string(),
+            "groupId": .integer, "preferred": .boolean, "encodeIp": .boolean, "status": .integers([0, 1, 3]),
             "typeTL": .object([
-                "url": .string(format: "uri"), "redirectType": .integer, "domainId": .integer, "destinationMode": .integer,
+                "url": url, "redirectType": .integers([301, 302, 307]), "domainId": .integer, "destinationMode": .integers([0, 1, 3, 4, 8, 9]),
                 "randomDestinationItems": .array(item), "sequentialDestinationItems": .array(item), "spilloverDestinationItems": .array(item),
-                "weightedDestinationItems": .array(.object(["url": .string(format: "uri"), "weight": .integer])), "hideUrl": .boolean,
-                "hideUrlTitle": .string(), "referrerClean": .integer, "scripts": .array(.object(["id": .integer])),
+                "weightedDestinationItems": .array(.object(["url": url, "weight": .integers([10, 25, 50, 100])], required: ["url", "weight"])),
+                "hideUrl": .boolean, "hideUrlTitle": .string(), "referrerClean": .integers([0, 1, 2]), "scripts": .array(.object(["id": .integer])),
             ]),
         ])
     }
@@ -95,7 +99,7 @@ enum OpenAPIOperations {
     // MARK: Groups
 
     static var groups: [Operation] {
-        let body = Schema.object(["name": .string(), "notes": .string(), "preferred": .boolean])
+        let body = Schema.object(["name": name, "notes": .string(), "preferred": .boolean])
         return [
             Operation(
                 method: "get", path: "/groups", tag: "Groups", summary: "List groups", query: list(activeOrDeleted),
