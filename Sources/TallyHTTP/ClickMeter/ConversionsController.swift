@@ -67,18 +67,13 @@ struct ConversionsController {
         }
         api.on(.put, "conversions/:id/notes", scope: APIScope(.conversions, .write)) { request, context, auth in
             var conversion = try await owned(context, auth)
-            let body = try await WireBody.read(request, context)
-            guard let text = try body.string("text") else { throw ValidationError(field: "Text", code: "text_required", message: "Text is required") }
-            conversion.notes = try DatapointsController.bounded(text, "Notes", 10_000)
+            conversion.notes = try await WireBody.notes(request, context)
             return EntityURI("conversions", try await repository.save(conversion, now: clock.now()).id)
         }
         api.on(.get, "conversions/:id/datapoints", scope: APIScope(.datapoints, .read)) { request, context, auth in
             let conversion = try await owned(context, auth)
-            let query = WireQuery(request)
-            let linked = try await repository.datapointIDs(conversionID: conversion.id)
-            let page = try query.page(try await datapoints.filtered(query, auth, only: linked))
-            if try query.bool("_expand") == true { return ListWire(entities: try await datapoints.wires(Array(page))).response }
-            return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
+            return try await datapoints.listResponse(
+                WireQuery(request), auth, only: try await repository.datapointIDs(conversionID: conversion.id))
         }
         api.on(.get, "conversions/:id/datapoints/count", scope: APIScope(.datapoints, .read)) { request, context, auth in
             let conversion = try await owned(context, auth)

@@ -21,11 +21,7 @@ struct DatapointsController {
 
     func addRoutes(to api: APIRoutes) {
         api.on(.get, "datapoints", scope: APIScope(.datapoints, .read)) { request, _, auth in
-            let query = WireQuery(request)
-            let matching = try await filtered(query, auth)
-            let page = try query.page(matching)
-            if try query.bool("_expand") == true { return ListWire(entities: try await wires(Array(page))).response }
-            return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
+            try await listResponse(WireQuery(request), auth)
         }
         api.on(.get, "datapoints/count", scope: APIScope(.datapoints, .read)) { request, _, auth in
             CountWire(count: try await filtered(WireQuery(request), auth).count)
@@ -60,11 +56,7 @@ struct DatapointsController {
         api.on(.put, "datapoints/:id/notes", scope: APIScope(.datapoints, .write)) { request, context, auth in
             var existing = try await owned(context, auth)
             let previous = existing
-            let body = try await WireBody.read(request, context)
-            guard let text = try body.string("text") else {
-                throw ValidationError(field: "Text", code: "text_required", message: "Text is required")
-            }
-            existing.notes = try Self.bounded(text, "Notes", 10_000)
+            existing.notes = try await WireBody.notes(request, context)
             return EntityURI("datapoints", try await service.save(existing, previous: previous).id)
         }
     }
@@ -73,11 +65,7 @@ struct DatapointsController {
     /// `/v2/datapoints?type=tl` (same filters, shapes and authorization).
     func addLinkAliases(to api: APIRoutes) {
         api.on(.get, "links", scope: APIScope(.datapoints, .read)) { request, _, auth in
-            let query = WireQuery(request)
-            let matching = try await filtered(query, auth, type: .trackingLink)
-            let page = try query.page(matching)
-            if try query.bool("_expand") == true { return ListWire(entities: try await wires(Array(page))).response }
-            return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
+            try await listResponse(WireQuery(request), auth, type: .trackingLink)
         }
         api.on(.get, "links/:id", scope: APIScope(.datapoints, .read)) { _, context, auth in
             let datapoint = try await owned(context, auth)
@@ -109,6 +97,15 @@ struct DatapointsController {
     func owned(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> Datapoint {
         guard let id = context.parameters.get("id", as: Int64.self) else { throw APIError.notFound }
         return try auth.check(try await repository.find(id: id))
+    }
+
+    /// A page of the datapoints `filtered` picks, as `{id, uri}` or (`_expand=true`) full datapoints.
+    func listResponse(
+        _ query: WireQuery, _ auth: APIAuth, type: DatapointType? = nil, groupID: Int64? = nil, only: Set<Int64>? = nil
+    ) async throws -> Response {
+        let page = try query.page(try await filtered(query, auth, type: type, groupID: groupID, only: only))
+        if try query.bool("_expand") == true { return ListWire(entities: try await wires(Array(page))).response }
+        return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
     }
 
     /// - Parameter only: the datapoints of a conversion or retargeting script, when listing those.

@@ -84,17 +84,11 @@ struct GroupsController {
         }
         api.on(.put, "groups/:id/notes", scope: APIScope(.groups, .write)) { request, context, auth in
             var group = try await owned(context, auth)
-            let body = try await WireBody.read(request, context)
-            guard let text = try body.string("text") else { throw ValidationError(field: "Text", code: "text_required", message: "Text is required") }
-            group.notes = try DatapointsController.bounded(text, "Notes", 10_000)
+            group.notes = try await WireBody.notes(request, context)
             return EntityURI("groups", try await groups.save(group, now: clock.now()).id)
         }
         api.on(.get, "groups/:id/datapoints", scope: APIScope(.datapoints, .read)) { request, context, auth in
-            let group = try await owned(context, auth)
-            let query = WireQuery(request)
-            let page = try query.page(try await datapoints.filtered(query, auth, groupID: group.id))
-            if try query.bool("_expand") == true { return ListWire(entities: try await datapoints.wires(Array(page))).response }
-            return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
+            try await datapoints.listResponse(WireQuery(request), auth, groupID: try await owned(context, auth).id)
         }
         api.on(.get, "groups/:id/datapoints/count", scope: APIScope(.datapoints, .read)) { request, context, auth in
             let group = try await owned(context, auth)

@@ -64,11 +64,7 @@ struct RetargetingController {
         }
         api.on(.get, "retargeting/:id/datapoints", scope: APIScope(.datapoints, .read)) { request, context, auth in
             let script = try await owned(context, auth)
-            let query = WireQuery(request)
-            let linked = try await repository.datapointIDs(scriptID: script.id)
-            let page = try query.page(try await datapoints.filtered(query, auth, only: linked))
-            if try query.bool("_expand") == true { return ListWire(entities: try await datapoints.wires(Array(page))).response }
-            return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
+            return try await datapoints.listResponse(WireQuery(request), auth, only: try await repository.datapointIDs(scriptID: script.id))
         }
         api.on(.get, "retargeting/:id/datapoints/count", scope: APIScope(.datapoints, .read)) { request, context, auth in
             let script = try await owned(context, auth)

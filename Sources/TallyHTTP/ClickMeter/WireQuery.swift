@@ -111,6 +111,14 @@ enum WireBody {
         }
         return try WireObject(body: buffer)
     }
+
+    /// The `{"Text": …}` body of every `…/notes` route (`GenericTextPatch`), at most 10,000 characters.
+    static func notes(_ request: Request, _ context: TallyRequestContext) async throws -> String {
+        guard let text = try await read(request, context).string("text") else {
+            throw ValidationError(field: "Text", code: "text_required", message: "Text is required")
+        }
+        return try DatapointsController.bounded(text, "Notes", 10_000)
+    }
 }
 
 /// The enums of a datapoint on the wire, by name or number (§4.4).

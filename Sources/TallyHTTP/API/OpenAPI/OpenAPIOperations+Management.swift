@@ -6,21 +6,16 @@ extension OpenAPIOperations {
             Parameter(name: "groups", schema: .string(), description: "comma-separated ids"),
             Parameter(name: "type", schema: .string(values: ["tp", "tl", "dp", "gr"])),
         ]
-        var operations = [
-            Operation(
-                method: "get", path: "/tags", tag: "Tags", summary: "List tags", query: list(tagFilters), response: .ref("EntitiesResponse"),
-                scope: "tags:read"),
-            Operation(
-                method: "get", path: "/tags/count", tag: "Tags", summary: "Count tags", query: tagFilters, response: .ref("CountResponse"),
-                scope: "tags:read"),
-            Operation(
-                method: "post", path: "/tags", tag: "Tags", summary: "Create a tag (or find it by name)",
-                body: .object(["name": name, "datapoints": .array(.integer), "groups": .array(.integer)], required: ["name"]),
-                scope: "tags:write"),
-            Operation(method: "get", path: "/tags/{id}", tag: "Tags", summary: "Get a tag", response: .ref("Tag"), scope: "tags:read"),
-            Operation(method: "delete", path: "/tags/{id}", tag: "Tags", summary: "Delete a tag", scope: "tags:write"),
-            Operation(method: "put", path: "/tags/{id}/name", tag: "Tags", summary: "Rename a tag", body: text, scope: "tags:write"),
-        ]
+        var operations =
+            listAndCount("/tags", "Tags", "tags", tagFilters, scope: "tags:read") + [
+                Operation(
+                    method: "post", path: "/tags", tag: "Tags", summary: "Create a tag (or find it by name)",
+                    body: .object(["name": name, "datapoints": .array(.integer), "groups": .array(.integer)], required: ["name"]),
+                    scope: "tags:write"),
+                Operation(method: "get", path: "/tags/{id}", tag: "Tags", summary: "Get a tag", response: .ref("Tag"), scope: "tags:read"),
+                Operation(method: "delete", path: "/tags/{id}", tag: "Tags", summary: "Delete a tag", scope: "tags:write"),
+                Operation(method: "put", path: "/tags/{id}/name", tag: "Tags", summary: "Rename a tag", body: text, scope: "tags:write"),
+            ]
         for (collection, filters) in [("datapoints", datapointFilters), ("groups", activeOrDeleted)] {
             operations += [
                 Operation(
@@ -41,18 +36,15 @@ extension OpenAPIOperations {
             Parameter(name: "type", schema: .string(values: ["system", "go", "personal", "dedicated"])), Parameter(name: "name", schema: .string()),
         ]
         let domainBody = Schema.object(["name": host, "type": .string(values: ["dedicated", "personal"])])
-        operations += [
-            Operation(
-                method: "get", path: "/domains", tag: "Domains", summary: "List domains", query: list(domainFilters),
-                response: .ref("EntitiesResponse"), scope: "domains:read"),
-            Operation(
-                method: "get", path: "/domains/count", tag: "Domains", summary: "Count domains", query: domainFilters,
-                response: .ref("CountResponse"), scope: "domains:read"),
-            Operation(method: "post", path: "/domains", tag: "Domains", summary: "Add a domain", body: domainBody, scope: "domains:write"),
-            Operation(method: "get", path: "/domains/{id}", tag: "Domains", summary: "Get a domain", response: .ref("Domain"), scope: "domains:read"),
-            Operation(method: "post", path: "/domains/{id}", tag: "Domains", summary: "Update a domain", body: domainBody, scope: "domains:write"),
-            Operation(method: "delete", path: "/domains/{id}", tag: "Domains", summary: "Remove a domain", scope: "domains:write"),
-        ]
+        operations +=
+            listAndCount("/domains", "Domains", "domains", domainFilters, scope: "domains:read") + [
+                Operation(method: "post", path: "/domains", tag: "Domains", summary: "Add a domain", body: domainBody, scope: "domains:write"),
+                Operation(
+                    method: "get", path: "/domains/{id}", tag: "Domains", summary: "Get a domain", response: .ref("Domain"), scope: "domains:read"),
+                Operation(
+                    method: "post", path: "/domains/{id}", tag: "Domains", summary: "Update a domain", body: domainBody, scope: "domains:write"),
+                Operation(method: "delete", path: "/domains/{id}", tag: "Domains", summary: "Remove a domain", scope: "domains:write"),
+            ]
         return operations
     }
 
@@ -63,13 +55,7 @@ extension OpenAPIOperations {
         let script = Schema.object(["name": name, "script": .string(pattern: "^<img src=\"https://ads\\.example/[a-z0-9]{1,20}\\.gif\">$")])
         let conversionPatch = Schema.object(
             ["action": .string(values: ["add", "remove", "replace"]), "id": .integer, "replaceId": .integer], required: ["action", "id"])
-        return [
-            Operation(
-                method: "get", path: "/conversions", tag: "Conversions", summary: "List conversions", query: list(activeOrDeleted),
-                response: .ref("EntitiesResponse"), scope: "conversions:read"),
-            Operation(
-                method: "get", path: "/conversions/count", tag: "Conversions", summary: "Count conversions", query: activeOrDeleted,
-                response: .ref("CountResponse"), scope: "conversions:read"),
+        return listAndCount("/conversions", "Conversions", "conversions", activeOrDeleted, scope: "conversions:read") + [
             Operation(
                 method: "post", path: "/conversions", tag: "Conversions", summary: "Create a conversion", body: body, scope: "conversions:write"),
             Operation(

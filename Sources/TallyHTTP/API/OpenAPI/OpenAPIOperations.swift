@@ -53,18 +53,23 @@ enum OpenAPIOperations {
 
     static func list(_ extra: [Parameter]) -> [Parameter] { paging + expand + extra }
 
+    /// ClickMeter's pair for every collection: a page of `{id, uri}` (or full objects) and `/count`.
+    static func listAndCount(_ path: String, _ tag: String, _ noun: String, _ filters: [Parameter], scope: String) -> [Operation] {
+        [
+            Operation(
+                method: "get", path: path, tag: tag, summary: "List \(noun)", query: list(filters), response: .ref("EntitiesResponse"), scope: scope),
+            Operation(
+                method: "get", path: path + "/count", tag: tag, summary: "Count \(noun)", query: filters, response: .ref("CountResponse"),
+                scope: scope),
+        ]
+    }
+
     // MARK: Datapoints and links
 
     static var datapoints: [Operation] {
         let dp = "datapoints:read"
         let dpw = "datapoints:write"
-        return [
-            Operation(
-                method: "get", path: "/datapoints", tag: "Datapoints", summary: "List datapoints", query: list(datapointFilters),
-                response: .ref("EntitiesResponse"), scope: dp),
-            Operation(
-                method: "get", path: "/datapoints/count", tag: "Datapoints", summary: "Count datapoints", query: datapointFilters,
-                response: .ref("CountResponse"), scope: dp),
+        return listAndCount("/datapoints", "Datapoints", "datapoints", datapointFilters, scope: "datapoints:read") + [
             Operation(method: "post", path: "/datapoints", tag: "Datapoints", summary: "Create a datapoint", body: datapointBody, scope: dpw),
             Operation(
                 method: "put", path: "/datapoints", tag: "Datapoints", summary: "Create a datapoint (alias of POST)", body: datapointBody,
@@ -100,13 +105,7 @@ enum OpenAPIOperations {
 
     static var groups: [Operation] {
         let body = Schema.object(["name": name, "notes": .string(), "preferred": .boolean])
-        return [
-            Operation(
-                method: "get", path: "/groups", tag: "Groups", summary: "List groups", query: list(activeOrDeleted),
-                response: .ref("EntitiesResponse"), scope: "groups:read"),
-            Operation(
-                method: "get", path: "/groups/count", tag: "Groups", summary: "Count groups", query: activeOrDeleted,
-                response: .ref("CountResponse"), scope: "groups:read"),
+        return listAndCount("/groups", "Groups", "groups", activeOrDeleted, scope: "groups:read") + [
             Operation(method: "post", path: "/groups", tag: "Groups", summary: "Create a group", body: body, scope: "groups:write"),
             Operation(method: "get", path: "/groups/{id}", tag: "Groups", summary: "Get a group", response: .ref("Group"), scope: "groups:read"),
             Operation(method: "post", path: "/groups/{id}", tag: "Groups", summary: "Update a group", body: body, scope: "groups:write"),
