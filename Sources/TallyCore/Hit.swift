@@ -21,6 +21,12 @@ public struct Hit: Sendable, Equatable {
     public var acceptLanguage: String
     public var query: String
     public var spider: SpiderVerdict
+    /// ISO country code, region (first subdivision's ISO code) and city; empty when unknown.
+    public var country = ""
+    public var region = ""
+    public var city = ""
+    /// The full client address, kept only until the writer has located it (even when `ip` is masked); never stored.
+    public var locateAddress: IPAddress?
 
     public init(
         datapointID: Int64, time: Int64, kind: HitKind, ip: String, userAgent: String = "", referrer: String = "",

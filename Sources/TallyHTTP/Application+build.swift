@@ -93,9 +93,10 @@ public func buildApplication(
     let tracking = trackingSetup
     let responder = TallyResponder(router: router.buildResponder(), tracking: tracking, hsts: configuration.tlsEnabled)
 
-    let writer = HitWriter(
+    var writer = HitWriter(
         buffer: buffer, repository: SQLHitRepository(database: database), batchLimit: configuration.hitBatchLimit,
         linger: configuration.durable ? .zero : configuration.hitFlushInterval, observer: metrics, clock: clock, logger: logger)
+    writer.locator = try geoLocator(configuration, logger: logger)
     var refresher = CacheRefresher(
         cache: cache, domains: domains, datapoints: repository, domainRepository: domainRepository, clock: clock, logger: logger)
     refresher.alsoRefresh = {
@@ -119,6 +120,24 @@ public func buildApplication(
         logger: logger)
     return TallyServer(
         application: application, defaults: defaults, datapoints: service, keys: keys, apiRoutes: catalogue, routerRoutes: routerRoutes)
+}
+
+/// The `--geoip-db` database, opened once (a bad path or file stops the start with a clear message).
+func geoLocator(_ configuration: AppConfiguration, logger: Logger) throws -> GeoLocator? {
+    guard let path = configuration.geoIPDatabasePath else {
+        logger.info("no --geoip-db: hits get a country only from a trusted proxy's CF-IPCountry")
+        return nil
+    }
+    do {
+        let reader = try MMDBReader(path: path)
+        logger.notice(
+            "GeoIP database loaded",
+            metadata: ["path": "\(path)", "type": "\(reader.metadata.databaseType)", "built": "\(reader.metadata.buildEpoch)"])
+        return GeoLocator(reader: reader)
+    } catch {
+        throw ValidationError(
+            field: AppConfiguration.Key.geoIPDatabase, code: "geoip_unreadable", message: "cannot use the GeoIP database \(path): \(error)")
+    }
 }
 
 /// SQLite migrates itself; PostgreSQL, shared by several nodes, only when asked (`--auto-migrate` or `clicktally migrate`).

@@ -30,6 +30,7 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Secret signing the webhook body (X-ClickTally-Signature: sha256=HMAC), 16+ characters.") var alertWebhookSecret: String?
     @Option(help: "Serve HTTPS with this PEM certificate chain (with --tls-key).") var tlsCert: String?
     @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
+    @Option(help: "A MaxMind-format .mmdb (GeoLite2, DB-IP, …) giving each hit its country, region and city.") var geoipDb: String?
 
     func appConfiguration() async throws -> AppConfiguration {
         typealias Key = AppConfiguration.Key
@@ -56,6 +57,7 @@ struct ConfigOptions: ParsableArguments {
         set(Key.alertWebhookSecret, alertWebhookSecret.map(ConfigContent.string), secret: true)
         set(Key.tlsCertificate, tlsCert.map(ConfigContent.string))
         set(Key.tlsKey, tlsKey.map(ConfigContent.string))
+        set(Key.geoIPDatabase, geoipDb.map(ConfigContent.string))
         let secrets = SecretsSpecifier<String, String>.dynamic { key, _ in
             key.contains("DATABASE_URL") || key.contains("KEY_PEPPER") || key.contains("WEBHOOK_SECRET")
         }

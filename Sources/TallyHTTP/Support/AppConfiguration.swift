@@ -35,6 +35,8 @@ public struct AppConfiguration: Sendable {
     public var tlsEnabled: Bool { tlsCertificatePath != nil }
     /// Failed API authentications allowed per client address before 429s: this many at once, then one a second.
     public var authFailureBurst: Int
+    /// A MaxMind-format database (GeoLite2, DB-IP, …) for each hit's country, region and city.
+    public var geoIPDatabasePath: String?
 
     /// The configuration keys, as the README's table lists them.
     public enum Key {
@@ -57,6 +59,7 @@ public struct AppConfiguration: Sendable {
         public static let alertWebhookSecret = "alertWebhookSecret"
         public static let tlsCertificate = "tlsCert"
         public static let tlsKey = "tlsKey"
+        public static let geoIPDatabase = "geoipDb"
     }
 
     public init(reader: ConfigReader) throws {
@@ -100,6 +103,7 @@ public struct AppConfiguration: Sendable {
                 throw Self.invalid(Key.alertWebhookSecret, "an alert webhook needs a signing secret of at least 16 characters")
             }
         }
+        geoIPDatabasePath = reader.string(forKey: ConfigKey(Key.geoIPDatabase))
         tlsCertificatePath = reader.string(forKey: ConfigKey(Key.tlsCertificate))
         tlsKeyPath = reader.string(forKey: ConfigKey(Key.tlsKey), isSecret: true)
         guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else {

@@ -147,11 +147,22 @@ struct TrackingHandler: Sendable {
         if let client, blacklists.blocks(accountID: datapoint.accountID, address: client) { return nil }
         let ip = client.map { datapoint.encodeIP ? $0.masked : $0 }?.description ?? ""
         let userAgent = fields.userAgent ?? ""
-        return Hit(
+        var hit = Hit(
             datapointID: datapoint.id, time: clock.now(), kind: HitKind(for: datapoint.type), ip: ip,
             userAgent: Self.truncated(userAgent, to: 1024), referrer: Self.truncated(fields.referer, to: 2048),
             acceptLanguage: Self.truncated(fields.acceptLanguage, to: 256), query: Self.truncated(request.query, to: 4096),
             spider: spiders.classify(userAgent: userAgent))
+        // The writer locates the full address (off this path), before only the masked one is stored.
+        hit.locateAddress = client
+        if let country = fields.cfIPCountry, let peer, addresses.isTrusted(peer), let code = Self.countryCode(country) { hit.country = code }
+        return hit
+    }
+
+    /// `CF-IPCountry`'s value when it names a country (`XX` means unknown; `T1` is Tor, kept as such).
+    static func countryCode(_ value: String) -> String? {
+        let code = value.trimmingSpaces.uppercased()
+        guard code.utf8.count == 2, code != "XX", code.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }) else { return nil }
+        return code
     }
 
     private func domainID(of request: TrackingRequest) -> Int64 {

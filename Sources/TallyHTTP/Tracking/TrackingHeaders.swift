@@ -12,6 +12,8 @@ struct TrackingHeaders: Sendable, Equatable {
     var forwarded: String?
     var forwardedFor: String?
     var cookie: String?
+    /// Cloudflare's country of the visitor; believed only from a trusted proxy.
+    var cfIPCountry: String?
 
     init() {}
 
@@ -23,7 +25,7 @@ struct TrackingHeaders: Sendable, Equatable {
         for (name, value) in headers { record(name: name, value: value) }
     }
 
-    private enum Known { case host, userAgent, referer, acceptLanguage, forwarded, forwardedFor, cookie }
+    private enum Known { case host, userAgent, referer, acceptLanguage, forwarded, forwardedFor, cookie, cfIPCountry }
 
     private mutating func record(name: String, value: String) {
         guard let known = Self.known(name) else { return }
@@ -36,6 +38,7 @@ struct TrackingHeaders: Sendable, Equatable {
         case .forwardedFor: forwardedFor = Self.combined(forwardedFor, value)
         // HTTP/2 may split cookies over several fields; they join with "; " (RFC 9113 §8.2.3).
         case .cookie: cookie = cookie.map { $0 + "; " + value } ?? value
+        case .cfIPCountry: cfIPCountry = cfIPCountry ?? value
         }
     }
 
@@ -49,6 +52,7 @@ struct TrackingHeaders: Sendable, Equatable {
         (Array("host".utf8), .host), (Array("user-agent".utf8), .userAgent), (Array("referer".utf8), .referer),
         (Array("accept-language".utf8), .acceptLanguage), (Array("forwarded".utf8), .forwarded),
         (Array("x-forwarded-for".utf8), .forwardedFor), (Array("cookie".utf8), .cookie),
+        (Array("cf-ipcountry".utf8), .cfIPCountry),
     ]
 
     /// Header names compare without regard to ASCII case; the length check rejects almost every other header at once.

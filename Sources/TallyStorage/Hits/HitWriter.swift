@@ -19,6 +19,8 @@ public struct HitWriter: Service {
     /// ~19 in 5,000, ~10 in 20,000); the price is that hits reach the database up to this much later.
     let linger: Duration
     let observer: (any HitWriterObserver)?
+    /// Finds each hit's country, region and city from its full address; `nil` without `--geoip-db`.
+    public var locator: GeoLocator?
     let clock: WallClock
     let logger: Logger
 
@@ -73,7 +75,16 @@ public struct HitWriter: Service {
     }
 
     func write(_ batch: [HitBuffer.Entry]) async {
-        let hits = batch.map(\.hit)
+        var hits = batch.map(\.hit)
+        if let locator {
+            for index in hits.indices where hits[index].country.isEmpty {
+                if let address = hits[index].locateAddress, let place = locator.locate(address) {
+                    hits[index].country = place.country
+                    hits[index].region = place.region
+                    hits[index].city = place.city
+                }
+            }
+        }
         var delay = Duration.milliseconds(50)
         while true {
             let start = ContinuousClock.now

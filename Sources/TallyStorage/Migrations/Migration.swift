@@ -32,6 +32,7 @@ public enum Migrations {
         .m002APIKeys,
         .m003AccountLists,
         .m004LinksConversionsGuests,
+        .m005HitPlaces,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

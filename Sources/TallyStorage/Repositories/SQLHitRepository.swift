@@ -90,6 +90,7 @@ public struct SQLHitRepository: HitRepository {
     static let hitColumns: [(name: String, type: JSONRowInsert.ColumnType)] = [
         ("datapoint_id", .bigint), ("time_ms", .bigint), ("kind", .integer), ("ip", .text), ("user_agent", .text), ("referrer", .text),
         ("accept_language", .text), ("query", .text), ("is_unique", .boolean), ("is_spider", .boolean), ("spider_reason", .text),
+        ("country", .text), ("region", .text), ("city", .text),
     ]
 
     static func insertHits(_ hits: ArraySlice<RecordedHit>, into db: any SQLDatabase) async throws {
@@ -108,6 +109,9 @@ public struct SQLHitRepository: HitRepository {
                 row.bool(recorded.isUnique)
                 row.bool(hit.spider.isSpider)
                 row.string(hit.spider.reason)
+                row.string(hit.country)
+                row.string(hit.region)
+                row.string(hit.city)
             }
         }
         try await db.execute(sql: JSONRowInsert(table: "hits", columns: hitColumns, rows: rows)) { _ in }
