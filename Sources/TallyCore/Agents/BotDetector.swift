@@ -1,0 +1,110 @@
+import Foundation
+
+/// Decides whether a user agent is a program, with the reason, in this order: link-preview fetchers by name; uap-core's
+/// device rules (first match, as uap-core reads them: `Spider` is a bot, a recognised device brand is a person);
+/// the patterns of the `crawler-user-agents` project; HTTP tools and libraries. Runs in the hit writer, off the
+/// redirect path; prefetches are told apart at request time by their headers.
+public struct BotDetector: Sendable {
+    struct Patterns: @unchecked Sendable {
+        // NSRegularExpression is immutable and documented as thread-safe; it is only not marked Sendable.
+        let chunks: [NSRegularExpression]
+    }
+
+    let crawlers: Patterns
+    let uapRules: UserAgentRules?
+    /// Patterns ICU could not compile (counted in tests).
+    public let skipped: Int
+
+    /// Link-preview fetchers (lower-cased markers): they fetch a link to draw a card, no person clicked.
+    static let previewFetchers: [(marker: String, name: String)] = [
+        ("slackbot", "slack"), ("slack-imgproxy", "slack"), ("telegrambot", "telegram"), ("facebookexternalhit", "facebook"),
+        ("facebot", "facebook"), ("twitterbot", "x"), ("discordbot", "discord"), ("linkedinbot", "linkedin"),
+        ("skypeuripreview", "skype"), ("iframely", "iframely"), ("embedly", "embedly"), ("pinterestbot", "pinterest"),
+        ("redditbot", "reddit"), ("applebot", "apple"), ("bingpreview", "bing"), ("google-pagerenderer", "google"),
+    ]
+
+    /// Programs, not browsers (lower-cased markers), after the lists above had their say.
+    static let tools: [String] = [
+        "curl/", "wget/", "httpie/", "python-requests", "python-urllib", "aiohttp", "go-http-client", "okhttp/", "libwww-perl",
+        "apache-httpclient", "node-fetch", "axios/", "headlesschrome", "phantomjs", "scrapy", "java-http-client",
+    ]
+
+    /// Words programs put in their agents and browsers do not: a bot or crawler name, a contact URL, a tool.
+    static let programWords = Patterns(chunks: [
+        try! NSRegularExpression(
+            pattern:
+                #"(?i)(bot\b|bot/|crawl|spider|https?://|\+http|lighthouse|preview|proxy/|checklink|validator|mediapartners|inspectiontool|storebot|appengine|brandverity|ips-agent|parser)"#
+        )
+    ])
+
+    static func soundsLikeAProgram(_ userAgent: String, _ range: NSRange) -> Bool {
+        programWords.chunks[0].firstMatch(in: userAgent, range: range) != nil
+    }
+
+    /// - Parameters:
+    ///   - crawlerPatterns: `crawler-user-agents.json` (an array of `{"pattern": …}`), if present.
+    ///   - uapRules: uap-core's rules, whose device rules are used.
+    public init(crawlerPatterns: Data?, uapRules: UserAgentRules?) {
+        var skipped = 0
+        var patterns: [String] = []
+        if let crawlerPatterns, let entries = try? JSONSerialization.jsonObject(with: crawlerPatterns) as? [[String: Any]] {
+            patterns = entries.compactMap { $0["pattern"] as? String }
+        }
+        crawlers = Patterns(chunks: Self.compiled(patterns, skipped: &skipped))
+        self.uapRules = uapRules
+        self.skipped = skipped
+    }
+
+    public func classify(userAgent: String) -> SpiderVerdict {
+        let lowered = userAgent.lowercased()
+        if lowered.allSatisfy({ $0 == " " }) { return .spider(reason: "ua:empty") }
+        // iMessage announces itself as both Facebook's and X's fetcher.
+        if lowered.contains("facebookexternalhit"), lowered.contains("twitterbot") { return .spider(reason: "preview:imessage") }
+        for fetcher in Self.previewFetchers where lowered.contains(fetcher.marker) {
+            return .spider(reason: "preview:\(fetcher.name)")
+        }
+        // WhatsApp's preview fetch is the bare `WhatsApp/2.23.20.0 A`; the app's other requests name the device.
+        if lowered.hasPrefix("whatsapp/"), !lowered.contains("android/"), !lowered.contains("device/") {
+            return .spider(reason: "preview:whatsapp")
+        }
+        let range = NSRange(userAgent.startIndex..., in: userAgent)
+        if let rules = uapRules, let device = UserAgentParser.firstMatch(rules.devices, userAgent, range, count: 3, deviceStyle: true) {
+            if device[0] == "Spider" { return .spider(reason: "uap-core:spider") }
+            // A device uap-core recognises by brand is a person's, whatever a broad crawler pattern (`Butterfly`,
+            // `Sonic`) thinks — unless the agent also says it is a program.
+            // Apple and generic devices are the usual disguise of crawlers, so they get no such benefit of the doubt.
+            if let brand = device[1], brand != "Generic", brand != "Apple", !Self.soundsLikeAProgram(userAgent, range) { return .human }
+        }
+        if crawlers.chunks.contains(where: { $0.firstMatch(in: userAgent, range: range) != nil }) {
+            return .spider(reason: "crawler-user-agents")
+        }
+        for tool in Self.tools where lowered.contains(tool) { return .spider(reason: "ua:tool") }
+        return .human
+    }
+
+    /// Patterns joined into alternations of 50 (one regex pass instead of 50); a chunk ICU refuses is split up so one
+    /// bad pattern costs only itself.
+    static func compiled(_ patterns: [String], skipped: inout Int) -> [NSRegularExpression] {
+        var chunks: [NSRegularExpression] = []
+        for start in stride(from: 0, to: patterns.count, by: 50) {
+            let slice = patterns[start..<min(start + 50, patterns.count)]
+            if let regex = try? NSRegularExpression(pattern: slice.map { "(?:\($0))" }.joined(separator: "|")) {
+                chunks.append(regex)
+                continue
+            }
+            for pattern in slice {
+                if let regex = try? NSRegularExpression(pattern: pattern) { chunks.append(regex) } else { skipped += 1 }
+            }
+        }
+        return chunks
+    }
+}
+
+extension SpiderRules {
+    /// `Sec-Purpose: prefetch` (Chromium), `Purpose: prefetch` (older Chrome, Safari), `X-Moz: prefetch` (Firefox):
+    /// the browser fetched the link in case it is clicked; nobody has clicked yet.
+    public static func isPrefetch(_ purpose: String?) -> Bool {
+        guard let purpose else { return false }
+        return purpose.lowercased().contains("prefetch")
+    }
+}
