@@ -25,6 +25,15 @@ public struct Hit: Sendable, Equatable {
     public var country = ""
     public var region = ""
     public var city = ""
+    /// From the user agent (uap-core), the referrer and `Accept-Language`, filled in by the writer.
+    public var browser = ""
+    public var browserVersion = ""
+    public var os = ""
+    public var osVersion = ""
+    public var deviceType = ""
+    public var referrerDomain = ""
+    public var source = ""
+    public var language = ""
     /// The full client address, kept only until the writer has located it (even when `ip` is masked); never stored.
     public var locateAddress: IPAddress?
 

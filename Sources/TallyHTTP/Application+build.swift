@@ -97,6 +97,7 @@ public func buildApplication(
         buffer: buffer, repository: SQLHitRepository(database: database), batchLimit: configuration.hitBatchLimit,
         linger: configuration.durable ? .zero : configuration.hitFlushInterval, observer: metrics, clock: clock, logger: logger)
     writer.locator = try geoLocator(configuration, logger: logger)
+    writer.enricher = EnrichmentData.enricher(configuration, logger: logger)
     var refresher = CacheRefresher(
         cache: cache, domains: domains, datapoints: repository, domainRepository: domainRepository, clock: clock, logger: logger)
     refresher.alsoRefresh = {

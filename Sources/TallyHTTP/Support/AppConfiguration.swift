@@ -37,6 +37,10 @@ public struct AppConfiguration: Sendable {
     public var authFailureBurst: Int
     /// A MaxMind-format database (GeoLite2, DB-IP, …) for each hit's country, region and city.
     public var geoIPDatabasePath: String?
+    /// uap-core's `regexes.yaml` (Debian's `uap-core` package puts it at the default path).
+    public var uapCorePath: String
+    /// `crawler-user-agents.json` of the crawler-user-agents project, if given.
+    public var crawlerPatternsPath: String?
 
     /// The configuration keys, as the README's table lists them.
     public enum Key {
@@ -60,6 +64,8 @@ public struct AppConfiguration: Sendable {
         public static let tlsCertificate = "tlsCert"
         public static let tlsKey = "tlsKey"
         public static let geoIPDatabase = "geoipDb"
+        public static let uapCore = "uapCore"
+        public static let crawlerUserAgents = "crawlerUserAgents"
     }
 
     public init(reader: ConfigReader) throws {
@@ -104,6 +110,8 @@ public struct AppConfiguration: Sendable {
             }
         }
         geoIPDatabasePath = reader.string(forKey: ConfigKey(Key.geoIPDatabase))
+        uapCorePath = reader.string(forKey: ConfigKey(Key.uapCore), default: "/usr/share/uap-core/regexes.yaml")
+        crawlerPatternsPath = reader.string(forKey: ConfigKey(Key.crawlerUserAgents))
         tlsCertificatePath = reader.string(forKey: ConfigKey(Key.tlsCertificate))
         tlsKeyPath = reader.string(forKey: ConfigKey(Key.tlsKey), isSecret: true)
         guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else {

@@ -154,6 +154,7 @@ struct TrackingHandler: Sendable {
             spider: spiders.classify(userAgent: userAgent))
         // The writer locates the full address (off this path), before only the masked one is stored.
         hit.locateAddress = client
+        if SpiderRules.isPrefetch(fields.purpose) { hit.spider = .spider(reason: "prefetch") }
         if let country = fields.cfIPCountry, let peer, addresses.isTrusted(peer), let code = Self.countryCode(country) { hit.country = code }
         return hit
     }

@@ -14,6 +14,8 @@ struct TrackingHeaders: Sendable, Equatable {
     var cookie: String?
     /// Cloudflare's country of the visitor; believed only from a trusted proxy.
     var cfIPCountry: String?
+    /// `Sec-Purpose` / `Purpose` / `X-Moz`: `prefetch` when the browser fetched the link before anyone clicked it.
+    var purpose: String?
 
     init() {}
 
@@ -25,7 +27,7 @@ struct TrackingHeaders: Sendable, Equatable {
         for (name, value) in headers { record(name: name, value: value) }
     }
 
-    private enum Known { case host, userAgent, referer, acceptLanguage, forwarded, forwardedFor, cookie, cfIPCountry }
+    private enum Known { case host, userAgent, referer, acceptLanguage, forwarded, forwardedFor, cookie, cfIPCountry, purpose }
 
     private mutating func record(name: String, value: String) {
         guard let known = Self.known(name) else { return }
@@ -39,6 +41,7 @@ struct TrackingHeaders: Sendable, Equatable {
         // HTTP/2 may split cookies over several fields; they join with "; " (RFC 9113 §8.2.3).
         case .cookie: cookie = cookie.map { $0 + "; " + value } ?? value
         case .cfIPCountry: cfIPCountry = cfIPCountry ?? value
+        case .purpose: purpose = Self.combined(purpose, value)
         }
     }
 
@@ -52,7 +55,8 @@ struct TrackingHeaders: Sendable, Equatable {
         (Array("host".utf8), .host), (Array("user-agent".utf8), .userAgent), (Array("referer".utf8), .referer),
         (Array("accept-language".utf8), .acceptLanguage), (Array("forwarded".utf8), .forwarded),
         (Array("x-forwarded-for".utf8), .forwardedFor), (Array("cookie".utf8), .cookie),
-        (Array("cf-ipcountry".utf8), .cfIPCountry),
+        (Array("cf-ipcountry".utf8), .cfIPCountry), (Array("sec-purpose".utf8), .purpose), (Array("purpose".utf8), .purpose),
+        (Array("x-moz".utf8), .purpose),
     ]
 
     /// Header names compare without regard to ASCII case; the length check rejects almost every other header at once.

@@ -21,6 +21,8 @@ public struct HitWriter: Service {
     let observer: (any HitWriterObserver)?
     /// Finds each hit's country, region and city from its full address; `nil` without `--geoip-db`.
     public var locator: GeoLocator?
+    /// Browser, OS, device type, bot verdict, referrer and language (uap-core and crawler lists when configured).
+    public var enricher = HitEnricher(parser: nil, bots: nil)
     let clock: WallClock
     let logger: Logger
 
@@ -76,6 +78,7 @@ public struct HitWriter: Service {
 
     func write(_ batch: [HitBuffer.Entry]) async {
         var hits = batch.map(\.hit)
+        for index in hits.indices { enricher.enrich(&hits[index]) }
         if let locator {
             for index in hits.indices where hits[index].country.isEmpty {
                 if let address = hits[index].locateAddress, let place = locator.locate(address) {

@@ -33,6 +33,7 @@ public enum Migrations {
         .m003AccountLists,
         .m004LinksConversionsGuests,
         .m005HitPlaces,
+        .m006HitDetails,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -90,7 +90,8 @@ public struct SQLHitRepository: HitRepository {
     static let hitColumns: [(name: String, type: JSONRowInsert.ColumnType)] = [
         ("datapoint_id", .bigint), ("time_ms", .bigint), ("kind", .integer), ("ip", .text), ("user_agent", .text), ("referrer", .text),
         ("accept_language", .text), ("query", .text), ("is_unique", .boolean), ("is_spider", .boolean), ("spider_reason", .text),
-        ("country", .text), ("region", .text), ("city", .text),
+        ("country", .text), ("region", .text), ("city", .text), ("browser", .text), ("browser_version", .text), ("os", .text),
+        ("os_version", .text), ("device_type", .text), ("referrer_domain", .text), ("source", .text), ("language", .text),
     ]
 
     static func insertHits(_ hits: ArraySlice<RecordedHit>, into db: any SQLDatabase) async throws {
@@ -112,6 +113,9 @@ public struct SQLHitRepository: HitRepository {
                 row.string(hit.country)
                 row.string(hit.region)
                 row.string(hit.city)
+                for value in [hit.browser, hit.browserVersion, hit.os, hit.osVersion, hit.deviceType, hit.referrerDomain, hit.source, hit.language] {
+                    row.string(value)
+                }
             }
         }
         try await db.execute(sql: JSONRowInsert(table: "hits", columns: hitColumns, rows: rows)) { _ in }

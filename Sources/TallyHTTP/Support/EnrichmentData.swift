@@ -1,0 +1,41 @@
+import Foundation
+import Logging
+import Synchronization
+import TallyCore
+
+/// The data files hit enrichment reads: uap-core's rules and the crawler-user-agents patterns. Loaded once per
+/// process and path (compiling ~1,000 regular expressions is not free), each missing file said once in the log.
+enum EnrichmentData {
+    private static let loaded = Mutex<[String: HitEnricher]>([:])
+
+    static func enricher(_ configuration: AppConfiguration, logger: Logger) -> HitEnricher {
+        let key = "\(configuration.uapCorePath)\n\(configuration.crawlerPatternsPath ?? "")"
+        if let cached = loaded.withLock({ $0[key] }) { return cached }
+        var rules: UserAgentRules?
+        do {
+            rules = try UserAgentRules(path: configuration.uapCorePath)
+        } catch {
+            logger.warning(
+                "uap-core rules not found: browsers, systems and devices are not recorded and bots are told by simple rules only; install Debian's uap-core or set --uap-core",
+                metadata: ["path": "\(configuration.uapCorePath)"])
+        }
+        var crawlers: Data?
+        if let path = configuration.crawlerPatternsPath {
+            crawlers = FileManager.default.contents(atPath: path)
+            if crawlers == nil {
+                logger.warning("crawler-user-agents patterns not found; bots are told without them", metadata: ["path": "\(path)"])
+            }
+        } else {
+            logger.info("no --crawler-user-agents: bots are told by uap-core and ClickTally's own rules")
+        }
+        let enricher = make(rules, crawlers)
+        loaded.withLock { $0[key] = enricher }
+        return enricher
+    }
+
+    private static func make(_ rules: UserAgentRules?, _ crawlers: Data?) -> HitEnricher {
+        HitEnricher(
+            parser: rules.map(UserAgentParser.init(rules:)),
+            bots: rules != nil || crawlers != nil ? BotDetector(crawlerPatterns: crawlers, uapRules: rules) : nil)
+    }
+}
