@@ -14,7 +14,8 @@ import Testing
 @Suite struct HitDetailsTests {
     static var crawlers: String? { ProcessInfo.processInfo.environment["CLICKTALLY_TEST_CRAWLERS"] }
     static var available: Bool {
-        FileManager.default.fileExists(atPath: "/usr/share/uap-core/regexes.yaml") || ProcessInfo.processInfo.environment["CLICKTALLY_TEST_REQUIRE_CORPORA"] == "1"
+        FileManager.default.fileExists(atPath: "/usr/share/uap-core/regexes.yaml")
+            || ProcessInfo.processInfo.environment["CLICKTALLY_TEST_REQUIRE_CORPORA"] == "1"
     }
 
     @Test(.enabled(if: available), arguments: TestEngine.available)
@@ -46,9 +47,13 @@ import Testing
                     where:
                         "browser = 'Chrome' AND browser_version = '120.0' AND os = 'Windows' AND os_version = '10' AND device_type = 'desktop' AND referrer_domain = 'google.com' AND source = 'search' AND language = 'de-de' AND NOT is_spider AND is_unique"
                 ) == 1)
-            #expect(try await database.count("hits", where: "browser = 'Googlebot' AND is_spider AND device_type = 'bot' AND source = 'direct' AND NOT is_unique") == 1)
+            #expect(
+                try await database.count(
+                    "hits", where: "browser = 'Googlebot' AND is_spider AND device_type = 'bot' AND source = 'direct' AND NOT is_unique") == 1)
             #expect(try await database.count("hits", where: "spider_reason = 'preview:slack' AND is_spider") == 1)
-            #expect(try await database.count("hits", where: "spider_reason = 'prefetch' AND os = 'iOS' AND source = 'social' AND referrer_domain = 't.co'") == 1)
+            #expect(
+                try await database.count(
+                    "hits", where: "spider_reason = 'prefetch' AND os = 'iOS' AND source = 'social' AND referrer_domain = 't.co'") == 1)
             #expect(try await database.count("hits", where: "is_spider") == 3)
         }
     }
@@ -56,7 +61,8 @@ import Testing
     @Test func referrersAndLanguagesAreClassified() {
         #expect(Referrer("") == Referrer(""))
         let cases: [(String, String, String)] = [
-            ("", "", "direct"), ("https://www.bing.com/search?q=x", "bing.com", "search"), ("https://mail.google.com/mail/u/0", "mail.google.com", "email"),
+            ("", "", "direct"), ("https://www.bing.com/search?q=x", "bing.com", "search"),
+            ("https://mail.google.com/mail/u/0", "mail.google.com", "email"),
             ("https://www.google.co.uk/", "google.co.uk", "search"), ("https://l.facebook.com/l.php", "l.facebook.com", "social"),
             ("https://news.example.org/a", "news.example.org", "other"), ("not a url", "", "other"),
         ]

@@ -6,7 +6,10 @@ public struct Referrer: Sendable, Equatable {
     public let domain: String
     public let source: String
 
-    static let search = ["google.", "bing.com", "duckduckgo.com", "search.yahoo.", "yandex.", "baidu.com", "ecosia.org", "search.brave.com", "qwant.com", "startpage.com"]
+    static let search = [
+        "google.", "bing.com", "duckduckgo.com", "search.yahoo.", "yandex.", "baidu.com", "ecosia.org", "search.brave.com", "qwant.com",
+        "startpage.com",
+    ]
     static let social = [
         "facebook.com", "fb.me", "t.co", "twitter.com", "x.com", "linkedin.com", "lnkd.in", "instagram.com", "reddit.com", "pinterest.",
         "youtube.com", "tiktok.com", "whatsapp.com", "t.me", "telegram.", "discord.com", "mastodon.", "threads.net", "bsky.app",
