@@ -64,6 +64,11 @@ import Testing
                 #expect(
                     (try await call("/v2/groups", .get, guest).json()["entities"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [group])
 
+                // The wire says what each caller may change.
+                #expect(try await call("/v2/datapoints/\(inGroup)", .get, guest).json()["writePermited"] as? Bool == false)
+                #expect(try await call("/v2/datapoints/\(shared)", .get, guest).json()["writePermited"] as? Bool == true)
+                #expect(try await call("/v2/groups/\(group)", .get, guest).json()["writePermited"] as? Bool == false)
+                #expect(try await call("/v2/datapoints/\(inGroup)", .get, key).json()["writePermited"] as? Bool == true)
                 // Read-only share: visible, but a change is refused with 403; the write share can be changed.
                 let refused = try await call("/v2/datapoints/\(inGroup)", .post, guest, #"{"title":"mine now"}"#)
                 #expect(refused.status == .forbidden)

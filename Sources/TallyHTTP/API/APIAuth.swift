@@ -30,6 +30,16 @@ public struct APIAuth: Sendable {
         keyAllowsGroup(datapoint.groupID) && (guest?.allowsDatapoint(datapoint.id, groupID: datapoint.groupID, write: false) ?? true)
     }
 
+    /// Whether the caller could change the datapoint (the wire's `writePermited`), whatever the current route.
+    func canWrite(_ datapoint: Datapoint) -> Bool {
+        key.scopes.allows(APIScope(.datapoints, .write)) && keyAllowsGroup(datapoint.groupID)
+            && (guest?.allowsDatapoint(datapoint.id, groupID: datapoint.groupID, write: true) ?? true)
+    }
+
+    func canWriteGroup(_ groupID: Int64) -> Bool {
+        key.scopes.allows(APIScope(.groups, .write)) && keyAllowsGroup(groupID) && (guest?.allowsGroup(groupID, write: true) ?? true)
+    }
+
     /// Whether the caller may see (or, writing, change) a group.
     func allowsGroup(_ groupID: Int64?) -> Bool {
         keyAllowsGroup(groupID) && (guest.map { guest in groupID.map { guest.allowsGroup($0, write: writing) } ?? guest.allowAll } ?? true)

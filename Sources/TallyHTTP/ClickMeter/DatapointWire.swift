@@ -55,7 +55,8 @@ struct DatapointWire: ResponseEncodable {
     struct TrackingPixelWire: Codable { let parameterNote: String }
 
     init(
-        _ datapoint: Datapoint, trackingCode: String, tags: [TagWire] = [], scripts: [RetargetingScript] = [], conversions: [Conversion] = []
+        _ datapoint: Datapoint, trackingCode: String, tags: [TagWire] = [], scripts: [RetargetingScript] = [], conversions: [Conversion] = [],
+        writePermited: Bool = true
     ) {
         id = datapoint.id
         name = datapoint.name
@@ -69,7 +70,7 @@ struct DatapointWire: ResponseEncodable {
         groupId = datapoint.groupID
         encodeIp = datapoint.encodeIP
         isPublic = false
-        writePermited = true
+        self.writePermited = writePermited
         self.tags = tags
         switch datapoint.type {
         case .trackingLink:

@@ -30,7 +30,7 @@ extension DatapointsController {
             let items = try Self.items(try await WireBody.read(request, context), "list")
             var results: [BatchItemWire] = []
             for item in items {
-                results.append(await outcome { try await create(item, auth) })
+                results.append(await outcome(auth) { try await create(item, auth) })
             }
             return BatchWire(results: results)
         }
@@ -40,7 +40,7 @@ extension DatapointsController {
                 var results: [BatchItemWire] = []
                 for item in items {
                     results.append(
-                        await outcome {
+                        await outcome(auth) {
                             try await update(try await ownedForBatch(try item.int64("id"), auth), with: item, auth)
                         })
                 }
@@ -52,7 +52,7 @@ extension DatapointsController {
             var results: [BatchItemWire] = []
             for item in items {
                 results.append(
-                    await outcome {
+                    await outcome(auth) {
                         let existing = try await ownedForBatch(try item.int64("id"), auth)
                         return try await service.setStatus(id: existing.id, to: .deleted) ?? existing
                     })
@@ -79,11 +79,11 @@ extension DatapointsController {
         return datapoint
     }
 
-    private func outcome(_ body: () async throws -> Datapoint) async -> BatchItemWire {
+    private func outcome(_ auth: APIAuth, _ body: () async throws -> Datapoint) async -> BatchItemWire {
         do {
             let datapoint = try await Self.mapped(body)
             return BatchItemWire(
-                result: EntityURI("datapoints", datapoint.id), entityData: try await wires([datapoint]).first, status: "OK", errors: [])
+                result: EntityURI("datapoints", datapoint.id), entityData: try await wires([datapoint], auth).first, status: "OK", errors: [])
         } catch let error as ValidationError {
             return BatchItemWire(
                 result: nil, entityData: nil, status: "Error",

@@ -27,7 +27,7 @@ struct DatapointsController {
             CountWire(count: try await filtered(WireQuery(request), auth).count)
         }
         api.on(.get, "datapoints/:id", scope: APIScope(.datapoints, .read)) { _, context, auth in
-            try await wires([try await owned(context, auth)])[0]
+            try await wires([try await owned(context, auth)], auth)[0]
         }
         for method in [HTTPRequest.Method.post, .put] {
             api.on(method, "datapoints", scope: APIScope(.datapoints, .write)) { request, context, auth in
@@ -70,26 +70,29 @@ struct DatapointsController {
         api.on(.get, "links/:id", scope: APIScope(.datapoints, .read)) { _, context, auth in
             let datapoint = try await owned(context, auth)
             guard datapoint.type == .trackingLink else { throw APIError.notFound }
-            return try await wires([datapoint])[0]
+            return try await wires([datapoint], auth)[0]
         }
     }
 
-    func wire(_ datapoint: Datapoint, tags: [DatapointWire.TagWire] = [], conversions: [Conversion] = []) -> DatapointWire {
+    func wire(
+        _ datapoint: Datapoint, tags: [DatapointWire.TagWire] = [], conversions: [Conversion] = [], writable: Bool = true
+    ) -> DatapointWire {
         let domain = domains.domain(id: datapoint.domainID) ?? domains.systemDomain
         return DatapointWire(
             datapoint, trackingCode: TrackingCode.url(publicURL: publicURL, domain: domain, name: datapoint.name), tags: tags,
-            scripts: extras.scripts(datapoint.options.scriptIDs, accountID: datapoint.accountID), conversions: conversions)
+            scripts: extras.scripts(datapoint.options.scriptIDs, accountID: datapoint.accountID), conversions: conversions,
+            writePermited: writable)
     }
 
-    /// Full datapoints with their tags and conversions, each loaded in one query.
-    func wires(_ datapoints: [Datapoint]) async throws -> [DatapointWire] {
+    /// Full datapoints with their tags and conversions, each loaded in one query; `writePermited` as `auth` sees it.
+    func wires(_ datapoints: [Datapoint], _ auth: APIAuth) async throws -> [DatapointWire] {
         let ids = datapoints.map(\.id)
         let tagged = try await tags.tags(ofDatapoints: ids)
         let converting = try await conversions.conversions(ofDatapoints: ids)
         return datapoints.map { datapoint in
             wire(
                 datapoint, tags: (tagged[datapoint.id] ?? []).map { DatapointWire.TagWire(id: $0.id, name: $0.name) },
-                conversions: converting[datapoint.id] ?? [])
+                conversions: converting[datapoint.id] ?? [], writable: auth.canWrite(datapoint))
         }
     }
 
@@ -104,7 +107,7 @@ struct DatapointsController {
         _ query: WireQuery, _ auth: APIAuth, type: DatapointType? = nil, groupID: Int64? = nil, only: Set<Int64>? = nil
     ) async throws -> Response {
         let page = try query.page(try await filtered(query, auth, type: type, groupID: groupID, only: only))
-        if try query.bool("_expand") == true { return ListWire(entities: try await wires(Array(page))).response }
+        if try query.bool("_expand") == true { return ListWire(entities: try await wires(Array(page), auth)).response }
         return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
     }
 

@@ -22,7 +22,7 @@ struct GroupsController {
         let writePermited: Bool
         let tags: [DatapointWire.TagWire]
 
-        init(_ group: LinkGroup) {
+        init(_ group: LinkGroup, writable: Bool = true) {
             id = group.id
             name = group.name
             notes = group.notes
@@ -31,7 +31,7 @@ struct GroupsController {
             creationDate = ClickMeterDate.format(group.createdAt)
             isPublic = false
             redirectOnly = false
-            writePermited = true
+            writePermited = writable
             tags = []
         }
     }
@@ -40,7 +40,9 @@ struct GroupsController {
         api.on(.get, "groups", scope: APIScope(.groups, .read)) { request, _, auth in
             let query = WireQuery(request)
             let page = try query.page(try await filtered(query, auth))
-            if try query.bool("_expand") == true { return ListWire(entities: page.map(GroupWire.init)).response }
+            if try query.bool("_expand") == true {
+                return ListWire(entities: page.map { GroupWire($0, writable: auth.canWriteGroup($0.id)) }).response
+            }
             return ListWire(entities: page.map { EntityURI("groups", $0.id) }).response
         }
         api.on(.get, "groups/count", scope: APIScope(.groups, .read)) { request, _, auth in
@@ -62,7 +64,8 @@ struct GroupsController {
             return EntityURI("groups", group.id)
         }
         api.on(.get, "groups/:id", scope: APIScope(.groups, .read)) { _, context, auth in
-            GroupWire(try await owned(context, auth))
+            let group = try await owned(context, auth)
+            return GroupWire(group, writable: auth.canWriteGroup(group.id))
         }
         api.on(.post, "groups/:id", scope: APIScope(.groups, .write)) { request, context, auth in
             var group = try await owned(context, auth)
