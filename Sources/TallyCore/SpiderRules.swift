@@ -68,24 +68,11 @@ public enum SpiderRules {
     }
 }
 
-/// `SpiderRules.classify` with a memory: real traffic repeats a few hundred user agents, so most hits
-/// cost one dictionary lookup instead of a scan for every marker.
-public final class SpiderClassifier: Sendable {
-    private let verdicts = Mutex<[String: SpiderVerdict]>([:])
-    private let capacity: Int
-
-    public init(capacity: Int = 4096) {
-        self.capacity = capacity
-    }
-
-    public func classify(userAgent: String) -> SpiderVerdict {
-        if let known = verdicts.withLock({ $0[userAgent] }) { return known }
-        let verdict = SpiderRules.classify(userAgent: userAgent)
-        verdicts.withLock { verdicts in
-            // Forgetting everything at once is crude but bounded, and rare: the set of agents is small.
-            if verdicts.count >= capacity { verdicts.removeAll(keepingCapacity: true) }
-            verdicts[userAgent] = verdict
-        }
-        return verdict
+extension SpiderRules {
+    /// `Sec-Purpose: prefetch` (Chromium), `Purpose: prefetch` (older Chrome, Safari), `X-Moz: prefetch` (Firefox):
+    /// the browser fetched the link in case it is clicked; nobody has clicked yet.
+    public static func isPrefetch(_ purpose: String?) -> Bool {
+        guard let purpose else { return false }
+        return purpose.lowercased().contains("prefetch")
     }
 }

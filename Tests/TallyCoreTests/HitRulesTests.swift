@@ -49,13 +49,15 @@ import Testing
     }
 }
 
-@Suite struct SpiderClassifierTests {
+@Suite struct HitEnricherCacheTests {
+    /// Without data files the enricher falls back to `SpiderRules`; its per-agent memory stays bounded.
     @Test func remembersVerdictsAndStaysBounded() {
-        let classifier = SpiderClassifier(capacity: 2)
-        #expect(classifier.classify(userAgent: "Googlebot") == .spider(reason: "ua:bot"))
-        #expect(classifier.classify(userAgent: "Googlebot") == .spider(reason: "ua:bot"))
-        #expect(classifier.classify(userAgent: "Mozilla/5.0 Firefox") == .human)
-        #expect(classifier.classify(userAgent: "curl/8") == .spider(reason: "ua:http-tool"))
-        #expect(classifier.classify(userAgent: "Mozilla/5.0 Firefox") == .human)
+        let enricher = HitEnricher(parser: nil, bots: nil, capacity: 2)
+        #expect(enricher.details(userAgent: "Googlebot").spider == .spider(reason: "ua:bot"))
+        #expect(enricher.details(userAgent: "Googlebot").spider == .spider(reason: "ua:bot"))
+        #expect(enricher.details(userAgent: "Mozilla/5.0 Firefox").spider == .human)
+        #expect(enricher.details(userAgent: "curl/8").spider == .spider(reason: "ua:http-tool"))
+        #expect(enricher.details(userAgent: "Mozilla/5.0 Firefox").spider == .human)
+        #expect(enricher.details(userAgent: "").deviceType == "bot")
     }
 }

@@ -99,12 +99,3 @@ public struct BotDetector: Sendable {
         return chunks
     }
 }
-
-extension SpiderRules {
-    /// `Sec-Purpose: prefetch` (Chromium), `Purpose: prefetch` (older Chrome, Safari), `X-Moz: prefetch` (Firefox):
-    /// the browser fetched the link in case it is clicked; nobody has clicked yet.
-    public static func isPrefetch(_ purpose: String?) -> Bool {
-        guard let purpose else { return false }
-        return purpose.lowercased().contains("prefetch")
-    }
-}

@@ -20,11 +20,12 @@ public final class HitEnricher: Sendable {
     let parser: UserAgentParser?
     let bots: BotDetector?
     private let cache = Mutex<[String: HitDetails]>([:])
-    static let cacheLimit = 20_000
+    private let capacity: Int
 
-    public init(parser: UserAgentParser?, bots: BotDetector?) {
+    public init(parser: UserAgentParser?, bots: BotDetector?, capacity: Int = 20_000) {
         self.parser = parser
         self.bots = bots
+        self.capacity = capacity
     }
 
     public func details(userAgent: String) -> HitDetails {
@@ -42,7 +43,8 @@ public final class HitEnricher: Sendable {
             details.deviceType = "bot"
         }
         cache.withLock { cache in
-            if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
+            // Forgetting everything at once is crude but bounded, and rare: the set of agents is small.
+            if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
             cache[userAgent] = details
         }
         return details

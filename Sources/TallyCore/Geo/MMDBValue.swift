@@ -23,34 +23,9 @@ public enum MMDBValue: Sendable, Equatable {
         return nil
     }
 
-    public var doubleValue: Double? {
-        switch self {
-        case .double(let value): value
-        case .float(let value): Double(value)
-        default: nil
-        }
-    }
-
     public var arrayValue: [MMDBValue]? {
         if case .array(let items) = self { return items }
         return nil
-    }
-
-    /// The value as Foundation-free JSON-like Swift values (`String`, `Double`, `Int64`/`UInt64`, `Bool`, arrays,
-    /// dictionaries), for comparison with other readers.
-    public var plain: any Sendable {
-        switch self {
-        case .string(let text): text
-        case .double(let value): value
-        case .float(let value): Double(value)
-        case .bytes(let bytes): bytes
-        case .unsigned(let value): value
-        case .unsigned128(let high, let low): high == 0 ? low as any Sendable : "\(high):\(low)"
-        case .int32(let value): Int64(value)
-        case .bool(let value): value
-        case .map(let map): map.mapValues(\.plain)
-        case .array(let items): items.map(\.plain)
-        }
     }
 }
 

@@ -31,7 +31,6 @@ struct TrackingHandler: Sendable {
     /// Retargeting scripts and dynamic-destination whitelists, for links with options.
     var extras: LinkExtras?
     let rotators = RotatorState()
-    let spiders = SpiderClassifier()
 
     /// The routed path: may read the database and wait for buffer room (or, durable, for the commit).
     func respond(to request: TrackingRequest) async throws -> Response {
@@ -146,13 +145,12 @@ struct TrackingHandler: Sendable {
         let client = addresses.resolve(peer: peer, forwarded: fields.forwarded, forwardedFor: fields.forwardedFor)
         if let client, blacklists.blocks(accountID: datapoint.accountID, address: client) { return nil }
         let ip = client.map { datapoint.encodeIP ? $0.masked : $0 }?.description ?? ""
-        let userAgent = fields.userAgent ?? ""
         var hit = Hit(
             datapointID: datapoint.id, time: clock.now(), kind: HitKind(for: datapoint.type), ip: ip,
-            userAgent: Self.truncated(userAgent, to: 1024), referrer: Self.truncated(fields.referer, to: 2048),
-            acceptLanguage: Self.truncated(fields.acceptLanguage, to: 256), query: Self.truncated(request.query, to: 4096),
-            spider: spiders.classify(userAgent: userAgent))
-        // The writer locates the full address (off this path), before only the masked one is stored.
+            userAgent: Self.truncated(fields.userAgent, to: 1024), referrer: Self.truncated(fields.referer, to: 2048),
+            acceptLanguage: Self.truncated(fields.acceptLanguage, to: 256), query: Self.truncated(request.query, to: 4096))
+        // The writer classifies the agent and locates the full address (off this path), before only the masked
+        // address is stored; only what the headers alone say is decided here.
         hit.locateAddress = client
         if SpiderRules.isPrefetch(fields.purpose) { hit.spider = .spider(reason: "prefetch") }
         if let country = fields.cfIPCountry, let peer, addresses.isTrusted(peer), let code = Self.countryCode(country) { hit.country = code }
