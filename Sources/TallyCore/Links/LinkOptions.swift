@@ -65,7 +65,10 @@ public struct LinkOptions: Sendable, Codable, Equatable {
     }
 
     /// A plain redirect to the main destination: nothing to choose, no page in between.
-    public var isPlain: Bool { self == LinkOptions() }
+    /// Asked twice per redirect, so it reads the members instead of building and comparing a default value.
+    public var isPlain: Bool {
+        mode == .simple && destinations.isEmpty && !hideURL && hideURLTitle.isEmpty && referrerClean == .none && scriptIDs.isEmpty
+    }
 
     /// Whether the visitor sees a page of ours (frame, referrer cleaning, retargeting) rather than a bare redirect.
     public var needsPage: Bool { hideURL || referrerClean != .none || !scriptIDs.isEmpty }
