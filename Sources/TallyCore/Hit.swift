@@ -34,6 +34,8 @@ public struct Hit: Sendable, Equatable {
     public var referrerDomain = ""
     public var source = ""
     public var language = ""
+    /// The click's id when its link leads to conversions (the attribution cookie holds it); 0 otherwise.
+    public var clickID: Int64 = 0
     /// The full client address, kept only until the writer has located it (even when `ip` is masked); never stored.
     public var locateAddress: IPAddress?
 

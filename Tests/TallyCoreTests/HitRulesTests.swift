@@ -31,11 +31,18 @@ import Testing
             RecordedHit(hit: hit(at: 0), isUnique: true), RecordedHit(hit: hit(at: 59), isUnique: false),
             RecordedHit(hit: hit(at: 60, spider: true), isUnique: false), RecordedHit(hit: hit(2, at: 5), isUnique: true),
         ]
-        let increments = HourlyRollup.increments(for: hits)
-        #expect(increments[.init(datapointID: 1, hour: 0)] == .init(total: 2, unique: 1, spider: 0))
-        #expect(increments[.init(datapointID: 1, hour: 3_600_000)] == .init(total: 1, unique: 0, spider: 1))
-        #expect(increments[.init(datapointID: 2, hour: 0)] == .init(total: 1, unique: 1, spider: 0))
-        #expect(HourlyRollup.hourStart(of: 7_199_999) == 3_600_000)
+        let owners = [Int64(1): StatsRollup.Owner(accountID: 9, time: .utc)]
+        let hours = StatsRollup.increments(for: hits, owners: owners).hours
+        func counts(_ entity: StatsEntity, _ id: Int64, _ hour: Int64) -> (Int64, Int64, Int64)? {
+            hours[.init(entity: entity, id: id, hour: hour)].map { ($0.clicks, $0.uniqueClicks, $0.spiderClicks) }
+        }
+        #expect(counts(.datapoint, 1, 0)! == (2, 1, 0))
+        #expect(counts(.datapoint, 1, 3_600_000)! == (1, 0, 1))
+        #expect(counts(.datapoint, 2, 0)! == (1, 1, 0))
+        // Datapoint 2 has no owner row: it counts for itself, not for an account.
+        #expect(counts(.account, 9, 0)! == (2, 1, 0))
+        #expect(hours.count == 4)
+        #expect(StatsRollup.hourStart(of: 7_199_999) == 3_600_000)
     }
 
     @Test(

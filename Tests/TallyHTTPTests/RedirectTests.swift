@@ -29,7 +29,7 @@ import Testing
             }
             // The test client shut the application down, which drained the buffer.
             #expect(try await database.count("hits") == 25)
-            #expect(try await database.count("hit_rollups_hourly", where: "total = 25") == 1)
+            #expect(try await database.count("stats_hourly", where: "entity_kind = 1 AND clicks = 25") == 1)
         }
     }
 

@@ -36,7 +36,7 @@ import Testing
             #expect(try await database.count("hits", where: "is_unique = \(engine == .sqlite ? "1" : "TRUE")") == 3)
             #expect(try await database.count("hits", where: "spider_reason = 'ua:bot'") == 1)
             let rollup = try await database.read { db in
-                try await db.raw("SELECT total, uniques, spiders FROM hit_rollups_hourly WHERE datapoint_id = \(bind: link.id)").all()
+                try await db.raw("SELECT clicks AS total, unique_clicks AS uniques, spider_clicks AS spiders FROM stats_hourly WHERE entity_kind = 1 AND entity_id = \(bind: link.id)").all()
             }
             #expect(rollup.count == 1)
             #expect(try rollup[0].decode(column: "total", as: Int64.self) == 6)
@@ -116,7 +116,8 @@ import Testing
             ]
             await #expect(throws: (any Error).self) { try await repository.record(hits) }
             #expect(try await database.count("hits") == 0)
-            #expect(try await database.count("hit_rollups_hourly") == 0)
+            #expect(try await database.count("stats_hourly") == 0)
+            #expect(try await database.count("stats_daily") == 0)
             #expect(try await database.count("visitor_windows") == 0)
         }
     }

@@ -93,8 +93,8 @@ struct AccountController {
             ).first(decodingColumn: "n", as: Int64.self)
             let events = try await db.raw(
                 """
-                SELECT CAST(COALESCE(SUM(r.total), 0) AS BIGINT) AS n FROM hit_rollups_hourly r JOIN datapoints d ON d.id = r.datapoint_id \
-                WHERE d.account_id = \(bind: auth.accountID) AND r.hour_ms >= \(bind: start)
+                SELECT CAST(COALESCE(SUM(clicks + views), 0) AS BIGINT) AS n FROM stats_hourly \
+                WHERE entity_kind = \(bind: StatsEntity.account.rawValue) AND entity_id = \(bind: auth.accountID) AND hour_ms >= \(bind: start)
                 """
             ).first(decodingColumn: "n", as: Int64.self)
             return (datapoints ?? 0, events ?? 0)

@@ -8,6 +8,7 @@ import SQLKit
 struct JSONRowInsert: SQLExpression {
     enum ColumnType: String {
         case bigint, integer, boolean, text
+        case double = "float8"
     }
 
     let table: String

@@ -39,6 +39,12 @@ struct JSONRows {
         }
     }
 
+    /// Money and values; JSON has no NaN or infinity, and callers validate them away, so they become 0.
+    mutating func double(_ value: Double) {
+        separate()
+        bytes.append(contentsOf: (value.isFinite ? value : 0).description.utf8)
+    }
+
     mutating func bool(_ value: Bool) {
         separate()
         bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)

@@ -30,8 +30,9 @@ public struct SQLHitRepository: HitRepository {
             let inIndexOrder = recorded.enumerated().sorted {
                 ($0.element.hit.datapointID, $0.offset) < ($1.element.hit.datapointID, $1.offset)
             }.map(\.element)
+            let owners = try await Self.owners(of: Set(hits.map(\.datapointID)), in: db)
             for chunk in inIndexOrder.chunked(Self.rowsPerStatement) {
-                try await Self.insertHits(chunk, into: db)
+                try await Self.insertHits(chunk, owners: owners, into: db)
             }
             var shared: [UniqueVisitorWindow.Key: VisitorWindowMemory.Entry] = [:]
             var toWrite: [(UniqueVisitorWindow.Key, Int64)] = []
@@ -49,10 +50,7 @@ public struct SQLHitRepository: HitRepository {
             for chunk in toWrite.chunked(Self.rowsPerStatement) {
                 try await Self.upsertWindows(chunk, into: db)
             }
-            let increments = HourlyRollup.increments(for: recorded).sorted { ($0.key.datapointID, $0.key.hour) < ($1.key.datapointID, $1.key.hour) }
-            for chunk in increments.chunked(Self.rowsPerStatement) {
-                try await Self.upsertRollups(chunk, into: db)
-            }
+            try await StatsUpserts.apply(StatsRollup.increments(for: recorded, owners: owners), in: db)
             return (recorded, shared)
         }
         // Only after the commit: a failed batch is retried and must be judged as if it never happened.
@@ -92,9 +90,27 @@ public struct SQLHitRepository: HitRepository {
         ("accept_language", .text), ("query", .text), ("is_unique", .boolean), ("is_spider", .boolean), ("spider_reason", .text),
         ("country", .text), ("region", .text), ("city", .text), ("browser", .text), ("browser_version", .text), ("os", .text),
         ("os_version", .text), ("device_type", .text), ("referrer_domain", .text), ("source", .text), ("language", .text),
+        ("account_id", .bigint), ("click_id", .bigint),
     ]
 
-    static func insertHits(_ hits: ArraySlice<RecordedHit>, into db: any SQLDatabase) async throws {
+    /// Each datapoint's account and that account's time zone (for local days), read once per batch.
+    static func owners(of ids: Set<Int64>, in db: any SQLDatabase) async throws -> [Int64: StatsRollup.Owner] {
+        let rows = try await db.select().columns(SQLColumn("id", table: "d"), SQLColumn("account_id", table: "d"), SQLColumn("time_zone", table: "a"))
+            .from(SQLAlias(SQLIdentifier("datapoints"), as: SQLIdentifier("d")))
+            .join(SQLAlias(SQLIdentifier("accounts"), as: SQLIdentifier("a")), on: SQLColumn("id", table: "a"), .equal, SQLColumn("account_id", table: "d"))
+            .where(SQLColumn("id", table: "d"), .in, SQLBind.group(ids.sorted())).all()
+        var zones: [String: LocalTime] = [:]
+        var owners: [Int64: StatsRollup.Owner] = [:]
+        for row in rows {
+            let zone = try row.decode(column: "time_zone", as: String.self)
+            let time = zones[zone] ?? LocalTime(identifier: zone)
+            zones[zone] = time
+            owners[try row.decode(column: "id", as: Int64.self)] = .init(accountID: try row.decode(column: "account_id", as: Int64.self), time: time)
+        }
+        return owners
+    }
+
+    static func insertHits(_ hits: ArraySlice<RecordedHit>, owners: [Int64: StatsRollup.Owner], into db: any SQLDatabase) async throws {
         var rows = JSONRows(reservingRows: hits.count, bytesPerRow: 256)
         for recorded in hits {
             let hit = recorded.hit
@@ -116,6 +132,8 @@ public struct SQLHitRepository: HitRepository {
                 for value in [hit.browser, hit.browserVersion, hit.os, hit.osVersion, hit.deviceType, hit.referrerDomain, hit.source, hit.language] {
                     row.string(value)
                 }
+                row.int(owners[hit.datapointID]?.accountID ?? 0)
+                row.int(hit.clickID)
             }
         }
         try await db.execute(sql: JSONRowInsert(table: "hits", columns: hitColumns, rows: rows)) { _ in }
@@ -136,30 +154,6 @@ public struct SQLHitRepository: HitRepository {
             suffix: """
                 ON CONFLICT (datapoint_id, ip) DO UPDATE SET last_seen_ms = CASE WHEN excluded.last_seen_ms > visitor_windows.last_seen_ms \
                 THEN excluded.last_seen_ms ELSE visitor_windows.last_seen_ms END
-                """)
-        try await db.execute(sql: insert) { _ in }
-    }
-
-    static func upsertRollups(
-        _ increments: ArraySlice<(key: HourlyRollup.Key, value: HourlyRollup.Counts)>, into db: any SQLDatabase
-    ) async throws {
-        var rows = JSONRows(reservingRows: increments.count, bytesPerRow: 48)
-        for (key, counts) in increments {
-            rows.row { row in
-                row.int(key.datapointID)
-                row.int(key.hour)
-                row.int(counts.total)
-                row.int(counts.unique)
-                row.int(counts.spider)
-            }
-        }
-        let insert = JSONRowInsert(
-            table: "hit_rollups_hourly",
-            columns: [("datapoint_id", .bigint), ("hour_ms", .bigint), ("total", .bigint), ("uniques", .bigint), ("spiders", .bigint)],
-            rows: rows,
-            suffix: """
-                ON CONFLICT (datapoint_id, hour_ms) DO UPDATE SET total = hit_rollups_hourly.total + excluded.total, \
-                uniques = hit_rollups_hourly.uniques + excluded.uniques, spiders = hit_rollups_hourly.spiders + excluded.spiders
                 """)
         try await db.execute(sql: insert) { _ in }
     }

@@ -1,0 +1,79 @@
+/// The roll-up increments one batch of hits adds: per entity and UTC hour, and per entity, dimension, value and
+/// local day. Reports and charts read only these, never the raw hits.
+public enum StatsRollup {
+    public static let hourMilliseconds: Int64 = 3_600_000
+
+    public struct HourKey: Hashable, Sendable {
+        public let entity: StatsEntity
+        public let id: Int64
+        /// Start of the UTC hour, in milliseconds since 1970.
+        public let hour: Int64
+
+        public init(entity: StatsEntity, id: Int64, hour: Int64) {
+            self.entity = entity
+            self.id = id
+            self.hour = hour
+        }
+    }
+
+    public struct DayKey: Hashable, Sendable {
+        public let entity: StatsEntity
+        public let id: Int64
+        public let dimension: StatsDimension
+        /// Local day number in the account's time zone (see `LocalTime`).
+        public let day: Int64
+        public let value: String
+
+        public init(entity: StatsEntity, id: Int64, dimension: StatsDimension, day: Int64, value: String) {
+            self.entity = entity
+            self.id = id
+            self.dimension = dimension
+            self.day = day
+            self.value = value
+        }
+    }
+
+    /// Whose a datapoint is and which clock its days follow.
+    public struct Owner: Sendable {
+        public let accountID: Int64
+        public let time: LocalTime
+
+        public init(accountID: Int64, time: LocalTime) {
+            self.accountID = accountID
+            self.time = time
+        }
+    }
+
+    public struct Increments: Sendable {
+        public var hours: [HourKey: StatsCounts] = [:]
+        public var days: [DayKey: StatsCounts] = [:]
+
+        public init() {}
+    }
+
+    public static func hourStart(of time: Int64) -> Int64 {
+        time - ((time % hourMilliseconds) + hourMilliseconds) % hourMilliseconds
+    }
+
+    /// Each hit counts for its datapoint and its account; hits of datapoints without an owner (deleted from the
+    /// database meanwhile) count for the datapoint only.
+    public static func increments(for hits: [RecordedHit], owners: [Int64: Owner]) -> Increments {
+        var result = Increments()
+        for recorded in hits {
+            let hit = recorded.hit
+            let hour = hourStart(of: hit.time)
+            let owner = owners[hit.datapointID]
+            var entities: [(StatsEntity, Int64)] = [(.datapoint, hit.datapointID)]
+            if let owner { entities.append((.account, owner.accountID)) }
+            let day = (owner?.time ?? .utc).day(of: hit.time)
+            for (entity, id) in entities {
+                result.hours[HourKey(entity: entity, id: id, hour: hour), default: StatsCounts()].add(recorded)
+                for dimension in StatsDimension.hitDimensions {
+                    let key = DayKey(entity: entity, id: id, dimension: dimension, day: day, value: dimension.value(of: hit))
+                    result.days[key, default: StatsCounts()].add(recorded)
+                }
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,100 @@
+import TallyCore
+
+/// Roll-ups recomputed from the raw hits with `INSERT … SELECT … GROUP BY`: by migration 007 (every account on
+/// UTC), by `StatsRebuilder` when an account changes time zone, and by the statistics benchmark. Only integers
+/// are written into the text (ids, times, offsets), never input.
+struct StatsRebuildSQL {
+    let kind: DatabaseKind
+    /// `nil`: every account.
+    let accountID: Int64?
+    /// Hits with `from <= time_ms < to`.
+    let from: Int64
+    let to: Int64
+    /// The account's UTC offset in milliseconds throughout [from, to).
+    let offset: Int64
+
+    static let counterColumns =
+        "clicks, views, unique_clicks, unique_views, spider_clicks, spider_views, conversions, unique_conversions, converted_clicks, "
+        + "conversion_value, commission, last_hit_ms"
+
+    static let hitCounters = """
+        SUM(CASE WHEN kind = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN kind = 1 THEN 1 ELSE 0 END), \
+        SUM(CASE WHEN kind = 0 AND is_unique THEN 1 ELSE 0 END), SUM(CASE WHEN kind = 1 AND is_unique THEN 1 ELSE 0 END), \
+        SUM(CASE WHEN kind = 0 AND is_spider THEN 1 ELSE 0 END), SUM(CASE WHEN kind = 1 AND is_spider THEN 1 ELSE 0 END), \
+        0, 0, 0, 0, 0, MAX(time_ms)
+        """
+
+    /// Adds to an existing row: a local day can span two offset periods, so two statements may meet on one key.
+    static func adding(_ key: String, table: String) -> String {
+        let columns = counterColumns.split(separator: ",").map { $0.filter { $0 != " " } }
+        let sets = columns.map { column in
+            column == "last_hit_ms"
+                ? "last_hit_ms = CASE WHEN excluded.last_hit_ms > \(table).last_hit_ms THEN excluded.last_hit_ms ELSE \(table).last_hit_ms END"
+                : "\(column) = \(table).\(column) + excluded.\(column)"
+        }
+        return "ON CONFLICT (\(key)) DO UPDATE SET " + sets.joined(separator: ", ")
+    }
+
+    var filter: String {
+        var conditions = ["time_ms >= \(from)", "time_ms < \(to)"]
+        if let accountID { conditions.append("account_id = \(accountID)") }
+        return conditions.joined(separator: " AND ")
+    }
+
+    func major(_ column: String) -> String {
+        switch kind {
+        case .sqlite: "(CASE WHEN instr(\(column), '.') > 0 THEN substr(\(column), 1, instr(\(column), '.') - 1) ELSE \(column) END)"
+        case .postgres: "split_part(\(column), '.', 1)"
+        }
+    }
+
+    func familyAndMajor(_ family: String, _ version: String) -> String {
+        "(CASE WHEN \(family) = '' THEN '' WHEN \(major(version)) = '' THEN \(family) ELSE \(family) || ' ' || \(major(version)) END)"
+    }
+
+    /// The SQL twin of `StatsDimension.value(of:)`.
+    func valueExpression(_ dimension: StatsDimension) -> String {
+        switch dimension {
+        case .country: "country"
+        case .city: "(CASE WHEN city = '' THEN '' ELSE country || '/' || city END)"
+        case .browserFamily: "browser"
+        case .browser: familyAndMajor("browser", "browser_version")
+        case .osFamily: "os"
+        case .os: familyAndMajor("os", "os_version")
+        case .device: "device_type"
+        case .referrer: "referrer_domain"
+        case .language: "language"
+        case .source: "source"
+        case .datapoint, .group: "''"
+        }
+    }
+
+    /// Hourly rows (unless `dimensionsOnly`: hours are UTC, so they need no per-offset pass) and daily dimension rows.
+    func hitStatements(dimensionsOnly: Bool) -> [String] {
+        var statements: [String] = []
+        let entities: [(StatsEntity, String)] = [(.datapoint, "datapoint_id"), (.account, "account_id")]
+        for (entity, idColumn) in entities {
+            if !dimensionsOnly {
+                statements.append(
+                    """
+                    INSERT INTO stats_hourly (entity_kind, entity_id, hour_ms, \(Self.counterColumns)) \
+                    SELECT \(entity.rawValue), \(idColumn), time_ms - (time_ms % 3600000), \(Self.hitCounters) \
+                    FROM hits WHERE \(filter) GROUP BY \(idColumn), time_ms - (time_ms % 3600000) \
+                    \(Self.adding("entity_kind, entity_id, hour_ms", table: "stats_hourly"))
+                    """)
+            }
+            for dimension in StatsDimension.hitDimensions {
+                let value = valueExpression(dimension)
+                let day = "(time_ms + \(offset)) / 86400000"
+                statements.append(
+                    """
+                    INSERT INTO stats_daily (entity_kind, entity_id, dimension, day, value, \(Self.counterColumns)) \
+                    SELECT \(entity.rawValue), \(idColumn), \(dimension.rawValue), \(day), \(value), \(Self.hitCounters) \
+                    FROM hits WHERE \(filter) GROUP BY \(idColumn), \(day), \(value) \
+                    \(Self.adding("entity_kind, entity_id, dimension, day, value", table: "stats_daily"))
+                    """)
+            }
+        }
+        return statements
+    }
+}

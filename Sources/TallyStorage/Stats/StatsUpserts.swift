@@ -1,0 +1,84 @@
+import SQLKit
+import TallyCore
+
+/// Adds roll-up increments to `stats_hourly` and `stats_daily`, each batch in a few statements of one bound JSON value.
+enum StatsUpserts {
+    static let counterColumns: [(name: String, type: JSONRowInsert.ColumnType)] = [
+        ("clicks", .bigint), ("views", .bigint), ("unique_clicks", .bigint), ("unique_views", .bigint), ("spider_clicks", .bigint),
+        ("spider_views", .bigint), ("conversions", .bigint), ("unique_conversions", .bigint), ("converted_clicks", .bigint),
+        ("conversion_value", .double), ("commission", .double), ("last_hit_ms", .bigint),
+    ]
+
+    static func write(_ counts: StatsCounts, to row: inout JSONRows) {
+        for value in [counts.clicks, counts.views, counts.uniqueClicks, counts.uniqueViews, counts.spiderClicks, counts.spiderViews] {
+            row.int(value)
+        }
+        row.int(counts.conversions)
+        row.int(counts.uniqueConversions)
+        row.int(counts.convertedClicks)
+        row.double(counts.conversionValue)
+        row.double(counts.commission)
+        row.int(counts.lastHit)
+    }
+
+    static let hourlySuffix: StaticString = """
+        ON CONFLICT (entity_kind, entity_id, hour_ms) DO UPDATE SET clicks = stats_hourly.clicks + excluded.clicks, \
+        views = stats_hourly.views + excluded.views, unique_clicks = stats_hourly.unique_clicks + excluded.unique_clicks, \
+        unique_views = stats_hourly.unique_views + excluded.unique_views, spider_clicks = stats_hourly.spider_clicks + excluded.spider_clicks, \
+        spider_views = stats_hourly.spider_views + excluded.spider_views, conversions = stats_hourly.conversions + excluded.conversions, \
+        unique_conversions = stats_hourly.unique_conversions + excluded.unique_conversions, \
+        converted_clicks = stats_hourly.converted_clicks + excluded.converted_clicks, \
+        conversion_value = stats_hourly.conversion_value + excluded.conversion_value, commission = stats_hourly.commission + excluded.commission, \
+        last_hit_ms = CASE WHEN excluded.last_hit_ms > stats_hourly.last_hit_ms THEN excluded.last_hit_ms ELSE stats_hourly.last_hit_ms END
+        """
+
+    static let dailySuffix: StaticString = """
+        ON CONFLICT (entity_kind, entity_id, dimension, day, value) DO UPDATE SET clicks = stats_daily.clicks + excluded.clicks, \
+        views = stats_daily.views + excluded.views, unique_clicks = stats_daily.unique_clicks + excluded.unique_clicks, \
+        unique_views = stats_daily.unique_views + excluded.unique_views, spider_clicks = stats_daily.spider_clicks + excluded.spider_clicks, \
+        spider_views = stats_daily.spider_views + excluded.spider_views, conversions = stats_daily.conversions + excluded.conversions, \
+        unique_conversions = stats_daily.unique_conversions + excluded.unique_conversions, \
+        converted_clicks = stats_daily.converted_clicks + excluded.converted_clicks, \
+        conversion_value = stats_daily.conversion_value + excluded.conversion_value, commission = stats_daily.commission + excluded.commission, \
+        last_hit_ms = CASE WHEN excluded.last_hit_ms > stats_daily.last_hit_ms THEN excluded.last_hit_ms ELSE stats_daily.last_hit_ms END
+        """
+
+    /// Rows go in key order, as the hits do: each index page is touched once.
+    static func apply(_ increments: StatsRollup.Increments, in db: any SQLDatabase) async throws {
+        let hours = increments.hours.sorted { ($0.key.entity.rawValue, $0.key.id, $0.key.hour) < ($1.key.entity.rawValue, $1.key.id, $1.key.hour) }
+        for chunk in hours.chunked(SQLHitRepository.rowsPerStatement) {
+            var rows = JSONRows(reservingRows: chunk.count, bytesPerRow: 64)
+            for (key, counts) in chunk {
+                rows.row { row in
+                    row.int(Int64(key.entity.rawValue))
+                    row.int(key.id)
+                    row.int(key.hour)
+                    write(counts, to: &row)
+                }
+            }
+            let columns = [("entity_kind", JSONRowInsert.ColumnType.integer), ("entity_id", .bigint), ("hour_ms", .bigint)] + counterColumns
+            try await db.execute(sql: JSONRowInsert(table: "stats_hourly", columns: columns, rows: rows, suffix: hourlySuffix)) { _ in }
+        }
+        let days = increments.days.sorted {
+            ($0.key.entity.rawValue, $0.key.id, $0.key.dimension.rawValue, $0.key.day, $0.key.value)
+                < ($1.key.entity.rawValue, $1.key.id, $1.key.dimension.rawValue, $1.key.day, $1.key.value)
+        }
+        for chunk in days.chunked(SQLHitRepository.rowsPerStatement) {
+            var rows = JSONRows(reservingRows: chunk.count, bytesPerRow: 80)
+            for (key, counts) in chunk {
+                rows.row { row in
+                    row.int(Int64(key.entity.rawValue))
+                    row.int(key.id)
+                    row.int(Int64(key.dimension.rawValue))
+                    row.int(key.day)
+                    row.string(key.value)
+                    write(counts, to: &row)
+                }
+            }
+            let columns =
+                [("entity_kind", JSONRowInsert.ColumnType.integer), ("entity_id", .bigint), ("dimension", .integer), ("day", .bigint), ("value", .text)]
+                + counterColumns
+            try await db.execute(sql: JSONRowInsert(table: "stats_daily", columns: columns, rows: rows, suffix: dailySuffix)) { _ in }
+        }
+    }
+}
