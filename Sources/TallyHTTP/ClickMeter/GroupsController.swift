@@ -115,7 +115,7 @@ struct GroupsController {
     }
 
     /// `status=active|deleted|all` (default active), `textSearch`, `createdAfter`/`createdBefore`.
-    private func filtered(_ query: WireQuery, _ auth: APIAuth) async throws -> [LinkGroup] {
+    func filtered(_ query: WireQuery, _ auth: APIAuth) async throws -> [LinkGroup] {
         let status = query.string("status")?.lowercased() ?? "active"
         guard ["active", "deleted", "all"].contains(status) else { throw WireQuery.invalid("status", "one of active, deleted, all") }
         var all = try await groups.list(accountID: auth.accountID, includeDeleted: status == "all", onlyDeleted: status == "deleted")

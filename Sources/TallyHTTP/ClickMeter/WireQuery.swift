@@ -13,6 +13,13 @@ struct WireQuery {
 
     func string(_ name: String) -> String? { values[name.lowercased()] }
 
+    /// The same query without some parameters (a summary sorts by statistics itself, not by the list's rules).
+    func removing(_ names: String...) -> WireQuery {
+        var copy = self
+        for name in names { copy.values[name.lowercased()] = nil }
+        return copy
+    }
+
     func int(_ name: String) throws(ValidationError) -> Int? {
         guard let text = string(name) else { return nil }
         guard let value = Int(text) else { throw Self.invalid(name, "an integer") }

@@ -1,0 +1,147 @@
+import Hummingbird
+import TallyCore
+import TallyStorage
+
+/// The aggregated statistics (reference §1.2 and the `…/aggregated` routes of §1.4, §1.5, §1.7): totals and
+/// series from the roll-ups, in the account's time zone.
+struct StatsController {
+    let stats: SQLStatsRepository
+    let datapoints: DatapointsController
+    let groups: GroupsController
+    let conversions: ConversionsController
+    let clock: WallClock
+
+    static let scope = APIScope(.stats, .read)
+
+    func addRoutes(to api: APIRoutes) {
+        // One total (optionally with its hours) and a series, for each kind of scope.
+        let singles: [(String, @Sendable (Request, TallyRequestContext, APIAuth) async throws -> StatsSubject)] = [
+            ("aggregated", { _, _, auth in try await accountSubject(auth) }),
+            ("datapoints/aggregated", { request, _, auth in try await datapointsSubject(WireQuery(request), auth) }),
+            ("groups/aggregated", { request, _, auth in try await groupsSubject(WireQuery(request), auth) }),
+            ("datapoints/:id/aggregated", { _, context, auth in try await datapointSubject(context, auth) }),
+            ("groups/:id/aggregated", { _, context, auth in try await groupSubject(context, auth) }),
+            ("conversions/:id/aggregated", { _, context, auth in try await conversionSubject(context, auth) }),
+        ]
+        for (path, subject) in singles {
+            api.on(.get, path, scope: Self.scope) { request, context, auth in
+                try await single(request, subject: try await subject(request, context, auth), auth)
+            }
+            api.on(.get, "\(path)/list", scope: Self.scope) { request, context, auth in
+                try await series(request, subject: try await subject(request, context, auth), auth)
+            }
+        }
+        api.on(.get, "conversions/aggregated/list", scope: Self.scope) { request, _, auth in
+            try await series(request, subject: try await allConversionsSubject(WireQuery(request), auth), auth)
+        }
+        addSummaryRoutes(to: api)
+    }
+
+    func single(_ request: Request, subject: StatsSubject, _ auth: APIAuth) async throws -> Response {
+        let query = WireQuery(request)
+        let frame = try await StatsFrame.resolve(query, accountID: auth.accountID, stats: stats, now: clock.now())
+        let hours = try await subject.hourly(stats, frame)
+        var wire = AggregatedWire(frame.total(hours), entityID: subject.entityID, days: frame.days)
+        if try query.bool("hourly") == true { wire.hourlyBreakDown = try frame.hourlyBreakDown(hours, entityID: subject.entityID) }
+        if try CSV.wanted(request, query) {
+            return CSV.response(header: AggregatedWire.csvHeader, rows: [wire.csvRow], filename: "aggregated")
+        }
+        return try CSV.json(wire)
+    }
+
+    func series(_ request: Request, subject: StatsSubject, _ auth: APIAuth) async throws -> Response {
+        let query = WireQuery(request)
+        let grouping = try StatsGrouping.parse(query.string("groupBy"))
+        let frame = try await StatsFrame.resolve(query, accountID: auth.accountID, stats: stats, now: clock.now())
+        let rows = frame.buckets(try await subject.hourly(stats, frame), grouping: grouping).map { bucket in
+            var wire = AggregatedWire(bucket.counts, entityID: subject.entityID, days: bucket.days)
+            wire.activityDay = AggregatedWire.dayText(bucket.days.lowerBound)
+            return wire
+        }
+        if try CSV.wanted(request, query) {
+            return CSV.response(header: AggregatedWire.csvHeader, rows: rows.map(\.csvRow), filename: "aggregated")
+        }
+        return ListWire(entities: rows).response
+    }
+
+    // MARK: what each route sums
+
+    func accountSubject(_ auth: APIAuth) async throws -> StatsSubject {
+        if auth.reachesWholeAccount { return StatsSubject(entityID: "\(auth.accountID)", hits: .init(.account, [auth.accountID])) }
+        // A key limited to a group, or a guest: only what it may read.
+        let visible = try await datapoints.repository.list(accountID: auth.accountID, statuses: Set(DatapointStatus.allCases))
+            .filter { auth.canRead($0) }
+        return StatsSubject(entityID: "\(auth.accountID)", hits: .init(.datapoint, visible.map(\.id)))
+    }
+
+    func datapointsSubject(_ query: WireQuery, _ auth: APIAuth) async throws -> StatsSubject {
+        var chosen = try await datapoints.filtered(query, auth)
+        if try query.bool("favourite") == true { chosen = chosen.filter(\.isFavourite) }
+        return StatsSubject(entityID: "", hits: .init(.datapoint, chosen.map(\.id)))
+    }
+
+    func groupsSubject(_ query: WireQuery, _ auth: APIAuth) async throws -> StatsSubject {
+        var chosen = try await groups.filtered(query, auth)
+        if try query.bool("favourite") == true { chosen = chosen.filter(\.isFavourite) }
+        let ids = Set(chosen.map(\.id))
+        let members = try await datapoints.repository.list(accountID: auth.accountID, statuses: Set(DatapointStatus.allCases))
+            .filter { $0.groupID.map(ids.contains) ?? false && auth.canRead($0) }
+        return StatsSubject(entityID: "", hits: .init(.datapoint, members.map(\.id)))
+    }
+
+    func datapointSubject(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> StatsSubject {
+        let datapoint = try await datapoints.owned(context, auth)
+        return StatsSubject(entityID: "\(datapoint.id)", hits: .init(.datapoint, [datapoint.id]))
+    }
+
+    func groupSubject(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> StatsSubject {
+        let group = try await groups.owned(context, auth)
+        return StatsSubject(entityID: "\(group.id)", hits: .init(.datapoint, try await groupMembers(group.id, auth)))
+    }
+
+    func groupMembers(_ groupID: Int64, _ auth: APIAuth) async throws -> [Int64] {
+        try await datapoints.repository.list(accountID: auth.accountID, statuses: Set(DatapointStatus.allCases))
+            .filter { $0.groupID == groupID && auth.canRead($0) }.map(\.id)
+    }
+
+    /// A goal's conversions, beside the clicks and views of the links that lead to it (so the rate can be read).
+    func conversionSubject(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> StatsSubject {
+        let conversion = try await conversions.owned(context, auth)
+        let linked = try await conversions.repository.datapointIDs(conversionID: conversion.id)
+        let visible = try await datapoints.repository.list(accountID: auth.accountID, statuses: Set(DatapointStatus.allCases))
+            .filter { linked.contains($0.id) && auth.canRead($0) }
+        return StatsSubject(
+            entityID: "\(conversion.id)", hits: .init(.datapoint, visible.map(\.id)), conversions: .init(.conversion, [conversion.id]))
+    }
+
+    func allConversionsSubject(_ query: WireQuery, _ auth: APIAuth) async throws -> StatsSubject {
+        let chosen = try await conversions.filtered(query, auth)
+        return StatsSubject(entityID: "", hits: nil, conversions: .init(.conversion, chosen.map(\.id)))
+    }
+}
+
+/// What one statistics route sums: hit counters from one scope and, for conversion goals, conversion counters
+/// from another.
+struct StatsSubject: Sendable {
+    let entityID: String
+    let hits: SQLStatsRepository.Scope?
+    var conversions: SQLStatsRepository.Scope? = nil
+
+    func hourly(_ stats: SQLStatsRepository, _ frame: StatsFrame) async throws -> [(hour: Int64, counts: StatsCounts)] {
+        var merged: [Int64: StatsCounts] = [:]
+        if let hits {
+            for (hour, counts) in try await stats.hourly(hits, from: frame.from, to: frame.to) {
+                var only = counts
+                // The goal's own rows carry its conversions; the links' rows would count other goals' too.
+                if conversions != nil { only.conversions = 0; only.uniqueConversions = 0; only.convertedClicks = 0; only.conversionValue = 0; only.commission = 0 }
+                merged[hour, default: StatsCounts()].add(only)
+            }
+        }
+        if let conversions {
+            for (hour, counts) in try await stats.hourly(conversions, from: frame.from, to: frame.to) {
+                merged[hour, default: StatsCounts()].add(counts)
+            }
+        }
+        return merged.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}

@@ -1,0 +1,126 @@
+import SQLKit
+import TallyCore
+
+/// Reads statistics: sums of `stats_hourly` and `stats_daily`, never the raw hits (apart from hit lists, which show
+/// hits themselves).
+public struct SQLStatsRepository: Sendable {
+    let database: any TallyDatabase
+
+    public init(database: any TallyDatabase) {
+        self.database = database
+    }
+
+    /// Which rows to sum: one account, some datapoints (one, or a group's), one conversion.
+    public struct Scope: Sendable {
+        public let entity: StatsEntity
+        public let ids: [Int64]
+
+        public init(_ entity: StatsEntity, _ ids: [Int64]) {
+            self.entity = entity
+            self.ids = ids
+        }
+    }
+
+    /// Whether a report counts clicks, views or both (`hittype`).
+    public enum HitTypeFilter: Sendable {
+        case all, clicks, views
+    }
+
+    static let sums = """
+        CAST(SUM(clicks) AS BIGINT) AS clicks, CAST(SUM(views) AS BIGINT) AS views, CAST(SUM(unique_clicks) AS BIGINT) AS unique_clicks, \
+        CAST(SUM(unique_views) AS BIGINT) AS unique_views, CAST(SUM(spider_clicks) AS BIGINT) AS spider_clicks, \
+        CAST(SUM(spider_views) AS BIGINT) AS spider_views, CAST(SUM(conversions) AS BIGINT) AS conversions, \
+        CAST(SUM(unique_conversions) AS BIGINT) AS unique_conversions, CAST(SUM(converted_clicks) AS BIGINT) AS converted_clicks, \
+        CAST(SUM(conversion_value) AS DOUBLE PRECISION) AS conversion_value, CAST(SUM(commission) AS DOUBLE PRECISION) AS commission, \
+        MAX(last_hit_ms) AS last_hit_ms
+        """
+
+    static func counts(_ row: any SQLRow) throws -> StatsCounts {
+        var counts = StatsCounts()
+        counts.clicks = try row.decode(column: "clicks", as: Int64?.self) ?? 0
+        counts.views = try row.decode(column: "views", as: Int64?.self) ?? 0
+        counts.uniqueClicks = try row.decode(column: "unique_clicks", as: Int64?.self) ?? 0
+        counts.uniqueViews = try row.decode(column: "unique_views", as: Int64?.self) ?? 0
+        counts.spiderClicks = try row.decode(column: "spider_clicks", as: Int64?.self) ?? 0
+        counts.spiderViews = try row.decode(column: "spider_views", as: Int64?.self) ?? 0
+        counts.conversions = try row.decode(column: "conversions", as: Int64?.self) ?? 0
+        counts.uniqueConversions = try row.decode(column: "unique_conversions", as: Int64?.self) ?? 0
+        counts.convertedClicks = try row.decode(column: "converted_clicks", as: Int64?.self) ?? 0
+        counts.conversionValue = try row.decode(column: "conversion_value", as: Double?.self) ?? 0
+        counts.commission = try row.decode(column: "commission", as: Double?.self) ?? 0
+        counts.lastHit = try row.decode(column: "last_hit_ms", as: Int64?.self) ?? 0
+        return counts
+    }
+
+    /// Sums per UTC hour in [from, to), hours without hits left out.
+    public func hourly(_ scope: Scope, from: Int64, to: Int64) async throws -> [(hour: Int64, counts: StatsCounts)] {
+        guard !scope.ids.isEmpty else { return [] }
+        return try await database.read { db in
+            let rows = try await db.raw(
+                """
+                SELECT hour_ms, \(unsafeRaw: Self.sums) FROM stats_hourly WHERE entity_kind = \(bind: scope.entity.rawValue) \
+                AND entity_id IN \(SQLBind.group(scope.ids)) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) \
+                GROUP BY hour_ms ORDER BY hour_ms
+                """
+            ).all()
+            return try rows.map { (try $0.decode(column: "hour_ms", as: Int64.self), try Self.counts($0)) }
+        }
+    }
+
+    /// Sums per dimension value over local days [firstDay, lastDay], the busiest first.
+    public func top(
+        _ scope: Scope, dimension: StatsDimension, days: ClosedRange<Int64>, hitType: HitTypeFilter = .all, limit: Int
+    ) async throws -> [(value: String, counts: StatsCounts)] {
+        guard !scope.ids.isEmpty else { return [] }
+        let order: String
+        switch hitType {
+        case .all: order = scope.entity == .conversion ? "SUM(conversions)" : "SUM(clicks + views)"
+        case .clicks: order = "SUM(clicks)"
+        case .views: order = "SUM(views)"
+        }
+        let having: String
+        switch hitType {
+        case .all: having = ""
+        case .clicks: having = "HAVING SUM(clicks) > 0"
+        case .views: having = "HAVING SUM(views) > 0"
+        }
+        return try await database.read { db in
+            let rows = try await db.raw(
+                """
+                SELECT value, \(unsafeRaw: Self.sums) FROM stats_daily WHERE entity_kind = \(bind: scope.entity.rawValue) \
+                AND entity_id IN \(SQLBind.group(scope.ids)) AND dimension = \(bind: dimension.rawValue) \
+                AND day >= \(bind: days.lowerBound) AND day <= \(bind: days.upperBound) \
+                GROUP BY value \(unsafeRaw: having) ORDER BY \(unsafeRaw: order) DESC, value LIMIT \(bind: limit)
+                """
+            ).all()
+            return try rows.map { (try $0.decode(column: "value", as: String.self), try Self.counts($0)) }
+        }
+    }
+
+    /// Sums per entity over [from, to), for the summaries (one row per datapoint, group member or conversion).
+    public func perEntity(_ scope: Scope, from: Int64, to: Int64) async throws -> [Int64: StatsCounts] {
+        guard !scope.ids.isEmpty else { return [:] }
+        return try await database.read { db in
+            let rows = try await db.raw(
+                """
+                SELECT entity_id, \(unsafeRaw: Self.sums) FROM stats_hourly WHERE entity_kind = \(bind: scope.entity.rawValue) \
+                AND entity_id IN \(SQLBind.group(scope.ids)) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id
+                """
+            ).all()
+            var result: [Int64: StatsCounts] = [:]
+            for row in rows { result[try row.decode(column: "entity_id", as: Int64.self)] = try Self.counts(row) }
+            return result
+        }
+    }
+
+    /// The account's time zone and the day it was created (where `beginning` starts).
+    public func accountClock(_ accountID: Int64) async throws -> (time: LocalTime, createdAt: Int64) {
+        try await database.read { db in
+            let row = try await db.select().columns("time_zone", "created_at").from("accounts").where("id", .equal, accountID).first()
+            return (
+                LocalTime(identifier: try row?.decode(column: "time_zone", as: String.self) ?? "UTC"),
+                try row?.decode(column: "created_at", as: Int64.self) ?? 0
+            )
+        }
+    }
+}
