@@ -1,7 +1,7 @@
 import Foundation
 
 /// A conversion goal (a sale, a sign-up) that tracking links lead to (ClickMeter's `Conversions.Conversion`).
-/// Its tracking pixel and statistics come with the analytics work; this is the goal and its links.
+/// Its pixel and script report conversions (`ConversionEvent`), credited to a click of one of its links.
 public struct Conversion: Sendable, Equatable {
     public var id: Int64
     public var accountID: Int64
@@ -15,11 +15,15 @@ public struct Conversion: Sendable, Equatable {
     public var isDeleted: Bool
     public var createdAt: Int64
     public var updatedAt: Int64
+    /// Which click earns the conversion when a visitor clicked several of its links.
+    public var attribution: Attribution
 
     public init(
         id: Int64, accountID: Int64, name: String, description: String = "", notes: String = "", value: Double = 0, isHTTPS: Bool = true,
-        isDeleted: Bool = false, createdAt: Int64, updatedAt: Int64
+        isDeleted: Bool = false, createdAt: Int64, updatedAt: Int64,
+        attribution: Attribution = .lastClick
     ) {
+        self.attribution = attribution
         self.id = id
         self.accountID = accountID
         self.name = name

@@ -39,7 +39,7 @@ public func buildApplication(
     let blacklists = IPBlacklists()
     try await blacklists.reload(from: accountLists)
     let retargeting = SQLRetargetingRepository(database: database)
-    let extras = LinkExtras(retargeting: retargeting, lists: accountLists)
+    let extras = LinkExtras(retargeting: retargeting, lists: accountLists, conversions: SQLConversionRepository(database: database))
     try await extras.reload()
     let buffer = HitBuffer(capacity: configuration.hitBufferCapacity)
     let metrics = TallyMetrics()
@@ -74,9 +74,24 @@ public func buildApplication(
     datapointsAPI.addRoutes(to: api)
     datapointsAPI.addLinkAliases(to: api)
     datapointsAPI.addBatchRoutes(to: api)
-    ConversionsController(repository: conversions, datapoints: datapointsAPI, clock: clock).addRoutes(to: api)
+    let conversionsAPI = ConversionsController(repository: conversions, datapoints: datapointsAPI, clock: clock)
+    conversionsAPI.addRoutes(to: api)
     RetargetingController(repository: retargeting, datapoints: datapointsAPI, extras: extras, clock: clock).addRoutes(to: api)
-    GroupsController(groups: groups, datapoints: datapointsAPI, guests: guests, clock: clock).addRoutes(to: api)
+    let groupsAPI = GroupsController(groups: groups, datapoints: datapointsAPI, guests: guests, clock: clock)
+    groupsAPI.addRoutes(to: api)
+    let stats = SQLStatsRepository(database: database)
+    let statsAPI = StatsController(stats: stats, datapoints: datapointsAPI, groups: groupsAPI, conversions: conversionsAPI, clock: clock)
+    statsAPI.addRoutes(to: api)
+    ReportsController(stats: stats, statsController: statsAPI, clock: clock).addRoutes(to: api)
+    let hitsAPI = HitsController(hits: SQLHitListRepository(database: database), stats: stats, statsController: statsAPI, clock: clock)
+    hitsAPI.addRoutes(to: api)
+    hitsAPI.addLiveRoute(to: api)
+    let conversionTracking = ConversionTracking(
+        conversions: conversions, events: SQLConversionEventRepository(database: database), stats: stats,
+        addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), clock: clock,
+        attributionMilliseconds: Int64(configuration.attributionDays) * 86_400_000, publicURL: configuration.publicURL)
+    conversionTracking.addRoutes(to: router)
+    ConversionEventsController(tracking: conversionTracking, conversions: conversionsAPI, clock: clock).addRoutes(to: api)
     TagsController(tags: tagRepository, datapoints: repository, groups: groups).addRoutes(to: api)
     AccountController(database: database, clock: clock).addRoutes(to: api)
     GuestsController(guests: guests, keys: keys, datapoints: repository, groups: groups, clock: clock).addRoutes(to: api)
@@ -90,6 +105,8 @@ public func buildApplication(
         metrics: metrics)
     trackingSetup.blacklists = blacklists
     trackingSetup.extras = extras
+    trackingSetup.attributionSeconds = configuration.attributionDays * 86_400
+    trackingSetup.secureCookies = configuration.tlsEnabled || configuration.publicURL.hasPrefix("https://")
     let tracking = trackingSetup
     let responder = TallyResponder(router: router.buildResponder(), tracking: tracking, hsts: configuration.tlsEnabled)
 

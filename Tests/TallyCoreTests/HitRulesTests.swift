@@ -41,7 +41,8 @@ import Testing
         #expect(counts(.datapoint, 2, 0)! == (1, 1, 0))
         // Datapoint 2 has no owner row: it counts for itself, not for an account.
         #expect(counts(.account, 9, 0)! == (2, 1, 0))
-        #expect(hours.count == 4)
+        #expect(counts(.account, 9, 3_600_000)! == (1, 0, 1))
+        #expect(hours.count == 5)
         #expect(StatsRollup.hourStart(of: 7_199_999) == 3_600_000)
     }
 

@@ -7,7 +7,9 @@ import Testing
 /// `docs/clickmeter-compatibility.md` must tell the truth about the router.
 @Suite struct CompatibilityTableTests {
     static let additions = ["/keys", "/alerts", "/audit", "/links", "/openapi.json"]
-    static let aliases: Set<String> = ["PUT /v2/datapoints", "PATCH /v2/datapoints/batch"]
+    static let aliases: Set<String> = [
+        "PUT /v2/datapoints", "PATCH /v2/datapoints/batch", "GET /v2/clickstream/live", "POST /v2/conversions/{}/events",
+    ]
 
     /// `GET /v2/tags/{tagId}` and `GET /v2/tags/:id` both become `GET /v2/tags/{}`.
     static func normalised(_ route: String) -> String {

@@ -51,6 +51,9 @@ public struct LinkOptions: Sendable, Codable, Equatable {
     public var referrerClean: ReferrerClean
     /// Retargeting scripts fired on an intermediate page before the visitor moves on.
     public var scriptIDs: [Int64]
+    /// When set, the click's id is added to the destination's query under this name, so a server can report the
+    /// conversion later (`POST /v2/conversions/{id}/events`). Optional so rows stored before it decode unchanged.
+    public var clickIDParameter: String?
 
     public init(
         mode: DestinationMode = .simple, destinations: [RotatorDestination] = [], hideURL: Bool = false, hideURLTitle: String = "",
@@ -68,6 +71,7 @@ public struct LinkOptions: Sendable, Codable, Equatable {
     /// Asked twice per redirect, so it reads the members instead of building and comparing a default value.
     public var isPlain: Bool {
         mode == .simple && destinations.isEmpty && !hideURL && hideURLTitle.isEmpty && referrerClean == .none && scriptIDs.isEmpty
+            && clickIDParameter == nil
     }
 
     /// Whether the visitor sees a page of ours (frame, referrer cleaning, retargeting) rather than a bare redirect.
@@ -98,6 +102,14 @@ public struct LinkOptions: Sendable, Codable, Equatable {
         }
         guard hideURLTitle.count <= 500 else {
             throw ValidationError(field: "hideUrlTitle", code: "too_long", message: "hideUrlTitle must be at most 500 characters")
+        }
+        if let name = clickIDParameter {
+            guard (1...40).contains(name.utf8.count),
+                name.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 || $0 == 45 })
+            else {
+                throw ValidationError(
+                    field: "clickIdParameter", code: "parameter_invalid", message: "clickIdParameter must be 1 to 40 letters, digits, _ or -")
+            }
         }
         guard scriptIDs.count <= 20 else {
             throw ValidationError(field: "scripts", code: "too_many_scripts", message: "a link may fire at most 20 retargeting scripts")

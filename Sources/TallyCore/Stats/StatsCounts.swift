@@ -98,7 +98,7 @@ public enum StatsDimension: Int, Sendable, Hashable, CaseIterable {
     }
 
     /// "Chrome 120" from family "Chrome" and version "120.0.6099": the major version is what people compare.
-    static func major(_ family: String, _ version: String) -> String {
+    public static func major(_ family: String, _ version: String) -> String {
         guard !family.isEmpty else { return "" }
         // Up to the first dot, as the SQL rebuild computes it (".5" has no major version).
         let major = version.prefix { $0 != "." }

@@ -64,23 +64,27 @@ struct AccountController {
                     try await db.update("accounts").set("name", to: trimmed).where("id", .equal, auth.accountID).run()
                 }
             }
+            // The time zone decides where each day of the statistics starts; the daily roll-ups are re-bucketed at once.
+            if let zone = try body.string("timezonename") ?? body.string("timeZone") {
+                try await StatsRebuilder(database: database).setTimeZone(accountID: auth.accountID, identifier: zone, now: clock.now())
+            }
             return try await user(auth)
         }
     }
 
     private func user(_ auth: APIAuth) async throws -> UserWire {
-        let (name, created, email) = try await database.read { db in
-            let account = try await db.select().columns("name", "created_at").from("accounts").where("id", .equal, auth.accountID).first()
+        let (name, created, email, zone) = try await database.read { db in
+            let account = try await db.select().columns("name", "created_at", "time_zone").from("accounts").where("id", .equal, auth.accountID).first()
             let email = try await db.select().column("email").from("users").where("account_id", .equal, auth.accountID).orderBy("id").limit(1)
                 .first(decodingColumn: "email", as: String.self)
             return (
                 try account?.decode(column: "name", as: String.self) ?? "", try account?.decode(column: "created_at", as: Int64.self) ?? 0,
-                email ?? ""
+                email ?? "", try account?.decode(column: "time_zone", as: String.self) ?? "UTC"
             )
         }
         return UserWire(
             email: email, companyName: name, companyRole: "", firstName: "", lastName: "", phone: "", redirectOnly: false,
-            registrationDate: ClickMeterDate.format(created), timeframeMinDate: ClickMeterDate.format(created), timezone: 0, timezonename: "UTC",
+            registrationDate: ClickMeterDate.format(created), timeframeMinDate: ClickMeterDate.format(created), timezone: Int(LocalTime(identifier: zone).offset(at: clock.now()) / 3_600_000), timezonename: zone,
             bonusClicks: 0, boGoVal: "")
     }
 

@@ -20,8 +20,13 @@ struct ConversionsController {
         let deleted: Bool
         let creationDate: String
         let notes: String?
+        /// The snippet for the thank-you page (ClickMeter's conversion code) and its equivalent pixel URL.
+        let code: String
+        let pixelUrl: String
+        /// `last` (default) or `first`: which of a visitor's clicks earns the conversion (a ClickTally addition).
+        let attribution: String
 
-        init(_ conversion: Conversion) {
+        init(_ conversion: Conversion, baseURL: String) {
             id = conversion.id
             name = conversion.name
             description = conversion.description
@@ -30,6 +35,9 @@ struct ConversionsController {
             deleted = conversion.isDeleted
             creationDate = ClickMeterDate.format(conversion.createdAt)
             notes = conversion.notes.isEmpty ? nil : conversion.notes
+            code = ConversionCode.snippet(conversionID: conversion.id, baseURL: baseURL, value: conversion.value)
+            pixelUrl = ConversionCode.pixelURL(conversionID: conversion.id, baseURL: baseURL)
+            attribution = conversion.attribution.rawValue
         }
     }
 
@@ -40,7 +48,7 @@ struct ConversionsController {
         api.on(.get, "conversions", scope: APIScope(.conversions, .read)) { request, _, auth in
             let query = WireQuery(request)
             let page = try query.page(try await filtered(query, auth))
-            if try query.bool("_expand") == true { return ListWire(entities: page.map(ConversionWire.init)).response }
+            if try query.bool("_expand") == true { return ListWire(entities: page.map { ConversionWire($0, baseURL: datapoints.publicURL) }).response }
             return ListWire(entities: page.map { EntityURI("conversions", $0.id) }).response
         }
         api.on(.get, "conversions/count", scope: APIScope(.conversions, .read)) { request, _, auth in
@@ -53,7 +61,7 @@ struct ConversionsController {
             return EntityURI("conversions", try await repository.create(conversion, now: clock.now()).id)
         }
         api.on(.get, "conversions/:id", scope: APIScope(.conversions, .read)) { _, context, auth in
-            ConversionWire(try await owned(context, auth))
+            ConversionWire(try await owned(context, auth), baseURL: datapoints.publicURL)
         }
         api.on(.post, "conversions/:id", scope: APIScope(.conversions, .write)) { request, context, auth in
             var conversion = try await owned(context, auth)
@@ -63,7 +71,10 @@ struct ConversionsController {
         api.on(.delete, "conversions/:id", scope: APIScope(.conversions, .write)) { _, context, auth in
             var conversion = try await owned(context, auth)
             conversion.isDeleted = true
-            return EntityURI("conversions", try await repository.save(conversion, now: clock.now()).id)
+            let saved = try await repository.save(conversion, now: clock.now())
+            // Its links stop setting attribution cookies on this node at once (other nodes within a second).
+            try await datapoints.extras.reload()
+            return EntityURI("conversions", saved.id)
         }
         api.on(.put, "conversions/:id/notes", scope: APIScope(.conversions, .write)) { request, context, auth in
             var conversion = try await owned(context, auth)
@@ -135,6 +146,8 @@ struct ConversionsController {
             }
             try await repository.patch(conversionID: conversion.id, datapointID: patch.datapointID, action: patch.action, now: clock.now())
         }
+        // A link that now leads to a conversion starts setting attribution cookies at once.
+        try await datapoints.extras.reload()
     }
 
     func requireVisible(_ id: Int64, _ auth: APIAuth, property: String) async throws {
@@ -149,6 +162,12 @@ struct ConversionsController {
         if let notes = try body.string("notes") { conversion.notes = try DatapointsController.bounded(notes, "Notes", 10_000) }
         if let value = try body.double("value") { conversion.value = value }
         if let https = try body.enumeration("protocol", names: Self.protocolNames, numbers: Self.protocolNumbers) { conversion.isHTTPS = https }
+        if let attribution = try body.string("attribution") {
+            guard let parsed = Attribution(rawValue: attribution.lowercased()) else {
+                throw ValidationError(field: "Attribution", code: "attribution_invalid", message: "Attribution must be last or first")
+            }
+            conversion.attribution = parsed
+        }
         try conversion.validate()
     }
 

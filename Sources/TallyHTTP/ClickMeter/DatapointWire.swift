@@ -50,6 +50,7 @@ struct DatapointWire: ResponseEncodable {
         let weightedDestinationItems: [WeightedItem]?
         let scripts: [ScriptItem]?
         let isABTest: Bool?
+        let clickIdParameter: String?
     }
 
     struct TrackingPixelWire: Codable { let parameterNote: String }

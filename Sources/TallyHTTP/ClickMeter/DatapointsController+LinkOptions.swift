@@ -66,6 +66,10 @@ extension DatapointsController {
         } else {
             options.destinations = []
         }
+        if link.has("clickIdParameter") {
+            let name = try link.string("clickIdParameter") ?? ""
+            options.clickIDParameter = name.isEmpty ? nil : name
+        }
         if let hide = try link.bool("hideUrl") { options.hideURL = hide }
         if let title = try link.string("hideUrlTitle") { options.hideURLTitle = title }
         if let clean = try link.enumeration("referrerClean", names: Self.referrerNames, numbers: Self.referrerNumbers) {
@@ -113,5 +117,6 @@ extension DatapointWire.TrackingLinkWire {
         weightedDestinationItems = options.mode == .weighted ? options.destinations.map { WeightedItem(url: $0.url, weight: $0.weight) } : nil
         self.scripts = scripts.isEmpty ? nil : scripts.map { ScriptItem(id: $0.id, name: $0.name) }
         isABTest = options.mode.isRotator ? true : nil
+        clickIdParameter = options.clickIDParameter
     }
 }

@@ -35,7 +35,7 @@ extension StatsController {
             let chosen = try await conversions.filtered(query, auth)
             let frame = try await StatsFrame.resolve(query, accountID: auth.accountID, stats: stats, now: clock.now())
             let counts = try await stats.perEntity(.init(.conversion, chosen.map(\.id)), from: frame.from, to: frame.to)
-            let rows = chosen.map { SummaryRow(id: $0.id, name: $0.name, counts: counts[$0.id] ?? StatsCounts(), data: .conversion(.init($0))) }
+            let rows = chosen.map { SummaryRow(id: $0.id, name: $0.name, counts: counts[$0.id] ?? StatsCounts(), data: .conversion(.init($0, baseURL: datapoints.publicURL))) }
             return try summary(rows, query, frame)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import TallyCore
 import TallyStorage
@@ -166,10 +167,10 @@ enum CSV {
     }
 
     /// The JSON answer when the caller did not ask for CSV (a route that may answer either returns a `Response`).
-    static func json(_ value: some Encodable) throws -> Response {
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: .init(bytes: try encoder.encode(value))))
+            status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: .init(bytes: try encoder.encode(value))))
     }
 }

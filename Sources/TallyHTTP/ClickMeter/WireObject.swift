@@ -85,6 +85,21 @@ struct WireObject {
         return WireObject(dictionary)
     }
 
+    /// An object member's own names and scalar values as text (free parameters keep their case).
+    func textPairs(_ name: String) throws(ValidationError) -> [(String, String)]? {
+        guard let raw = value(name) else { return nil }
+        guard let object = raw as? [String: Any] else { throw Self.wrongType(name, "an object") }
+        var pairs: [(String, String)] = []
+        for (key, member) in object {
+            switch member {
+            case let text as String: pairs.append((key, text))
+            case let number as NSNumber: pairs.append((key, Self.isBool(number) ? (number.boolValue ? "true" : "false") : number.stringValue))
+            default: throw Self.wrongType("\(name).\(key)", "a string or a number")
+            }
+        }
+        return pairs.sorted { $0.0 < $1.0 }
+    }
+
     func rawArray(_ name: String) -> [Any]? {
         value(name) as? [Any]
     }

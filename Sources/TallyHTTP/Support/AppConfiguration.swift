@@ -41,6 +41,8 @@ public struct AppConfiguration: Sendable {
     public var uapCorePath: String
     /// `crawler-user-agents.json` of the crawler-user-agents project, if given.
     public var crawlerPatternsPath: String?
+    /// How long after a click a conversion is still credited to it (the attribution cookies' lifetime), in days.
+    public var attributionDays: Int
 
     /// The configuration keys, as the README's table lists them.
     public enum Key {
@@ -66,6 +68,7 @@ public struct AppConfiguration: Sendable {
         public static let geoIPDatabase = "geoipDb"
         public static let uapCore = "uapCore"
         public static let crawlerUserAgents = "crawlerUserAgents"
+        public static let attributionDays = "attributionDays"
     }
 
     public init(reader: ConfigReader) throws {
@@ -112,6 +115,8 @@ public struct AppConfiguration: Sendable {
         geoIPDatabasePath = reader.string(forKey: ConfigKey(Key.geoIPDatabase))
         uapCorePath = reader.string(forKey: ConfigKey(Key.uapCore), default: "/usr/share/uap-core/regexes.yaml")
         crawlerPatternsPath = reader.string(forKey: ConfigKey(Key.crawlerUserAgents))
+        attributionDays = reader.int(forKey: ConfigKey(Key.attributionDays), default: 30)
+        guard (1...365).contains(attributionDays) else { throw Self.invalid(Key.attributionDays, "the attribution window must be 1 to 365 days") }
         tlsCertificatePath = reader.string(forKey: ConfigKey(Key.tlsCertificate))
         tlsKeyPath = reader.string(forKey: ConfigKey(Key.tlsKey), isSecret: true)
         guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else {

@@ -31,6 +31,11 @@ struct TrackingHandler: Sendable {
     /// Retargeting scripts and dynamic-destination whitelists, for links with options.
     var extras: LinkExtras?
     let rotators = RotatorState()
+    /// How long the attribution cookies live (`--attribution-days`).
+    var attributionSeconds = 30 * 86_400
+    /// Over https the cookies are `SameSite=None; Secure`, so a conversion pixel on another site still receives them;
+    /// over plain http browsers refuse that, and `Lax` works when the thank-you page is on the same site.
+    var secureCookies = false
 
     /// The routed path: may read the database and wait for buffer room (or, durable, for the commit).
     func respond(to request: TrackingRequest) async throws -> Response {
@@ -55,7 +60,7 @@ struct TrackingHandler: Sendable {
         if request.target.couldExist {
             switch cache.peek(domainID: domainID(of: request), name: String(request.target.name)) {
             // Links with options (rotators, pages, cookies) take the routed path; plain redirects stay here.
-            case .found(let found) where !found.options.isPlain: return nil
+            case .found(let found) where !found.options.isPlain || extras?.leadsToConversions(found.id) == true: return nil
             case .found(let found): datapoint = found
             case .absent: datapoint = nil
             case .unknown: return nil
@@ -83,24 +88,43 @@ struct TrackingHandler: Sendable {
             return (TrackingResponses.notFound, nil)
         }
         let answer: TrackingAnswer
+        var click: ClickToken?
         switch datapoint.type {
         case .trackingLink:
             guard let destination = datapoint.destinationURL else { return (TrackingResponses.notFound, nil) }
-            if datapoint.options.isPlain {
+            let converts = extras?.leadsToConversions(datapoint.id) == true
+            if counts, converts || datapoint.options.clickIDParameter != nil {
+                click = ClickToken(datapointID: datapoint.id, clickID: ClickToken.newClickID(), time: clock.now())
+            }
+            if datapoint.options.isPlain && !converts {
                 answer = TrackingResponses.redirect(
                     to: DestinationURL.forwardingQuery(request.query ?? "", to: destination), type: datapoint.redirectType)
             } else {
-                answer = linkAnswer(request, datapoint: datapoint, main: destination, advancing: counts)
+                var linked = linkAnswer(request, datapoint: datapoint, main: destination, advancing: counts, click: click)
+                if converts, let click { attributionCookies(click, request).forEach { linked.headers.add(name: "Set-Cookie", value: $0) } }
+                answer = linked
             }
         case .trackingPixel:
             answer = TrackingResponses.pixel
         }
-        return (answer, counts ? hit(for: request, datapoint: datapoint) : nil)
+        guard counts, var hit = hit(for: request, datapoint: datapoint) else { return (answer, nil) }
+        hit.clickID = click?.clickID ?? 0
+        return (answer, hit)
+    }
+
+    /// The latest click always; the first only while the visitor holds none (it expires with the window).
+    func attributionCookies(_ click: ClickToken, _ request: TrackingRequest) -> [String] {
+        let attributes = "Path=/; Max-Age=\(attributionSeconds); HttpOnly; " + (secureCookies ? "SameSite=None; Secure" : "SameSite=Lax")
+        var cookies = ["\(ClickToken.lastClickCookie)=\(click.text); \(attributes)"]
+        if request.headers.cookie(named: ClickToken.firstClickCookie).flatMap(ClickToken.init) == nil {
+            cookies.append("\(ClickToken.firstClickCookie)=\(click.text); \(attributes)")
+        }
+        return cookies
     }
 
     /// A link with options: pick the destination (rotator, dynamic destination), then redirect or show a page.
     /// - Parameter advancing: whether this visit moves a spillover visitor on (HEAD requests do not).
-    func linkAnswer(_ request: TrackingRequest, datapoint: Datapoint, main: String, advancing: Bool) -> TrackingAnswer {
+    func linkAnswer(_ request: TrackingRequest, datapoint: Datapoint, main: String, advancing: Bool, click: ClickToken? = nil) -> TrackingAnswer {
         let options = datapoint.options
         var destination = main
         var query = request.query ?? ""
@@ -128,6 +152,9 @@ struct TrackingHandler: Sendable {
             if options.destinations.indices.contains(index) { destination = options.destinations[index].url }
         default:
             break
+        }
+        if let name = options.clickIDParameter, let click {
+            query += (query.isEmpty ? "" : "&") + "\(name)=\(click.text)"
         }
         let location = DestinationURL.forwardingQuery(query, to: destination)
         var answer =

@@ -9,17 +9,17 @@ public struct SQLConversionRepository: Sendable {
         self.database = database
     }
 
-    static let columns = ["id", "account_id", "name", "description", "notes", "value", "protocol", "is_deleted", "created_at", "updated_at"]
+    static let columns = ["id", "account_id", "name", "description", "notes", "value", "protocol", "is_deleted", "created_at", "updated_at", "attribution"]
 
     public func create(_ conversion: Conversion, now: Int64) async throws -> Conversion {
         try conversion.validate()
         return try await database.transaction { db in
             guard
                 let id = try await db.insert(into: "conversions")
-                    .columns("account_id", "name", "description", "notes", "value", "protocol", "is_deleted", "created_at", "updated_at")
+                    .columns("account_id", "name", "description", "notes", "value", "protocol", "is_deleted", "created_at", "updated_at", "attribution")
                     .values(
                         conversion.accountID, conversion.name, conversion.description, conversion.notes, conversion.value,
-                        conversion.isHTTPS ? 1 : 0, false, now, now
+                        conversion.isHTTPS ? 1 : 0, false, now, now, conversion.attribution.rawValue
                     )
                     .returning("id").first(decodingColumn: "id", as: Int64.self)
             else { throw StorageError.missingInsertID(table: "conversions") }
@@ -51,11 +51,25 @@ public struct SQLConversionRepository: Sendable {
             try await db.update("conversions").set("name", to: conversion.name).set("description", to: conversion.description)
                 .set("notes", to: conversion.notes).set("value", to: conversion.value).set("protocol", to: conversion.isHTTPS ? 1 : 0)
                 .set("is_deleted", to: conversion.isDeleted).set("updated_at", to: now)
+                .set("attribution", to: conversion.attribution.rawValue)
                 .where("id", .equal, conversion.id).run()
         }
         var saved = conversion
         saved.updatedAt = now
         return saved
+    }
+
+    /// Every datapoint attached to a conversion that is not deleted.
+    public func linkedDatapointIDs() async throws -> Set<Int64> {
+        try await database.read { db in
+            Set(
+                try await db.raw(
+                    """
+                    SELECT DISTINCT cd.datapoint_id FROM conversion_datapoints cd JOIN conversions c ON c.id = cd.conversion_id \
+                    WHERE c.is_deleted = \(bind: false)
+                    """
+                ).all(decodingColumn: "datapoint_id", as: Int64.self))
+        }
     }
 
     /// The datapoints attached to the conversion.
@@ -124,6 +138,7 @@ public struct SQLConversionRepository: Sendable {
             name: try row.decode(column: "name", as: String.self), description: try row.decode(column: "description", as: String.self),
             notes: try row.decode(column: "notes", as: String.self), value: try row.decode(column: "value", as: Double.self),
             isHTTPS: try row.decode(column: "protocol", as: Int.self) == 1, isDeleted: try row.decode(column: "is_deleted", as: Bool.self),
-            createdAt: try row.decode(column: "created_at", as: Int64.self), updatedAt: try row.decode(column: "updated_at", as: Int64.self))
+            createdAt: try row.decode(column: "created_at", as: Int64.self), updatedAt: try row.decode(column: "updated_at", as: Int64.self),
+            attribution: Attribution(rawValue: try row.decode(column: "attribution", as: String.self)) ?? .lastClick)
     }
 }

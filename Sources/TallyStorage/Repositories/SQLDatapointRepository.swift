@@ -55,6 +55,15 @@ public struct SQLDatapointRepository: DatapointRepository {
         }
     }
 
+    /// Several datapoints in one query (those of a page of hits); missing ids are left out.
+    public func find(ids: [Int64]) async throws -> [Datapoint] {
+        guard !ids.isEmpty else { return [] }
+        return try await database.read { db in
+            try await db.select().columns(Self.columns).from("datapoints").where("id", .in, SQLBind.group(Array(Set(ids)).sorted()))
+                .all().map(Self.datapoint(from:))
+        }
+    }
+
     public func find(domainID: Int64, name: String) async throws -> Datapoint? {
         try await database.read { db in
             try await db.select().columns(Self.columns).from("datapoints")

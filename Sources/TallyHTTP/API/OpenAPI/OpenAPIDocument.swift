@@ -16,6 +16,10 @@ public enum OpenAPIDocument {
         var body: Schema? = nil
         var response: Schema = .ref("EntityUri")
         var success = 200
+        /// Other representations of the success (CSV exports, the event stream), by media type.
+        var alternatives: [String: Schema] = [:]
+        /// Further success statuses with the same body (a repeated idempotent request answers 200, a new one 201).
+        var alsoSuccess: [Int] = []
         /// `nil` for the few public routes; otherwise the scope the key needs.
         var scope: String?
     }
@@ -24,6 +28,7 @@ public enum OpenAPIDocument {
         let name: String
         let schema: Schema
         var description: String? = nil
+        var required = false
     }
 
     /// Just enough of JSON Schema for this API.
@@ -76,13 +81,15 @@ public enum OpenAPIDocument {
         for operation in operations {
             var parameters: [[String: Any]] = pathParameters(operation.path)
             for parameter in operation.query {
-                var entry: [String: Any] = ["name": parameter.name, "in": "query", "required": false, "schema": parameter.schema.json]
+                var entry: [String: Any] = ["name": parameter.name, "in": "query", "required": parameter.required, "schema": parameter.schema.json]
                 if let description = parameter.description { entry["description"] = description }
                 parameters.append(entry)
             }
-            let content: [String: Any] = ["application/json": ["schema": operation.response.json] as [String: Any]]
+            var content: [String: Any] = ["application/json": ["schema": operation.response.json] as [String: Any]]
+            for (type, schema) in operation.alternatives { content[type] = ["schema": schema.json] as [String: Any] }
             let success: [String: Any] = operation.success == 204 ? ["description": "done"] : ["description": "success", "content": content]
             var responses: [String: Any] = [String(operation.success): success]
+            for status in operation.alsoSuccess { responses[String(status)] = success }
             for status in errorStatuses {
                 responses[String(status)] = ["$ref": "#/components/responses/Error\(status)"]
             }

@@ -129,7 +129,9 @@ extension OpenAPIOperations {
             Operation(method: "get", path: "/account", tag: "Account", summary: "The account", response: .ref("User"), scope: "account:read"),
             Operation(
                 method: "post", path: "/account", tag: "Account", summary: "Update the account",
-                body: .object(["companyName": .string(), "firstName": .string(), "lastName": .string(), "timezone": .integer]),
+                body: .object(["companyName": .string(), "firstName": .string(), "lastName": .string(), "timezone": .integer,
+                    "timezonename": .string(values: ["UTC", "Europe/Rome", "America/New_York", "Asia/Tokyo"]),
+                ]),
                 response: .ref("User"), scope: "account:write"),
             Operation(method: "get", path: "/me", tag: "Account", summary: "The account (alias)", response: .ref("User"), scope: "account:read"),
             Operation(method: "get", path: "/account/plan", tag: "Account", summary: "The plan", response: .ref("Plan"), scope: "account:read"),

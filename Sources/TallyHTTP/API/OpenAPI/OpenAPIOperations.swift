@@ -4,7 +4,7 @@ enum OpenAPIOperations {
     typealias Parameter = OpenAPIDocument.Parameter
     typealias Schema = OpenAPIDocument.Schema
 
-    static var all: [Operation] { datapoints + groups + tagsAndDomains + conversionsAndRetargeting + account + keys }
+    static var all: [Operation] { datapoints + groups + tagsAndDomains + conversionsAndRetargeting + account + keys + stats }
 
     // MARK: Query parameters shared by many lists
 
@@ -46,7 +46,7 @@ enum OpenAPIOperations {
                 "url": url, "redirectType": .integers([301, 302, 307]), "domainId": .integer, "destinationMode": .integers([0, 1, 3, 4, 8, 9]),
                 "randomDestinationItems": .array(item), "sequentialDestinationItems": .array(item), "spilloverDestinationItems": .array(item),
                 "weightedDestinationItems": .array(.object(["url": url, "weight": .integers([10, 25, 50, 100])], required: ["url", "weight"])),
-                "hideUrl": .boolean, "hideUrlTitle": .string(), "referrerClean": .integers([0, 1, 2]), "scripts": .array(.object(["id": .integer])),
+                "hideUrl": .boolean, "hideUrlTitle": .string(), "clickIdParameter": .string(pattern: "^[a-z_]{1,20}$"), "referrerClean": .integers([0, 1, 2]), "scripts": .array(.object(["id": .integer])),
             ]),
         ])
     }

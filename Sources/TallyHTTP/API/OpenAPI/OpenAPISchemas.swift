@@ -31,7 +31,7 @@ enum OpenAPISchemas {
             "Conversion": .object(
                 [
                     "id": int, "name": str, "description": str, "value": .number, "protocol": int, "deleted": bool, "creationDate": ymdHis,
-                    "notes": str,
+                    "notes": str, "code": str, "pixelUrl": str, "attribution": .string(values: ["last", "first"]),
                 ], required: ["id", "name"]),
             "RetargetingScript": .object(["id": int, "name": str, "script": str], required: ["id", "name", "script"]),
             "Guest": .object(
@@ -99,7 +99,59 @@ enum OpenAPISchemas {
         ]
         schemas["Datapoint"] = datapoint
         schemas["DatapointInput"] = OpenAPIOperations.datapointInput
+        for (name, schema) in statistics { schemas[name] = schema }
         return schemas
+    }
+
+    /// ClickMeter's statistics shapes (reference §2.2, §2.3, §2.6) and ClickTally's conversion event answer.
+    static var statistics: [String: Schema] {
+        let money = Schema.number
+        var aggregatedMembers: [String: Schema] = [
+            "entityId": str, "fromDay": ymdHis, "toDay": ymdHis, "activityDay": ymdHis, "totalClicks": int, "uniqueClicks": int, "totalViews": int,
+            "uniqueViews": int, "spiderHitsCount": int, "conversionsCount": int, "uniqueConversions": int, "convertedClicks": int,
+            "uniqueConvertedClicks": int, "conversionsValue": money, "commissionsCost": money, "conversionsCost": money, "lastHitDate": ymdHis,
+            "entityData": .anyObject,
+        ]
+        aggregatedMembers["hourlyBreakDown"] = .anyObject
+        let conversionInfo = Schema.object([
+            "id": int, "name": str, "accessTime": ymdHis, "date": ymdHis, "value": money, "comcost": money, "cost": money, "parameter": str,
+            "deleted": bool,
+        ])
+        var hitMembers: [String: Schema] = [
+            "id": str, "accessTime": ymdHis, "type": .string(values: ["click", "view"]), "ip": str, "isSpider": .string(values: ["true", "false"]),
+            "isUnique": .string(values: ["true", "false"]), "isProxy": str, "spiderReason": str, "referer": str, "queryParams": str,
+            "clientLanguage": str, "userAgent": str, "org": str, "realDestinationUrl": str,
+            "browser": .object(["browserType": str, "familyId": int, "familyName": str, "id": int, "name": str]),
+            "os": .object(["familyId": int, "familyName": str, "id": int, "name": str]),
+            "source": .object(["id": int, "name": str, "param": str]),
+            "location": .object(["country": str, "region": str, "regionName": str, "city": str]),
+            "entity": .object([
+                "datapointId": int, "datapointName": str, "datapointTitle": str, "datapointType": int, "destinationUrl": str,
+                "groupId": int, "status": int, "trackingCode": str, "notes": str, "datapointFavourite": bool, "creationDate": ymdHis,
+            ]),
+            "conversions": .array(conversionInfo),
+        ]
+        for slot in 1...5 { hitMembers["conversion\(slot)"] = conversionInfo }
+        let topItem = Schema.object(
+            [
+                "id": str, "lastHitDate": ymdHis, "totalHits": int, "totalClicks": int, "totalViews": int, "uniqueHits": int, "uniqueClicks": int,
+                "uniqueViews": int, "spiderHits": int, "spiderClicks": int, "spiderViews": int, "totalConversions": int,
+                "totalConversionsValue": money, "totalConversionsCost": money, "totalCommissionsCost": money, "entityData": .anyObject,
+            ], required: ["id"])
+        return [
+            "AggregatedResult": .object(aggregatedMembers, required: ["entityId", "fromDay", "toDay", "totalClicks", "totalViews"]),
+            "AggregatedSummaryResult": .object(
+                ["count": int, "limit": int, "offset": int, "fromDay": ymdHis, "toDay": ymdHis, "result": .array(.ref("AggregatedResult"))],
+                required: ["count", "limit", "offset", "result"]),
+            "Hit": .object(hitMembers, required: ["id", "accessTime", "type"]),
+            "HitListPage": .object(["hits": .array(.ref("Hit")), "lastKey": str], required: ["hits"]),
+            "Top": .object(["key": str, "createdAt": ymdHis, "data": .array(topItem)], required: ["key", "data"]),
+            "ConversionEvent": .object(
+                [
+                    "id": int, "conversionId": int, "datapointId": int, "credited": bool, "unique": bool, "convertedClick": bool, "duplicate": bool,
+                    "value": money, "commission": money,
+                ], required: ["conversionId", "credited", "duplicate"]),
+        ]
     }
 
     static var datapoint: Schema {
@@ -109,7 +161,7 @@ enum OpenAPISchemas {
             "creationDate": ymdHis, "trackingCode": str, "groupId": int, "encodeIp": bool, "isPublic": bool, "writePermited": bool,
             "tags": .array(.object(["id": int, "name": str], required: ["id", "name"])),
             "typeTL": .object([
-                "url": str, "redirectType": .integer, "destinationMode": .integer, "domainId": int, "hideUrl": bool, "hideUrlTitle": str,
+                "url": str, "redirectType": .integer, "destinationMode": .integer, "domainId": int, "hideUrl": bool, "hideUrlTitle": str, "clickIdParameter": str,
                 "referrerClean": .integer, "randomDestinationItems": .array(item), "sequentialDestinationItems": .array(item),
                 "spilloverDestinationItems": .array(item),
                 "weightedDestinationItems": .array(.object(["url": str, "weight": int], required: ["url", "weight"])),

@@ -1,0 +1,81 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TallyCore
+import TallyStorage
+
+/// `GET /v2/clickstream/live`: the clickstream as Server-Sent Events — every hit the account's links get, as it is
+/// stored (`event: hit`, `id:` the hit id, `data:` the clickstream's JSON). A reconnecting client sends
+/// `Last-Event-ID` and misses nothing; `maxEvents` ends the stream after that many (for scripts and tests).
+extension HitsController {
+    static let livePoll = Duration.milliseconds(250)
+    static let keepAliveEvery = 60
+
+    func addLiveRoute(to api: APIRoutes) {
+        api.on(.get, "clickstream/live", scope: StatsController.scope) { request, context, auth in
+            let query = WireQuery(request)
+            let maxEvents = try query.int("maxEvents")
+            if let maxEvents, !(1...100_000).contains(maxEvents) { throw WireQuery.invalid("maxEvents", "between 1 and 100000") }
+            var only: Set<Int64>?
+            if let id = try query.int("datapoint") {
+                only = Set(try await statsController.datapointSubject(ReportsController.context(context, id), auth).hits?.ids ?? [])
+            } else if let id = try query.int("group") {
+                only = Set(try await statsController.groupSubject(ReportsController.context(context, id), auth).hits?.ids ?? [])
+            } else if !auth.reachesWholeAccount {
+                only = Set(try await statsController.accountSubject(auth).hits?.ids ?? [])
+            }
+            let filter = try Self.filter(query)
+            guard filter != .conversions else {
+                throw ValidationError(
+                    field: "filter", code: "filter_not_live", message: "filter=conversions is not offered live (a conversion comes after its click)")
+            }
+            var start = try await hits.latestID()
+            if let resume = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap({ Int64($0) }), resume >= 0, resume < start { start = resume }
+            let first = start
+            let visible = only
+            let body = ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+                var last = first
+                var sent = 0
+                var idle = 0
+                while !Task.isCancelled {
+                    let batch = try await hits.after(id: last, accountID: auth.accountID, limit: 200)
+                    last = batch.last?.id ?? last
+                    let shown = batch.filter { hit in
+                        (visible?.contains(hit.datapointID) ?? true) && Self.matches(hit, filter)
+                    }
+                    if batch.isEmpty {
+                        idle += 1
+                        if idle % Self.keepAliveEvery == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
+                        try await Task.sleep(for: Self.livePoll)
+                        continue
+                    }
+                    idle = 0
+                    for (hit, wire) in zip(shown, try await wires(shown, auth)) {
+                        let data = String(decoding: try JSONEncoder().encode(wire), as: UTF8.self)
+                        try await writer.write(ByteBuffer(string: "id: \(hit.id)\nevent: hit\ndata: \(data)\n\n"))
+                        sent += 1
+                        if let maxEvents, sent >= maxEvents {
+                            try await writer.finish(nil)
+                            return
+                        }
+                    }
+                }
+                try await writer.finish(nil)
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .init("X-Accel-Buffering")!: "no"],
+                body: body)
+        }
+    }
+
+    /// The live stream's filter, applied in memory.
+    static func matches(_ hit: StoredHit, _ filter: HitFilter?) -> Bool {
+        switch filter {
+        case nil, .conversions: true
+        case .uniques: hit.isUnique
+        case .spiders: hit.isSpider
+        case .nonuniques: !hit.isUnique && !hit.isSpider
+        }
+    }
+}

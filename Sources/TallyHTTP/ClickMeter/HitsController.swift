@@ -1,0 +1,106 @@
+import Hummingbird
+import TallyCore
+import TallyStorage
+
+/// Hit lists with cursor paging (reference §1.8 and the per-entity `…/hits`) and the clickstream (§1.3): raw hits,
+/// newest first, with the link and the conversions each led to.
+struct HitsController {
+    let hits: SQLHitListRepository
+    let stats: SQLStatsRepository
+    let statsController: StatsController
+    let clock: WallClock
+
+    func addRoutes(to api: APIRoutes) {
+        api.on(.get, "hits", scope: StatsController.scope) { request, _, auth in
+            let owner: SQLHitListRepository.Owner
+            if auth.reachesWholeAccount {
+                owner = .account(auth.accountID)
+            } else {
+                owner = .datapoints(try await statsController.accountSubject(auth).hits?.ids ?? [])
+            }
+            return try await page(request, owner, auth)
+        }
+        api.on(.get, "datapoints/:id/hits", scope: StatsController.scope) { request, context, auth in
+            try await page(request, .datapoints(try await statsController.datapointSubject(context, auth).hits?.ids ?? []), auth)
+        }
+        api.on(.get, "groups/:id/hits", scope: StatsController.scope) { request, context, auth in
+            try await page(request, .datapoints(try await statsController.groupSubject(context, auth).hits?.ids ?? []), auth)
+        }
+        api.on(.get, "conversions/:id/hits", scope: StatsController.scope) { request, context, auth in
+            let conversion = try await statsController.conversions.owned(context, auth)
+            return try await page(request, .conversion(conversion.id, accountID: auth.accountID), auth)
+        }
+        api.on(.get, "clickstream", scope: StatsController.scope) { request, context, auth in
+            try await clickstream(request, context, auth)
+        }
+    }
+
+    static func filter(_ query: WireQuery) throws(ValidationError) -> HitFilter? {
+        guard let text = query.string("filter")?.lowercased(), !text.isEmpty else { return nil }
+        guard let filter = HitFilter(rawValue: text) else { throw WireQuery.invalid("filter", "one of uniques, spiders, nonuniques, conversions") }
+        return filter
+    }
+
+    func page(_ request: Request, _ owner: SQLHitListRepository.Owner, _ auth: APIAuth) async throws -> Response {
+        let query = WireQuery(request)
+        let limit = try query.int("limit") ?? 50
+        guard (1...1000).contains(limit) else { throw WireQuery.invalid("limit", "between 1 and 1000") }
+        var cursor: HitCursor?
+        if let offset = query.string("offset"), !offset.isEmpty, offset != "0" {
+            guard let parsed = HitCursor(offset) else {
+                throw ValidationError(field: "offset", code: "offset_invalid", message: "offset must be the lastKey of the previous page")
+            }
+            cursor = parsed
+        }
+        let frame = try await StatsFrame.resolve(query, accountID: auth.accountID, stats: stats, now: clock.now())
+        let found = try await hits.page(owner, from: frame.from, to: frame.to, filter: try Self.filter(query), after: cursor, limit: limit)
+        let wires = try await wires(found, auth)
+        if try CSV.wanted(request, query) { return CSV.response(header: HitWire.csvHeader, rows: wires.map(\.csvRow), filename: "hits") }
+        // A full page may have a next one; a short page is the last.
+        let lastKey = found.count == limit ? found.last.map { HitCursor(time: $0.time, id: $0.id).text } : nil
+        return try CSV.json(HitListPageWire(hits: wires, lastKey: lastKey))
+    }
+
+    /// The latest hits (at most 100), optionally of one datapoint, group or conversion.
+    func clickstream(_ request: Request, _ context: TallyRequestContext, _ auth: APIAuth) async throws -> Response {
+        let query = WireQuery(request)
+        let pageSize = try query.int("pageSize") ?? 50
+        guard (1...100).contains(pageSize) else { throw WireQuery.invalid("pageSize", "between 1 and 100") }
+        let chosen = [query.string("group"), query.string("datapoint"), query.string("conversion")].compactMap { $0 }
+        guard chosen.count <= 1 else {
+            throw ValidationError(field: "datapoint", code: "query_invalid", message: "group, datapoint and conversion are mutually exclusive")
+        }
+        let owner: SQLHitListRepository.Owner
+        if let id = try query.int("datapoint") {
+            owner = .datapoints(try await statsController.datapointSubject(ReportsController.context(context, id), auth).hits?.ids ?? [])
+        } else if let id = try query.int("group") {
+            owner = .datapoints(try await statsController.groupSubject(ReportsController.context(context, id), auth).hits?.ids ?? [])
+        } else if let id = try query.int("conversion") {
+            owner = .conversion(try await statsController.conversions.owned(ReportsController.context(context, id), auth).id, accountID: auth.accountID)
+        } else if auth.reachesWholeAccount {
+            owner = .account(auth.accountID)
+        } else {
+            owner = .datapoints(try await statsController.accountSubject(auth).hits?.ids ?? [])
+        }
+        let found = try await hits.page(owner, from: 0, to: Int64.max, filter: try Self.filter(query), after: nil, limit: pageSize)
+        let wires = try await wires(found, auth)
+        if try CSV.wanted(request, query) { return CSV.response(header: HitWire.csvHeader, rows: wires.map(\.csvRow), filename: "clickstream") }
+        return ListWire(entities: wires).response
+    }
+
+    /// Each hit with its datapoint and its conversions, loaded in one query each for the whole page.
+    func wires(_ found: [StoredHit], _ auth: APIAuth) async throws -> [HitWire] {
+        let datapoints = statsController.datapoints
+        let owned = try await datapoints.repository.find(ids: found.map(\.datapointID)).filter { $0.accountID == auth.accountID }
+        var byID: [Int64: DatapointWire] = [:]
+        for datapoint in owned { byID[datapoint.id] = datapoints.wire(datapoint, writable: auth.canWrite(datapoint)) }
+        let events = try await hits.conversions(ofClicks: found.map(\.clickID))
+        var goals: [Int64: Conversion] = [:]
+        if !events.isEmpty {
+            for conversion in try await statsController.conversions.repository.list(accountID: auth.accountID) { goals[conversion.id] = conversion }
+        }
+        return found.map { hit in
+            HitWire(hit, datapoint: byID[hit.datapointID], conversions: (events[hit.clickID] ?? []).map { ($0, goals[$0.conversionID]) })
+        }
+    }
+}

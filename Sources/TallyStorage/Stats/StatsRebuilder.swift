@@ -1,0 +1,98 @@
+import Foundation
+import SQLKit
+import TallyCore
+
+/// Changes an account's time zone and re-buckets its daily roll-ups into the new local days, from the raw hits and
+/// conversion events, in one transaction (hourly rows are UTC and stay). Each stretch of constant UTC offset is one
+/// pass, so summer time is exact.
+public struct StatsRebuilder: Sendable {
+    let database: any TallyDatabase
+
+    public init(database: any TallyDatabase) {
+        self.database = database
+    }
+
+    public static func validZone(_ identifier: String) -> TimeZone? {
+        guard !identifier.isEmpty, identifier.utf8.count <= 64 else { return nil }
+        return TimeZone(identifier: identifier)
+    }
+
+    public func setTimeZone(accountID: Int64, identifier: String, now: Int64) async throws {
+        guard let zone = Self.validZone(identifier) else {
+            throw ValidationError(field: "timezonename", code: "time_zone_invalid", message: "timezonename must be an IANA time zone such as Europe/Rome")
+        }
+        try await database.transaction { db in
+            if database.kind == .postgres {
+                // Writers add to these rows in their own transactions: wait for them, and hold them off until the new rows are in.
+                try await db.raw("LOCK TABLE stats_daily IN EXCLUSIVE MODE").run()
+            }
+            try await db.update("accounts").set("time_zone", to: identifier).where("id", .equal, accountID).run()
+            let dimensions = SQLBind.group(StatsDimension.allCases.map(\.rawValue))
+            try await db.raw(
+                """
+                DELETE FROM stats_daily WHERE dimension IN \(dimensions) AND ((entity_kind = \(bind: StatsEntity.account.rawValue) \
+                AND entity_id = \(bind: accountID)) OR (entity_kind = \(bind: StatsEntity.datapoint.rawValue) AND entity_id IN \
+                (SELECT id FROM datapoints WHERE account_id = \(bind: accountID))) OR (entity_kind = \(bind: StatsEntity.conversion.rawValue) \
+                AND entity_id IN (SELECT id FROM conversions WHERE account_id = \(bind: accountID))))
+                """
+            ).run()
+            let first = try await db.raw(
+                """
+                SELECT MIN(t) AS t FROM (SELECT MIN(time_ms) AS t FROM hits WHERE account_id = \(bind: accountID) UNION ALL \
+                SELECT MIN(time_ms) AS t FROM conversion_events WHERE account_id = \(bind: accountID)) AS firsts
+                """
+            ).first(decodingColumn: "t", as: Int64?.self) ?? nil
+            guard let first else { return }
+            for (from, to, offset) in Self.periods(zone, from: first, to: now + LocalTime.dayMilliseconds) {
+                let sql = StatsRebuildSQL(kind: database.kind, accountID: accountID, from: from, to: to, offset: offset)
+                for statement in sql.hitStatements(dimensionsOnly: true) + sql.conversionStatements() {
+                    try await db.raw(SQLQueryString(statement)).run()
+                }
+            }
+        }
+    }
+
+    /// Stretches of [from, to) with one UTC offset each, split at the zone's transitions.
+    static func periods(_ zone: TimeZone, from: Int64, to: Int64) -> [(Int64, Int64, Int64)] {
+        var result: [(Int64, Int64, Int64)] = []
+        var start = from
+        while start < to {
+            let date = Date(timeIntervalSince1970: Double(start) / 1000)
+            let offset = Int64(zone.secondsFromGMT(for: date)) * 1000
+            var end = to
+            if let next = zone.nextDaylightSavingTimeTransition(after: date) {
+                end = min(to, Int64((next.timeIntervalSince1970 * 1000).rounded()))
+            }
+            if end <= start { end = to }
+            result.append((start, end, offset))
+            start = end
+        }
+        return result
+    }
+}
+
+extension StatsRebuildSQL {
+    /// A conversion goal's daily rows (which link, which group) from its events.
+    func conversionStatements() -> [String] {
+        let day = "(e.time_ms + \(offset)) / 86400000"
+        let counters = """
+            0, 0, 0, 0, 0, 0, COUNT(*), SUM(CASE WHEN e.is_unique THEN 1 ELSE 0 END), SUM(CASE WHEN e.converts_click THEN 1 ELSE 0 END), \
+            SUM(e.value), SUM(e.commission), MAX(e.time_ms)
+            """
+        var conditions = ["e.time_ms >= \(from)", "e.time_ms < \(to)"]
+        if let accountID { conditions.append("e.account_id = \(accountID)") }
+        let filter = conditions.joined(separator: " AND ")
+        let byValue: [(StatsDimension, String)] = [
+            (.datapoint, "COALESCE(CAST(e.datapoint_id AS TEXT), '')"), (.group, "COALESCE(CAST(d.group_id AS TEXT), '')"),
+        ]
+        return byValue.map { dimension, value in
+            """
+            INSERT INTO stats_daily (entity_kind, entity_id, dimension, day, value, \(Self.counterColumns)) \
+            SELECT \(StatsEntity.conversion.rawValue), e.conversion_id, \(dimension.rawValue), \(day), \(value), \(counters) \
+            FROM conversion_events e LEFT JOIN datapoints d ON d.id = e.datapoint_id WHERE \(filter) \
+            GROUP BY e.conversion_id, \(day), \(value) \
+            \(Self.adding("entity_kind, entity_id, dimension, day, value", table: "stats_daily"))
+            """
+        }
+    }
+}
