@@ -5,19 +5,28 @@ import Foundation
 public struct LocalTime: Sendable {
     public static let dayMilliseconds: Int64 = 86_400_000
     public let zone: TimeZone
+    /// UTC and other zones without summer time: the offset is asked once, not per hit (the writer asks for every hit).
+    let fixedOffset: Int64?
 
     public init(zone: TimeZone) {
         self.zone = zone
+        let now = Date()
+        fixedOffset = zone.nextDaylightSavingTimeTransition(after: now) == nil ? Int64(zone.secondsFromGMT(for: now)) * 1000 : nil
     }
 
     public init(identifier: String) {
-        self.zone = TimeZone(identifier: identifier) ?? TimeZone(identifier: "UTC")!
+        if identifier == "UTC" {
+            self = .utc
+        } else {
+            self.init(zone: TimeZone(identifier: identifier) ?? TimeZone(secondsFromGMT: 0)!)
+        }
     }
 
-    public static let utc = LocalTime(zone: TimeZone(identifier: "UTC")!)
+    public static let utc = LocalTime(zone: TimeZone(secondsFromGMT: 0)!)
 
     public func offset(at time: Int64) -> Int64 {
-        Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(time) / 1000))) * 1000
+        if let fixedOffset { return fixedOffset }
+        return Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(time) / 1000))) * 1000
     }
 
     /// The local day `time` falls on.

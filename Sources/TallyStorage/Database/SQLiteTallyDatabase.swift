@@ -13,10 +13,15 @@ public final class SQLiteTallyDatabase: TallyDatabase {
     private let reader: SQLiteConnection
     private let writeLock = AsyncLock()
     private let logger: Logger
+    /// Each connection blocks a thread while SQLite waits for a lock (`busy_timeout`). On NIO's shared pool (one
+    /// thread per core) two such waits — another process's writer, a second node in a test — left no thread for the
+    /// transaction they waited on to commit, and every database in the process stalled. One thread per connection.
+    private let threads: [NIOThreadPool]
 
-    private init(writer: SQLiteConnection, reader: SQLiteConnection, logger: Logger) {
+    private init(writer: SQLiteConnection, reader: SQLiteConnection, threads: [NIOThreadPool], logger: Logger) {
         self.writer = writer
         self.reader = reader
+        self.threads = threads
         self.logger = logger
     }
 
@@ -27,7 +32,10 @@ public final class SQLiteTallyDatabase: TallyDatabase {
         if !folder.isEmpty {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let threads = [NIOThreadPool(numberOfThreads: 1), NIOThreadPool(numberOfThreads: 1)]
+        threads.forEach { $0.start() }
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        let writer = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads[0], logger: logger, on: loop)
         let sql = writer.sql()
         try await sql.raw("PRAGMA busy_timeout = 10000").run()
         try await sql.raw("PRAGMA journal_mode = WAL").run()
@@ -38,9 +46,9 @@ public final class SQLiteTallyDatabase: TallyDatabase {
         // hot page once per checkpoint instead of once per batch (measured: about half the cost per hit).
         try await sql.raw("PRAGMA cache_size = -65536").run()
         try await sql.raw("PRAGMA wal_autocheckpoint = 10000").run()
-        let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads[1], logger: logger, on: loop)
         try await reader.sql().raw("PRAGMA busy_timeout = 10000").run()
-        return SQLiteTallyDatabase(writer: writer, reader: reader, logger: logger)
+        return SQLiteTallyDatabase(writer: writer, reader: reader, threads: threads, logger: logger)
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -91,5 +99,6 @@ public final class SQLiteTallyDatabase: TallyDatabase {
     public func close() async {
         try? await reader.close()
         try? await writer.close()
+        for pool in threads { try? await pool.shutdownGracefully() }
     }
 }

@@ -69,6 +69,34 @@ struct StatsRebuildSQL {
         }
     }
 
+    /// Only the hourly rows of hits (they are UTC: one pass whatever the zone).
+    func hourlyStatements() -> [String] {
+        let all = hitStatements(dimensionsOnly: false)
+        let daily = hitStatements(dimensionsOnly: true)
+        return all.filter { !daily.contains($0) }
+    }
+
+    /// Conversion counters per hour for the goal, the account and the credited link.
+    func conversionHourlyStatements() -> [String] {
+        var conditions = ["time_ms >= \(from)", "time_ms < \(to)"]
+        if let accountID { conditions.append("account_id = \(accountID)") }
+        let counters = """
+            0, 0, 0, 0, 0, 0, COUNT(*), SUM(CASE WHEN is_unique THEN 1 ELSE 0 END), SUM(CASE WHEN converts_click THEN 1 ELSE 0 END), \
+            SUM(value), SUM(commission), MAX(time_ms)
+            """
+        let entities: [(StatsEntity, String, String)] = [
+            (.conversion, "conversion_id", ""), (.account, "account_id", ""), (.datapoint, "datapoint_id", " AND datapoint_id IS NOT NULL"),
+        ]
+        return entities.map { entity, column, extra in
+            """
+            INSERT INTO stats_hourly (entity_kind, entity_id, hour_ms, \(Self.counterColumns)) \
+            SELECT \(entity.rawValue), \(column), time_ms - (time_ms % 3600000), \(counters) \
+            FROM conversion_events WHERE \(conditions.joined(separator: " AND "))\(extra) GROUP BY \(column), time_ms - (time_ms % 3600000) \
+            \(Self.adding("entity_kind, entity_id, hour_ms", table: "stats_hourly"))
+            """
+        }
+    }
+
     /// Hourly rows (unless `dimensionsOnly`: hours are UTC, so they need no per-offset pass) and daily dimension rows.
     func hitStatements(dimensionsOnly: Bool) -> [String] {
         var statements: [String] = []

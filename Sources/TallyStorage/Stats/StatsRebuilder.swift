@@ -18,13 +18,40 @@ public struct StatsRebuilder: Sendable {
     }
 
     public func setTimeZone(accountID: Int64, identifier: String, now: Int64) async throws {
+        try await rebuild(accountID: accountID, zone: identifier, now: now, hourly: false)
+    }
+
+    /// Every roll-up of every account recomputed from the raw hits and conversion events (`clicktally stats rebuild`:
+    /// after loading hits directly into the database, or to check the incremental roll-ups).
+    public func rebuildAll(now: Int64) async throws -> Int {
+        let accounts = try await database.read { db in
+            try await db.select().columns("id", "time_zone").from("accounts").orderBy("id").all().map {
+                (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "time_zone", as: String.self))
+            }
+        }
+        for (id, zone) in accounts { try await rebuild(accountID: id, zone: zone, now: now, hourly: true) }
+        return accounts.count
+    }
+
+    func rebuild(accountID: Int64, zone identifier: String, now: Int64, hourly: Bool) async throws {
         guard let zone = Self.validZone(identifier) else {
             throw ValidationError(field: "timezonename", code: "time_zone_invalid", message: "timezonename must be an IANA time zone such as Europe/Rome")
         }
         try await database.transaction { db in
             if database.kind == .postgres {
                 // Writers add to these rows in their own transactions: wait for them, and hold them off until the new rows are in.
-                try await db.raw("LOCK TABLE stats_daily IN EXCLUSIVE MODE").run()
+                try await db.raw("LOCK TABLE stats_daily, stats_hourly IN EXCLUSIVE MODE").run()
+            }
+            if hourly {
+                try await db.raw(
+                    """
+                    DELETE FROM stats_hourly WHERE (entity_kind = \(bind: StatsEntity.account.rawValue) AND entity_id = \(bind: accountID)) \
+                    OR (entity_kind = \(bind: StatsEntity.datapoint.rawValue) AND entity_id IN (SELECT id FROM datapoints WHERE account_id = \(bind: accountID))) \
+                    OR (entity_kind = \(bind: StatsEntity.conversion.rawValue) AND entity_id IN (SELECT id FROM conversions WHERE account_id = \(bind: accountID)))
+                    """
+                ).run()
+                let whole = StatsRebuildSQL(kind: database.kind, accountID: accountID, from: 0, to: Int64.max, offset: 0)
+                for statement in whole.hourlyStatements() + whole.conversionHourlyStatements() { try await db.raw(SQLQueryString(statement)).run() }
             }
             try await db.update("accounts").set("time_zone", to: identifier).where("id", .equal, accountID).run()
             let dimensions = SQLBind.group(StatsDimension.allCases.map(\.rawValue))
