@@ -135,8 +135,10 @@ import Testing
                 for route in routes {
                     let parts = route.split(separator: " ")
                     let method = HTTPRequest.Method(String(parts[0]))!
-                    let path = String(parts[1]).replacingOccurrences(of: "{id}", with: genuine.publicID).replacingOccurrences(
+                    var path = String(parts[1]).replacingOccurrences(of: "{id}", with: genuine.publicID).replacingOccurrences(
                         of: ":id", with: genuine.publicID)
+                    // The live clickstream lasts as long as the client listens: bounded here.
+                    if path.hasSuffix("/clickstream/live") { path += "?maxSeconds=1" }
                     for (key, status, code) in cases {
                         let headers: HTTPFields = key.map { [HTTPField.Name("X-ClickMeter-API-Key")!: $0] } ?? [:]
                         let response = try await client.execute(uri: path, method: method, headers: headers, body: ByteBuffer(string: "{}"))

@@ -47,7 +47,8 @@ import Testing
                 // The thank-you page's pixel with the first click's cookie: value 100, commission 10 % of it.
                 setup.clock.advance(minutes: 5)
                 let pixel = try await client.execute(
-                    uri: "/cv/\(conversionID).gif?val=100&comperc=10&order=A1", method: .get, headers: [.cookie: "ct_lc=\(token)", .userAgent: Stats.chrome])
+                    uri: "/cv/\(conversionID).gif?val=100&comperc=10&order=A1", method: .get,
+                    headers: [.cookie: "ct_lc=\(token)", .userAgent: Stats.chrome])
                 #expect(pixel.status == .ok)
                 #expect(pixel.headers[.contentType] == "image/gif")
                 var totals = try Stats.json(
@@ -63,13 +64,15 @@ import Testing
                 var event = json
                 event[HTTPField.Name("Idempotency-Key")!] = "order-A2"
                 let body = #"{"clickId":"\#(token)","value":50,"commission":5,"parameters":{"order":"A2"}}"#
-                let first = try await client.execute(uri: "/v2/conversions/\(conversionID)/events", method: .post, headers: event, body: ByteBuffer(string: body))
+                let first = try await client.execute(
+                    uri: "/v2/conversions/\(conversionID)/events", method: .post, headers: event, body: ByteBuffer(string: body))
                 #expect(first.status == .created)
                 let firstBody = try Stats.json(first)
                 #expect(firstBody["credited"] as? Bool == true)
                 #expect(Stats.int(firstBody, "datapointId") == Int(link.id))
                 #expect(firstBody["unique"] as? Bool == false)
-                let retry = try await client.execute(uri: "/v2/conversions/\(conversionID)/events", method: .post, headers: event, body: ByteBuffer(string: body))
+                let retry = try await client.execute(
+                    uri: "/v2/conversions/\(conversionID)/events", method: .post, headers: event, body: ByteBuffer(string: body))
                 #expect(retry.status == .ok)
                 #expect(try Stats.json(retry)["duplicate"] as? Bool == true)
                 totals = try Stats.json(
@@ -148,23 +151,29 @@ import Testing
                 // 10:00 and 20:00 UTC on 29 November: in Tokyo (UTC+9) the second is already 30 November.
                 #expect(try await client.execute(uri: "/tz", method: .get).status == .found)
                 setup.clock.advance(minutes: 600)
-                #expect(try await client.execute(uri: "/tz", method: .get, headers: [HTTPField.Name("X-Forwarded-For")!: "198.51.100.7"]).status == .found)
+                #expect(
+                    try await client.execute(uri: "/tz", method: .get, headers: [HTTPField.Name("X-Forwarded-For")!: "198.51.100.7"]).status == .found
+                )
                 let before = try await Self.dailyRows(setup.database)
                 var json = setup.key
                 json[.contentType] = "application/json"
                 // Rebuilding on the same zone gives exactly what the writer kept incrementally.
-                #expect(try await client.execute(uri: "/v2/account", method: .post, headers: json, body: ByteBuffer(string: #"{"timezonename":"UTC"}"#)).status == .ok)
+                #expect(
+                    try await client.execute(uri: "/v2/account", method: .post, headers: json, body: ByteBuffer(string: #"{"timezonename":"UTC"}"#))
+                        .status == .ok)
                 #expect(try await Self.dailyRows(setup.database) == before)
                 let changed = try await client.execute(
                     uri: "/v2/account", method: .post, headers: json, body: ByteBuffer(string: #"{"timezonename":"Asia/Tokyo"}"#))
                 #expect(try Stats.json(changed)["timezonename"] as? String == "Asia/Tokyo")
                 let list = try Stats.json(
                     try await client.execute(
-                        uri: "/v2/datapoints/\(link.id)/aggregated/list?timeFrame=custom&fromDay=20261129&toDay=20261130", method: .get, headers: setup.key))
+                        uri: "/v2/datapoints/\(link.id)/aggregated/list?timeFrame=custom&fromDay=20261129&toDay=20261130", method: .get,
+                        headers: setup.key))
                 let days = (list["entities"] as? [[String: Any]] ?? []).map { Stats.int($0, "totalClicks") ?? -1 }
                 #expect(days == [1, 1])
                 let countries = try Stats.json(
-                    try await client.execute(uri: "/v2/reports?type=countries&timeframe=custom&fromDay=20261130&toDay=20261130", method: .get, headers: setup.key))
+                    try await client.execute(
+                        uri: "/v2/reports?type=countries&timeframe=custom&fromDay=20261130&toDay=20261130", method: .get, headers: setup.key))
                 #expect(Stats.int((countries["data"] as? [[String: Any]])?.first ?? [:], "totalHits") == 1)
                 let refused = try await client.execute(
                     uri: "/v2/account", method: .post, headers: json, body: ByteBuffer(string: #"{"timezonename":"Mars/Olympus"}"#))
@@ -175,7 +184,8 @@ import Testing
 
     static func dailyRows(_ database: any TallyDatabase) async throws -> [String] {
         try await database.read { db in
-            try await db.raw("SELECT entity_kind, entity_id, dimension, day, value, clicks, unique_clicks FROM stats_daily ORDER BY 1, 2, 3, 4, 5").all()
+            try await db.raw("SELECT entity_kind, entity_id, dimension, day, value, clicks, unique_clicks FROM stats_daily ORDER BY 1, 2, 3, 4, 5")
+                .all()
                 .map { row in
                     "\(try row.decode(column: "entity_kind", as: Int.self)) \(try row.decode(column: "entity_id", as: Int64.self)) \(try row.decode(column: "dimension", as: Int.self)) \(try row.decode(column: "day", as: Int64.self)) \(try row.decode(column: "value", as: String.self)) \(try row.decode(column: "clicks", as: Int64.self)) \(try row.decode(column: "unique_clicks", as: Int64.self))"
                 }

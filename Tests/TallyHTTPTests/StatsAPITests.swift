@@ -36,13 +36,18 @@ final class MovableClock: Sendable {
 
     static func withStats(_ engine: TestEngine, _ body: @Sendable (Setup) async throws -> Void) async throws {
         let clock = MovableClock(start)
-        let values: [String: ConfigContent] = [AppConfiguration.Key.durable: .bool(true), AppConfiguration.Key.trustedProxies: .string("127.0.0.1/32")]
+        let values: [String: ConfigContent] = [
+            AppConfiguration.Key.durable: .bool(true), AppConfiguration.Key.trustedProxies: .string("127.0.0.1/32"),
+        ]
         try await withTestServer(engine, values, clock: clock.wallClock) { server, database in
             var generous = KeyService.NewKey(name: "stats", scopes: .readWrite)
             generous.ratePerSecond = 10_000
             generous.burst = 100_000
             let (_, key) = try await server.keys.create(generous, accountID: server.defaults.accountID, by: .init(name: "t"))
-            try await body(Setup(server: server, database: database, key: [HTTPField.Name("X-Clickmeter-Authkey")!: key, HTTPField.Name("X-Forwarded-Proto")!: "https"], clock: clock))
+            try await body(
+                Setup(
+                    server: server, database: database,
+                    key: [HTTPField.Name("X-Clickmeter-Authkey")!: key, HTTPField.Name("X-Forwarded-Proto")!: "https"], clock: clock))
         }
     }
 
@@ -123,7 +128,9 @@ final class MovableClock: Sendable {
             }
             // Roll-ups and raw hits agree.
             #expect(try await setup.database.count("hits") == 6)
-            #expect(try await setup.database.count("stats_hourly", where: "entity_kind = 0 AND clicks = 6 AND unique_clicks = 2 AND spider_clicks = 3") == 1)
+            #expect(
+                try await setup.database.count("stats_hourly", where: "entity_kind = 0 AND clicks = 6 AND unique_clicks = 2 AND spider_clicks = 3")
+                    == 1)
         }
     }
 
@@ -152,13 +159,15 @@ final class MovableClock: Sendable {
                 }
                 #expect(seen == ["n=4", "n=3", "n=2", "n=1", "n=0"])
                 #expect(offset.isEmpty)
-                let uniques = try Self.json(try await client.execute(uri: "/v2/hits?timeframe=today&filter=uniques", method: .get, headers: setup.key))
+                let uniques = try Self.json(
+                    try await client.execute(uri: "/v2/hits?timeframe=today&filter=uniques", method: .get, headers: setup.key))
                 #expect((uniques["hits"] as? [[String: Any]])?.compactMap { $0["queryParams"] as? String } == ["n=3", "n=0"])
                 let first = (uniques["hits"] as? [[String: Any]])?.first ?? [:]
                 #expect(first["isUnique"] as? String == "true")
                 #expect((first["entity"] as? [String: Any])?["datapointName"] as? String == "h")
                 #expect(first["type"] as? String == "click")
-                let repeats = try Self.json(try await client.execute(uri: "/v2/hits?timeframe=today&filter=nonuniques", method: .get, headers: setup.key))
+                let repeats = try Self.json(
+                    try await client.execute(uri: "/v2/hits?timeframe=today&filter=nonuniques", method: .get, headers: setup.key))
                 #expect((repeats["hits"] as? [Any])?.count == 3)
                 let csv = try await client.execute(uri: "/v2/hits?timeframe=today&format=csv", method: .get, headers: setup.key)
                 #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
@@ -170,7 +179,7 @@ final class MovableClock: Sendable {
                 // The live stream from the start (Last-Event-ID 0): the stored hits, oldest first, then it ends at maxEvents.
                 var resume = setup.key
                 resume[HTTPField.Name("Last-Event-ID")!] = "0"
-                let live = try await client.execute(uri: "/v2/clickstream/live?maxEvents=2", method: .get, headers: resume)
+                let live = try await client.execute(uri: "/v2/clickstream/live?maxEvents=2&maxSeconds=20", method: .get, headers: resume)
                 #expect(live.status == .ok)
                 #expect(live.headers[.contentType] == "text/event-stream; charset=utf-8")
                 let events = String(buffer: live.body).components(separatedBy: "\n\n").filter { $0.contains("event: hit") }
@@ -212,7 +221,9 @@ final class MovableClock: Sendable {
                     let error = (try Self.json(response)["errors"] as? [[String: Any]])?.first
                     #expect(error?["code"] as? String == code, "\(uri): \(String(buffer: response.body))")
                 }
-                #expect(try await client.execute(uri: "/v2/datapoints/999999/aggregated?timeFrame=today", method: .get, headers: setup.key).status == .notFound)
+                #expect(
+                    try await client.execute(uri: "/v2/datapoints/999999/aggregated?timeFrame=today", method: .get, headers: setup.key).status
+                        == .notFound)
                 #expect(try await client.execute(uri: "/v2/aggregated?timeFrame=today", method: .get).status == .unauthorized)
             }
         }

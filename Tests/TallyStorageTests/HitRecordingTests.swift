@@ -36,7 +36,9 @@ import Testing
             #expect(try await database.count("hits", where: "is_unique = \(engine == .sqlite ? "1" : "TRUE")") == 3)
             #expect(try await database.count("hits", where: "spider_reason = 'ua:bot'") == 1)
             let rollup = try await database.read { db in
-                try await db.raw("SELECT clicks AS total, unique_clicks AS uniques, spider_clicks AS spiders FROM stats_hourly WHERE entity_kind = 1 AND entity_id = \(bind: link.id)").all()
+                try await db.raw(
+                    "SELECT clicks AS total, unique_clicks AS uniques, spider_clicks AS spiders FROM stats_hourly WHERE entity_kind = 1 AND entity_id = \(bind: link.id)"
+                ).all()
             }
             #expect(rollup.count == 1)
             #expect(try rollup[0].decode(column: "total", as: Int64.self) == 6)

@@ -83,7 +83,8 @@ import Testing
                 #expect(stored.count == expected.count)
                 let uniques = expected.filter { $0 }.count
                 let rolledUp = try await database.read { db in
-                    try await db.raw("SELECT CAST(SUM(unique_clicks) AS BIGINT) AS n FROM stats_hourly WHERE entity_kind = 1").first(decodingColumn: "n", as: Int64.self)
+                    try await db.raw("SELECT CAST(SUM(unique_clicks) AS BIGINT) AS n FROM stats_hourly WHERE entity_kind = 1").first(
+                        decodingColumn: "n", as: Int64.self)
                 }
                 #expect(rolledUp == Int64(uniques), "seed \(seed): roll-ups disagree with the hits")
             }

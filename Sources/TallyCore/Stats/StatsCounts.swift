@@ -78,7 +78,9 @@ public enum StatsDimension: Int, Sendable, Hashable, CaseIterable {
     case group = 12
 
     /// The dimensions every hit adds to (datapoint and group are for conversions).
-    public static let hitDimensions: [StatsDimension] = [.country, .city, .browserFamily, .browser, .osFamily, .os, .device, .referrer, .language, .source]
+    public static let hitDimensions: [StatsDimension] = [
+        .country, .city, .browserFamily, .browser, .osFamily, .os, .device, .referrer, .language, .source,
+    ]
 
     /// This hit's value for the dimension; empty is kept as "unknown" rather than dropped, so totals add up.
     public func value(of hit: Hit) -> String {

@@ -74,7 +74,8 @@ struct AccountController {
 
     private func user(_ auth: APIAuth) async throws -> UserWire {
         let (name, created, email, zone) = try await database.read { db in
-            let account = try await db.select().columns("name", "created_at", "time_zone").from("accounts").where("id", .equal, auth.accountID).first()
+            let account = try await db.select().columns("name", "created_at", "time_zone").from("accounts").where("id", .equal, auth.accountID)
+                .first()
             let email = try await db.select().column("email").from("users").where("account_id", .equal, auth.accountID).orderBy("id").limit(1)
                 .first(decodingColumn: "email", as: String.self)
             return (
@@ -84,7 +85,8 @@ struct AccountController {
         }
         return UserWire(
             email: email, companyName: name, companyRole: "", firstName: "", lastName: "", phone: "", redirectOnly: false,
-            registrationDate: ClickMeterDate.format(created), timeframeMinDate: ClickMeterDate.format(created), timezone: Int(LocalTime(identifier: zone).offset(at: clock.now()) / 3_600_000), timezonename: zone,
+            registrationDate: ClickMeterDate.format(created), timeframeMinDate: ClickMeterDate.format(created),
+            timezone: Int(LocalTime(identifier: zone).offset(at: clock.now()) / 3_600_000), timezonename: zone,
             bonusClicks: 0, boGoVal: "")
     }
 

@@ -48,7 +48,9 @@ struct ConversionsController {
         api.on(.get, "conversions", scope: APIScope(.conversions, .read)) { request, _, auth in
             let query = WireQuery(request)
             let page = try query.page(try await filtered(query, auth))
-            if try query.bool("_expand") == true { return ListWire(entities: page.map { ConversionWire($0, baseURL: datapoints.publicURL) }).response }
+            if try query.bool("_expand") == true {
+                return ListWire(entities: page.map { ConversionWire($0, baseURL: datapoints.publicURL) }).response
+            }
             return ListWire(entities: page.map { EntityURI("conversions", $0.id) }).response
         }
         api.on(.get, "conversions/count", scope: APIScope(.conversions, .read)) { request, _, auth in

@@ -113,8 +113,10 @@ struct HitWire: Encodable, Sendable {
         }
         let infos = conversions.map { event, conversion in
             ConversionInfo(
-                id: event.conversionID, name: conversion?.name ?? "", accessTime: ClickMeterDate.format(event.time), date: ClickMeterDate.format(event.time),
-                value: event.value, comcost: event.commission, cost: event.commission, parameter: event.parameters, deleted: conversion?.isDeleted ?? false)
+                id: event.conversionID, name: conversion?.name ?? "", accessTime: ClickMeterDate.format(event.time),
+                date: ClickMeterDate.format(event.time),
+                value: event.value, comcost: event.commission, cost: event.commission, parameter: event.parameters,
+                deleted: conversion?.isDeleted ?? false)
         }
         self.conversions = infos
         conversion1 = infos.count > 0 ? infos[0] : nil

@@ -6,7 +6,8 @@ import TallyStorage
 
 /// `GET /v2/clickstream/live`: the clickstream as Server-Sent Events — every hit the account's links get, as it is
 /// stored (`event: hit`, `id:` the hit id, `data:` the clickstream's JSON). A reconnecting client sends
-/// `Last-Event-ID` and misses nothing; `maxEvents` ends the stream after that many (for scripts and tests).
+/// `Last-Event-ID` and misses nothing; `maxEvents` ends the stream after that many events and `maxSeconds` after that
+/// long (for scripts and tests); without them it lasts as long as the client listens.
 extension HitsController {
     static let livePoll = Duration.milliseconds(250)
     static let keepAliveEvery = 60
@@ -16,6 +17,9 @@ extension HitsController {
             let query = WireQuery(request)
             let maxEvents = try query.int("maxEvents")
             if let maxEvents, !(1...100_000).contains(maxEvents) { throw WireQuery.invalid("maxEvents", "between 1 and 100000") }
+            let maxSeconds = try query.int("maxSeconds")
+            if let maxSeconds, !(1...86_400).contains(maxSeconds) { throw WireQuery.invalid("maxSeconds", "between 1 and 86400") }
+            let deadline = maxSeconds.map { ContinuousClock.now + .seconds($0) }
             var only: Set<Int64>?
             if let id = try query.int("datapoint") {
                 only = Set(try await statsController.datapointSubject(ReportsController.context(context, id), auth).hits?.ids ?? [])
@@ -38,7 +42,7 @@ extension HitsController {
                 var last = first
                 var sent = 0
                 var idle = 0
-                while !Task.isCancelled {
+                while !Task.isCancelled, deadline.map({ ContinuousClock.now < $0 }) ?? true {
                     let batch = try await hits.after(id: last, accountID: auth.accountID, limit: 200)
                     last = batch.last?.id ?? last
                     let shown = batch.filter { hit in
@@ -64,7 +68,8 @@ extension HitsController {
                 try await writer.finish(nil)
             }
             return Response(
-                status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .init("X-Accel-Buffering")!: "no"],
+                status: .ok,
+                headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .init("X-Accel-Buffering")!: "no"],
                 body: body)
         }
     }

@@ -76,7 +76,8 @@ struct HitsController {
         } else if let id = try query.int("group") {
             owner = .datapoints(try await statsController.groupSubject(ReportsController.context(context, id), auth).hits?.ids ?? [])
         } else if let id = try query.int("conversion") {
-            owner = .conversion(try await statsController.conversions.owned(ReportsController.context(context, id), auth).id, accountID: auth.accountID)
+            owner = .conversion(
+                try await statsController.conversions.owned(ReportsController.context(context, id), auth).id, accountID: auth.accountID)
         } else if auth.reachesWholeAccount {
             owner = .account(auth.accountID)
         } else {

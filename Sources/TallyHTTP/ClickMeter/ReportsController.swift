@@ -74,7 +74,8 @@ struct ReportsController {
         } else {
             let known = (forConversion ? Self.conversionTypes : Self.hitTypes).keys.sorted().joined(separator: ", ")
             if let reason = Self.notKept[type] {
-                throw ValidationError(field: "type", code: "report_type_not_supported", message: "type \(type) is not reported: \(reason); use one of \(known)")
+                throw ValidationError(
+                    field: "type", code: "report_type_not_supported", message: "type \(type) is not reported: \(reason); use one of \(known)")
             }
             throw ValidationError(field: "type", code: "report_type_invalid", message: "type must be one of \(known)")
         }
@@ -95,8 +96,11 @@ struct ReportsController {
             return CSV.response(
                 header: ["id", "totalHits", "uniqueHits", "spiderHits", "totalClicks", "totalViews", "totalConversions", "totalConversionsValue"],
                 rows: items.map {
-                    [$0.id, "\($0.totalHits)", "\($0.uniqueHits)", "\($0.spiderHits)", "\($0.totalClicks)", "\($0.totalViews)", "\($0.totalConversions)",
-                     "\($0.totalConversionsValue)"]
+                    [
+                        $0.id, "\($0.totalHits)", "\($0.uniqueHits)", "\($0.spiderHits)", "\($0.totalClicks)", "\($0.totalViews)",
+                        "\($0.totalConversions)",
+                        "\($0.totalConversionsValue)",
+                    ]
                 }, filename: "report-\(type)")
         }
         return try CSV.json(TopWire(key: type, createdAt: ClickMeterDate.format(clock.now()), data: items))

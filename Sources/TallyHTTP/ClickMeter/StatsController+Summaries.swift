@@ -26,7 +26,9 @@ extension StatsController {
             var perGroup: [Int64: StatsCounts] = [:]
             for member in members { if let counts = perDatapoint[member.id] { perGroup[member.groupID!, default: StatsCounts()].add(counts) } }
             let rows = chosen.map { group in
-                SummaryRow(id: group.id, name: group.name, counts: perGroup[group.id] ?? StatsCounts(), data: .group(.init(group, writable: auth.canWriteGroup(group.id))))
+                SummaryRow(
+                    id: group.id, name: group.name, counts: perGroup[group.id] ?? StatsCounts(),
+                    data: .group(.init(group, writable: auth.canWriteGroup(group.id))))
             }
             return try summary(rows, query, frame)
         }
@@ -35,7 +37,10 @@ extension StatsController {
             let chosen = try await conversions.filtered(query, auth)
             let frame = try await StatsFrame.resolve(query, accountID: auth.accountID, stats: stats, now: clock.now())
             let counts = try await stats.perEntity(.init(.conversion, chosen.map(\.id)), from: frame.from, to: frame.to)
-            let rows = chosen.map { SummaryRow(id: $0.id, name: $0.name, counts: counts[$0.id] ?? StatsCounts(), data: .conversion(.init($0, baseURL: datapoints.publicURL))) }
+            let rows = chosen.map {
+                SummaryRow(
+                    id: $0.id, name: $0.name, counts: counts[$0.id] ?? StatsCounts(), data: .conversion(.init($0, baseURL: datapoints.publicURL)))
+            }
             return try summary(rows, query, frame)
         }
     }

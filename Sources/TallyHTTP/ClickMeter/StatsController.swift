@@ -133,7 +133,9 @@ struct StatsSubject: Sendable {
             for (hour, counts) in try await stats.hourly(hits, from: frame.from, to: frame.to) {
                 var only = counts
                 // The goal's own rows carry its conversions; the links' rows would count other goals' too.
-                if conversions != nil { only.conversions = 0; only.uniqueConversions = 0; only.convertedClicks = 0; only.conversionValue = 0; only.commission = 0 }
+                if conversions != nil {
+                    only.conversions = 0; only.uniqueConversions = 0; only.convertedClicks = 0; only.conversionValue = 0; only.commission = 0
+                }
                 merged[hour, default: StatsCounts()].add(only)
             }
         }

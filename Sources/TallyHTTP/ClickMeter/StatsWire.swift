@@ -171,6 +171,7 @@ enum CSV {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: .init(bytes: try encoder.encode(value))))
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: .init(bytes: try encoder.encode(value))))
     }
 }

@@ -31,7 +31,10 @@ struct ConversionTracking: Sendable {
         if isScript {
             return Response(
                 status: .ok,
-                headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=3600", .init("X-Content-Type-Options")!: "nosniff"],
+                headers: [
+                    .contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=3600",
+                    .init("X-Content-Type-Options")!: "nosniff",
+                ],
                 body: .init(byteBuffer: .init(string: ConversionCode.script(conversionID: id, baseURL: publicURL))))
         }
         let query = WireQuery(request)

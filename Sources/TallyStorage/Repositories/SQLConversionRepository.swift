@@ -9,14 +9,18 @@ public struct SQLConversionRepository: Sendable {
         self.database = database
     }
 
-    static let columns = ["id", "account_id", "name", "description", "notes", "value", "protocol", "is_deleted", "created_at", "updated_at", "attribution"]
+    static let columns = [
+        "id", "account_id", "name", "description", "notes", "value", "protocol", "is_deleted", "created_at", "updated_at", "attribution",
+    ]
 
     public func create(_ conversion: Conversion, now: Int64) async throws -> Conversion {
         try conversion.validate()
         return try await database.transaction { db in
             guard
                 let id = try await db.insert(into: "conversions")
-                    .columns("account_id", "name", "description", "notes", "value", "protocol", "is_deleted", "created_at", "updated_at", "attribution")
+                    .columns(
+                        "account_id", "name", "description", "notes", "value", "protocol", "is_deleted", "created_at", "updated_at", "attribution"
+                    )
                     .values(
                         conversion.accountID, conversion.name, conversion.description, conversion.notes, conversion.value,
                         conversion.isHTTPS ? 1 : 0, false, now, now, conversion.attribution.rawValue

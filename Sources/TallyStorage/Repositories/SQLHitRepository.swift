@@ -97,7 +97,10 @@ public struct SQLHitRepository: HitRepository {
     static func owners(of ids: Set<Int64>, in db: any SQLDatabase) async throws -> [Int64: StatsRollup.Owner] {
         let rows = try await db.select().columns(SQLColumn("id", table: "d"), SQLColumn("account_id", table: "d"), SQLColumn("time_zone", table: "a"))
             .from(SQLAlias(SQLIdentifier("datapoints"), as: SQLIdentifier("d")))
-            .join(SQLAlias(SQLIdentifier("accounts"), as: SQLIdentifier("a")), on: SQLColumn("id", table: "a"), .equal, SQLColumn("account_id", table: "d"))
+            .join(
+                SQLAlias(SQLIdentifier("accounts"), as: SQLIdentifier("a")), on: SQLColumn("id", table: "a"), .equal,
+                SQLColumn("account_id", table: "d")
+            )
             .where(SQLColumn("id", table: "d"), .in, SQLBind.group(ids.sorted())).all()
         var zones: [String: LocalTime] = [:]
         var owners: [Int64: StatsRollup.Owner] = [:]

@@ -58,9 +58,11 @@ public struct SQLConversionEventRepository: Sendable {
             var convertsClick = false
             var groupID: Int64?
             if event.clickID != 0 {
-                unique = try await db.select().column("id").from("conversion_events").where("conversion_id", .equal, event.conversionID)
+                unique =
+                    try await db.select().column("id").from("conversion_events").where("conversion_id", .equal, event.conversionID)
                     .where("click_id", .equal, event.clickID).limit(1).first() == nil
-                convertsClick = try await db.select().column("id").from("conversion_events").where("click_id", .equal, event.clickID).limit(1).first() == nil
+                convertsClick =
+                    try await db.select().column("id").from("conversion_events").where("click_id", .equal, event.clickID).limit(1).first() == nil
             }
             if let datapointID = event.datapointID {
                 groupID = try await db.select().column("group_id").from("datapoints").where("id", .equal, datapointID).first()?

@@ -154,7 +154,8 @@ public struct SQLHitListRepository: Sendable {
             for row in rows {
                 result[try row.decode(column: "click_id", as: Int64.self), default: []].append(
                     ClickConversion(
-                        conversionID: try row.decode(column: "conversion_id", as: Int64.self), time: try row.decode(column: "time_ms", as: Int64.self),
+                        conversionID: try row.decode(column: "conversion_id", as: Int64.self),
+                        time: try row.decode(column: "time_ms", as: Int64.self),
                         value: try row.decode(column: "value", as: Double.self), commission: try row.decode(column: "commission", as: Double.self),
                         parameters: try row.decode(column: "parameters", as: String.self)))
             }
@@ -168,7 +169,8 @@ public struct SQLHitListRepository: Sendable {
             id: try row.decode(column: "id", as: Int64.self), datapointID: try row.decode(column: "datapoint_id", as: Int64.self),
             time: try row.decode(column: "time_ms", as: Int64.self), kind: HitKind(rawValue: try row.decode(column: "kind", as: Int.self)) ?? .click,
             ip: try text("ip"), userAgent: try text("user_agent"), referrer: try text("referrer"), acceptLanguage: try text("accept_language"),
-            query: try text("query"), isUnique: try row.decode(column: "is_unique", as: Bool.self), isSpider: try row.decode(column: "is_spider", as: Bool.self),
+            query: try text("query"), isUnique: try row.decode(column: "is_unique", as: Bool.self),
+            isSpider: try row.decode(column: "is_spider", as: Bool.self),
             spiderReason: try text("spider_reason"), country: try text("country"), region: try text("region"), city: try text("city"),
             browser: try text("browser"), browserVersion: try text("browser_version"), os: try text("os"), osVersion: try text("os_version"),
             deviceType: try text("device_type"), referrerDomain: try text("referrer_domain"), source: try text("source"),

@@ -35,7 +35,8 @@ public struct StatsRebuilder: Sendable {
 
     func rebuild(accountID: Int64, zone identifier: String, now: Int64, hourly: Bool) async throws {
         guard let zone = Self.validZone(identifier) else {
-            throw ValidationError(field: "timezonename", code: "time_zone_invalid", message: "timezonename must be an IANA time zone such as Europe/Rome")
+            throw ValidationError(
+                field: "timezonename", code: "time_zone_invalid", message: "timezonename must be an IANA time zone such as Europe/Rome")
         }
         try await database.transaction { db in
             if database.kind == .postgres {
@@ -63,12 +64,13 @@ public struct StatsRebuilder: Sendable {
                 AND entity_id IN (SELECT id FROM conversions WHERE account_id = \(bind: accountID))))
                 """
             ).run()
-            let first = try await db.raw(
-                """
-                SELECT MIN(t) AS t FROM (SELECT MIN(time_ms) AS t FROM hits WHERE account_id = \(bind: accountID) UNION ALL \
-                SELECT MIN(time_ms) AS t FROM conversion_events WHERE account_id = \(bind: accountID)) AS firsts
-                """
-            ).first(decodingColumn: "t", as: Int64?.self) ?? nil
+            let first =
+                try await db.raw(
+                    """
+                    SELECT MIN(t) AS t FROM (SELECT MIN(time_ms) AS t FROM hits WHERE account_id = \(bind: accountID) UNION ALL \
+                    SELECT MIN(time_ms) AS t FROM conversion_events WHERE account_id = \(bind: accountID)) AS firsts
+                    """
+                ).first(decodingColumn: "t", as: Int64?.self) ?? nil
             guard let first else { return }
             for (from, to, offset) in Self.periods(zone, from: first, to: now + LocalTime.dayMilliseconds) {
                 let sql = StatsRebuildSQL(kind: database.kind, accountID: accountID, from: from, to: to, offset: offset)

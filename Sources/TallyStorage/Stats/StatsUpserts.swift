@@ -76,7 +76,10 @@ enum StatsUpserts {
                 }
             }
             let columns =
-                [("entity_kind", JSONRowInsert.ColumnType.integer), ("entity_id", .bigint), ("dimension", .integer), ("day", .bigint), ("value", .text)]
+                [
+                    ("entity_kind", JSONRowInsert.ColumnType.integer), ("entity_id", .bigint), ("dimension", .integer), ("day", .bigint),
+                    ("value", .text),
+                ]
                 + counterColumns
             try await db.execute(sql: JSONRowInsert(table: "stats_daily", columns: columns, rows: rows, suffix: dailySuffix)) { _ in }
         }

@@ -129,7 +129,8 @@ extension OpenAPIOperations {
             Operation(method: "get", path: "/account", tag: "Account", summary: "The account", response: .ref("User"), scope: "account:read"),
             Operation(
                 method: "post", path: "/account", tag: "Account", summary: "Update the account",
-                body: .object(["companyName": .string(), "firstName": .string(), "lastName": .string(), "timezone": .integer,
+                body: .object([
+                    "companyName": .string(), "firstName": .string(), "lastName": .string(), "timezone": .integer,
                     "timezonename": .string(values: ["UTC", "Europe/Rome", "America/New_York", "Asia/Tokyo"]),
                 ]),
                 response: .ref("User"), scope: "account:write"),

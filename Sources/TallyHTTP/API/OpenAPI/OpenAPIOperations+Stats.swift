@@ -122,6 +122,7 @@ extension OpenAPIOperations {
                 summary: "Hits as they are stored, as Server-Sent Events (event: hit; Last-Event-ID resumes)",
                 query: [
                     Parameter(name: "maxEvents", schema: .integer, description: "end the stream after this many events"),
+                    Parameter(name: "maxSeconds", schema: .integer, description: "end the stream after this many seconds"),
                     Parameter(name: "datapoint", schema: .integer), Parameter(name: "group", schema: .integer), streamFilter,
                 ], response: .string(), alternatives: ["text/event-stream": .string()], scope: "stats:read"),
             Operation(

@@ -46,7 +46,8 @@ enum OpenAPIOperations {
                 "url": url, "redirectType": .integers([301, 302, 307]), "domainId": .integer, "destinationMode": .integers([0, 1, 3, 4, 8, 9]),
                 "randomDestinationItems": .array(item), "sequentialDestinationItems": .array(item), "spilloverDestinationItems": .array(item),
                 "weightedDestinationItems": .array(.object(["url": url, "weight": .integers([10, 25, 50, 100])], required: ["url", "weight"])),
-                "hideUrl": .boolean, "hideUrlTitle": .string(), "clickIdParameter": .string(pattern: "^[a-z_]{1,20}$"), "referrerClean": .integers([0, 1, 2]), "scripts": .array(.object(["id": .integer])),
+                "hideUrl": .boolean, "hideUrlTitle": .string(), "clickIdParameter": .string(pattern: "^[a-z_]{1,20}$"),
+                "referrerClean": .integers([0, 1, 2]), "scripts": .array(.object(["id": .integer])),
             ]),
         ])
     }

@@ -161,7 +161,8 @@ enum OpenAPISchemas {
             "creationDate": ymdHis, "trackingCode": str, "groupId": int, "encodeIp": bool, "isPublic": bool, "writePermited": bool,
             "tags": .array(.object(["id": int, "name": str], required: ["id", "name"])),
             "typeTL": .object([
-                "url": str, "redirectType": .integer, "destinationMode": .integer, "domainId": int, "hideUrl": bool, "hideUrlTitle": str, "clickIdParameter": str,
+                "url": str, "redirectType": .integer, "destinationMode": .integer, "domainId": int, "hideUrl": bool, "hideUrlTitle": str,
+                "clickIdParameter": str,
                 "referrerClean": .integer, "randomDestinationItems": .array(item), "sequentialDestinationItems": .array(item),
                 "spilloverDestinationItems": .array(item),
                 "weightedDestinationItems": .array(.object(["url": str, "weight": int], required: ["url", "weight"])),
