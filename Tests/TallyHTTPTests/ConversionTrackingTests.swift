@@ -47,7 +47,7 @@ import Testing
                 // The thank-you page's pixel with the first click's cookie: value 100, commission 10 % of it.
                 setup.clock.advance(minutes: 5)
                 let pixel = try await client.execute(
-                    uri: "/cv/\(conversionID).gif?val=100&comperc=10&order=A1", method: .get,
+                    uri: "/cv/\(conversionID).gif?val=100&comperc=10&order=A1&note=a%26b", method: .get,
                     headers: [.cookie: "ct_lc=\(token)", .userAgent: Stats.chrome])
                 #expect(pixel.status == .ok)
                 #expect(pixel.headers[.contentType] == "image/gif")
@@ -95,7 +95,7 @@ import Testing
                 let hits = converted["hits"] as? [[String: Any]] ?? []
                 #expect(hits.count == 1)
                 #expect((hits.first?["conversions"] as? [Any])?.count == 2)
-                #expect((hits.first?["conversion1"] as? [String: Any])?["parameter"] as? String == "order=A1")
+                #expect((hits.first?["conversion1"] as? [String: Any])?["parameter"] as? String == "note=a%26b&order=A1")
                 let report = try Stats.json(
                     try await client.execute(
                         uri: "/v2/conversions/\(conversionID)/reports?type=datapoints&timeframe=today", method: .get, headers: setup.key))

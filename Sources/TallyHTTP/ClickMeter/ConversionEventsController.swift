@@ -51,9 +51,7 @@ struct ConversionEventsController {
                 accountID: auth.accountID, conversionID: conversion.id, datapointID: nil, time: clock.now(), value: value,
                 commission: ConversionMoney.commission(value: value, com: com, comperc: comperc), origin: "api")
             event.idempotencyKey = key
-            event.parameters = String(
-                (try body.textPairs("parameters") ?? []).map { "\(WireBodyText.escape($0.0))=\(WireBodyText.escape($0.1))" }.joined(separator: "&")
-                    .prefix(2048))
+            event.parameters = ConversionTracking.parameterText(try body.textPairs("parameters") ?? [])
             let (outcome, credited) = try await tracking.record(event, token: token)
             switch outcome {
             case .duplicate:
@@ -68,21 +66,5 @@ struct ConversionEventsController {
                 return try CSV.json(wire, status: .created)
             }
         }
-    }
-}
-
-/// Free parameters are stored as a query string: `&`, `=` and `%` in names or values are escaped.
-enum WireBodyText {
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "%": result += "%25"
-            case "&": result += "%26"
-            case "=": result += "%3D"
-            default: result.append(character)
-            }
-        }
-        return result
     }
 }

@@ -73,10 +73,19 @@ struct ConversionTracking: Sendable {
         return (try await events.record(event, time: try await stats.accountClock(event.accountID).time), event.datapointID)
     }
 
-    /// The page's own parameters, in a stable order, bounded.
+    /// The page's own parameters (the pixel's query without its own).
     static func freeParameters(_ request: Request) -> String {
-        let pairs = request.uri.queryParameters.filter { !ownParameters.contains(String($0.key).lowercased()) }
-            .map { "\($0.key)=\($0.value)" }.sorted()
-        return String(pairs.joined(separator: "&").prefix(2048))
+        parameterText(
+            request.uri.queryParameters.filter { !ownParameters.contains(String($0.key).lowercased()) }.map { (String($0.key), String($0.value)) })
+    }
+
+    /// Free parameters from the pixel or a server event, stored one way: a query string in name order, `%`, `&` and
+    /// `=` escaped (so a value holding them reads back unambiguously), bounded.
+    static func parameterText(_ pairs: [(String, String)]) -> String {
+        func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "&", with: "%26").replacingOccurrences(of: "=", with: "%3D")
+        }
+        let text = pairs.sorted { $0.0 < $1.0 }.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
+        return String(text.prefix(2048))
     }
 }

@@ -41,7 +41,8 @@ struct TrackingHandler: Sendable {
     func respond(to request: TrackingRequest) async throws -> Response {
         let datapoint =
             request.target.couldExist ? try await cache.datapoint(domainID: domainID(of: request), name: String(request.target.name)) : nil
-        let (answer, hit) = decide(request, datapoint: datapoint)
+        let converts = datapoint.map { extras?.leadsToConversions($0.id) == true } ?? false
+        let (answer, hit) = decide(request, datapoint: datapoint, leadsToConversions: converts)
         if let hit {
             if durable {
                 try await buffer.appendAndWaitForCommit(hit)
@@ -66,14 +67,16 @@ struct TrackingHandler: Sendable {
             case .unknown: return nil
             }
         }
-        let (answer, hit) = decide(request, datapoint: datapoint)
+        // Only plain links that lead to no conversion got this far.
+        let (answer, hit) = decide(request, datapoint: datapoint, leadsToConversions: false)
         if let hit, !buffer.tryAppend(hit) { return nil }
         metrics.recordTrackingResponse(status: Int(answer.status.code), fastPath: true)
         return answer
     }
 
     /// The answer for `datapoint` (or its absence) and the hit to record, if any. Pure apart from the clock.
-    func decide(_ request: TrackingRequest, datapoint: Datapoint?) -> (TrackingAnswer, Hit?) {
+    /// - Parameter leadsToConversions: asked of `LinkExtras` once per request by the caller (the fast path already knows).
+    func decide(_ request: TrackingRequest, datapoint: Datapoint?, leadsToConversions converts: Bool) -> (TrackingAnswer, Hit?) {
         guard let datapoint else { return (TrackingResponses.notFound, nil) }
         if request.target.askedForGIF && datapoint.type != .trackingPixel { return (TrackingResponses.notFound, nil) }
         // HEAD is how link previews and scanners look; it is answered but never counted.
@@ -92,7 +95,6 @@ struct TrackingHandler: Sendable {
         switch datapoint.type {
         case .trackingLink:
             guard let destination = datapoint.destinationURL else { return (TrackingResponses.notFound, nil) }
-            let converts = extras?.leadsToConversions(datapoint.id) == true
             if counts, converts || datapoint.options.clickIDParameter != nil {
                 click = ClickToken(datapointID: datapoint.id, clickID: ClickToken.newClickID(), time: clock.now())
             }

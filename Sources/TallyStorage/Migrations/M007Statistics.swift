@@ -61,7 +61,13 @@ extension Migration {
             """,
             "CREATE INDEX conversion_events_click ON conversion_events (click_id)",
             "CREATE INDEX conversion_events_conversion_time ON conversion_events (conversion_id, time_ms)",
-        ] + StatsRebuildSQL(kind: dialect.kind, accountID: nil, from: 0, to: Int64.max, offset: 0).hitStatements(dimensionsOnly: false)
+        ] + Self.m007Rebuild(dialect)
             + ["DROP TABLE hit_rollups_hourly"]
+    }
+
+    /// Every account is on UTC when this step runs: one stretch, offset 0.
+    static func m007Rebuild(_ dialect: SQLDialectNames) -> [String] {
+        let sql = StatsRebuildSQL(kind: dialect.kind, accountID: nil, from: 0, to: Int64.max, offset: 0)
+        return sql.hourlyStatements() + sql.dailyStatements()
     }
 }

@@ -69,13 +69,6 @@ struct StatsRebuildSQL {
         }
     }
 
-    /// Only the hourly rows of hits (they are UTC: one pass whatever the zone).
-    func hourlyStatements() -> [String] {
-        let all = hitStatements(dimensionsOnly: false)
-        let daily = hitStatements(dimensionsOnly: true)
-        return all.filter { !daily.contains($0) }
-    }
-
     /// Conversion counters per hour for the goal, the account and the credited link.
     func conversionHourlyStatements() -> [String] {
         var conditions = ["time_ms >= \(from)", "time_ms < \(to)"]
@@ -97,32 +90,33 @@ struct StatsRebuildSQL {
         }
     }
 
-    /// Hourly rows (unless `dimensionsOnly`: hours are UTC, so they need no per-offset pass) and daily dimension rows.
-    func hitStatements(dimensionsOnly: Bool) -> [String] {
-        var statements: [String] = []
-        let entities: [(StatsEntity, String)] = [(.datapoint, "datapoint_id"), (.account, "account_id")]
-        for (entity, idColumn) in entities {
-            if !dimensionsOnly {
-                statements.append(
-                    """
-                    INSERT INTO stats_hourly (entity_kind, entity_id, hour_ms, \(Self.counterColumns)) \
-                    SELECT \(entity.rawValue), \(idColumn), time_ms - (time_ms % 3600000), \(Self.hitCounters) \
-                    FROM hits WHERE \(filter) GROUP BY \(idColumn), time_ms - (time_ms % 3600000) \
-                    \(Self.adding("entity_kind, entity_id, hour_ms", table: "stats_hourly"))
-                    """)
-            }
-            for dimension in StatsDimension.hitDimensions {
+    static let hitEntities: [(StatsEntity, String)] = [(.datapoint, "datapoint_id"), (.account, "account_id")]
+
+    /// Hourly rows of hits: UTC hours, so one pass whatever the zone.
+    func hourlyStatements() -> [String] {
+        Self.hitEntities.map { entity, idColumn in
+            """
+            INSERT INTO stats_hourly (entity_kind, entity_id, hour_ms, \(Self.counterColumns)) \
+            SELECT \(entity.rawValue), \(idColumn), time_ms - (time_ms % 3600000), \(Self.hitCounters) \
+            FROM hits WHERE \(filter) GROUP BY \(idColumn), time_ms - (time_ms % 3600000) \
+            \(Self.adding("entity_kind, entity_id, hour_ms", table: "stats_hourly"))
+            """
+        }
+    }
+
+    /// Daily rows of hits per dimension, in local days at this stretch's `offset`.
+    func dailyStatements() -> [String] {
+        let day = "(time_ms + \(offset)) / 86400000"
+        return Self.hitEntities.flatMap { entity, idColumn in
+            StatsDimension.hitDimensions.map { dimension in
                 let value = valueExpression(dimension)
-                let day = "(time_ms + \(offset)) / 86400000"
-                statements.append(
-                    """
+                return """
                     INSERT INTO stats_daily (entity_kind, entity_id, dimension, day, value, \(Self.counterColumns)) \
                     SELECT \(entity.rawValue), \(idColumn), \(dimension.rawValue), \(day), \(value), \(Self.hitCounters) \
                     FROM hits WHERE \(filter) GROUP BY \(idColumn), \(day), \(value) \
                     \(Self.adding("entity_kind, entity_id, dimension, day, value", table: "stats_daily"))
-                    """)
+                    """
             }
         }
-        return statements
     }
 }

@@ -74,7 +74,7 @@ public struct StatsRebuilder: Sendable {
             guard let first else { return }
             for (from, to, offset) in Self.periods(zone, from: first, to: now + LocalTime.dayMilliseconds) {
                 let sql = StatsRebuildSQL(kind: database.kind, accountID: accountID, from: from, to: to, offset: offset)
-                for statement in sql.hitStatements(dimensionsOnly: true) + sql.conversionStatements() {
+                for statement in sql.dailyStatements() + sql.conversionStatements() {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
             }
