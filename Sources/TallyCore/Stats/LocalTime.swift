@@ -42,6 +42,26 @@ public struct LocalTime: Sendable {
         return guess
     }
 
+    /// Stretches of [from, to) with one UTC offset each, split at the zone's transitions: what SQL needs to put
+    /// hours into local days (one `CASE` branch per stretch).
+    public func periods(from: Int64, to: Int64) -> [(from: Int64, to: Int64, offset: Int64)] {
+        if let fixedOffset { return from < to ? [(from, to, fixedOffset)] : [] }
+        var result: [(Int64, Int64, Int64)] = []
+        var start = from
+        while start < to {
+            let date = Date(timeIntervalSince1970: Double(start) / 1000)
+            let offset = Int64(zone.secondsFromGMT(for: date)) * 1000
+            var end = to
+            if let next = zone.nextDaylightSavingTimeTransition(after: date) {
+                end = min(to, Int64((next.timeIntervalSince1970 * 1000).rounded()))
+            }
+            if end <= start { end = to }
+            result.append((start, end, offset))
+            start = end
+        }
+        return result
+    }
+
     /// Year, month and day of a local day number.
     public static func civil(_ day: Int64) -> (year: Int, month: Int, day: Int) {
         // Howard Hinnant's days-to-civil, exact for every Int64 day a timestamp can make.

@@ -40,9 +40,10 @@ struct StatsController {
     func single(_ request: Request, subject: StatsSubject, _ auth: APIAuth) async throws -> Response {
         let query = WireQuery(request)
         let frame = try await StatsFrame.resolve(query, accountID: auth.accountID, stats: stats, now: clock.now())
-        let hours = try await subject.hourly(stats, frame)
+        let hourly = try query.bool("hourly") == true
+        let hours = try await subject.sums(stats, frame, byHour: hourly)
         var wire = AggregatedWire(frame.total(hours), entityID: subject.entityID, days: frame.days)
-        if try query.bool("hourly") == true { wire.hourlyBreakDown = try frame.hourlyBreakDown(hours, entityID: subject.entityID) }
+        if hourly { wire.hourlyBreakDown = try frame.hourlyBreakDown(hours, entityID: subject.entityID) }
         if try CSV.wanted(request, query) {
             return CSV.response(header: AggregatedWire.csvHeader, rows: [wire.csvRow], filename: "aggregated")
         }
@@ -53,7 +54,7 @@ struct StatsController {
         let query = WireQuery(request)
         let grouping = try StatsGrouping.parse(query.string("groupBy"))
         let frame = try await StatsFrame.resolve(query, accountID: auth.accountID, stats: stats, now: clock.now())
-        let rows = frame.buckets(try await subject.hourly(stats, frame), grouping: grouping).map { bucket in
+        let rows = frame.buckets(try await subject.sums(stats, frame, byHour: false), grouping: grouping).map { bucket in
             var wire = AggregatedWire(bucket.counts, entityID: subject.entityID, days: bucket.days)
             wire.activityDay = AggregatedWire.dayText(bucket.days.lowerBound)
             return wire
@@ -127,10 +128,16 @@ struct StatsSubject: Sendable {
     let hits: SQLStatsRepository.Scope?
     var conversions: SQLStatsRepository.Scope? = nil
 
-    func hourly(_ stats: SQLStatsRepository, _ frame: StatsFrame) async throws -> [(hour: Int64, counts: StatsCounts)] {
+    /// Sums per hour, or per local day keyed by the day's first hour with rows (enough for totals and day buckets).
+    func sums(_ stats: SQLStatsRepository, _ frame: StatsFrame, byHour: Bool) async throws -> [(hour: Int64, counts: StatsCounts)] {
+        func read(_ scope: SQLStatsRepository.Scope) async throws -> [(hour: Int64, counts: StatsCounts)] {
+            byHour
+                ? try await stats.hourly(scope, from: frame.from, to: frame.to)
+                : try await stats.daily(scope, from: frame.from, to: frame.to, time: frame.time)
+        }
         var merged: [Int64: StatsCounts] = [:]
         if let hits {
-            for (hour, counts) in try await stats.hourly(hits, from: frame.from, to: frame.to) {
+            for (hour, counts) in try await read(hits) {
                 var only = counts
                 // The goal's own rows carry its conversions; the links' rows would count other goals' too.
                 if conversions != nil {
@@ -140,7 +147,7 @@ struct StatsSubject: Sendable {
             }
         }
         if let conversions {
-            for (hour, counts) in try await stats.hourly(conversions, from: frame.from, to: frame.to) {
+            for (hour, counts) in try await read(conversions) {
                 merged[hour, default: StatsCounts()].add(counts)
             }
         }

@@ -37,6 +37,7 @@ public enum Migrations {
         .m005HitPlaces,
         .m006HitDetails,
         .m007Statistics,
+        .m008Dashboard,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -67,6 +67,28 @@ public struct SQLStatsRepository: Sendable {
         }
     }
 
+    /// Sums per local day of `time` in [from, to), each day keyed by its first UTC hour with rows (so callers that
+    /// bucket hours by local day get the same answer as from `hourly`, from ~24 times fewer rows: decoding the rows,
+    /// not the query, is what a 90-day series costs).
+    public func daily(_ scope: Scope, from: Int64, to: Int64, time: LocalTime) async throws -> [(hour: Int64, counts: StatsCounts)] {
+        guard !scope.ids.isEmpty else { return [] }
+        let periods = time.periods(from: from, to: to)
+        guard let last = periods.last else { return [] }
+        // Integers computed here, never input: one branch per stretch of constant offset.
+        let branches = periods.dropLast().map { "WHEN hour_ms < \($0.to) THEN (hour_ms + \($0.offset)) / 86400000 " }.joined()
+        let day = branches.isEmpty ? "(hour_ms + \(last.offset)) / 86400000" : "CASE \(branches)ELSE (hour_ms + \(last.offset)) / 86400000 END"
+        return try await database.read { db in
+            let rows = try await db.raw(
+                """
+                SELECT MIN(hour_ms) AS hour_ms, \(unsafeRaw: Self.sums) FROM stats_hourly WHERE entity_kind = \(bind: scope.entity.rawValue) \
+                AND entity_id IN \(SQLBind.group(scope.ids)) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) \
+                GROUP BY \(unsafeRaw: day) ORDER BY 1
+                """
+            ).all()
+            return try rows.map { (try $0.decode(column: "hour_ms", as: Int64.self), try Self.counts($0)) }
+        }
+    }
+
     /// Sums per dimension value over local days [firstDay, lastDay], the busiest first.
     public func top(
         _ scope: Scope, dimension: StatsDimension, days: ClosedRange<Int64>, hitType: HitTypeFilter = .all, limit: Int

@@ -42,6 +42,9 @@ public struct StatsRebuilder: Sendable {
             if database.kind == .postgres {
                 // Writers add to these rows in their own transactions: wait for them, and hold them off until the new rows are in.
                 try await db.raw("LOCK TABLE stats_daily, stats_hourly IN EXCLUSIVE MODE").run()
+                // Each pass groups millions of hits into millions of (entity, day, value) rows: with the default 4 MB
+                // the aggregate spills to temporary files and a rebuild takes several times as long.
+                try await db.raw("SET LOCAL work_mem = '256MB'").run()
             }
             if hourly {
                 try await db.raw(
@@ -72,31 +75,13 @@ public struct StatsRebuilder: Sendable {
                     """
                 ).first(decodingColumn: "t", as: Int64?.self) ?? nil
             guard let first else { return }
-            for (from, to, offset) in Self.periods(zone, from: first, to: now + LocalTime.dayMilliseconds) {
+            for (from, to, offset) in LocalTime(zone: zone).periods(from: first, to: now + LocalTime.dayMilliseconds) {
                 let sql = StatsRebuildSQL(kind: database.kind, accountID: accountID, from: from, to: to, offset: offset)
                 for statement in sql.dailyStatements() + sql.conversionStatements() {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
             }
         }
-    }
-
-    /// Stretches of [from, to) with one UTC offset each, split at the zone's transitions.
-    static func periods(_ zone: TimeZone, from: Int64, to: Int64) -> [(Int64, Int64, Int64)] {
-        var result: [(Int64, Int64, Int64)] = []
-        var start = from
-        while start < to {
-            let date = Date(timeIntervalSince1970: Double(start) / 1000)
-            let offset = Int64(zone.secondsFromGMT(for: date)) * 1000
-            var end = to
-            if let next = zone.nextDaylightSavingTimeTransition(after: date) {
-                end = min(to, Int64((next.timeIntervalSince1970 * 1000).rounded()))
-            }
-            if end <= start { end = to }
-            result.append((start, end, offset))
-            start = end
-        }
-        return result
     }
 }
 
