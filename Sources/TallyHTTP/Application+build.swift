@@ -18,6 +18,9 @@ public struct TallyServer: Sendable {
     /// no API route goes unguarded).
     public let apiRoutes: APIRouteCatalogue
     public let routerRoutes: [String]
+    /// While no user exists: the token of the one-time setup URL (`/dashboard/setup?token=…`), printed by `serve`.
+    public var setupToken: String? { setup.currentToken }
+    let setup: SetupGate
 }
 
 /// The composition root. The database is opened and kept running by the caller (so a test can look at
@@ -98,6 +101,18 @@ public func buildApplication(
     DomainsController(repository: domainRepository, directory: domains, clock: clock).addRoutes(to: api)
     AccountListsController(repository: accountLists, blacklists: blacklists, extras: extras, clock: clock).addRoutes(to: api)
     OpenAPIDocument.addRoute(to: api)
+    let accounts = AccountService(database: database)
+    let setup = SetupGate(open: try await accounts.userCount() == 0)
+    DashboardController(
+        services: DashboardServices(
+            database: database, clock: clock, logger: logger, tls: configuration.tlsEnabled, publicURL: configuration.publicURL,
+            addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), accounts: accounts,
+            sessions: DashboardSessionStore(database: database), throttle: LoginThrottle(database: database),
+            twoFactor: TwoFactorService(database: database), setup: setup, keys: keys, verifier: verifier, keyEvents: keyEvents,
+            datapoints: service, datapointRepository: repository, groups: groups, tags: tagRepository, conversions: conversions, stats: stats,
+            hits: SQLHitListRepository(database: database), accountLists: accountLists, blacklists: blacklists, extras: extras, guests: guests,
+            domains: domains, alertWebhookConfigured: webhook != nil, defaultAccountID: defaults.accountID)
+    ).addRoutes(to: router)
     let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
     var trackingSetup = TrackingHandler(
         cache: cache, domains: domains, buffer: buffer,
@@ -137,7 +152,7 @@ public func buildApplication(
         },
         logger: logger)
     return TallyServer(
-        application: application, defaults: defaults, datapoints: service, keys: keys, apiRoutes: catalogue, routerRoutes: routerRoutes)
+        application: application, defaults: defaults, datapoints: service, keys: keys, apiRoutes: catalogue, routerRoutes: routerRoutes, setup: setup)
 }
 
 /// The `--geoip-db` database, opened once (a bad path or file stops the start with a clear message).

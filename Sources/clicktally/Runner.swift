@@ -17,6 +17,12 @@ enum Runner {
                     + "\(configuration.database.redactedDescription))\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
+            if let token = server.setupToken {
+                // Printed, never logged: the token is a one-time secret for whoever started the server.
+                let base = configuration.publicURL.hasSuffix("/") ? String(configuration.publicURL.dropLast()) : configuration.publicURL
+                let line = "No user yet: create the owner account at \(base)/dashboard/setup?token=\(token) (works once)\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            }
             try await server.application.runService()
         }
     }

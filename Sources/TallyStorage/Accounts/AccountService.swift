@@ -78,6 +78,31 @@ public struct AccountService: Sendable {
             email: try row.decode(column: "email", as: String.self))
     }
 
+    public func changePassword(userID: Int64, to password: String) async throws {
+        guard password.count >= Self.minimumPasswordLength else {
+            throw ValidationError(
+                field: "password", code: "password_too_short", message: "password must be at least \(Self.minimumPasswordLength) characters")
+        }
+        let cost = bcryptCost
+        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        try await database.transaction { db in try await db.update("users").set("password_hash", to: hash).where("id", .equal, userID).run() }
+    }
+
+    public func users(accountID: Int64) async throws -> [User] {
+        try await database.read { db in
+            try await db.select().columns("id", "account_id", "email").from("users").where("account_id", .equal, accountID).orderBy("id").all().map {
+                row in
+                User(
+                    id: try row.decode(column: "id", as: Int64.self), accountID: try row.decode(column: "account_id", as: Int64.self),
+                    email: try row.decode(column: "email", as: String.self))
+            }
+        }
+    }
+
+    public func userCount() async throws -> Int {
+        try await database.read { db in try await db.raw("SELECT COUNT(*) AS n FROM users").first(decodingColumn: "n", as: Int.self) ?? 0 }
+    }
+
     static let dummyHash = Bcrypt.hash("not a password of anyone", cost: 12)
 
     static func normalisedEmail(_ email: String) throws(ValidationError) -> String {

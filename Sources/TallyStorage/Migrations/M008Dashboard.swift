@@ -10,6 +10,7 @@ extension Migration {
                 csrf_token TEXT NOT NULL,
                 second_factor_done BOOLEAN NOT NULL,
                 client_ip TEXT NOT NULL,
+                flash TEXT,
                 created_at BIGINT NOT NULL,
                 expires_at BIGINT NOT NULL
             )

@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import SQLKit
 import TallyCore
 
@@ -61,6 +63,37 @@ public struct DashboardSessionStore: Sendable {
         guard let session = try await find(token: token, now: now) else { return nil }
         try await delete(token: token)
         return try await create(userID: session.userID, secondFactorDone: true, clientIP: clientIP, now: now)
+    }
+
+    /// A one-time message for the next page (a new key's full text, recovery codes), kept between a POST and the
+    /// GET it redirects to. Sealed with AES-GCM under a key derived from the session token, which the database
+    /// never holds: a copy of the database cannot read it, and the first read erases it.
+    public func setFlash(token: String, _ text: String) async throws {
+        let sealed = try AES.GCM.seal(Data(text.utf8), using: Self.flashKey(token)).combined ?? Data()
+        let hash = SignInSecrets.hash(token)
+        try await database.transaction { db in
+            try await db.update("dashboard_sessions").set("flash", to: sealed.base64EncodedString()).where("token_hash", .equal, hash).run()
+        }
+    }
+
+    public func takeFlash(token: String) async throws -> String? {
+        let hash = SignInSecrets.hash(token)
+        let stored = try await database.transaction { db in
+            let row = try await db.select().column("flash").from("dashboard_sessions").where("token_hash", .equal, hash).first()
+            let flash = try row?.decode(column: "flash", as: String?.self) ?? nil
+            if flash != nil {
+                try await db.update("dashboard_sessions").set("flash", to: SQLLiteral.null).where("token_hash", .equal, hash).run()
+            }
+            return flash
+        }
+        guard let stored, let data = Data(base64Encoded: stored), let box = try? AES.GCM.SealedBox(combined: data),
+            let opened = try? AES.GCM.open(box, using: Self.flashKey(token))
+        else { return nil }
+        return String(decoding: opened, as: UTF8.self)
+    }
+
+    static func flashKey(_ token: String) -> SymmetricKey {
+        SymmetricKey(data: SHA256.hash(data: Data(("clicktally flash " + token).utf8)))
     }
 
     public func delete(token: String) async throws {

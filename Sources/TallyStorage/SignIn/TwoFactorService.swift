@@ -70,6 +70,13 @@ public struct TwoFactorService: Sendable {
         }
     }
 
+    public func isEnabled(userID: Int64) async throws -> Bool {
+        try await database.read { db in
+            try await db.select().column("totp_secret").from("users").where("id", .equal, userID)
+                .first(decodingColumn: "totp_secret", as: String?.self)
+        }.flatMap { $0 } != nil
+    }
+
     public func recoveryCodesLeft(userID: Int64) async throws -> Int {
         try await database.read { db in
             try await db.raw("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = \(bind: userID) AND used_at IS NULL")

@@ -1,0 +1,92 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TallyCore
+import TallyStorage
+
+extension DashboardController {
+    func linkPage(_ visit: Visit) async throws -> Response {
+        let datapoint = try await ownDatapoint(visit)
+        let accountID = visit.session.accountID
+        let scope = SQLStatsRepository.Scope(.datapoint, [datapoint.id])
+        let byHour = visit.query["by"] == "hour"
+        let days = Int64(visit.query["days"] ?? "").flatMap { [7, 30, 90].contains($0) ? $0 : nil } ?? 30
+        let (chart, total) = try await trafficChart(scope, accountID: accountID, days: days, byHour: byHour)
+        var breakdowns: [[String: Any]] = []
+        for (dimension, title) in [
+            (StatsDimension.country, "Countries"), (.browserFamily, "Browsers"), (.osFamily, "Operating systems"), (.device, "Devices"),
+            (.referrer, "Referrers"), (.language, "Languages"),
+        ] {
+            breakdowns.append(try await breakdown(scope, dimension, title: title, accountID: accountID, days: byHour ? 2 : days))
+        }
+        let now = services.clock.now()
+        let recent = try await services.hits.page(.datapoints([datapoint.id]), from: 0, to: now + 1, filter: nil, after: nil, limit: 20)
+        let url = trackingURL(datapoint)
+        var values: [String: Any] = [
+            "id": datapoint.id, "name": datapoint.name, "title": datapoint.title, "url": url, "isLink": datapoint.type == .trackingLink,
+            "destination": datapoint.destinationURL ?? "", "status": datapoint.status.name, "paused": datapoint.status == .paused,
+            "snippet": "<img src=\"\(url)\" width=\"1\" height=\"1\" alt=\"\" />",
+            "qr": (try? QRCode(text: url))?.svg(label: "QR code for \(url)") ?? "", "chart": chart,
+            "totalHits": DashboardFormat.number(total.hits), "uniqueHits": DashboardFormat.number(total.uniqueHits),
+            "botHits": DashboardFormat.number(total.spiders), "period": byHour ? "last 48 hours" : "last \(days) days",
+            "breakdowns": breakdowns, "hits": recent.map(Self.hitRow), "noHits": recent.isEmpty, "latest": try await services.hits.latestID(),
+            "byHour": byHour, "days\(days)": !byHour,
+        ]
+        if datapoint.options.mode.isRotator {
+            values["rotation"] = datapoint.options.destinations.map { ["url": $0.url, "weight": $0.weight] as [String: Any] }
+        }
+        return html.page("link", title: datapoint.name, values, session: visit.session, section: "links")
+    }
+
+    static func hitRow(_ hit: StoredHit) -> [String: Any] {
+        [
+            "time": DashboardFormat.time(hit.time), "country": hit.country.isEmpty ? "–" : hit.country,
+            "browser": hit.browser.isEmpty ? "–" : hit.browser, "os": hit.os.isEmpty ? "–" : hit.os, "device": hit.deviceType,
+            "referrer": hit.referrerDomain.isEmpty ? "direct" : hit.referrerDomain, "unique": hit.isUnique, "bot": hit.isSpider,
+            "kind": hit.kind == .click ? "click" : "view",
+        ]
+    }
+
+    /// The link page's live clickstream: Server-Sent Events of this link's new hits, behind the session like the
+    /// page itself; ends after 10 minutes (the browser's EventSource reconnects with `Last-Event-ID`).
+    func addLiveRoute(to dashboard: RouterGroup<TallyRequestContext>) {
+        dashboard.get(
+            "links/:id/live",
+            use: signedIn { visit in
+                let datapoint = try await ownDatapoint(visit)
+                let hits = services.hits
+                var start = try await hits.latestID()
+                if let resume = visit.request.headers[HTTPField.Name("Last-Event-ID")!].flatMap({ Int64($0) }), resume >= 0, resume < start {
+                    start = resume
+                }
+                if let since = Int64(visit.query["since"] ?? ""), since >= 0, since < start { start = since }
+                let seconds = min(max(Int(visit.query["maxSeconds"] ?? "") ?? 600, 1), 600)
+                let deadline = ContinuousClock.now + .seconds(seconds)
+                let first = start
+                let accountID = visit.session.accountID
+                let body = ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+                    var last = first
+                    var idle = 0
+                    while !Task.isCancelled, ContinuousClock.now < deadline {
+                        let batch = try await hits.after(id: last, accountID: accountID, limit: 200)
+                        last = batch.last?.id ?? last
+                        for hit in batch where hit.datapointID == datapoint.id {
+                            let row = Self.hitRow(hit).mapValues { "\($0)" }
+                            let data = String(decoding: try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys]), as: UTF8.self)
+                            try await writer.write(ByteBuffer(string: "id: \(hit.id)\nevent: hit\ndata: \(data)\n\n"))
+                        }
+                        if batch.isEmpty {
+                            idle += 1
+                            if idle % 60 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
+                            try await Task.sleep(for: .milliseconds(250))
+                        }
+                    }
+                    try await writer.finish(nil)
+                }
+                var headers = DashboardHTML.headers(contentType: "text/event-stream")
+                headers[.cacheControl] = "no-store"
+                return Response(status: .ok, headers: headers, body: body)
+            })
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TallyCore
+import TallyStorage
+
+extension DashboardController {
+    static let editableModes: [(DestinationMode, String)] = [
+        (.simple, "One destination"), (.random, "Rotator: random"), (.sequential, "Rotator: in turn"), (.spillover, "Rotator: spillover"),
+        (.weighted, "Rotator: weighted"),
+    ]
+
+    func linkForm(_ visit: Visit, values: [String: Any], editing: Datapoint? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        var values = values
+        let groups = try await services.groups.list(accountID: visit.session.accountID, includeDeleted: false)
+        let chosenGroup = values["groupID"] as? String ?? ""
+        values["groups"] = groups.map { ["id": $0.id, "name": $0.name, "selected": String($0.id) == chosenGroup] as [String: Any] }
+        let chosenMode = values["mode"] as? String ?? "0"
+        values["modes"] = Self.editableModes.map { mode, label in
+            ["value": mode.rawValue, "label": label, "selected": String(mode.rawValue) == chosenMode] as [String: Any]
+        }
+        if let editing {
+            values["editing"] = true
+            values["action"] = "/dashboard/links/\(editing.id)"
+            values["trackingURL"] = trackingURL(editing)
+        } else {
+            values["action"] = "/dashboard/links"
+        }
+        return html.page(
+            "link-form", title: editing == nil ? "New link" : "Edit \(editing!.name)", values, session: visit.session, section: "links",
+            status: status)
+    }
+
+    static func formValues(_ datapoint: Datapoint, tags: SQLTagRepository) async throws -> [String: Any] {
+        let names = try await tags.tags(ofDatapoints: [datapoint.id])[datapoint.id]?.map(\.name) ?? []
+        return [
+            "isLink": datapoint.type == .trackingLink, "destination": datapoint.destinationURL ?? "", "name": datapoint.name,
+            "title": datapoint.title,
+            "groupID": datapoint.groupID.map(String.init) ?? "", "tagList": names.joined(separator: ", "),
+            "redirect_\(datapoint.redirectType.rawValue)": true, "mode": String(datapoint.options.mode.rawValue),
+            "rotation": datapoint.options.destinations.map { datapoint.options.mode == .weighted ? "\($0.url) \($0.weight)" : $0.url }.joined(
+                separator: "\n"),
+        ]
+    }
+
+    func saveLink(_ visit: Visit, existing: Datapoint?) async throws -> Response {
+        let form = visit.form
+        let isLink = existing.map { $0.type == .trackingLink } ?? (form["type"] != "pixel")
+        let echo: [String: Any] = [
+            "isLink": isLink, "destination": form.trimmed("destination"), "name": form.trimmed("name"), "title": form.trimmed("title"),
+            "groupID": form.trimmed("group"), "tagList": form.trimmed("tags"), "redirect_\(form["redirect"] ?? "302")": true,
+            "mode": form["mode"] ?? "0", "rotation": form["rotation"] ?? "",
+        ]
+        do {
+            let redirect = RedirectType(rawValue: Int(form["redirect"] ?? "") ?? 302) ?? .found
+            var options = LinkOptions()
+            options.mode = DestinationMode(rawValue: Int(form["mode"] ?? "") ?? 0) ?? .simple
+            if options.mode.isRotator {
+                options.destinations = try (form["rotation"] ?? "").split(whereSeparator: \.isNewline).map { line throws(ValidationError) in
+                    let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+                    guard let url = parts.first else {
+                        throw ValidationError(field: "rotation", code: "destination_invalid", message: "one destination URL per line")
+                    }
+                    let weight = parts.count > 1 ? Int(parts[1]) ?? 0 : 1
+                    return RotatorDestination(
+                        url: try DestinationURL.validate(String(url), trackingHosts: services.domains.trackingHosts), weight: weight)
+                }
+            }
+            try options.validate()
+            var groupID: Int64?
+            if let id = Int64(form.trimmed("group")) {
+                guard try await services.groups.find(id: id)?.accountID == visit.session.accountID else {
+                    throw ValidationError(field: "group", code: "group_unknown", message: "choose one of your campaigns")
+                }
+                groupID = id
+            }
+            let name = form.trimmed("name")
+            let destination = form.trimmed("destination")
+            var saved: Datapoint
+            if var datapoint = existing {
+                let previous = datapoint
+                datapoint.title = form.trimmed("title")
+                datapoint.groupID = groupID
+                if isLink {
+                    datapoint.destinationURL = destination
+                    datapoint.redirectType = redirect
+                    datapoint.options.mode = options.mode
+                    datapoint.options.destinations = options.destinations
+                }
+                saved = try await services.datapoints.save(datapoint, previous: previous)
+            } else {
+                var request = DatapointService.CreateRequest(
+                    type: isLink ? .trackingLink : .trackingPixel, destination: isLink ? destination : nil, name: name.isEmpty ? nil : name,
+                    title: form.trimmed("title"), redirectType: redirect, groupID: groupID)
+                request.options = options
+                saved = try await services.datapoints.create(accountID: visit.session.accountID, domain: services.domains.systemDomain, request)
+            }
+            try await setTags(form.trimmed("tags"), on: saved, accountID: visit.session.accountID)
+            return DashboardHTML.seeOther("/dashboard/links/\(saved.id)")
+        } catch let error as ValidationError {
+            return try await linkForm(visit, values: echo.merging(["error": error.message]) { $1 }, editing: existing, status: .badRequest)
+        }
+    }
+
+    func setTags(_ list: String, on datapoint: Datapoint, accountID: Int64) async throws {
+        let wanted = Set(list.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty })
+        let current = try await services.tags.tags(ofDatapoints: [datapoint.id])[datapoint.id] ?? []
+        for tag in current where !wanted.contains(tag.name) {
+            try await services.tags.set(tagID: tag.id, .datapoint, id: datapoint.id, attached: false)
+        }
+        for name in wanted where !current.contains(where: { $0.name == name }) {
+            let tag = try await services.tags.findOrCreate(accountID: accountID, name: name)
+            try await services.tags.set(tagID: tag.id, .datapoint, id: datapoint.id, attached: true)
+        }
+    }
+}

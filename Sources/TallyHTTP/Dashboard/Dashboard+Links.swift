@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TallyCore
+import TallyStorage
+
+extension DashboardController {
+    static let linksPerPage = 50
+
+    func addLinkRoutes(to dashboard: RouterGroup<TallyRequestContext>) {
+        dashboard.get("links", use: signedIn { visit in try await linksPage(visit) })
+        dashboard.get(
+            "links/new", use: signedIn { visit in try await linkForm(visit, values: ["isLink": true, "mode_simple": true, "redirect_302": true]) })
+        dashboard.post("links", use: signedIn { visit in try await saveLink(visit, existing: nil) })
+        dashboard.get("links/:id", use: signedIn { visit in try await linkPage(visit) })
+        dashboard.get(
+            "links/:id/edit",
+            use: signedIn { visit in
+                let datapoint = try await ownDatapoint(visit)
+                return try await linkForm(visit, values: try await Self.formValues(datapoint, tags: services.tags), editing: datapoint)
+            })
+        dashboard.post("links/:id", use: signedIn { visit in try await saveLink(visit, existing: try await ownDatapoint(visit)) })
+        for (action, status) in [("pause", DatapointStatus.paused), ("resume", .active), ("delete", .deleted)] {
+            dashboard.post(
+                "links/:id/\(action)",
+                use: signedIn { visit in
+                    let datapoint = try await ownDatapoint(visit)
+                    _ = try await services.datapoints.setStatus(id: datapoint.id, to: status)
+                    return DashboardHTML.seeOther(
+                        status == .deleted ? "/dashboard/links?deleted=\(datapoint.name)" : "/dashboard/links/\(datapoint.id)")
+                })
+        }
+        dashboard.get(
+            "links/:id/qr.svg",
+            use: signedIn { visit in
+                let datapoint = try await ownDatapoint(visit)
+                let svg = try QRCode(text: trackingURL(datapoint)).svg(label: "QR code for \(trackingURL(datapoint))", pixelsPerModule: 6)
+                return DashboardAssets.response(svg, type: "image/svg+xml", cache: false)
+            })
+        addLiveRoute(to: dashboard)
+    }
+
+    func ownDatapoint(_ visit: Visit) async throws -> Datapoint {
+        guard let id = visit.context.parameters.get("id", as: Int64.self), let datapoint = try await services.datapointRepository.find(id: id),
+            datapoint.accountID == visit.session.accountID, datapoint.status != .deleted
+        else { throw HTTPError(.notFound) }
+        return datapoint
+    }
+
+    func trackingURL(_ datapoint: Datapoint) -> String {
+        let domain = services.domains.domain(id: datapoint.domainID) ?? services.domains.systemDomain
+        return TrackingCode.url(publicURL: services.publicURL, domain: domain, name: datapoint.name)
+    }
+
+    func linksPage(_ visit: Visit) async throws -> Response {
+        let query = visit.query
+        let accountID = visit.session.accountID
+        var all = try await services.datapointRepository.list(accountID: accountID, statuses: [.active, .paused, .abuse])
+        let search = query.trimmed("q").lowercased()
+        if !search.isEmpty {
+            all = all.filter {
+                $0.name.lowercased().contains(search) || $0.title.lowercased().contains(search)
+                    || ($0.destinationURL ?? "").lowercased().contains(search)
+            }
+        }
+        if let status = DatapointStatus.allCases.first(where: { $0.name == query["status"] }) { all = all.filter { $0.status == status } }
+        if let type = query["type"], type == "tl" || type == "tp" { all = all.filter { ($0.type == .trackingLink) == (type == "tl") } }
+        if let group = Int64(query["group"] ?? "") { all = all.filter { $0.groupID == group } }
+        let tagsByLink = try await services.tags.tags(ofDatapoints: all.map(\.id))
+        if let tag = Int64(query["tag"] ?? "") { all = all.filter { tagsByLink[$0.id]?.contains { $0.id == tag } ?? false } }
+        all.sort { $0.createdAt != $1.createdAt ? $0.createdAt > $1.createdAt : $0.id > $1.id }
+        let page = max(1, Int(query["page"] ?? "") ?? 1)
+        let shown = Array(all.dropFirst((page - 1) * Self.linksPerPage).prefix(Self.linksPerPage))
+        let now = services.clock.now()
+        let counts = try await services.stats.perEntity(.init(.datapoint, shown.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)
+        let groups = try await services.groups.list(accountID: accountID, includeDeleted: false)
+        let groupNames = Dictionary(groups.map { ($0.id, $0.name) }) { $1 }
+        let tags = try await services.tags.list(accountID: accountID)
+        var values: [String: Any] = [
+            "links": shown.map { datapoint in
+                [
+                    "id": datapoint.id, "name": datapoint.name, "title": datapoint.title, "url": trackingURL(datapoint),
+                    "destination": datapoint.destinationURL ?? "(pixel)", "status": datapoint.status.name,
+                    "type": datapoint.type == .trackingLink ? "link" : "pixel", "group": datapoint.groupID.flatMap { groupNames[$0] } ?? "",
+                    "tags": (tagsByLink[datapoint.id] ?? []).map(\.name).joined(separator: ", "),
+                    "hits": DashboardFormat.number(counts[datapoint.id]?.hits ?? 0),
+                ] as [String: Any]
+            },
+            "none": shown.isEmpty, "total": all.count, "q": query.trimmed("q"),
+            "groups": groups.map { ["id": $0.id, "name": $0.name, "selected": String($0.id) == query["group"]] as [String: Any] },
+            "tags": tags.map { ["id": $0.id, "name": $0.name, "selected": String($0.id) == query["tag"]] as [String: Any] },
+            "status_\(query["status"] ?? "any")": true, "type_\(query["type"] ?? "any")": true,
+        ]
+        var base = query.pairs.filter { $0.0 != "page" }.map { "\($0.0)=\(DashboardForm.encode($0.1))" }.joined(separator: "&")
+        base = base.isEmpty ? "?" : "?\(base)&"
+        if page > 1 { values["previous"] = "/dashboard/links\(base)page=\(page - 1)" }
+        if page * Self.linksPerPage < all.count { values["next"] = "/dashboard/links\(base)page=\(page + 1)" }
+        values["page"] = page
+        if let deleted = query["deleted"] { values["notice"] = "Deleted \(deleted)." }
+        return html.page("links", title: "Links", values, session: visit.session, section: "links")
+    }
+}

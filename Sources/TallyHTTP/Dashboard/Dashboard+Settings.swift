@@ -1,0 +1,93 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TallyCore
+import TallyStorage
+
+extension DashboardController {
+    func addSettingsRoutes(to dashboard: RouterGroup<TallyRequestContext>) {
+        dashboard.get("settings", use: signedIn { visit in try await settingsPage(visit) })
+        dashboard.post(
+            "settings/timezone",
+            use: signedIn { visit in
+                do {
+                    try await StatsRebuilder(database: services.database).setTimeZone(
+                        accountID: visit.session.accountID, identifier: visit.form.trimmed("timezone"), now: services.clock.now())
+                } catch let error as ValidationError {
+                    return try await settingsPage(visit, error: error.message, status: .badRequest)
+                }
+                return DashboardHTML.seeOther("/dashboard/settings?saved=timezone")
+            })
+        dashboard.post(
+            "settings/blacklist",
+            use: signedIn { visit in
+                guard let network = IPNetwork(visit.form.trimmed("ip")) else {
+                    return try await settingsPage(
+                        visit, error: "Give an IPv4 or IPv6 address, or a network such as 203.0.113.0/24.", status: .badRequest)
+                }
+                _ = try await services.accountLists.add(
+                    .ipBlacklist, accountID: visit.session.accountID, value: network.description, now: services.clock.now())
+                try await services.blacklists.reload(from: services.accountLists)
+                return DashboardHTML.seeOther("/dashboard/settings?saved=blacklist")
+            })
+        dashboard.post(
+            "settings/whitelist",
+            use: signedIn { visit in
+                do {
+                    let name = try SQLDomainRepository.validateName(visit.form.trimmed("domain"))
+                    _ = try await services.accountLists.add(
+                        .domainWhitelist, accountID: visit.session.accountID, value: name, now: services.clock.now())
+                    try await services.extras.reload()
+                } catch let error as ValidationError {
+                    return try await settingsPage(visit, error: error.message, status: .badRequest)
+                }
+                return DashboardHTML.seeOther("/dashboard/settings?saved=whitelist")
+            })
+        dashboard.post(
+            "settings/:list/:id/remove",
+            use: signedIn { visit in
+                let list: SQLAccountListRepository.List = visit.context.parameters.get("list") == "whitelist" ? .domainWhitelist : .ipBlacklist
+                if let id = visit.context.parameters.get("id", as: Int64.self) {
+                    _ = try await services.accountLists.remove(list, id: id, accountID: visit.session.accountID)
+                    try await services.blacklists.reload(from: services.accountLists)
+                    try await services.extras.reload()
+                }
+                return DashboardHTML.seeOther("/dashboard/settings")
+            })
+        dashboard.post(
+            "settings/users",
+            use: signedIn { visit in
+                guard visit.form["password"] == visit.form["password2"] else {
+                    return try await settingsPage(visit, error: "The two passwords differ.", status: .badRequest)
+                }
+                do {
+                    _ = try await services.accounts.createUser(
+                        email: visit.form.trimmed("email"), password: visit.form["password"] ?? "", accountID: visit.session.accountID,
+                        now: services.clock.now())
+                } catch let error as ValidationError {
+                    return try await settingsPage(visit, error: error.message, status: .badRequest)
+                }
+                return DashboardHTML.seeOther("/dashboard/settings?saved=user")
+            })
+    }
+
+    func settingsPage(_ visit: Visit, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let accountID = visit.session.accountID
+        let (time, _) = try await services.stats.accountClock(accountID)
+        let blacklist = try await services.accountLists.entries(.ipBlacklist, accountID: accountID)
+        let whitelist = try await services.accountLists.entries(.domainWhitelist, accountID: accountID)
+        let users = try await services.accounts.users(accountID: accountID)
+        let guests = try await services.guests.list(accountID: accountID)
+        var values: [String: Any] = [
+            "timezone": time.zone.identifier == "GMT" ? "UTC" : time.zone.identifier,
+            "blacklist": blacklist.map { ["id": $0.id, "value": $0.value] as [String: Any] }, "noBlacklist": blacklist.isEmpty,
+            "whitelist": whitelist.map { ["id": $0.id, "value": $0.value] as [String: Any] }, "noWhitelist": whitelist.isEmpty,
+            "users": users.map { ["email": $0.email, "me": $0.id == visit.session.userID] as [String: Any] },
+            "guests": guests.map { ["name": $0.name, "email": $0.email] as [String: Any] }, "noGuests": guests.isEmpty,
+            "webhook": services.alertWebhookConfigured,
+        ]
+        if let saved = visit.query["saved"] { values["notice"] = "Saved (\(saved))." }
+        if let error { values["error"] = error }
+        return html.page("settings", title: "Settings", values, session: visit.session, section: "settings", status: status)
+    }
+}

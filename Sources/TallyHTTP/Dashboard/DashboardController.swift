@@ -1,0 +1,140 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TallyCore
+import TallyStorage
+
+/// The web dashboard: server-rendered pages over the same services the API and the CLI use. Every page but
+/// setup and sign-in needs a session; every form carries the session's CSRF token; plain HTTP is refused off
+/// loopback, as for API keys (a password is a secret too).
+struct DashboardController: Sendable {
+    let services: DashboardServices
+    let html = DashboardHTML()
+
+    static let sessionCookie = "ct_session"
+    /// Before there is a session (setup, sign-in) a random cookie doubles as the CSRF token of those forms.
+    static let preSessionCookie = "ct_presession"
+
+    func addRoutes(to router: Router<TallyRequestContext>) {
+        let dashboard = router.group("dashboard")
+        dashboard.get("assets/app.css") { _, _ in DashboardAssets.response(DashboardAssets.css, type: "text/css; charset=utf-8") }
+        dashboard.get("assets/app.js") { _, _ in DashboardAssets.response(DashboardAssets.js, type: "text/javascript; charset=utf-8") }
+        addSignInRoutes(to: dashboard)
+        addTwoFactorRoutes(to: dashboard)
+        addOverviewRoutes(to: dashboard)
+        addKeyRoutes(to: dashboard)
+        addLinkRoutes(to: dashboard)
+        addConversionRoutes(to: dashboard)
+        addSettingsRoutes(to: dashboard)
+    }
+
+    /// One request to a page behind sign-in.
+    struct Visit: Sendable {
+        let request: Request
+        let context: TallyRequestContext
+        let session: DashboardSession
+        let token: String
+        let form: DashboardForm
+        let query: DashboardForm
+        let clientIP: String
+    }
+
+    typealias Handler = @Sendable (Visit) async throws -> Response
+
+    /// Wraps a page: secure transport, a finished session (else to sign-in, or to the code page), and for POST a
+    /// form whose CSRF token matches the session's.
+    func signedIn(_ handler: @escaping Handler) -> @Sendable (Request, TallyRequestContext) async throws -> Response {
+        { request, context in
+            if let refusal = insecureRefusal(request, context) { return refusal }
+            let now = services.clock.now()
+            guard let token = request.cookies[Self.sessionCookie]?.value, let session = try await services.sessions.find(token: token, now: now)
+            else {
+                let next = request.method == .get ? "?next=" + DashboardForm.encode(request.uri.path) : ""
+                return DashboardHTML.seeOther("/dashboard/login" + next)
+            }
+            guard session.secondFactorDone else { return DashboardHTML.seeOther("/dashboard/login/code") }
+            var form = DashboardForm("")
+            if request.method == .post {
+                form = try await DashboardForm.read(request)
+                guard ConstantTime.equal(form["_csrf"] ?? "", session.csrfToken) else { return csrfRefusal() }
+            }
+            let visit = Visit(
+                request: request, context: context, session: session, token: token, form: form,
+                query: DashboardForm(Substring(request.uri.query ?? "")),
+                clientIP: clientIP(request, context))
+            return try await handler(visit)
+        }
+    }
+
+    func csrfRefusal() -> Response {
+        html.page(
+            "message", title: "Form expired",
+            ["heading": "This form has expired", "text": "The page was open too long or came from elsewhere. Go back, reload it and try again."],
+            status: .forbidden)
+    }
+
+    func clientIP(_ request: Request, _ context: TallyRequestContext) -> String {
+        let peer = context.remoteAddress.flatMap { IPAddress($0) }
+        return services.addresses.resolve(peer: peer, forwarded: request.headers[.forwarded], forwardedFor: request.headers[.xForwardedFor])?
+            .description ?? ""
+    }
+
+    /// Whether the browser reached us over HTTPS (built-in TLS, or a trusted proxy that says so).
+    func isHTTPS(_ request: Request, _ context: TallyRequestContext) -> Bool {
+        if services.tls { return true }
+        guard let peer = context.remoteAddress.flatMap({ IPAddress($0) }), services.addresses.isTrusted(peer) else { return false }
+        let proto = request.headers[.xForwardedProto]?.lowercased().split(separator: ",").first.map { String($0).trimmingSpaces }
+        return proto == "https" || (request.headers[.forwarded]?.lowercased().contains("proto=https") ?? false)
+    }
+
+    /// Passwords, session cookies and keys never cross a network in clear: plain HTTP only from this machine.
+    func insecureRefusal(_ request: Request, _ context: TallyRequestContext) -> Response? {
+        if isHTTPS(request, context) { return nil }
+        if let peer = context.remoteAddress.flatMap({ IPAddress($0) }), peer.isLoopback, !services.addresses.isTrusted(peer) { return nil }
+        return html.page(
+            "message", title: "HTTPS required",
+            ["heading": "HTTPS required", "text": "The dashboard only opens over HTTPS (or from this machine). Use the https:// address."],
+            status: .forbidden)
+    }
+
+    /// `Set-Cookie` for the session: HttpOnly (no script reads it), SameSite=Lax, Secure under HTTPS.
+    func sessionCookie(_ token: String, secure: Bool) -> String {
+        "\(Self.sessionCookie)=\(token); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(DashboardSessionStore.lifetimeMilliseconds / 1000)"
+            + (secure ? "; Secure" : "")
+    }
+
+    static func expiredCookie(_ name: String) -> String { "\(name)=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0" }
+}
+
+/// Everything the pages call: the same services and repositories as the API.
+struct DashboardServices: Sendable {
+    let database: any TallyDatabase
+    let clock: WallClock
+    let logger: Logger
+    let tls: Bool
+    let publicURL: String
+    let addresses: ClientAddressResolver
+    let accounts: AccountService
+    let sessions: DashboardSessionStore
+    let throttle: LoginThrottle
+    let twoFactor: TwoFactorService
+    let setup: SetupGate
+    let keys: KeyService
+    let verifier: KeyVerifier
+    let keyEvents: SQLKeyEventRepository
+    let datapoints: DatapointService
+    let datapointRepository: SQLDatapointRepository
+    let groups: SQLGroupRepository
+    let tags: SQLTagRepository
+    let conversions: SQLConversionRepository
+    let stats: SQLStatsRepository
+    let hits: SQLHitListRepository
+    let accountLists: SQLAccountListRepository
+    let blacklists: IPBlacklists
+    let extras: LinkExtras
+    let guests: SQLGuestRepository
+    let domains: DomainDirectory
+    let alertWebhookConfigured: Bool
+    let defaultAccountID: Int64
+}

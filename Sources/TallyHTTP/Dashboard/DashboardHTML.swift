@@ -1,0 +1,74 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import TallyCore
+import TallyStorage
+
+/// How every dashboard page leaves: HTML from the templates inside the layout, with headers that keep it private
+/// (no caching of pages that may show a key), unframeable, and under a strict Content-Security-Policy: nothing
+/// but this server's own script and style, no inline script or style at all.
+struct DashboardHTML: Sendable {
+    let library: MustacheLibrary
+
+    init() {
+        var library = MustacheLibrary()
+        for (name, text) in DashboardTemplates.all {
+            // The templates are compiled into the binary; a broken one is a programming error caught by every test.
+            do { try library.register(text, named: name) } catch { preconditionFailure("dashboard template \(name): \(error)") }
+        }
+        self.library = library
+    }
+
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+        + "frame-ancestors 'none'; base-uri 'none'"
+
+    static func headers(contentType: String) -> HTTPFields {
+        [
+            .contentType: contentType, .contentSecurityPolicy: contentSecurityPolicy, .xContentTypeOptions: "nosniff",
+            .xFrameOptions: "DENY", .referrerPolicy: "same-origin", .cacheControl: "no-store",
+        ]
+    }
+
+    /// A page: `template` rendered with `values`, inside the layout (navigation shown when someone is signed in).
+    func page(
+        _ template: String, title: String, _ values: [String: Any] = [:], session: DashboardSession? = nil, section: String = "",
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        var values = values
+        if let session {
+            values["csrf"] = session.csrfToken
+            values["signedInEmail"] = session.email
+        }
+        let body = library.render(values, withTemplate: template) ?? ""
+        var layout: [String: Any] = ["title": title, "body": body, "signedIn": session?.secondFactorDone == true]
+        if let session { layout["csrf"] = session.csrfToken; layout["email"] = session.email }
+        layout["nav"] = Self.sections.map { name, path, label in
+            ["path": path, "label": label, "current": name == section] as [String: Any]
+        }
+        let html = library.render(layout, withTemplate: "layout") ?? ""
+        return Response(
+            status: status, headers: Self.headers(contentType: "text/html; charset=utf-8"), body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static let sections: [(String, String, String)] = [
+        ("overview", "/dashboard", "Overview"), ("links", "/dashboard/links", "Links"), ("groups", "/dashboard/groups", "Campaigns"),
+        ("conversions", "/dashboard/conversions", "Conversions"), ("keys", "/dashboard/keys", "API keys"),
+        ("security", "/dashboard/security", "Security"), ("settings", "/dashboard/settings", "Settings"),
+    ]
+
+    /// After a successful POST: the browser loads the next page with GET (so a reload never resends the form).
+    static func seeOther(_ location: String, cookies: [String] = []) -> Response {
+        var headers: HTTPFields = [.location: location, .cacheControl: "no-store"]
+        for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
+        return Response(status: .seeOther, headers: headers)
+    }
+}
+
+extension HTTPField.Name {
+    static let contentSecurityPolicy = Self("Content-Security-Policy")!
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
+    static let xFrameOptions = Self("X-Frame-Options")!
+    static let referrerPolicy = Self("Referrer-Policy")!
+}

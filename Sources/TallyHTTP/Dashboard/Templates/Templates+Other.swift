@@ -1,0 +1,86 @@
+extension DashboardTemplates {
+    static let other: [(String, String)] = [
+        (
+            "overview",
+            """
+            <h1>Overview</h1>
+            <div class="stats">{{#periods}}<div class="stat"><span>{{label}}</span><b>{{clicks}}</b><small>clicks · {{views}} views · {{unique}} unique · {{bots}} bots</small></div>{{/periods}}</div>
+            <section class="card" aria-labelledby="chart"><h2 id="chart">Last 30 days</h2>{{{chart}}}</section>
+            <section class="card" aria-labelledby="top"><h2 id="top">Top links, 30 days</h2>
+            {{#noLinks}}<p>No links yet. <a href="/dashboard/links/new">Create your first link</a>.</p>{{/noLinks}}
+            {{^noLinks}}{{#noTop}}<p>No hits in the last 30 days.</p>{{/noTop}}{{/noLinks}}
+            {{^noTop}}<div class="table-wrap"><table><thead><tr><th scope="col">Link</th><th scope="col">Hits</th><th scope="col">Unique</th></tr></thead><tbody>
+            {{#top}}<tr><td><a href="/dashboard/links/{{id}}">{{name}}</a> <small>{{title}}</small></td><td>{{hits}}</td><td>{{unique}}</td></tr>{{/top}}</tbody></table></div>{{/noTop}}
+            </section>
+            """
+        ),
+        (
+            "groups",
+            """
+            <h1>Campaigns</h1>
+            {{> errors}}
+            {{#none}}<p>No campaigns yet.</p>{{/none}}
+            {{^none}}<div class="table-wrap"><table><thead><tr><th scope="col">Campaign</th><th scope="col">Links</th><th scope="col">Hits (30 days)</th></tr></thead><tbody>
+            {{#groups}}<tr><td><a href="/dashboard/links?group={{id}}">{{name}}</a></td><td>{{links}}</td><td>{{hits}}</td></tr>{{/groups}}</tbody></table></div>{{/none}}
+            <section class="card" aria-labelledby="new"><h2 id="new">New campaign</h2>
+            <form method="post" action="/dashboard/groups"><input type="hidden" name="_csrf" value="{{csrf}}">
+            <label for="name">Name</label><input id="name" name="name" type="text" required maxlength="200"><div><button type="submit">Create</button></div></form></section>
+            <section class="card" aria-labelledby="tags"><h2 id="tags">Tags</h2>
+            {{#noTags}}<p>No tags yet: add them on a link.</p>{{/noTags}}<p>{{#tags}}<a class="badge" href="/dashboard/links?tag={{id}}">{{name}}</a> {{/tags}}</p></section>
+            """
+        ),
+        (
+            "conversions",
+            """
+            <h1>Conversions</h1>
+            {{> errors}}
+            {{#none}}<p>No conversion goals yet.</p>{{/none}}
+            {{#conversions}}<section class="card"><h2>{{name}}</h2>
+            <p>Last 30 days: <b>{{count}}</b> conversions ({{unique}} unique), value {{value}}, commission {{commission}} · credited to the {{attribution}}</p>
+            <label for="pixel-{{id}}">Conversion pixel URL</label><input id="pixel-{{id}}" type="text" readonly value="{{pixel}}">
+            <div><button type="button" data-copy="pixel-{{id}}" hidden>Copy</button></div>
+            <label for="snippet-{{id}}">Or this snippet, on the thank-you page</label><textarea id="snippet-{{id}}" readonly>{{snippet}}</textarea>
+            <div><button type="button" data-copy="snippet-{{id}}" hidden>Copy</button></div></section>{{/conversions}}
+            <section class="card" aria-labelledby="new"><h2 id="new">New conversion goal</h2>
+            <form method="post" action="/dashboard/conversions"><input type="hidden" name="_csrf" value="{{csrf}}">
+            <label for="name">Name</label><input id="name" name="name" type="text" required maxlength="200">
+            <label for="description">Description</label><input id="description" name="description" type="text">
+            <label for="value">Default value</label><input id="value" name="value" type="text" inputmode="decimal" placeholder="0">
+            <label for="attribution">Credit</label><select id="attribution" name="attribution"><option value="last">the last click</option><option value="first">the first click</option></select>
+            <div><button type="submit">Create</button></div></form></section>
+            """
+        ),
+        (
+            "settings",
+            """
+            <h1>Settings</h1>
+            {{> errors}}
+            <div class="grid">
+            <section class="card" aria-labelledby="tz"><h2 id="tz">Time zone</h2><p>Days in reports start at midnight here.</p>
+            <form method="post" action="/dashboard/settings/timezone"><input type="hidden" name="_csrf" value="{{csrf}}">
+            <label for="timezone">IANA time zone</label><input id="timezone" name="timezone" type="text" value="{{timezone}}" placeholder="Europe/Rome">
+            <div><button type="submit">Save</button></div></form></section>
+            <section class="card" aria-labelledby="ips"><h2 id="ips">IP blacklist</h2><p>Hits from these addresses are not recorded.</p>
+            {{#noBlacklist}}<p class="muted">Empty.</p>{{/noBlacklist}}<ul>{{#blacklist}}<li>{{value}} <form class="inline" method="post" action="/dashboard/settings/blacklist/{{id}}/remove"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" class="secondary">Remove</button></form></li>{{/blacklist}}</ul>
+            <form method="post" action="/dashboard/settings/blacklist"><input type="hidden" name="_csrf" value="{{csrf}}">
+            <label for="ip">Address or network</label><input id="ip" name="ip" type="text" placeholder="203.0.113.0/24"><div><button type="submit">Add</button></div></form></section>
+            <section class="card" aria-labelledby="domains"><h2 id="domains">Domain whitelist</h2><p>Dynamic destinations may only go to these domains.</p>
+            {{#noWhitelist}}<p class="muted">Empty.</p>{{/noWhitelist}}<ul>{{#whitelist}}<li>{{value}} <form class="inline" method="post" action="/dashboard/settings/whitelist/{{id}}/remove"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" class="secondary">Remove</button></form></li>{{/whitelist}}</ul>
+            <form method="post" action="/dashboard/settings/whitelist"><input type="hidden" name="_csrf" value="{{csrf}}">
+            <label for="domain">Domain</label><input id="domain" name="domain" type="text" placeholder="shop.example.com"><div><button type="submit">Add</button></div></form></section>
+            <section class="card" aria-labelledby="hook"><h2 id="hook">Alert webhook</h2>
+            <p>{{#webhook}}Key alerts are posted to the webhook configured with <code>--alert-webhook-url</code>.{{/webhook}}{{^webhook}}No webhook: start the server with <code>--alert-webhook-url</code> (and <code>--alert-webhook-secret</code>) to receive key alerts.{{/webhook}}</p></section>
+            </div>
+            <section class="card" aria-labelledby="people"><h2 id="people">Users and guests</h2>
+            <ul>{{#users}}<li>{{email}}{{#me}} (you){{/me}}</li>{{/users}}</ul>
+            <form method="post" action="/dashboard/settings/users"><input type="hidden" name="_csrf" value="{{csrf}}">
+            <label for="user-email">Add a user: e-mail</label><input id="user-email" name="email" type="email" required>
+            <label for="user-password">Their first password</label><input id="user-password" name="password" type="password" autocomplete="new-password" minlength="10" required>
+            <label for="user-password2">Again</label><input id="user-password2" name="password2" type="password" autocomplete="new-password" minlength="10" required>
+            <div><button type="submit">Add user</button></div></form>
+            <h3>Guests</h3>{{#noGuests}}<p class="muted">No guests. Guests are managed through the API (<code>/v2/account/guests</code>).</p>{{/noGuests}}
+            <ul>{{#guests}}<li>{{name}} &lt;{{email}}&gt;</li>{{/guests}}</ul></section>
+            """
+        ),
+    ]
+}
