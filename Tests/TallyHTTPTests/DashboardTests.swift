@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -19,10 +20,10 @@ import Testing
 
     /// A server with its owner set up through the setup page; the browser is signed in.
     static func withOwner(
-        _ engine: TestEngine, clock: MovableClock = MovableClock(StatsAPITests.start),
+        _ engine: TestEngine, clock: MovableClock = MovableClock(StatsAPITests.start), _ values: [String: ConfigContent] = [:],
         _ body: @Sendable (TallyServer, any TallyDatabase, DashboardBrowser) async throws -> Void
     ) async throws {
-        try await withTestServer(engine, clock: clock.wallClock) { server, database in
+        try await withTestServer(engine, values, clock: clock.wallClock) { server, database in
             try await server.application.test(.live) { client in
                 let browser = DashboardBrowser(client)
                 let token = try #require(server.setupToken)
@@ -69,6 +70,37 @@ import Testing
             browser.cookies = saved
             // The setup link is spent.
             #expect(try await browser.get("/dashboard/setup?token=anything").status == .notFound)
+        }
+    }
+
+    /// Behind a trusted reverse proxy: plain HTTP is refused (a password would cross the network in clear); HTTPS
+    /// as the proxy reports it gets a `Secure` cookie. Someone else's link is a 404 page, not their data.
+    @Test(arguments: TestEngine.available)
+    func plainHTTPThroughAProxyIsRefusedAndHTTPSGetsSecureCookies(_ engine: TestEngine) async throws {
+        let values: [String: ConfigContent] = [AppConfiguration.Key.trustedProxies: .string("127.0.0.1/32")]
+        try await withTestServer(engine, values) { server, _ in
+            try await server.application.test(.live) { client in
+                let plain = try await client.execute(uri: "/dashboard/login", method: .get)
+                #expect(plain.status == .forbidden && String(buffer: plain.body).contains("HTTPS required"))
+                let token = try #require(server.setupToken)
+                let https: HTTPFields = [HTTPField.Name("X-Forwarded-Proto")!: "https"]
+                let form = try await client.execute(uri: "/dashboard/setup?token=\(token)", method: .get, headers: https)
+                #expect(form.status == .ok)
+                let preSession = try #require(form.headers[values: .setCookie].first { $0.hasPrefix("ct_presession=") })
+                let csrf = String(preSession.dropFirst("ct_presession=".count).prefix { $0 != ";" })
+                var post = https
+                post[.contentType] = "application/x-www-form-urlencoded"
+                post[.cookie] = "ct_presession=\(csrf)"
+                let body =
+                    "_csrf=\(csrf)&token=\(token)&email=owner%40example.com&password=\(DashboardBrowser.encode(Self.password))&password2=\(DashboardBrowser.encode(Self.password))"
+                let created = try await client.execute(uri: "/dashboard/setup", method: .post, headers: post, body: ByteBuffer(string: body))
+                let session = try #require(created.headers[values: .setCookie].first { $0.hasPrefix("ct_session=") })
+                #expect(session.hasSuffix("; Secure") && session.contains("HttpOnly") && session.contains("SameSite=Lax"))
+                let other = try await client.execute(
+                    uri: "/dashboard/links/999", method: .get,
+                    headers: [HTTPField.Name("X-Forwarded-Proto")!: "https", .cookie: String(session.prefix { $0 != ";" })])
+                #expect(other.status == .notFound && String(buffer: other.body).contains("not yours to see"))
+            }
         }
     }
 

@@ -7,21 +7,11 @@ extension QRCode {
         for y in 0..<size {
             for x in 0..<size where modules[y][x] { path += "M\(x + 4) \(y + 4)h1v1h-1z" }
         }
-        let escaped = label.replacingAll([("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\"", "&quot;")])
+        let escaped = HTMLText.escaped(label)
         return """
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(side) \(side)" width="\(side * pixelsPerModule)" \
             height="\(side * pixelsPerModule)" role="img" aria-label="\(escaped)" shape-rendering="crispEdges">\
             <rect width="\(side)" height="\(side)" fill="#ffffff"/><path d="\(path)" fill="#000000"/></svg>
             """
-    }
-}
-
-extension String {
-    func replacingAll(_ pairs: [(String, String)]) -> String {
-        var result = ""
-        for character in self {
-            if let pair = pairs.first(where: { $0.0 == String(character) }) { result += pair.1 } else { result.append(character) }
-        }
-        return result
     }
 }

@@ -138,18 +138,8 @@ struct APIKeyMiddleware: RouterMiddleware {
         return nil
     }
 
-    /// Plain HTTP is acceptable only from this machine, or from a trusted proxy that says the client used HTTPS.
-    /// A trusted proxy's word counts even on loopback: a reverse proxy on this machine forwards the whole world.
     func isSecure(_ request: Request, peer: IPAddress?) -> Bool {
-        if tls { return true }
-        guard let peer else { return false }
-        if trustedProxies.contains(where: { $0.contains(peer) }) {
-            if request.headers[.xForwardedProto]?.lowercased().split(separator: ",").first?.trimmingCharacters(in: .whitespaces) == "https" {
-                return true
-            }
-            return request.headers[.forwarded]?.lowercased().contains("proto=https") ?? false
-        }
-        return peer.isLoopback
+        TransportSecurity.isAcceptable(request.headers, peer: peer, tls: tls, trustedProxies: trustedProxies)
     }
 
     static func refusal(code: String, message: String) -> Response {

@@ -63,7 +63,14 @@ struct DashboardController: Sendable {
                 request: request, context: context, session: session, token: token, form: form,
                 query: DashboardForm(Substring(request.uri.query ?? "")),
                 clientIP: clientIP(request, context))
-            return try await handler(visit)
+            do {
+                return try await handler(visit)
+            } catch let error as HTTPError where error.status == .notFound {
+                // A page for people, not the API's JSON: someone else's link, a deleted one, a mistyped address.
+                return html.page(
+                    "message", title: "Not found", ["heading": "Not found", "text": "There is nothing here, or it is not yours to see."],
+                    session: session, status: .notFound)
+            }
         }
     }
 
@@ -80,18 +87,19 @@ struct DashboardController: Sendable {
             .description ?? ""
     }
 
-    /// Whether the browser reached us over HTTPS (built-in TLS, or a trusted proxy that says so).
+    /// Whether the browser reached us over HTTPS (then the session cookie is `Secure`).
     func isHTTPS(_ request: Request, _ context: TallyRequestContext) -> Bool {
-        if services.tls { return true }
-        guard let peer = context.remoteAddress.flatMap({ IPAddress($0) }), services.addresses.isTrusted(peer) else { return false }
-        let proto = request.headers[.xForwardedProto]?.lowercased().split(separator: ",").first.map { String($0).trimmingSpaces }
-        return proto == "https" || (request.headers[.forwarded]?.lowercased().contains("proto=https") ?? false)
+        TransportSecurity.isHTTPS(
+            request.headers, peer: context.remoteAddress.flatMap { IPAddress($0) }, tls: services.tls,
+            trustedProxies: services.addresses.trustedProxies)
     }
 
-    /// Passwords, session cookies and keys never cross a network in clear: plain HTTP only from this machine.
+    /// Passwords, session cookies and keys never cross a network in clear: the same rule as for API keys.
     func insecureRefusal(_ request: Request, _ context: TallyRequestContext) -> Response? {
-        if isHTTPS(request, context) { return nil }
-        if let peer = context.remoteAddress.flatMap({ IPAddress($0) }), peer.isLoopback, !services.addresses.isTrusted(peer) { return nil }
+        let peer = context.remoteAddress.flatMap { IPAddress($0) }
+        if TransportSecurity.isAcceptable(request.headers, peer: peer, tls: services.tls, trustedProxies: services.addresses.trustedProxies) {
+            return nil
+        }
         return html.page(
             "message", title: "HTTPS required",
             ["heading": "HTTPS required", "text": "The dashboard only opens over HTTPS (or from this machine). Use the https:// address."],

@@ -62,21 +62,7 @@ enum LinkPages {
             """
     }
 
-    static func escaped(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    static func escaped(_ text: String) -> String { HTMLText.escaped(text) }
 
     /// A JavaScript string literal that cannot close the surrounding `<script>` element.
     static func javaScriptString(_ text: String) -> String {
