@@ -59,14 +59,16 @@ public func buildApplication(
     let webhook = configuration.alertWebhookURL.flatMap(URL.init(string:)).map {
         WebhookSender(url: $0, secret: configuration.alertWebhookSecret ?? "", logger: logger)
     }
+    let accounts = AccountService(database: database)
+    let webhooks = AlertWebhooks(fallback: webhook, accounts: accounts, logger: logger)
     let v2 = router.group("v2").add(
         middleware: APIKeyMiddleware(
             verifier: verifier, keys: keyRepository, events: keyEvents, guests: guests, catalogue: catalogue,
             addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), trustedProxies: configuration.trustedProxies,
-            allowQueryKeys: configuration.allowQueryKeys, clock: clock, watch: UsageWatch(events: keyEvents), webhook: webhook,
+            allowQueryKeys: configuration.allowQueryKeys, clock: clock, watch: UsageWatch(events: keyEvents), webhooks: webhooks,
             failureBurst: configuration.authFailureBurst, tls: configuration.tlsEnabled))
     let api = APIRoutes(group: v2, catalogue: catalogue)
-    KeysController(service: keys, verifier: verifier, events: keyEvents, clock: clock, webhook: webhook).addRoutes(to: api)
+    KeysController(service: keys, verifier: verifier, events: keyEvents, clock: clock, webhooks: webhooks).addRoutes(to: api)
     let service = DatapointService(repository: repository, trackingHosts: { domains.trackingHosts }, cache: cache, clock: clock)
     let groups = SQLGroupRepository(database: database)
     let tagRepository = SQLTagRepository(database: database)
@@ -101,7 +103,6 @@ public func buildApplication(
     DomainsController(repository: domainRepository, directory: domains, clock: clock).addRoutes(to: api)
     AccountListsController(repository: accountLists, blacklists: blacklists, extras: extras, clock: clock).addRoutes(to: api)
     OpenAPIDocument.addRoute(to: api)
-    let accounts = AccountService(database: database)
     let setup = SetupGate(open: try await accounts.userCount() == 0)
     DashboardController(
         services: DashboardServices(

@@ -24,7 +24,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     let limiter = RateLimiter()
     let alerts = AlertThrottle()
     let watch: UsageWatch
-    let webhook: WebhookSender?
+    let webhooks: AlertWebhooks
     /// Failed attempts allowed per client address: a burst (`--auth-failure-burst`, 20), then one a second.
     static let failureRate = 1
     let failureBurst: Int
@@ -184,7 +184,7 @@ struct APIKeyMiddleware: RouterMiddleware {
         guard alerts.shouldRaise("\(kind.rawValue) \(key.id) \(subject)", now: now) else { return }
         let alert = KeyAlert(accountID: key.accountID, keyID: key.id, kind: kind, message: message, clientIP: clientIP, createdAt: now)
         try? await events.add(alert)
-        webhook?.send(alert, publicID: key.publicID)
+        webhooks.send(alert, publicID: key.publicID)
     }
 
     private func save(_ record: APIRequestRecord, logger: Logger) async {

@@ -10,7 +10,7 @@ struct KeysController {
     let verifier: KeyVerifier
     let events: SQLKeyEventRepository
     let clock: WallClock
-    let webhook: WebhookSender?
+    let webhooks: AlertWebhooks
 
     func addRoutes(to api: APIRoutes) {
         api.on(.get, "keys", scope: APIScope(.keys, .read)) { _, _, auth in
@@ -129,7 +129,7 @@ struct KeysController {
                 let alert = try await service.reportLeak(body.key, clientIP: context.remoteAddress?.ipAddress ?? "")
                 if let token = APIKeyToken(parsing: body.key) {
                     verifier.invalidate(publicID: token.publicID)
-                    if let alert { webhook?.send(alert, publicID: token.publicID) }
+                    if let alert { webhooks.send(alert, publicID: token.publicID) }
                 }
             }
             return Response(

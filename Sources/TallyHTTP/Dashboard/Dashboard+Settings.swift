@@ -55,6 +55,26 @@ extension DashboardController {
                 return DashboardHTML.seeOther("/dashboard/settings")
             })
         dashboard.post(
+            "settings/webhook",
+            use: signedIn { visit in
+                let url = visit.form.trimmed("url")
+                if url.isEmpty || visit.form["remove"] == "yes" {
+                    try await services.accounts.setAlertWebhook(accountID: visit.session.accountID, url: nil, secret: nil)
+                    return DashboardHTML.seeOther("/dashboard/settings?saved=webhook")
+                }
+                do {
+                    let valid = try DestinationURL.validate(url, trackingHosts: [])
+                    let secret = visit.form["secret"] ?? ""
+                    guard (16...200).contains(secret.count) else {
+                        throw ValidationError(field: "secret", code: "secret_invalid", message: "the signing secret must be 16 to 200 characters")
+                    }
+                    try await services.accounts.setAlertWebhook(accountID: visit.session.accountID, url: valid, secret: secret)
+                } catch let error as ValidationError {
+                    return try await settingsPage(visit, error: error.message, status: .badRequest)
+                }
+                return DashboardHTML.seeOther("/dashboard/settings?saved=webhook")
+            })
+        dashboard.post(
             "settings/users",
             use: signedIn { visit in
                 guard visit.form["password"] == visit.form["password2"] else {
@@ -84,7 +104,7 @@ extension DashboardController {
             "whitelist": whitelist.map { ["id": $0.id, "value": $0.value] as [String: Any] }, "noWhitelist": whitelist.isEmpty,
             "users": users.map { ["email": $0.email, "me": $0.id == visit.session.userID] as [String: Any] },
             "guests": guests.map { ["name": $0.name, "email": $0.email] as [String: Any] }, "noGuests": guests.isEmpty,
-            "webhook": services.alertWebhookConfigured,
+            "webhook": services.alertWebhookConfigured, "ownWebhook": try await services.accounts.alertWebhook(accountID: accountID)?.url ?? "",
         ]
         if let saved = visit.query["saved"] { values["notice"] = "Saved (\(saved))." }
         if let error { values["error"] = error }

@@ -99,6 +99,28 @@ public struct AccountService: Sendable {
         }
     }
 
+    /// The account's own alert webhook: URL and signing secret (the secret is needed in clear to sign; it is never shown).
+    public func alertWebhook(accountID: Int64) async throws -> (url: String, secret: String)? {
+        try await database.read { db in
+            guard
+                let row = try await db.select().columns("alert_webhook_url", "alert_webhook_secret").from("accounts").where("id", .equal, accountID)
+                    .first(),
+                let url = try row.decode(column: "alert_webhook_url", as: String?.self),
+                let secret = try row.decode(column: "alert_webhook_secret", as: String?.self)
+            else { return nil }
+            return (url, secret)
+        }
+    }
+
+    /// `nil` removes it.
+    public func setAlertWebhook(accountID: Int64, url: String?, secret: String?) async throws {
+        try await database.transaction { db in
+            try await db.update("accounts").set("alert_webhook_url", to: url.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
+                .set("alert_webhook_secret", to: secret.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null).where("id", .equal, accountID)
+                .run()
+        }
+    }
+
     public func userCount() async throws -> Int {
         try await database.read { db in try await db.raw("SELECT COUNT(*) AS n FROM users").first(decodingColumn: "n", as: Int.self) ?? 0 }
     }

@@ -1,7 +1,8 @@
 extension Migration {
     /// The dashboard's sign-in: sessions (only a hash of the cookie's token is kept), failed sign-ins (the throttle
-    /// counts them in the database so every node sees them), a user's TOTP secret and one-time recovery codes.
-    static let m008Dashboard = Migration(version: 8, name: "dashboard sessions and two-factor sign-in") { dialect in
+    /// counts them in the database so every node sees them), a user's TOTP secret and one-time recovery codes, an
+    /// account's own alert webhook.
+    static let m008Dashboard = Migration(version: 8, name: "dashboard sessions, two-factor sign-in, account webhooks") { dialect in
         [
             """
             CREATE TABLE dashboard_sessions (
@@ -36,6 +37,9 @@ extension Migration {
             )
             """,
             "CREATE INDEX recovery_codes_user ON recovery_codes (user_id)",
+            // An account's own alert webhook (the dashboard's settings); --alert-webhook-url serves the others.
+            "ALTER TABLE accounts ADD COLUMN alert_webhook_url TEXT",
+            "ALTER TABLE accounts ADD COLUMN alert_webhook_secret TEXT",
         ]
     }
 }

@@ -69,7 +69,13 @@ extension DashboardTemplates {
             <form method="post" action="/dashboard/settings/whitelist"><input type="hidden" name="_csrf" value="{{csrf}}">
             <label for="domain">Domain</label><input id="domain" name="domain" type="text" placeholder="shop.example.com"><div><button type="submit">Add</button></div></form></section>
             <section class="card" aria-labelledby="hook"><h2 id="hook">Alert webhook</h2>
-            <p>{{#webhook}}Key alerts are posted to the webhook configured with <code>--alert-webhook-url</code>.{{/webhook}}{{^webhook}}No webhook: start the server with <code>--alert-webhook-url</code> (and <code>--alert-webhook-secret</code>) to receive key alerts.{{/webhook}}</p></section>
+            <p>Key alerts (leaks, spikes, new networks…) are POSTed as JSON, signed <code>X-ClickTally-Signature: sha256=HMAC(body)</code>.</p>
+            {{#ownWebhook}}<p>Now: <code>{{ownWebhook}}</code> (a signing secret is set).</p>{{/ownWebhook}}
+            {{^ownWebhook}}<p class="muted">{{#webhook}}Not set: alerts go to the server's <code>--alert-webhook-url</code>.{{/webhook}}{{^webhook}}Not set.{{/webhook}}</p>{{/ownWebhook}}
+            <form method="post" action="/dashboard/settings/webhook"><input type="hidden" name="_csrf" value="{{csrf}}">
+            <label for="hook-url">Webhook URL (https)</label><input id="hook-url" name="url" type="text" inputmode="url" value="{{ownWebhook}}">
+            <label for="hook-secret">Signing secret (16+ characters; kept to sign, never shown)</label><input id="hook-secret" name="secret" type="password" autocomplete="off">
+            <div><button type="submit">Save</button>{{#ownWebhook}}<label class="inline"><input type="checkbox" name="remove" value="yes"> remove</label>{{/ownWebhook}}</div></form></section>
             </div>
             <section class="card" aria-labelledby="people"><h2 id="people">Users and guests</h2>
             <ul>{{#users}}<li>{{email}}{{#me}} (you){{/me}}</li>{{/users}}</ul>
