@@ -265,6 +265,37 @@ import Testing
     }
 
     @Test(arguments: TestEngine.available)
+    func campaignsAndTagsAreCreatedRenamedAndDeleted(_ engine: TestEngine) async throws {
+        try await Self.withOwner(engine) { _, database, browser in
+            let csrf = try #require(DashboardBrowser.field(try await browser.get("/dashboard/groups"), "_csrf"))
+            #expect(try await browser.post("/dashboard/groups", [("_csrf", csrf), ("name", "")]).status == .badRequest)
+            #expect(try await browser.post("/dashboard/groups", [("_csrf", csrf), ("name", "Spring")]).status == .seeOther)
+            let id = try await database.read { db in
+                try await db.raw("SELECT id FROM link_groups WHERE name = 'Spring'").first(decodingColumn: "id", as: Int64.self)
+            }
+            let group = try #require(id)
+            #expect(try await browser.post("/dashboard/groups/\(group)/rename", [("_csrf", csrf), ("name", "Autumn")]).status == .seeOther)
+            #expect(DashboardBrowser.text(try await browser.get("/dashboard/groups")).contains(">Autumn</a>"))
+            #expect(try await browser.post("/dashboard/groups/\(group)/delete", [("_csrf", csrf)]).status == .badRequest)
+            #expect(try await browser.post("/dashboard/groups/\(group)/delete", [("_csrf", csrf), ("confirm", "yes")]).status == .seeOther)
+            #expect(!DashboardBrowser.text(try await browser.get("/dashboard/groups")).contains(">Autumn</a>"))
+            #expect(try await browser.post("/dashboard/groups/\(group)/rename", [("_csrf", csrf), ("name", "Back")]).status == .notFound)
+            // Tags come from links; renamed and removed here.
+            try await browser.post(
+                "/dashboard/links", [("_csrf", csrf), ("type", "link"), ("destination", "https://example.com/"), ("tags", "mail")])
+            let tagID = try #require(
+                try await database.read { db in
+                    try await db.raw("SELECT id FROM tags WHERE name = 'mail'").first(decodingColumn: "id", as: Int64.self)
+                })
+            #expect(try await browser.post("/dashboard/tags/\(tagID)/rename", [("_csrf", csrf), ("name", "newsletter")]).status == .seeOther)
+            #expect(try await database.count("tags", where: "name = 'newsletter'") == 1)
+            #expect(try await browser.post("/dashboard/tags/\(tagID)/delete", [("_csrf", csrf)]).status == .seeOther)
+            #expect(try await database.count("tags") == 0)
+            #expect(try await browser.post("/dashboard/tags/\(tagID)/delete", [("_csrf", csrf)]).status == .notFound)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
     func linksAreCreatedEditedPausedAndCountedOnTheirPage(_ engine: TestEngine) async throws {
         try await Self.withOwner(engine) { _, database, browser in
             let csrf = try #require(DashboardBrowser.field(try await browser.get("/dashboard/links/new"), "_csrf"))

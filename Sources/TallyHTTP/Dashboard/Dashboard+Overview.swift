@@ -19,6 +19,46 @@ extension DashboardController {
                     accountID: visit.session.accountID, name: name, notes: "", isFavourite: false, now: services.clock.now())
                 return DashboardHTML.seeOther("/dashboard/groups")
             })
+        dashboard.post(
+            "groups/:id/rename",
+            use: signedIn { visit in
+                var group = try await ownGroup(visit)
+                let name = visit.form.trimmed("name")
+                guard (1...200).contains(name.count) else {
+                    return try await groupsPage(visit, error: "A campaign needs a name of 1 to 200 characters.", status: .badRequest)
+                }
+                group.name = name
+                _ = try await services.groups.save(group, now: services.clock.now())
+                return DashboardHTML.seeOther("/dashboard/groups")
+            })
+        dashboard.post(
+            "groups/:id/delete",
+            use: signedIn { visit in
+                var group = try await ownGroup(visit)
+                guard visit.form["confirm"] == "yes" else {
+                    return try await groupsPage(visit, error: "Tick the box to delete the campaign (its links stay).", status: .badRequest)
+                }
+                group.isDeleted = true
+                _ = try await services.groups.save(group, now: services.clock.now())
+                return DashboardHTML.seeOther("/dashboard/groups")
+            })
+        dashboard.post(
+            "tags/:id/rename",
+            use: signedIn { visit in
+                let tag = try await ownTag(visit)
+                do {
+                    try await services.tags.rename(id: tag.id, to: visit.form.trimmed("name"))
+                } catch let error as ValidationError {
+                    return try await groupsPage(visit, error: error.message, status: .badRequest)
+                }
+                return DashboardHTML.seeOther("/dashboard/groups#tags")
+            })
+        dashboard.post(
+            "tags/:id/delete",
+            use: signedIn { visit in
+                try await services.tags.delete(id: try await ownTag(visit).id)
+                return DashboardHTML.seeOther("/dashboard/groups#tags")
+            })
     }
 
     func overviewPage(_ visit: Visit) async throws -> Response {
@@ -54,6 +94,20 @@ extension DashboardController {
             "noTop": top.isEmpty,
         ]
         return html.page("overview", title: "Overview", values, session: visit.session, section: "overview")
+    }
+
+    func ownGroup(_ visit: Visit) async throws -> LinkGroup {
+        guard let id = visit.context.parameters.get("id", as: Int64.self), let group = try await services.groups.find(id: id),
+            group.accountID == visit.session.accountID, !group.isDeleted
+        else { throw HTTPError(.notFound) }
+        return group
+    }
+
+    func ownTag(_ visit: Visit) async throws -> SQLTagRepository.Tag {
+        guard let id = visit.context.parameters.get("id", as: Int64.self), let tag = try await services.tags.find(id: id),
+            tag.accountID == visit.session.accountID
+        else { throw HTTPError(.notFound) }
+        return tag
     }
 
     func groupsPage(_ visit: Visit, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {

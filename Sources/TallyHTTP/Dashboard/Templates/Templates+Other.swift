@@ -20,13 +20,23 @@ extension DashboardTemplates {
             <h1>Campaigns</h1>
             {{> errors}}
             {{#none}}<p>No campaigns yet.</p>{{/none}}
-            {{^none}}<div class="table-wrap"><table><thead><tr><th scope="col">Campaign</th><th scope="col">Links</th><th scope="col">Hits (30 days)</th></tr></thead><tbody>
-            {{#groups}}<tr><td><a href="/dashboard/links?group={{id}}">{{name}}</a></td><td>{{links}}</td><td>{{hits}}</td></tr>{{/groups}}</tbody></table></div>{{/none}}
+            {{^none}}<div class="table-wrap"><table><thead><tr><th scope="col">Campaign</th><th scope="col">Links</th><th scope="col">Hits (30 days)</th><th scope="col">Change</th></tr></thead><tbody>
+            {{#groups}}<tr><td><a href="/dashboard/links?group={{id}}">{{name}}</a></td><td>{{links}}</td><td>{{hits}}</td>
+            <td><form class="inline" method="post" action="/dashboard/groups/{{id}}/rename"><input type="hidden" name="_csrf" value="{{csrf}}">
+            <label class="visually-hidden" for="rename-{{id}}">New name for {{name}}</label><input id="rename-{{id}}" name="name" type="text" required maxlength="200" value="{{name}}">
+            <button type="submit" class="secondary">Rename</button></form>
+            <form class="inline" method="post" action="/dashboard/groups/{{id}}/delete"><input type="hidden" name="_csrf" value="{{csrf}}">
+            <label class="inline"><input type="checkbox" name="confirm" value="yes" required> delete</label><button type="submit" class="danger">Delete</button></form></td></tr>{{/groups}}</tbody></table></div>{{/none}}
             <section class="card" aria-labelledby="new"><h2 id="new">New campaign</h2>
             <form method="post" action="/dashboard/groups"><input type="hidden" name="_csrf" value="{{csrf}}">
             <label for="name">Name</label><input id="name" name="name" type="text" required maxlength="200"><div><button type="submit">Create</button></div></form></section>
             <section class="card" aria-labelledby="tags"><h2 id="tags">Tags</h2>
-            {{#noTags}}<p>No tags yet: add them on a link.</p>{{/noTags}}<p>{{#tags}}<a class="badge" href="/dashboard/links?tag={{id}}">{{name}}</a> {{/tags}}</p></section>
+            {{#noTags}}<p>No tags yet: add them on a link.</p>{{/noTags}}
+            <ul>{{#tags}}<li><a class="badge" href="/dashboard/links?tag={{id}}">{{name}}</a>
+            <form class="inline" method="post" action="/dashboard/tags/{{id}}/rename"><input type="hidden" name="_csrf" value="{{csrf}}">
+            <label class="visually-hidden" for="tag-{{id}}">New name for tag {{name}}</label><input id="tag-{{id}}" name="name" type="text" required maxlength="100" value="{{name}}">
+            <button type="submit" class="secondary">Rename</button></form>
+            <form class="inline" method="post" action="/dashboard/tags/{{id}}/delete"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" class="secondary">Remove tag</button></form></li>{{/tags}}</ul></section>
             """
         ),
         (
