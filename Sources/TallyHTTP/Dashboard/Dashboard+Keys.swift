@@ -117,7 +117,8 @@ extension DashboardController {
             key.status == .revoked
             ? "revoked" : key.isExpired(at: now) ? "expired" : key.previousValidUntil.map { $0 > now } == true ? "rotating" : "active"
         return [
-            "publicID": key.publicID, "name": key.name, "lastFour": key.lastFour, "scopes": key.scopes.description,
+            "publicID": key.publicID, "name": key.name, "lastFour": key.lastFour,
+            "scopes": key.scopes.description.replacingOccurrences(of: ",", with: ", "),
             "created": DashboardFormat.time(key.createdAt), "expires": key.expiresAt.map(DashboardFormat.time) ?? "never",
             "lastUsed": key.lastUsedAt.map(DashboardFormat.time) ?? "never", "lastUsedIP": key.lastUsedIP ?? "",
             "status": status, "active": key.status == .active && !key.isExpired(at: now),

@@ -89,6 +89,7 @@ enum DashboardAssets {
         .secret { font: 1.05rem/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; word-break: break-all; background: #111827; color: #f9fafb;
           padding: .75rem; border-radius: 6px; width: 100%; max-width: none; }
         code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; overflow-wrap: anywhere; }
+        td code { overflow-wrap: normal; white-space: nowrap; }
         input[type=text].secret, textarea.secret { background: #111827; color: #f9fafb; border-color: #111827; }
         pre { background: #f3f4f6; padding: .75rem; border-radius: 6px; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
         .muted { color: var(--muted); }
@@ -107,6 +108,8 @@ enum DashboardAssets {
         @media (max-width: 600px) {
           main { padding: .6rem; } h1 { font-size: 1.3rem; } header.top form { margin-left: 0; }
           th, td { padding: .35rem .4rem; font-size: .9rem; }
+          /* A chart drawn 720 units wide shrinks to half on a phone: larger text keeps its axes readable. */
+          svg.chart text { font-size: 22px; }
         }
         """
 }
