@@ -296,6 +296,35 @@ import Testing
     }
 
     @Test(arguments: TestEngine.available)
+    func settingsAddUsersAndGuestsWithTheirOwnKey(_ engine: TestEngine) async throws {
+        try await Self.withOwner(engine) { _, database, browser in
+            let csrf = try #require(DashboardBrowser.field(try await browser.get("/dashboard/settings"), "_csrf"))
+            let user = try await browser.post(
+                "/dashboard/settings/users",
+                [("_csrf", csrf), ("email", "colleague@example.com"), ("password", Self.password), ("password2", Self.password)])
+            #expect(user.status == .seeOther)
+            #expect(try await database.count("users") == 2)
+            let badGuest = try await browser.post(
+                "/dashboard/settings/guests", [("_csrf", csrf), ("name", "Ann"), ("email", "not-an-email"), ("userName", "ann")])
+            #expect(badGuest.status == .badRequest)
+            let guest = try await browser.post(
+                "/dashboard/settings/guests", [("_csrf", csrf), ("name", "Ann"), ("email", "ann@example.com"), ("userName", "ann")])
+            #expect(guest.headers[.location] == "/dashboard/keys/shown")
+            let shown = try await browser.get("/dashboard/keys/shown")
+            #expect(
+                DashboardBrowser.text(shown).contains("Guest key created") && DashboardBrowser.field(shown, "full-key")?.hasPrefix("ctk_") == true)
+            #expect(try await database.count("api_keys", where: "guest_id IS NOT NULL") == 1)
+            let settings = DashboardBrowser.text(try await browser.get("/dashboard/settings"))
+            #expect(settings.contains("colleague@example.com") && settings.contains("Ann &lt;ann@example.com&gt;"))
+            let blocked = try await browser.post("/dashboard/settings/blacklist", [("_csrf", csrf), ("ip", "203.0.113.0/24")])
+            let blockedCount = try await database.count("ip_blacklist")
+            #expect(blocked.status == .seeOther && blockedCount == 1)
+            #expect(try await browser.post("/dashboard/settings/blacklist", [("_csrf", csrf), ("ip", "not an ip")]).status == .badRequest)
+            #expect(try await browser.post("/dashboard/settings/timezone", [("_csrf", csrf), ("timezone", "Mars/Olympus")]).status == .badRequest)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
     func linksAreCreatedEditedPausedAndCountedOnTheirPage(_ engine: TestEngine) async throws {
         try await Self.withOwner(engine) { _, database, browser in
             let csrf = try #require(DashboardBrowser.field(try await browser.get("/dashboard/links/new"), "_csrf"))

@@ -12,7 +12,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = sys.argv[1]
@@ -84,10 +84,18 @@ def fill(field_id, value):
 
 
 def submit(form_action):
-    """Submits the form and waits for the next page to replace this one."""
-    old = driver.find_element(By.TAG_NAME, "html")
+    """Submits the form and waits until the next page has replaced this one and finished loading (a marker left on
+    this page's window is gone). Chrome may answer any command during the navigation with an error: retried."""
+    driver.execute_script("window.__before_submit = true")
     driver.find_element(By.CSS_SELECTOR, f"form[action='{form_action}'] button[type=submit]").click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
+
+    def replaced(_):
+        try:
+            return driver.execute_script("return window.__before_submit === undefined && document.readyState === 'complete'")
+        except WebDriverException:
+            return False
+
+    WebDriverWait(driver, 15).until(replaced)
 
 
 def text():
@@ -188,7 +196,10 @@ try:
     total_before = driver.find_element(By.ID, "total-hits").text
     chart_before = driver.find_element(By.CSS_SELECTOR, "svg.chart").get_attribute("outerHTML")
     check("a new link shows 0 hits", total_before == "0", total_before)
-    time.sleep(1.5)  # the live stream connects
+    for _ in range(40):  # the live stream connects
+        if "Live:" in driver.find_element(By.ID, "live-status").text:
+            break
+        time.sleep(0.25)
     check("the live clickstream connects (Server-Sent Events)", "Live:" in driver.find_element(By.ID, "live-status").text,
           driver.find_element(By.ID, "live-status").text)
     session_cookie = driver.get_cookie("ct_session")["value"]

@@ -75,6 +75,28 @@ extension DashboardController {
                 return DashboardHTML.seeOther("/dashboard/settings?saved=webhook")
             })
         dashboard.post(
+            "settings/guests",
+            use: signedIn { visit in
+                let now = services.clock.now()
+                let guest = Guest(
+                    id: 0, accountID: visit.session.accountID, name: visit.form.trimmed("name"), email: visit.form.trimmed("email"),
+                    userName: visit.form.trimmed("userName"), createdAt: now, updatedAt: now)
+                let created: Guest
+                do {
+                    try guest.validate()
+                    created = try await services.guests.create(guest, now: now)
+                } catch let error as ValidationError {
+                    return try await settingsPage(visit, error: error.message, status: .badRequest)
+                }
+                // The same as the API: a guest comes with a key of their own (guest scopes, bounded by what is shared).
+                var new = KeyService.NewKey(name: "guest \(created.userName)", scopes: GuestsController.guestScopes)
+                new.guestID = created.id
+                let (key, fullKey) = try await services.keys.create(new, accountID: visit.session.accountID, by: actor(visit))
+                return try await shownOnce(
+                    visit, key: key, fullKey: fullKey, heading: "Guest key created",
+                    note: "Give this key to \(created.name). They see only what you share with them (the API's guest permissions).")
+            })
+        dashboard.post(
             "settings/users",
             use: signedIn { visit in
                 guard visit.form["password"] == visit.form["password2"] else {

@@ -94,8 +94,14 @@ extension DashboardTemplates {
             <label for="user-password">Their first password</label><input id="user-password" name="password" type="password" autocomplete="new-password" minlength="10" required>
             <label for="user-password2">Again</label><input id="user-password2" name="password2" type="password" autocomplete="new-password" minlength="10" required>
             <div><button type="submit">Add user</button></div></form>
-            <h3>Guests</h3>{{#noGuests}}<p class="muted">No guests. Guests are managed through the API (<code>/v2/account/guests</code>).</p>{{/noGuests}}
-            <ul>{{#guests}}<li>{{name}} &lt;{{email}}&gt;</li>{{/guests}}</ul></section>
+            <h3>Guests</h3><p class="muted">A guest reaches the API with a key of their own and sees only the links and campaigns shared with
+            them (share through <code>/v2/account/guests/{id}/permissions</code>).</p>{{#noGuests}}<p class="muted">No guests.</p>{{/noGuests}}
+            <ul>{{#guests}}<li>{{name}} &lt;{{email}}&gt;</li>{{/guests}}</ul>
+            <form method="post" action="/dashboard/settings/guests"><input type="hidden" name="_csrf" value="{{csrf}}">
+            <label for="guest-name">Add a guest: name</label><input id="guest-name" name="name" type="text" required maxlength="200">
+            <label for="guest-email">E-mail</label><input id="guest-email" name="email" type="email" required>
+            <label for="guest-user">User name</label><input id="guest-user" name="userName" type="text" required maxlength="100">
+            <div><button type="submit">Add guest and make their key</button></div></form></section>
             """
         ),
     ]
