@@ -59,7 +59,7 @@ public func buildApplication(
     let webhook = configuration.alertWebhookURL.flatMap(URL.init(string:)).map {
         WebhookSender(url: $0, secret: configuration.alertWebhookSecret ?? "", logger: logger)
     }
-    let accounts = AccountService(database: database)
+    let accounts = AccountService(database: database, bcryptCost: UInt8(configuration.bcryptCost))
     let webhooks = AlertWebhooks(fallback: webhook, accounts: accounts, logger: logger)
     let v2 = router.group("v2").add(
         middleware: APIKeyMiddleware(

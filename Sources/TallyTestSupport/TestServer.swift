@@ -11,6 +11,8 @@ public func testConfiguration(_ values: [String: ConfigContent] = [:], database:
     // A fixed pepper: the default would write a generated one into ./data of the working directory.
     all[AbsoluteConfigKey(ConfigKey(AppConfiguration.Key.keyPepper))] = ConfigValue(
         .string("test-pepper-0123456789abcdef-0123456789"), isSecret: true)
+    // The cheapest bcrypt: sign-in tests hash passwords often, and cost 12 would slow every timing-sensitive test beside them.
+    all[AbsoluteConfigKey(ConfigKey(AppConfiguration.Key.bcryptCost))] = ConfigValue(.int(4), isSecret: false)
     for (key, value) in values { all[AbsoluteConfigKey(ConfigKey(key))] = ConfigValue(value, isSecret: false) }
     var configuration = try AppConfiguration(reader: ConfigReader(provider: InMemoryProvider(values: all)))
     configuration.database = database

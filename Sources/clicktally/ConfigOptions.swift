@@ -32,6 +32,7 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
     @Option(help: "A MaxMind-format .mmdb (GeoLite2, DB-IP, …) giving each hit its country, region and city.") var geoipDb: String?
     @Option(help: "Days after a click during which a conversion is credited to it (default 30).") var attributionDays: Int?
+    @Option(help: "bcrypt work factor for dashboard passwords, 4 to 31 (default 12).") var bcryptCost: Int?
     @Option(help: "uap-core's regexes.yaml for browser, OS and device (default /usr/share/uap-core/regexes.yaml).") var uapCore: String?
     @Option(help: "crawler-user-agents.json of the crawler-user-agents project, for bot detection.") var crawlerUserAgents: String?
 
@@ -63,6 +64,7 @@ struct ConfigOptions: ParsableArguments {
         set(Key.geoIPDatabase, geoipDb.map(ConfigContent.string))
         set(Key.uapCore, uapCore.map(ConfigContent.string))
         set(Key.attributionDays, attributionDays.map(ConfigContent.int))
+        set(Key.bcryptCost, bcryptCost.map(ConfigContent.int))
         set(Key.crawlerUserAgents, crawlerUserAgents.map(ConfigContent.string))
         let secrets = SecretsSpecifier<String, String>.dynamic { key, _ in
             key.contains("DATABASE_URL") || key.contains("KEY_PEPPER") || key.contains("WEBHOOK_SECRET")

@@ -43,6 +43,8 @@ public struct AppConfiguration: Sendable {
     public var crawlerPatternsPath: String?
     /// How long after a click a conversion is still credited to it (the attribution cookies' lifetime), in days.
     public var attributionDays: Int
+    /// bcrypt's work factor for dashboard passwords (2^cost rounds): 12 by default; tests use 4.
+    public var bcryptCost: Int
 
     /// The configuration keys, as the README's table lists them.
     public enum Key {
@@ -69,6 +71,7 @@ public struct AppConfiguration: Sendable {
         public static let uapCore = "uapCore"
         public static let crawlerUserAgents = "crawlerUserAgents"
         public static let attributionDays = "attributionDays"
+        public static let bcryptCost = "bcryptCost"
     }
 
     public init(reader: ConfigReader) throws {
@@ -117,6 +120,8 @@ public struct AppConfiguration: Sendable {
         crawlerPatternsPath = reader.string(forKey: ConfigKey(Key.crawlerUserAgents))
         attributionDays = reader.int(forKey: ConfigKey(Key.attributionDays), default: 30)
         guard (1...365).contains(attributionDays) else { throw Self.invalid(Key.attributionDays, "the attribution window must be 1 to 365 days") }
+        bcryptCost = reader.int(forKey: ConfigKey(Key.bcryptCost), default: 12)
+        guard (4...31).contains(bcryptCost) else { throw Self.invalid(Key.bcryptCost, "the bcrypt cost must be 4 to 31") }
         tlsCertificatePath = reader.string(forKey: ConfigKey(Key.tlsCertificate))
         tlsKeyPath = reader.string(forKey: ConfigKey(Key.tlsKey), isSecret: true)
         guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else {

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdBcrypt
 import NIOPosix
 import SQLKit
+import Synchronization
 import TallyCore
 
 /// Users and their accounts. Passwords are hashed with bcrypt on NIO's blocking thread pool: a cost-12 hash
@@ -71,7 +72,8 @@ public struct AccountService: Sendable {
         }
         let stored = try row?.decode(column: "password_hash", as: String?.self)
         // The dummy hash is made (once) on the pool too, as is every bcrypt computation.
-        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: stored ?? Self.dummyHash) }
+        let cost = bcryptCost
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: stored ?? Self.dummyHash(cost: cost)) }
         guard matches, let row else { return nil }
         return User(
             id: try row.decode(column: "id", as: Int64.self), accountID: try row.decode(column: "account_id", as: Int64.self),
@@ -125,7 +127,15 @@ public struct AccountService: Sendable {
         try await database.read { db in try await db.raw("SELECT COUNT(*) AS n FROM users").first(decodingColumn: "n", as: Int.self) ?? 0 }
     }
 
-    static let dummyHash = Bcrypt.hash("not a password of anyone", cost: 12)
+    /// One per cost, made once: an unknown e-mail costs the same bcrypt work as a known one at the configured cost.
+    static let dummyHashes = Mutex<[UInt8: String]>([:])
+
+    static func dummyHash(cost: UInt8) -> String {
+        if let hash = dummyHashes.withLock({ $0[cost] }) { return hash }
+        let hash = Bcrypt.hash("not a password of anyone", cost: cost)
+        dummyHashes.withLock { $0[cost] = hash }
+        return hash
+    }
 
     static func normalisedEmail(_ email: String) throws(ValidationError) -> String {
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
