@@ -351,6 +351,12 @@ import Testing
             #expect(page.contains("<b id=\"total-hits\">1</b>"))
             #expect(page.contains("<svg") && page.contains("Hits per day, last 30 days"))
             #expect(page.contains("QR code for http"))
+            // The overview's today / 7 / 30-day figures come from the same 30-day read as its chart.
+            let overview = DashboardBrowser.text(try await browser.get("/dashboard"))
+            for label in ["Today", "7 days", "30 days"] {
+                #expect(overview.contains("<span>\(label)</span><b>1</b><small>clicks · 0 views"), "\(label)")
+            }
+            #expect(overview.contains(">spring</a>"))
             let qr = try await browser.get(location + "/qr.svg")
             #expect(qr.status == .ok && qr.headers[.contentType] == "image/svg+xml")
             // Pause, resume, rotator edit, list search.

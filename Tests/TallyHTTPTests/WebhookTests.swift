@@ -16,20 +16,35 @@ import Testing
 @Suite struct WebhookTests {
     final class Received: Sendable {
         let requests = Mutex<[(body: String, signature: String?)]>([])
+
+        /// The first delivery, waiting up to 5 s for it (the sender posts in the background).
+        func first() async throws -> (body: String, signature: String?)? {
+            for _ in 0..<50 {
+                if let first = requests.withLock({ $0.first }) { return first }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return nil
+        }
     }
 
-    @Test func alertsArePostedSignedToTheWebhook() async throws {
+    /// A real HTTP server on a free loopback port that records every POST to `/hook`.
+    static func withReceiver(_ body: @Sendable (_ port: Int, Received) async throws -> Void) async throws {
         let received = Received()
         let router = Router()
-        router.post("hook") { request, context -> HTTPResponse.Status in
+        router.post("hook") { request, _ -> HTTPResponse.Status in
             var request = request
             let body = try await request.collectBody(upTo: 65_536)
             received.requests.withLock { $0.append((String(buffer: body), request.headers[HTTPField.Name("X-ClickTally-Signature")!])) }
             return .noContent
         }
-        let secret = "webhook-secret-0123456789"
         try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { receiver in
-            let port = try #require(receiver.port)
+            try await body(try #require(receiver.port), received)
+        }
+    }
+
+    @Test func alertsArePostedSignedToTheWebhook() async throws {
+        let secret = "webhook-secret-0123456789"
+        try await Self.withReceiver { port, received in
             let values: [String: ConfigContent] = [
                 AppConfiguration.Key.alertWebhookURL: .string("http://127.0.0.1:\(port)/hook"),
                 AppConfiguration.Key.alertWebhookSecret: .string(secret),
@@ -44,12 +59,7 @@ import Testing
                     let response = try await client.execute(uri: "/v2/links?authKey=\(text)", method: .get)
                     #expect(response.status == .ok)
                 }
-                var delivered: [(body: String, signature: String?)] = []
-                for _ in 0..<50 where delivered.isEmpty {
-                    try await Task.sleep(for: .milliseconds(100))
-                    delivered = received.requests.withLock { $0 }
-                }
-                let request = try #require(delivered.first)
+                let request = try #require(try await received.first())
                 let payload = try JSONDecoder().decode(WebhookSender.Payload.self, from: Data(request.body.utf8))
                 #expect(payload.kind == "key_in_url" && payload.keyId == key.publicID)
                 #expect(request.signature == "sha256=" + WebhookSender.signature(of: Array(request.body.utf8), secret: secret))

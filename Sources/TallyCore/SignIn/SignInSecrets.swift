@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// Random tokens for sessions, CSRF, setup and recovery codes, and the hash under which a token is stored (so the
 /// database never holds a usable session or recovery code).
@@ -31,22 +32,7 @@ public enum SignInSecrets {
     }
 
     static func base64URL(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-        var out: [UInt8] = []
-        var index = 0
-        while index + 2 < bytes.count {
-            let n = (UInt32(bytes[index]) << 16) | (UInt32(bytes[index + 1]) << 8) | UInt32(bytes[index + 2])
-            out += [alphabet[Int(n >> 18)], alphabet[Int((n >> 12) & 63)], alphabet[Int((n >> 6) & 63)], alphabet[Int(n & 63)]]
-            index += 3
-        }
-        let rest = bytes.count - index
-        if rest == 1 {
-            let n = UInt32(bytes[index]) << 16
-            out += [alphabet[Int(n >> 18)], alphabet[Int((n >> 12) & 63)]]
-        } else if rest == 2 {
-            let n = (UInt32(bytes[index]) << 16) | (UInt32(bytes[index + 1]) << 8)
-            out += [alphabet[Int(n >> 18)], alphabet[Int((n >> 12) & 63)], alphabet[Int((n >> 6) & 63)]]
-        }
-        return String(decoding: out, as: UTF8.self)
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
     }
 }

@@ -9,9 +9,6 @@ import TallyStorage
 /// `Last-Event-ID` and misses nothing; `maxEvents` ends the stream after that many events and `maxSeconds` after that
 /// long (for scripts and tests); without them it lasts as long as the client listens.
 extension HitsController {
-    static let livePoll = Duration.milliseconds(250)
-    static let keepAliveEvery = 60
-
     func addLiveRoute(to api: APIRoutes) {
         api.on(.get, "clickstream/live", scope: StatsController.scope) { request, context, auth in
             let query = WireQuery(request)
@@ -33,44 +30,15 @@ extension HitsController {
                 throw ValidationError(
                     field: "filter", code: "filter_not_live", message: "filter=conversions is not offered live (a conversion comes after its click)")
             }
-            var start = try await hits.latestID()
-            if let resume = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap({ Int64($0) }), resume >= 0, resume < start { start = resume }
-            let first = start
+            let stream = LiveHitStream(hits: hits, accountID: auth.accountID)
             let visible = only
-            let body = ResponseBody { writer in
-                try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-                var last = first
-                var sent = 0
-                var idle = 0
-                while !Task.isCancelled, deadline.map({ ContinuousClock.now < $0 }) ?? true {
-                    let batch = try await hits.after(id: last, accountID: auth.accountID, limit: 200)
-                    last = batch.last?.id ?? last
-                    let shown = batch.filter { hit in
-                        (visible?.contains(hit.datapointID) ?? true) && Self.matches(hit, filter)
-                    }
-                    if batch.isEmpty {
-                        idle += 1
-                        if idle % Self.keepAliveEvery == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
-                        try await Task.sleep(for: Self.livePoll)
-                        continue
-                    }
-                    idle = 0
-                    for (hit, wire) in zip(shown, try await wires(shown, auth)) {
-                        let data = String(decoding: try JSONEncoder().encode(wire), as: UTF8.self)
-                        try await writer.write(ByteBuffer(string: "id: \(hit.id)\nevent: hit\ndata: \(data)\n\n"))
-                        sent += 1
-                        if let maxEvents, sent >= maxEvents {
-                            try await writer.finish(nil)
-                            return
-                        }
-                    }
+            let body = stream.body(after: try await stream.start(request), deadline: deadline, maxEvents: maxEvents) { batch in
+                let shown = batch.filter { hit in (visible?.contains(hit.datapointID) ?? true) && Self.matches(hit, filter) }
+                return try await zip(shown, wires(shown, auth)).map { hit, wire in
+                    (hit.id, String(decoding: try JSONEncoder().encode(wire), as: UTF8.self))
                 }
-                try await writer.finish(nil)
             }
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .init("X-Accel-Buffering")!: "no"],
-                body: body)
+            return Response(status: .ok, headers: LiveHitStream.headers, body: body)
         }
     }
 

@@ -6,10 +6,10 @@ import TallyStorage
 
 extension DashboardController {
     /// Total, unique and bot series for a scope: by local day over `days`, or by hour over the last 48 hours.
-    func trafficChart(_ scope: SQLStatsRepository.Scope, accountID: Int64, days: Int64, byHour: Bool) async throws -> (
-        svg: String, total: StatsCounts
-    ) {
-        let (time, _) = try await services.stats.accountClock(accountID)
+    /// `buckets`: the counts of each hour or day, oldest first (the overview sums its last 1, 7 and 30 days from them).
+    func trafficChart(_ scope: SQLStatsRepository.Scope, time: LocalTime, days: Int64, byHour: Bool) async throws
+        -> (svg: String, total: StatsCounts, buckets: [StatsCounts])
+    {
         let now = services.clock.now()
         var labels: [String] = []
         var totals: [StatsCounts] = []
@@ -44,14 +44,13 @@ extension DashboardController {
                 .init(name: "Unique", values: totals.map { Double($0.uniqueHits) }, colour: .secondary),
                 .init(name: "Bots", values: totals.map { Double($0.spiders) }, colour: .warning),
             ])
-        return (chart.svg(), total)
+        return (chart.svg(), total, totals)
     }
 
     /// A horizontal bar list: the top values of one dimension with their share (plain HTML meters, no script).
-    func breakdown(_ scope: SQLStatsRepository.Scope, _ dimension: StatsDimension, title: String, accountID: Int64, days: Int64) async throws
+    func breakdown(_ scope: SQLStatsRepository.Scope, _ dimension: StatsDimension, title: String, time: LocalTime, days: Int64) async throws
         -> [String: Any]
     {
-        let (time, _) = try await services.stats.accountClock(accountID)
         let today = time.day(of: services.clock.now())
         let rows = try await services.stats.top(scope, dimension: dimension, days: (today - days + 1)...today, limit: 8)
         let largest = max(rows.map(\.counts.hits).max() ?? 1, 1)

@@ -11,13 +11,14 @@ extension DashboardController {
         let scope = SQLStatsRepository.Scope(.datapoint, [datapoint.id])
         let byHour = visit.query["by"] == "hour"
         let days = Int64(visit.query["days"] ?? "").flatMap { [7, 30, 90].contains($0) ? $0 : nil } ?? 30
-        let (chart, total) = try await trafficChart(scope, accountID: accountID, days: days, byHour: byHour)
+        let (time, _) = try await services.stats.accountClock(accountID)
+        let (chart, total, _) = try await trafficChart(scope, time: time, days: days, byHour: byHour)
         var breakdowns: [[String: Any]] = []
         for (dimension, title) in [
             (StatsDimension.country, "Countries"), (.browserFamily, "Browsers"), (.osFamily, "Operating systems"), (.device, "Devices"),
             (.referrer, "Referrers"), (.language, "Languages"),
         ] {
-            breakdowns.append(try await breakdown(scope, dimension, title: title, accountID: accountID, days: byHour ? 2 : days))
+            breakdowns.append(try await breakdown(scope, dimension, title: title, time: time, days: byHour ? 2 : days))
         }
         let now = services.clock.now()
         let recent = try await services.hits.page(.datapoints([datapoint.id]), from: 0, to: now + 1, filter: nil, after: nil, limit: 20)
@@ -54,38 +55,17 @@ extension DashboardController {
             "links/:id/live",
             use: signedIn { visit in
                 let datapoint = try await ownDatapoint(visit)
-                let hits = services.hits
-                var start = try await hits.latestID()
-                if let resume = visit.request.headers[HTTPField.Name("Last-Event-ID")!].flatMap({ Int64($0) }), resume >= 0, resume < start {
-                    start = resume
-                }
-                if let since = Int64(visit.query["since"] ?? ""), since >= 0, since < start { start = since }
+                let stream = LiveHitStream(hits: services.hits, accountID: visit.session.accountID)
                 let seconds = min(max(Int(visit.query["maxSeconds"] ?? "") ?? 600, 1), 600)
-                let deadline = ContinuousClock.now + .seconds(seconds)
-                let first = start
-                let accountID = visit.session.accountID
-                let body = ResponseBody { writer in
-                    try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-                    var last = first
-                    var idle = 0
-                    while !Task.isCancelled, ContinuousClock.now < deadline {
-                        let batch = try await hits.after(id: last, accountID: accountID, limit: 200)
-                        last = batch.last?.id ?? last
-                        for hit in batch where hit.datapointID == datapoint.id {
-                            let row = Self.hitRow(hit).mapValues { "\($0)" }
-                            let data = String(decoding: try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys]), as: UTF8.self)
-                            try await writer.write(ByteBuffer(string: "id: \(hit.id)\nevent: hit\ndata: \(data)\n\n"))
-                        }
-                        if batch.isEmpty {
-                            idle += 1
-                            if idle % 60 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
-                            try await Task.sleep(for: .milliseconds(250))
-                        }
+                let start = try await stream.start(visit.request, since: Int64(visit.query["since"] ?? ""))
+                let body = stream.body(after: start, deadline: ContinuousClock.now + .seconds(seconds)) { batch in
+                    try batch.filter { $0.datapointID == datapoint.id }.map { hit in
+                        let row = Self.hitRow(hit).mapValues { "\($0)" }
+                        return (hit.id, String(decoding: try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys]), as: UTF8.self))
                     }
-                    try await writer.finish(nil)
                 }
-                var headers = DashboardHTML.headers(contentType: "text/event-stream")
-                headers[.cacheControl] = "no-store"
+                var headers = DashboardHTML.headers(contentType: "text/event-stream; charset=utf-8")
+                headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
                 return Response(status: .ok, headers: headers, body: body)
             })
     }

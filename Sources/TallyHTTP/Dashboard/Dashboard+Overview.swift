@@ -11,9 +11,8 @@ extension DashboardController {
         dashboard.post(
             "groups",
             use: signedIn { visit in
-                let name = visit.form.trimmed("name")
-                guard (1...200).contains(name.count) else {
-                    return try await groupsPage(visit, error: "A campaign needs a name of 1 to 200 characters.", status: .badRequest)
+                guard let name = Self.groupName(visit.form) else {
+                    return try await groupsPage(visit, error: Self.groupNameRule, status: .badRequest)
                 }
                 _ = try await services.groups.create(
                     accountID: visit.session.accountID, name: name, notes: "", isFavourite: false, now: services.clock.now())
@@ -23,9 +22,8 @@ extension DashboardController {
             "groups/:id/rename",
             use: signedIn { visit in
                 var group = try await ownGroup(visit)
-                let name = visit.form.trimmed("name")
-                guard (1...200).contains(name.count) else {
-                    return try await groupsPage(visit, error: "A campaign needs a name of 1 to 200 characters.", status: .badRequest)
+                guard let name = Self.groupName(visit.form) else {
+                    return try await groupsPage(visit, error: Self.groupNameRule, status: .badRequest)
                 }
                 group.name = name
                 _ = try await services.groups.save(group, now: services.clock.now())
@@ -67,18 +65,16 @@ extension DashboardController {
         let (time, _) = try await services.stats.accountClock(accountID)
         let now = services.clock.now()
         let today = time.day(of: now)
-        var periods: [[String: Any]] = []
-        for (label, days) in [("Today", Int64(1)), ("7 days", 7), ("30 days", 30)] {
+        // One read of the last 30 days serves the chart and the today / 7 / 30-day figures.
+        let (chart, _, days) = try await trafficChart(account, time: time, days: 30, byHour: false)
+        let periods: [[String: Any]] = [("Today", 1), ("7 days", 7), ("30 days", 30)].map { label, count in
             var total = StatsCounts()
-            for (_, counts) in try await services.stats.daily(account, from: time.start(ofDay: today - days + 1), to: now + 1, time: time) {
-                total.add(counts)
-            }
-            periods.append([
+            for counts in days.suffix(count) { total.add(counts) }
+            return [
                 "label": label, "clicks": DashboardFormat.number(total.clicks), "views": DashboardFormat.number(total.views),
                 "unique": DashboardFormat.number(total.uniqueHits), "bots": DashboardFormat.number(total.spiders),
-            ])
+            ]
         }
-        let (chart, _) = try await trafficChart(account, accountID: accountID, days: 30, byHour: false)
         let links = try await services.datapointRepository.list(accountID: accountID, statuses: [.active, .paused])
         let perLink = try await services.stats.perEntity(.init(.datapoint, links.map(\.id)), from: time.start(ofDay: today - 29), to: now + 1)
         let top = links.filter { (perLink[$0.id]?.hits ?? 0) > 0 }.sorted { (perLink[$0.id]?.hits ?? 0) > (perLink[$1.id]?.hits ?? 0) }.prefix(10)
@@ -94,6 +90,13 @@ extension DashboardController {
             "noTop": top.isEmpty,
         ]
         return html.page("overview", title: "Overview", values, session: visit.session, section: "overview")
+    }
+
+    static let groupNameRule = "A campaign needs a name of 1 to 200 characters."
+
+    static func groupName(_ form: DashboardForm) -> String? {
+        let name = form.trimmed("name")
+        return (1...200).contains(name.count) ? name : nil
     }
 
     func ownGroup(_ visit: Visit) async throws -> LinkGroup {

@@ -11,8 +11,6 @@ public struct DashboardSession: Sendable, Equatable {
     public let csrfToken: String
     /// False between the password and the second factor: such a session opens only the code page.
     public let secondFactorDone: Bool
-    public let hasTwoFactor: Bool
-    public let expiresAt: Int64
 }
 
 /// Dashboard sessions in the database (any node can answer any request). The cookie holds a random token; the
@@ -44,7 +42,7 @@ public struct DashboardSessionStore: Sendable {
         return try await database.read { db in
             let row = try await db.raw(
                 """
-                SELECT s.user_id, s.csrf_token, s.second_factor_done, s.expires_at, u.account_id, u.email, u.totp_secret \
+                SELECT s.user_id, s.csrf_token, s.second_factor_done, u.account_id, u.email \
                 FROM dashboard_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = \(bind: hash) AND s.expires_at > \(bind: now)
                 """
             ).first()
@@ -52,9 +50,7 @@ public struct DashboardSessionStore: Sendable {
             return DashboardSession(
                 userID: try row.decode(column: "user_id", as: Int64.self), accountID: try row.decode(column: "account_id", as: Int64.self),
                 email: try row.decode(column: "email", as: String.self), csrfToken: try row.decode(column: "csrf_token", as: String.self),
-                secondFactorDone: try row.decode(column: "second_factor_done", as: Bool.self),
-                hasTwoFactor: try row.decode(column: "totp_secret", as: String?.self) != nil,
-                expiresAt: try row.decode(column: "expires_at", as: Int64.self))
+                secondFactorDone: try row.decode(column: "second_factor_done", as: Bool.self))
         }
     }
 

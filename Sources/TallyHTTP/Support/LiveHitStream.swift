@@ -1,0 +1,64 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TallyStorage
+
+/// Server-Sent Events of an account's new hits, polled from the database: for the API's `/v2/clickstream/live` and
+/// the dashboard's link page alike. `retry` first, `event: hit` with `id:` the hit id (a reconnecting client sends
+/// `Last-Event-ID`), a keep-alive comment when idle; ends at `deadline` or after `maxEvents` events.
+struct LiveHitStream: Sendable {
+    static let poll = Duration.milliseconds(250)
+    static let keepAliveEvery = 60
+
+    let hits: SQLHitListRepository
+    let accountID: Int64
+
+    /// Where to start: the newest hit now, or earlier when the client says what it saw last (`Last-Event-ID`, or `since`).
+    func start(_ request: Request, since: Int64? = nil) async throws -> Int64 {
+        var start = try await hits.latestID()
+        for resume in [request.headers[HTTPField.Name("Last-Event-ID")!].flatMap({ Int64($0) }), since].compactMap({ $0 })
+        where resume >= 0 && resume < start {
+            start = resume
+        }
+        return start
+    }
+
+    /// `events` turns a polled batch into what is sent: the hit id and its `data:` line, for the hits it keeps.
+    func body(
+        after first: Int64, deadline: ContinuousClock.Instant?, maxEvents: Int? = nil,
+        events: @escaping @Sendable ([StoredHit]) async throws -> [(id: Int64, data: String)]
+    ) -> ResponseBody {
+        let hits = hits
+        let accountID = accountID
+        return ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+            var last = first
+            var sent = 0
+            var idle = 0
+            while !Task.isCancelled, deadline.map({ ContinuousClock.now < $0 }) ?? true {
+                let batch = try await hits.after(id: last, accountID: accountID, limit: 200)
+                guard let newest = batch.last?.id else {
+                    idle += 1
+                    if idle % Self.keepAliveEvery == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
+                    try await Task.sleep(for: Self.poll)
+                    continue
+                }
+                last = newest
+                idle = 0
+                for event in try await events(batch) {
+                    try await writer.write(ByteBuffer(string: "id: \(event.id)\nevent: hit\ndata: \(event.data)\n\n"))
+                    sent += 1
+                    if let maxEvents, sent >= maxEvents {
+                        try await writer.finish(nil)
+                        return
+                    }
+                }
+            }
+            try await writer.finish(nil)
+        }
+    }
+
+    static let headers: HTTPFields = [
+        .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no",
+    ]
+}
