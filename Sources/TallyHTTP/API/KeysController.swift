@@ -38,9 +38,7 @@ struct KeysController {
                 new.ratePerSecond = limit.perSecond
                 new.burst = limit.burst
             }
-            // Without an expiry of its own, a key made by an expiring key ends with its maker.
-            if new.expiresAt == nil { new.expiresAt = auth.key.expiresAt }
-            let (key, fullKey) = try await service.create(new, accountID: auth.accountID, by: actor(auth))
+            let (key, fullKey) = try await Self.mapped { try await service.create(new, accountID: auth.accountID, by: actor(auth)) }
             return EditedResponse(status: .created, response: KeyJSON(key, now: clock.now(), fullKey: fullKey))
         }
         api.on(.get, "keys/:id", scope: APIScope(.keys, .read)) { _, context, auth in
@@ -150,11 +148,7 @@ struct KeysController {
         try await Self.mapped { try await service.key(publicID: try context.parameters.require("id"), accountID: auth.accountID) }
     }
 
-    private func actor(_ auth: APIAuth) -> KeyService.Actor {
-        KeyService.Actor(
-            name: "key \(auth.key.publicID)", clientIP: auth.clientIP, keyScopes: auth.key.scopes, keyGroupIDs: auth.key.groupIDs,
-            keyExpiresAt: auth.key.expiresAt, keyRate: (auth.key.ratePerSecond, auth.key.burst), keyGuestID: auth.key.guestID)
-    }
+    private func actor(_ auth: APIAuth) -> KeyService.Actor { .key(auth.key, clientIP: auth.clientIP) }
 
     static func mapped<T>(_ body: () async throws -> T) async throws -> T {
         do {
@@ -163,6 +157,8 @@ struct KeysController {
             throw APIError.notFound
         } catch KeyError.notActive {
             throw APIError(status: .conflict, code: "key_not_active", message: "the key is revoked or expired")
+        } catch let refusal as KeyAuthorityRefusal {
+            throw APIError(refusal)
         }
     }
 
@@ -187,6 +183,11 @@ struct KeysController {
 }
 
 extension APIError {
+    /// A key (or user) managing a key it does not cover: 403, naming which bound it exceeds.
+    init(_ refusal: KeyAuthorityRefusal) {
+        self.init(status: .forbidden, code: refusal.rawValue, message: refusal.message)
+    }
+
     static let badBody = APIError(status: .badRequest, code: "body_invalid", message: "the request body is not the JSON this route expects")
 }
 

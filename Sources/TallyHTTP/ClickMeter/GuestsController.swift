@@ -70,11 +70,9 @@ struct GuestsController {
             let created = try await guests.create(guest, now: clock.now())
             var new = KeyService.NewKey(name: "guest \(created.userName)", scopes: Self.guestScopes)
             new.guestID = created.id
-            let actor = KeyService.Actor(
-                name: "key \(auth.key.publicID)", clientIP: auth.clientIP, keyScopes: auth.key.scopes, keyGroupIDs: auth.key.groupIDs,
-                keyExpiresAt: auth.key.expiresAt, keyRate: (auth.key.ratePerSecond, auth.key.burst))
+            let actor = KeyService.Actor.key(auth.key, clientIP: auth.clientIP)
             do {
-                let issued = try await keys.create(new, accountID: auth.accountID, by: actor)
+                let issued = try await KeysController.mapped { try await keys.create(new, accountID: auth.accountID, by: actor) }
                 return try await wire(created, apiKey: issued.fullKey)
             } catch {
                 // A guest without a key is no use to anyone: undo, and say why (e.g. a key that cannot grant the guest's scopes).

@@ -19,30 +19,30 @@ public struct KeyService: Sendable {
         self.events = SQLKeyEventRepository(database: database)
     }
 
-    /// Who asks for a change: a person (CLI, dashboard) or another key, whose power bounds what it may grant.
+    /// Who asks for a change: a person (CLI, dashboard) or another key, whose bounds limit what it may grant or
+    /// manage (`KeyBounds.refusal(toManage:)`, checked by `authorize` for every change).
     public struct Actor: Sendable {
         public let name: String
         public let clientIP: String
-        /// `nil` for a person acting on their own account; a key's scopes and group restriction otherwise.
-        public let keyScopes: APIScopeSet?
-        public let keyGroupIDs: [Int64]
-        /// The acting key's own limits: a key it creates may not outlive it or out-run it.
-        public let keyExpiresAt: Int64?
-        public let keyRate: (perSecond: Int, burst: Int)?
-        /// A guest's key can only make keys for the same guest, never one that escapes the guest's grants.
-        public let keyGuestID: Int64?
+        /// `nil` for a person with full authority over their account (the CLI, the dashboard's owner and admins);
+        /// a key's own bounds, or those of a dashboard user's role, otherwise.
+        public let bounds: KeyBounds?
+        /// The acting key, which may always rotate or revoke itself.
+        public let keyID: Int64?
+        /// A dashboard role that may not manage keys at all (read-only users).
+        public let mayManageKeys: Bool
 
-        public init(
-            name: String, clientIP: String = "", keyScopes: APIScopeSet? = nil, keyGroupIDs: [Int64] = [], keyExpiresAt: Int64? = nil,
-            keyRate: (perSecond: Int, burst: Int)? = nil, keyGuestID: Int64? = nil
-        ) {
+        public init(name: String, clientIP: String = "", bounds: KeyBounds? = nil, keyID: Int64? = nil, mayManageKeys: Bool = true) {
             self.name = name
             self.clientIP = clientIP
-            self.keyScopes = keyScopes
-            self.keyGroupIDs = keyGroupIDs
-            self.keyExpiresAt = keyExpiresAt
-            self.keyRate = keyRate
-            self.keyGuestID = keyGuestID
+            self.bounds = bounds
+            self.keyID = keyID
+            self.mayManageKeys = mayManageKeys
+        }
+
+        /// A key acting through the API: bounded by itself.
+        public static func key(_ key: APIKey, clientIP: String) -> Actor {
+            Actor(name: "key \(key.publicID)", clientIP: clientIP, bounds: KeyBounds(key), keyID: key.id)
         }
     }
 
@@ -52,8 +52,9 @@ public struct KeyService: Sendable {
         public var groupIDs: [Int64] = []
         public var allowedNetworks: [IPNetwork] = []
         public var expiresAt: Int64?
-        public var ratePerSecond = APIKey.defaultRate
-        public var burst = APIKey.defaultBurst
+        /// `nil`: the default (`APIKey.defaultRate`/`defaultBurst`), or the acting key's own when lower.
+        public var ratePerSecond: Int?
+        public var burst: Int?
         public var format = APIKeyToken.Format.standard
         /// The guest this key belongs to, if any.
         public var guestID: Int64?
@@ -69,27 +70,14 @@ public struct KeyService: Sendable {
         guard !name.isEmpty, name.count <= 100 else {
             throw ValidationError(field: "name", code: "key_name_invalid", message: "a key needs a name of 1 to 100 characters")
         }
-        guard (1...10_000).contains(new.ratePerSecond), (1...100_000).contains(new.burst) else {
-            throw ValidationError(field: "rateLimit", code: "rate_limit_invalid", message: "rate must be 1–10000 per second, burst 1–100000")
-        }
         let now = clock.now()
         if let expiresAt = new.expiresAt, expiresAt <= now {
             throw ValidationError(field: "expiresAt", code: "expiry_in_past", message: "the expiry must be in the future")
         }
-        if let scopes = actor.keyScopes, !scopes.covers(new.scopes) {
-            throw ValidationError(field: "scopes", code: "scopes_exceed_own", message: "a key cannot create a key with more power than its own")
+        guard (1...10_000).contains(new.ratePerSecond ?? 1), (1...100_000).contains(new.burst ?? 1) else {
+            throw ValidationError(field: "rateLimit", code: "rate_limit_invalid", message: "rate must be 1–10000 per second, burst 1–100000")
         }
-        if let limit = actor.keyExpiresAt, (new.expiresAt ?? .max) > limit {
-            throw ValidationError(field: "expiresAt", code: "expiry_exceeds_own", message: "a key cannot create a key that outlives it")
-        }
-        if let rate = actor.keyRate, new.ratePerSecond > rate.perSecond || new.burst > rate.burst {
-            throw ValidationError(
-                field: "rateLimit", code: "rate_exceeds_own", message: "a key cannot create a key with a higher rate limit than its own")
-        }
-        if !actor.keyGroupIDs.isEmpty, new.groupIDs.isEmpty || !Set(new.groupIDs).isSubset(of: actor.keyGroupIDs) {
-            throw ValidationError(
-                field: "groups", code: "groups_exceed_own", message: "a group-restricted key can only create keys for its own groups")
-        }
+        let bounds = try await authorizeCreation(new, accountID: accountID, by: actor, now: now)
         var token = APIKeyToken.generate(format: new.format)
         for _ in 0..<5 where try await keys.find(publicID: token.publicID) != nil {
             // Only plausible for GUID-shaped keys (32-bit ids); the unique index stops any race.
@@ -97,16 +85,17 @@ public struct KeyService: Sendable {
         }
         let draft = APIKey(
             id: 0, accountID: accountID, publicID: token.publicID, name: name, secretHash: hasher.hash(secret: token.secret),
-            lastFour: token.lastFour, scopes: new.scopes, groupIDs: new.groupIDs.sorted(), allowedNetworks: new.allowedNetworks,
-            ratePerSecond: new.ratePerSecond, burst: new.burst, expiresAt: new.expiresAt, createdAt: now, createdBy: actor.name, updatedAt: now,
-            guestID: actor.keyGuestID ?? new.guestID)
+            lastFour: token.lastFour, scopes: bounds.scopes, groupIDs: bounds.groupIDs.sorted(), allowedNetworks: bounds.allowedNetworks,
+            ratePerSecond: bounds.ratePerSecond, burst: bounds.burst, expiresAt: bounds.expiresAt, createdAt: now, createdBy: actor.name,
+            updatedAt: now, guestID: bounds.guestID)
+        let groupIDs = Array(bounds.groupIDs)
         let events = events
         let keys = keys
         let key = try await database.transaction { db in
-            if !new.groupIDs.isEmpty {
+            if !groupIDs.isEmpty {
                 let owned = try await db.select().column("id").from("link_groups").where("account_id", .equal, accountID)
-                    .where("id", .in, new.groupIDs).all(decodingColumn: "id", as: Int64.self)
-                guard Set(owned) == Set(new.groupIDs) else {
+                    .where("id", .in, groupIDs).all(decodingColumn: "id", as: Int64.self)
+                guard Set(owned) == Set(groupIDs) else {
                     throw ValidationError(field: "groups", code: "group_unknown", message: "every restricted group must belong to the account")
                 }
             }
@@ -129,8 +118,9 @@ public struct KeyService: Sendable {
         }
         let now = clock.now()
         let (hasher, keys, events) = (hasher, keys, events)
-        return try await database.transaction { db in
+        return try await auditingRefusal(.rotate, publicID: publicID, accountID: accountID, by: actor) { db in
             var key = try await Self.activeKey(publicID: publicID, accountID: accountID, keys: keys, db: db, now: now)
+            try Self.check(.rotate, key, by: actor)
             var generator = SystemRandomNumberGenerator()
             let token = APIKeyToken(publicID: key.publicID, secret: "", format: APIKeyToken.format(ofPublicID: key.publicID))
                 .withNewSecret(using: &generator)
@@ -152,8 +142,9 @@ public struct KeyService: Sendable {
     public func revoke(publicID: String, accountID: Int64, by actor: Actor, event: String = "revoked") async throws -> APIKey {
         let now = clock.now()
         let (keys, events) = (keys, events)
-        return try await database.transaction { db in
+        return try await auditingRefusal(.revoke, publicID: publicID, accountID: accountID, by: actor) { db in
             guard var key = try await keys.find(publicID: publicID, in: db), key.accountID == accountID else { throw KeyError.notFound }
+            try Self.check(.revoke, key, by: actor)
             if key.status != .revoked {
                 key.status = .revoked
                 key.revokedAt = now
@@ -172,8 +163,9 @@ public struct KeyService: Sendable {
     public func update(publicID: String, accountID: Int64, name: String?, allowedNetworks: [IPNetwork]?, by actor: Actor) async throws -> APIKey {
         let now = clock.now()
         let (keys, events) = (keys, events)
-        return try await database.transaction { db in
+        return try await auditingRefusal(.update(allowedNetworks: allowedNetworks), publicID: publicID, accountID: accountID, by: actor) { db in
             var key = try await Self.activeKey(publicID: publicID, accountID: accountID, keys: keys, db: db, now: now)
+            try Self.check(.update(allowedNetworks: allowedNetworks), key, by: actor)
             if let name {
                 let name = name.trimmingSpaces
                 guard !name.isEmpty, name.count <= 100 else {

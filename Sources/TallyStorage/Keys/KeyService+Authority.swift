@@ -1,0 +1,81 @@
+import SQLKit
+import TallyCore
+
+/// The one place where key management is authorised: every create, update, rotate and revoke — from the API, the
+/// dashboard or the CLI — passes through `check` or `authorizeCreation`, and every refusal is audited with the actor.
+extension KeyService {
+    /// A change to an existing key.
+    enum Action: Sendable {
+        case rotate, revoke
+        case update(allowedNetworks: [IPNetwork]?)
+
+        var name: String {
+            switch self {
+            case .rotate: "rotate"
+            case .revoke: "revoke"
+            case .update: "update"
+            }
+        }
+    }
+
+    /// Whether `actor` may apply `action` to `key`: a key may always rotate or revoke itself, and change itself
+    /// only within its own bounds; otherwise its bounds (or its user's role) must cover the key before and after.
+    static func check(_ action: Action, _ key: APIKey, by actor: Actor) throws(KeyAuthorityRefusal) {
+        guard actor.mayManageKeys else { throw .role }
+        guard let bounds = actor.bounds else { return }
+        var after = KeyBounds(key)
+        if case .update(let networks?) = action { after.allowedNetworks = networks }
+        if actor.keyID == key.id {
+            switch action {
+            case .rotate, .revoke: return
+            case .update: if let refusal = bounds.refusal(toManage: after) { throw refusal }
+            }
+            return
+        }
+        if let refusal = bounds.refusal(toManage: KeyBounds(key)) ?? bounds.refusal(toManage: after) { throw refusal }
+    }
+
+    /// The bounds a new key gets: what was asked, with the actor's own where the request left one open, refused
+    /// (and audited) when the actor's bounds do not cover them.
+    func authorizeCreation(_ new: NewKey, accountID: Int64, by actor: Actor, now: Int64) async throws -> KeyBounds {
+        let requested = KeyBounds(
+            scopes: new.scopes, groupIDs: Set(new.groupIDs), allowedNetworks: new.allowedNetworks, expiresAt: new.expiresAt,
+            ratePerSecond: new.ratePerSecond ?? APIKey.defaultRate, burst: new.burst ?? APIKey.defaultBurst, guestID: new.guestID)
+        guard actor.mayManageKeys else {
+            try await auditRefusal(.role, action: "create", keyID: nil, accountID: accountID, by: actor, now: now)
+            throw KeyAuthorityRefusal.role
+        }
+        guard let bounds = actor.bounds else { return requested }
+        let granted = bounds.inherited(by: requested, rateGiven: new.ratePerSecond != nil || new.burst != nil)
+        if let refusal = bounds.refusal(toManage: granted) {
+            try await auditRefusal(refusal, action: "create", keyID: nil, accountID: accountID, by: actor, now: now)
+            throw refusal
+        }
+        return granted
+    }
+
+    /// Runs `body` in a transaction; a refusal it throws is audited (outside the rolled-back transaction) and rethrown.
+    func auditingRefusal<T: Sendable>(
+        _ action: Action, publicID: String, accountID: Int64, by actor: Actor, _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await database.transaction(body)
+        } catch let refusal as KeyAuthorityRefusal {
+            let keyID = try await keys.find(publicID: publicID).map(\.id)
+            try await auditRefusal(refusal, action: action.name, keyID: keyID, accountID: accountID, by: actor, now: clock.now())
+            throw refusal
+        }
+    }
+
+    private func auditRefusal(
+        _ refusal: KeyAuthorityRefusal, action: String, keyID: Int64?, accountID: Int64, by actor: Actor, now: Int64
+    ) async throws {
+        let events = events
+        try await database.transaction { db in
+            try await events.add(
+                AuditEntry(
+                    accountID: accountID, keyID: keyID, event: "refused", actor: actor.name, clientIP: actor.clientIP,
+                    details: "action=\(action) code=\(refusal.rawValue)", createdAt: now), in: db)
+        }
+    }
+}
