@@ -4,10 +4,14 @@ import Hummingbird
 import HummingbirdTesting
 import TallyCore
 
-/// A cookie jar over Hummingbird's test client: what a browser keeps between dashboard requests.
+/// A cookie jar over Hummingbird's test client: what a browser keeps between dashboard requests. Like a browser, it
+/// sends a cookie only to paths under the cookie's `Path` (tracking pages must never receive the dashboard's).
 final class DashboardBrowser {
     let client: any TestClientProtocol
     var cookies: [String: String] = [:]
+    var paths: [String: String] = [:]
+    /// The cookies the last request carried.
+    private(set) var sent: [String] = []
 
     init(_ client: any TestClientProtocol) {
         self.client = client
@@ -26,7 +30,13 @@ final class DashboardBrowser {
 
     func send(_ uri: String, method: HTTPRequest.Method, body: String?) async throws -> TestResponse {
         var headers: HTTPFields = [:]
-        if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") }
+        let path = String(uri.prefix { $0 != "?" })
+        let matching = cookies.filter { name, _ in
+            let scope = paths[name] ?? "/"
+            return scope == "/" || path == scope || path.hasPrefix(scope + "/")
+        }
+        sent = matching.keys.sorted()
+        if !matching.isEmpty { headers[.cookie] = matching.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") }
         if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
         let response = try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         for field in response.headers where field.name == .setCookie {
@@ -34,6 +44,9 @@ final class DashboardBrowser {
             let name = String(pair[0])
             let value = pair.count > 1 ? String(pair[1]) : ""
             if value.isEmpty || field.value.contains("Max-Age=0") { cookies[name] = nil } else { cookies[name] = value }
+            paths[name] =
+                field.value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                .first { $0.hasPrefix("Path=") }.map { String($0.dropFirst(5)) } ?? "/"
         }
         return response
     }

@@ -45,6 +45,57 @@ def api(path, key):
         return error.code, json.loads(error.read() or b"null")
 
 
+def api_post(path, key, payload):
+    request = urllib.request.Request(BASE + path, data=json.dumps(payload).encode(), method="POST",
+                                     headers={"X-ClickMeter-API-Key": key, "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+class Beacons:
+    """A receiver on loopback for what a tenant's script reports (image requests to /r?what)."""
+
+    def __init__(self):
+        import http.server, threading
+        self.seen = []
+        seen = self.seen
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                seen.append(self.path.partition("?")[2])
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/r"
+
+
+# A retargeting script as an attacker inside the account would write it: read the signed-in user's key page (its
+# CSRF token would let it mint an admin key), read cookies, post the key form. It reports each outcome.
+ATTACK_SCRIPT = """<script>
+function report(what) { new Image().src = BEACON + "?" + what; }
+report("ran");
+try {
+  fetch("/dashboard/keys", {credentials: "include"}).then(function (r) { return r.text(); }).then(
+    function (t) { report(t.indexOf("API keys") >= 0 ? "read-dashboard" : "fetched-other"); },
+    function () { report("fetch-refused"); });
+} catch (e) { report("fetch-threw"); }
+try { report(document.cookie.indexOf("ct_session") >= 0 ? "cookie-read" : "cookie-empty"); } catch (e) { report("cookie-refused"); }
+var form = document.createElement("form");
+form.method = "POST"; form.action = "/dashboard/keys";
+var field = document.createElement("input"); field.name = "name"; field.value = "stolen"; form.appendChild(field);
+document.body.appendChild(form);
+try { form.submit(); report("form-submitted"); } catch (e) { report("form-threw"); }
+</script>"""
+
+
 def decode_qr(svg_text):
     with tempfile.TemporaryDirectory() as folder:
         svg = os.path.join(folder, "qr.svg")
@@ -256,6 +307,43 @@ try:
     shot("settings")
     logs = [entry for entry in driver.get_log("browser") if "Content Security Policy" in entry.get("message", "")]
     check("no Content-Security-Policy violations in the console", not logs, str(logs[:2]))
+
+    # Origin isolation: signed in, open a link whose retargeting script attacks the dashboard. The script runs (a
+    # feature), the redirect happens, and neither the read nor the form post reaches the dashboard.
+    driver.get(BASE + "/dashboard/keys")
+    fill("name", "attack setup")
+    driver.find_element(By.CSS_SELECTOR, "input[name=preset][value=admin]").click()
+    submit("/dashboard/keys")
+    setup_key = driver.find_element(By.ID, "full-key").get_attribute("value")
+    beacons = Beacons()
+    status, script = api_post("/v2/retargeting", setup_key, {"name": "attack", "script": ATTACK_SCRIPT.replace("BEACON", json.dumps(beacons.url))})
+    check("a retargeting script is saved", status == 200, f"{status} {script}")
+    destination = BASE.replace("127.0.0.1", "localhost") + "/health"
+    for name, extra in (("attack", {}), ("attack-framed", {"hideUrl": True})):
+        status, body = api_post("/v2/datapoints", setup_key,
+                                {"type": 0, "name": name, "typeTL": dict({"url": destination, "scripts": [{"id": script["id"]}]}, **extra)})
+        check(f"a link with the script is created ({name})", status == 200, f"{status} {body}")
+    driver.get(BASE + "/attack")
+    for _ in range(40):
+        if "/health" in driver.current_url and "ran" in beacons.seen and len(beacons.seen) >= 3:
+            break
+        time.sleep(0.25)
+    time.sleep(0.5)
+    check("the tenant's script still runs on the intermediate page", "ran" in beacons.seen, str(beacons.seen))
+    check("the redirect still happens", "/health" in driver.current_url, driver.current_url)
+    check("the script cannot read the dashboard", "read-dashboard" not in beacons.seen and "fetch-refused" in beacons.seen, str(beacons.seen))
+    check("the script cannot read the session cookie", "cookie-read" not in beacons.seen, str(beacons.seen))
+    before = len(beacons.seen)
+    driver.get(BASE + "/attack-framed")
+    for _ in range(40):
+        if beacons.seen[before:].count("ran") >= 1 and len(beacons.seen) >= before + 3:
+            break
+        time.sleep(0.25)
+    framed = beacons.seen[before:]
+    check("on the frame page the script runs in its sandboxed frame, unable to read the dashboard",
+          "ran" in framed and "read-dashboard" not in framed and "cookie-read" not in framed, str(framed))
+    driver.get(BASE + "/dashboard/keys")
+    check("the script's form post created no key", "stolen" not in text() and "attack setup" in text())
 finally:
     driver.quit()
 

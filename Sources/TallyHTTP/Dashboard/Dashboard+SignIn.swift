@@ -167,7 +167,8 @@ extension DashboardController {
         let csrf = existing.utf8.count == 43 ? existing : SignInSecrets.token()
         var response = render(csrf)
         if csrf != existing {
-            response.headers.append(HTTPField(name: .setCookie, value: "\(Self.preSessionCookie)=\(csrf); Path=/; HttpOnly; SameSite=Strict"))
+            response.headers.append(
+                HTTPField(name: .setCookie, value: "\(Self.preSessionCookie)=\(csrf); Path=/dashboard; HttpOnly; SameSite=Strict"))
         }
         return response
     }

@@ -106,13 +106,14 @@ struct DashboardController: Sendable {
             status: .forbidden)
     }
 
-    /// `Set-Cookie` for the session: HttpOnly (no script reads it), SameSite=Lax, Secure under HTTPS.
+    /// `Set-Cookie` for the session: HttpOnly (no script reads it), SameSite=Lax, Secure under HTTPS, and only for
+    /// `/dashboard`: tracking links and their intermediate pages (tenant content) never receive it.
     func sessionCookie(_ token: String, secure: Bool) -> String {
-        "\(Self.sessionCookie)=\(token); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(DashboardSessionStore.lifetimeMilliseconds / 1000)"
+        "\(Self.sessionCookie)=\(token); Path=/dashboard; HttpOnly; SameSite=Lax; Max-Age=\(DashboardSessionStore.lifetimeMilliseconds / 1000)"
             + (secure ? "; Secure" : "")
     }
 
-    static func expiredCookie(_ name: String) -> String { "\(name)=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0" }
+    static func expiredCookie(_ name: String) -> String { "\(name)=; Path=/dashboard; HttpOnly; SameSite=Lax; Max-Age=0" }
 }
 
 /// Everything the pages call: the same services and repositories as the API.

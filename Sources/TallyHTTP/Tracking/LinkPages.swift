@@ -6,7 +6,17 @@ import TallyCore
 /// The pages a tracking link shows instead of a bare redirect (reference §6.8): a frame keeping the tracking
 /// URL in the address bar (`hideUrl`), and an intermediate page that fires retargeting scripts and/or controls
 /// the referrer (`referrerClean`) before moving on. Every page works without JavaScript (meta refresh).
+///
+/// Retargeting scripts are tenant-written HTML and JavaScript served from this server's origin, which is also the
+/// dashboard's: run there, a script could read a signed-in user's dashboard and mint an admin key. So tenant code
+/// never runs in this origin. The intermediate page is served under `Content-Security-Policy: sandbox …` without
+/// `allow-same-origin` (an opaque origin: no cookies of ours, no reading our pages, no form posts); the frame page
+/// cannot be sandboxed as a whole (the destination inside would inherit the sandbox and lose its own storage), so its
+/// scripts run in a sandboxed `srcdoc` frame of their own.
 enum LinkPages {
+    /// Scripts run and may open pop-ups or move the whole tab on (what retargeting tags do); nothing else.
+    static let sandbox = "sandbox allow-scripts allow-top-navigation allow-popups"
+
     static func answer(destination: String, options: LinkOptions, scripts: [RetargetingScript]) -> TrackingAnswer {
         let html = options.hideURL ? frame(destination, options, scripts) : intermediate(destination, options, scripts)
         var headers: HTTPHeaders = [
@@ -14,6 +24,7 @@ enum LinkPages {
             "Content-Length": String(html.utf8.count), "X-Robots-Tag": "noindex, nofollow",
         ]
         if let policy = referrerPolicy(options.referrerClean) { headers.add(name: "Referrer-Policy", value: policy) }
+        if !options.hideURL { headers.add(name: "Content-Security-Policy", value: sandbox) }
         return TrackingAnswer(status: .ok, headers: headers, body: ByteBuffer(string: html))
     }
 
@@ -40,7 +51,7 @@ enum LinkPages {
             <style>html,body{margin:0;padding:0;height:100%;overflow:hidden}iframe{border:0;width:100%;height:100%;display:block}</style>
             </head><body>
             <iframe src="\(escaped(destination))" title="\(escaped(title))"></iframe>
-            \(scripts.map(\.script).joined(separator: "\n"))
+            \(sandboxedScripts(scripts))
             </body></html>
 
             """
@@ -60,6 +71,13 @@ enum LinkPages {
             </body></html>
 
             """
+    }
+
+    /// The scripts in a hidden frame with an opaque origin (no `allow-same-origin`), for the frame page.
+    static func sandboxedScripts(_ scripts: [RetargetingScript]) -> String {
+        guard !scripts.isEmpty else { return "" }
+        let document = "<!doctype html><meta charset=\"utf-8\">" + scripts.map(\.script).joined(separator: "\n")
+        return "<iframe sandbox=\"allow-scripts allow-popups\" srcdoc=\"\(escaped(document))\" title=\"\" hidden></iframe>"
     }
 
     static func escaped(_ text: String) -> String { HTMLText.escaped(text) }
