@@ -1,10 +1,20 @@
-/// Decides which address a hit came from. Proxy headers are believed only from proxies the operator trusts:
-/// anyone else could write any address into them.
+/// The header set a trusted proxy writes: `X-Forwarded-For` with `X-Forwarded-Proto` (nginx, HAProxy, most load
+/// balancers), or RFC 7239's `Forwarded` (`for=…;proto=…`).
+public enum ForwardedHeader: String, Sendable, CaseIterable {
+    case xForwardedFor = "x-forwarded-for"
+    case forwarded
+}
+
+/// Decides which address a hit came from, and which scheme the client used. Proxy headers are believed only from
+/// proxies the operator trusts, and only the one header set the operator's proxy writes: a client can send the
+/// other set itself, and a proxy that does not know it passes it on untouched.
 public struct ClientAddressResolver: Sendable {
     public let trustedProxies: [IPNetwork]
+    public let header: ForwardedHeader
 
-    public init(trustedProxies: [IPNetwork]) {
+    public init(trustedProxies: [IPNetwork], header: ForwardedHeader = .xForwardedFor) {
         self.trustedProxies = trustedProxies
+        self.header = header
     }
 
     public func isTrusted(_ address: IPAddress) -> Bool {
@@ -13,24 +23,46 @@ public struct ClientAddressResolver: Sendable {
 
     /// - Parameters:
     ///   - peer: the socket's remote address, when there is a socket.
-    ///   - forwarded: the `Forwarded` header (RFC 7239), if any; it wins over `X-Forwarded-For`.
-    ///   - forwardedFor: the `X-Forwarded-For` header, if any.
+    ///   - forwarded: the `Forwarded` header (RFC 7239), if any; read only when `header` is `.forwarded`.
+    ///   - forwardedFor: the `X-Forwarded-For` header, if any; read only when `header` is `.xForwardedFor`.
     public func resolve(peer: IPAddress?, forwarded: String?, forwardedFor: String?) -> IPAddress? {
         guard let peer else { return nil }
         guard isTrusted(peer) else { return peer }
         let chain: [IPAddress]
-        if let forwarded, !forwarded.isEmpty {
+        switch header {
+        case .forwarded:
+            guard let forwarded, !forwarded.isEmpty else { return peer }
             chain = Self.forwardedChain(forwarded)
-        } else if let forwardedFor, !forwardedFor.isEmpty {
+        case .xForwardedFor:
+            guard let forwardedFor, !forwardedFor.isEmpty else { return peer }
             chain = forwardedFor.split(separator: ",").compactMap { Self.parseNode($0.trimmingSpaces) }
-        } else {
-            return peer
         }
         // Walk back from the nearest hop: the first address we do not trust is the client.
         for address in chain.reversed() where !isTrusted(address) {
             return address
         }
         return chain.first ?? peer
+    }
+
+    /// Whether a trusted proxy says the client used HTTPS, from the configured header set only (`X-Forwarded-Proto`
+    /// with X-Forwarded-For, `proto=` with Forwarded), reading the value the nearest proxy wrote: the last one.
+    public func saysHTTPS(peer: IPAddress?, forwarded: String?, forwardedProto: String?) -> Bool {
+        guard let peer, isTrusted(peer) else { return false }
+        let scheme: Substring?
+        switch header {
+        case .xForwardedFor:
+            scheme = forwardedProto?.split(separator: ",").last?.trimmingSpaces
+        case .forwarded:
+            scheme =
+                forwarded?.split(separator: ",").last?.split(separator: ";").lazy.compactMap { pair -> Substring? in
+                    let keyValue = pair.split(separator: "=", maxSplits: 1)
+                    guard keyValue.count == 2, keyValue[0].trimmingSpaces.lowercased() == "proto" else { return nil }
+                    var value = keyValue[1].trimmingSpaces
+                    if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = value.dropFirst().dropLast() }
+                    return value
+                }.first
+        }
+        return scheme?.lowercased() == "https"
     }
 
     static func forwardedChain(_ header: String) -> [IPAddress] {

@@ -60,11 +60,13 @@ public func buildApplication(
         WebhookSender(url: $0, secret: configuration.alertWebhookSecret ?? "", logger: logger)
     }
     let accounts = AccountService(database: database, bcryptCost: UInt8(configuration.bcryptCost))
+    // One resolver for the API, the dashboard, tracking and conversions: the same proxy rule everywhere.
+    let addresses = ClientAddressResolver(trustedProxies: configuration.trustedProxies, header: configuration.forwardedHeader)
     let webhooks = AlertWebhooks(fallback: webhook, accounts: accounts, logger: logger)
     let v2 = router.group("v2").add(
         middleware: APIKeyMiddleware(
             verifier: verifier, keys: keyRepository, events: keyEvents, guests: guests, catalogue: catalogue,
-            addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), trustedProxies: configuration.trustedProxies,
+            addresses: addresses,
             allowQueryKeys: configuration.allowQueryKeys, clock: clock, watch: UsageWatch(events: keyEvents), webhooks: webhooks,
             failureBurst: configuration.authFailureBurst, tls: configuration.tlsEnabled))
     let api = APIRoutes(group: v2, catalogue: catalogue)
@@ -93,7 +95,7 @@ public func buildApplication(
     hitsAPI.addLiveRoute(to: api)
     let conversionTracking = ConversionTracking(
         conversions: conversions, events: SQLConversionEventRepository(database: database), stats: stats,
-        addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), clock: clock,
+        addresses: addresses, clock: clock,
         attributionMilliseconds: Int64(configuration.attributionDays) * 86_400_000, publicURL: configuration.publicURL)
     conversionTracking.addRoutes(to: router)
     ConversionEventsController(tracking: conversionTracking, conversions: conversionsAPI, clock: clock).addRoutes(to: api)
@@ -107,7 +109,7 @@ public func buildApplication(
     DashboardController(
         services: DashboardServices(
             database: database, clock: clock, logger: logger, tls: configuration.tlsEnabled, publicURL: configuration.publicURL,
-            addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), accounts: accounts,
+            addresses: addresses, accounts: accounts,
             sessions: DashboardSessionStore(database: database), throttle: LoginThrottle(database: database),
             twoFactor: TwoFactorService(database: database), setup: setup, keys: keys, verifier: verifier, keyEvents: keyEvents,
             datapoints: service, datapointRepository: repository, groups: groups, tags: tagRepository, conversions: conversions, stats: stats,
@@ -117,7 +119,7 @@ public func buildApplication(
     let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
     var trackingSetup = TrackingHandler(
         cache: cache, domains: domains, buffer: buffer,
-        addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies), durable: configuration.durable, clock: clock,
+        addresses: addresses, durable: configuration.durable, clock: clock,
         metrics: metrics)
     trackingSetup.blacklists = blacklists
     trackingSetup.extras = extras

@@ -14,6 +14,8 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Folder of the embedded SQLite database (default ./data).") var dataDir: String?
     @Flag(help: "Answer a tracking request only after its hit is committed.") var durable = false
     @Option(help: "Comma-separated CIDRs whose X-Forwarded-For / Forwarded headers are believed.") var trustedProxies: String?
+    @Option(help: "The header set the trusted proxies write: x-forwarded-for (with X-Forwarded-Proto) or forwarded (default x-forwarded-for).")
+    var forwardedHeader: String?
     @Option(help: "Hits buffered before requests wait (default 60000).") var hitBufferSize: Int?
     @Option(help: "Most hits written per transaction (default 20000).") var hitBatchSize: Int?
     @Option(help: "Milliseconds the writer lets a batch fill, 0-10000 (default 500; 0 with --durable).") var hitFlushMs: Int?
@@ -49,6 +51,7 @@ struct ConfigOptions: ParsableArguments {
         set(Key.dataDirectory, dataDir.map(ConfigContent.string))
         set(Key.durable, durable ? .bool(true) : nil)
         set(Key.trustedProxies, trustedProxies.map(ConfigContent.string))
+        set(Key.forwardedHeader, forwardedHeader.map(ConfigContent.string))
         set(Key.hitBufferSize, hitBufferSize.map(ConfigContent.int))
         set(Key.hitBatchSize, hitBatchSize.map(ConfigContent.int))
         set(Key.hitFlushMilliseconds, hitFlushMs.map(ConfigContent.int))

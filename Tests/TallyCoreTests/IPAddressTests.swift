@@ -51,10 +51,28 @@ import Testing
         #expect(resolver.resolve(peer: peer, forwarded: nil, forwardedFor: "10.0.0.3") == IPAddress("10.0.0.3"))
     }
 
-    @Test func forwardedHeaderWinsAndIsParsed() {
+    @Test func forwardedIsParsedWhenItIsTheConfiguredHeader() {
+        let resolver = ClientAddressResolver(trustedProxies: resolver.trustedProxies, header: .forwarded)
         let peer = IPAddress("10.1.1.1")
         let header = #"for=192.0.2.60;proto=http;by=203.0.113.43, for="[2001:db8:cafe::17]:4711""#
         #expect(resolver.resolve(peer: peer, forwarded: header, forwardedFor: "9.9.9.9") == IPAddress("2001:db8:cafe::17"))
         #expect(resolver.resolve(peer: peer, forwarded: "for=192.0.2.60:8080", forwardedFor: nil) == IPAddress("192.0.2.60"))
+        // X-Forwarded-For is what a client can write itself when the proxy writes Forwarded: ignored.
+        #expect(resolver.resolve(peer: peer, forwarded: nil, forwardedFor: "9.9.9.9") == peer)
+    }
+
+    @Test func onlyTheConfiguredHeaderSetIsBelieved() {
+        let peer = IPAddress("127.0.0.1")
+        // Behind an X-Forwarded-For proxy, a client's own Forwarded header changes neither address nor scheme.
+        #expect(resolver.resolve(peer: peer, forwarded: "for=10.0.0.9;proto=https", forwardedFor: "198.51.100.7") == IPAddress("198.51.100.7"))
+        #expect(!resolver.saysHTTPS(peer: peer, forwarded: "for=10.0.0.9;proto=https", forwardedProto: nil))
+        #expect(resolver.saysHTTPS(peer: peer, forwarded: nil, forwardedProto: "https"))
+        // The nearest proxy's value counts: a client's "https" before the proxy's appended "http" is not believed.
+        #expect(!resolver.saysHTTPS(peer: peer, forwarded: nil, forwardedProto: "https, http"))
+        #expect(!resolver.saysHTTPS(peer: IPAddress("203.0.113.9"), forwarded: nil, forwardedProto: "https"))
+        let forwarded = ClientAddressResolver(trustedProxies: resolver.trustedProxies, header: .forwarded)
+        #expect(forwarded.saysHTTPS(peer: peer, forwarded: #"for=1.2.3.4;proto=http, for=5.6.7.8;proto="https""#, forwardedProto: nil))
+        #expect(!forwarded.saysHTTPS(peer: peer, forwarded: "for=1.2.3.4;proto=https, for=5.6.7.8", forwardedProto: nil))
+        #expect(!forwarded.saysHTTPS(peer: peer, forwarded: nil, forwardedProto: "https"))
     }
 }

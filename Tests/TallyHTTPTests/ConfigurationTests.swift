@@ -38,7 +38,7 @@ import Testing
         ("publicUrl", ConfigContent.string("ftp://x"), "publicUrl"), ("databaseUrl", .string("mysql://x"), "database-url"),
         ("trustedProxies", .string("10.0.0.0/99"), "trusted-proxies"), ("logLevel", .string("loud"), "logLevel"),
         ("port", .int(70000), "port"), ("bcryptCost", .int(3), "bcryptCost"), ("bcryptCost", .int(32), "bcryptCost"),
-        ("attributionDays", .int(0), "attributionDays"),
+        ("attributionDays", .int(0), "attributionDays"), ("forwardedHeader", .string("x-real-ip"), "forwardedHeader"),
     ])
     func badValuesAreRefusedByName(_ key: String, _ value: ConfigContent, _ field: String) {
         let reader = ConfigReader(provider: InMemoryProvider(values: [AbsoluteConfigKey(ConfigKey(key)): ConfigValue(value, isSecret: false)]))

@@ -18,7 +18,6 @@ struct APIKeyMiddleware: RouterMiddleware {
     let guests: SQLGuestRepository
     let catalogue: APIRouteCatalogue
     let addresses: ClientAddressResolver
-    let trustedProxies: [IPNetwork]
     let allowQueryKeys: Bool
     let clock: WallClock
     let limiter = RateLimiter()
@@ -139,7 +138,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     }
 
     func isSecure(_ request: Request, peer: IPAddress?) -> Bool {
-        TransportSecurity.isAcceptable(request.headers, peer: peer, tls: tls, trustedProxies: trustedProxies)
+        TransportSecurity.isAcceptable(request.headers, peer: peer, tls: tls, addresses: addresses)
     }
 
     static func refusal(code: String, message: String) -> Response {

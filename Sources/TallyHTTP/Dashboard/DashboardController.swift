@@ -90,14 +90,13 @@ struct DashboardController: Sendable {
     /// Whether the browser reached us over HTTPS (then the session cookie is `Secure`).
     func isHTTPS(_ request: Request, _ context: TallyRequestContext) -> Bool {
         TransportSecurity.isHTTPS(
-            request.headers, peer: context.remoteAddress.flatMap { IPAddress($0) }, tls: services.tls,
-            trustedProxies: services.addresses.trustedProxies)
+            request.headers, peer: context.remoteAddress.flatMap { IPAddress($0) }, tls: services.tls, addresses: services.addresses)
     }
 
     /// Passwords, session cookies and keys never cross a network in clear: the same rule as for API keys.
     func insecureRefusal(_ request: Request, _ context: TallyRequestContext) -> Response? {
         let peer = context.remoteAddress.flatMap { IPAddress($0) }
-        if TransportSecurity.isAcceptable(request.headers, peer: peer, tls: services.tls, trustedProxies: services.addresses.trustedProxies) {
+        if TransportSecurity.isAcceptable(request.headers, peer: peer, tls: services.tls, addresses: services.addresses) {
             return nil
         }
         return html.page(

@@ -13,6 +13,8 @@ public struct AppConfiguration: Sendable {
     public var database: DatabaseLocation
     public var durable: Bool
     public var trustedProxies: [IPNetwork]
+    /// Which header set the trusted proxies write; the other is ignored.
+    public var forwardedHeader: ForwardedHeader
     public var hitBufferCapacity: Int
     public var hitBatchLimit: Int
     /// How long the writer lets a batch fill (never in durable mode, where requests wait for the commit).
@@ -55,6 +57,7 @@ public struct AppConfiguration: Sendable {
         public static let dataDirectory = "dataDir"
         public static let durable = "durable"
         public static let trustedProxies = "trustedProxies"
+        public static let forwardedHeader = "forwardedHeader"
         public static let hitBufferSize = "hitBufferSize"
         public static let hitBatchSize = "hitBatchSize"
         public static let hitFlushMilliseconds = "hitFlushMs"
@@ -88,6 +91,11 @@ public struct AppConfiguration: Sendable {
         database = try DatabaseLocation.parse(url: databaseURL, dataDirectory: dataDirectory)
         durable = reader.bool(forKey: ConfigKey(Key.durable), default: false)
         trustedProxies = try IPNetwork.parseList(reader.string(forKey: ConfigKey(Key.trustedProxies), default: ""))
+        let header = reader.string(forKey: ConfigKey(Key.forwardedHeader), default: ForwardedHeader.xForwardedFor.rawValue)
+        guard let forwardedHeader = ForwardedHeader(rawValue: header.lowercased()) else {
+            throw Self.invalid(Key.forwardedHeader, "forwarded header must be x-forwarded-for or forwarded")
+        }
+        self.forwardedHeader = forwardedHeader
         hitBufferCapacity = reader.int(forKey: ConfigKey(Key.hitBufferSize), default: 60_000)
         hitBatchLimit = reader.int(forKey: ConfigKey(Key.hitBatchSize), default: 20_000)
         let flush = reader.int(forKey: ConfigKey(Key.hitFlushMilliseconds), default: 500)
