@@ -138,12 +138,13 @@ struct TopWire: ResponseEncodable {
     let data: [Item]
 }
 
-/// Comma-separated values (RFC 4180): quoted when a field holds a comma, a quote or a line break. A leading
-/// `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet does not run a visitor's referrer as a formula.
+/// Comma-separated values (RFC 4180): quoted when a field holds a comma, a quote or a line break. A field that
+/// starts with `=`, `+`, `-`, `@`, a tab or a carriage return (OWASP's CSV-injection list) is prefixed with `'` so a
+/// spreadsheet does not run a visitor's referrer or user agent as a formula; plain numbers (`-3.5`) are left alone.
 enum CSV {
     static func field(_ value: String) -> String {
         var text = value
-        if let first = text.first, "=+-@".contains(first), Double(text) == nil { text = "'" + text }
+        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Double(text) == nil { text = "'" + text }
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
