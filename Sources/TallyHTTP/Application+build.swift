@@ -49,7 +49,9 @@ public func buildApplication(
 
     let router = Router(context: TallyRequestContext.self)
     OperabilityController(database: database, buffer: buffer, metrics: metrics, clock: clock).addRoutes(to: router)
-    let hasher = APIKeyHasher(pepper: try KeyPepper.load(configured: configuration.keyPepper, dataDirectory: configuration.dataDirectory))
+    let serverSecret = try KeyPepper.load(configured: configuration.keyPepper, dataDirectory: configuration.dataDirectory)
+    let hasher = APIKeyHasher(pepper: serverSecret)
+    let clickTokens = ClickTokenSigner(serverSecret: serverSecret)
     let keyRepository = SQLAPIKeyRepository(database: database)
     let keyEvents = SQLKeyEventRepository(database: database)
     let verifier = KeyVerifier(repository: keyRepository, hasher: hasher, clock: clock)
@@ -96,7 +98,8 @@ public func buildApplication(
     let conversionTracking = ConversionTracking(
         conversions: conversions, events: SQLConversionEventRepository(database: database), stats: stats,
         addresses: addresses, clock: clock,
-        attributionMilliseconds: Int64(configuration.attributionDays) * 86_400_000, publicURL: configuration.publicURL)
+        attributionMilliseconds: Int64(configuration.attributionDays) * 86_400_000, publicURL: configuration.publicURL,
+        clickTokens: clickTokens)
     conversionTracking.addRoutes(to: router)
     ConversionEventsController(tracking: conversionTracking, conversions: conversionsAPI, clock: clock).addRoutes(to: api)
     TagsController(tags: tagRepository, datapoints: repository, groups: groups).addRoutes(to: api)
@@ -124,6 +127,7 @@ public func buildApplication(
     trackingSetup.blacklists = blacklists
     trackingSetup.extras = extras
     trackingSetup.attributionSeconds = configuration.attributionDays * 86_400
+    trackingSetup.clickTokens = clickTokens
     trackingSetup.secureCookies = configuration.tlsEnabled || configuration.publicURL.hasPrefix("https://")
     let tracking = trackingSetup
     let responder = TallyResponder(router: router.buildResponder(), tracking: tracking, hsts: configuration.tlsEnabled)

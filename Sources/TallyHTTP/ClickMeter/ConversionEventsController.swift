@@ -42,7 +42,7 @@ struct ConversionEventsController {
             }
             var token: ClickToken?
             if let text = try body.string("clickId"), !text.isEmpty {
-                guard let parsed = ClickToken(text) else {
+                guard let parsed = tracking.clickTokens.parse(text) else {
                     throw ValidationError(field: "clickId", code: "click_id_invalid", message: "clickId must be the token the link passed on")
                 }
                 token = parsed

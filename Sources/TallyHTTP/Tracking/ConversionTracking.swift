@@ -14,6 +14,8 @@ struct ConversionTracking: Sendable {
     let clock: WallClock
     let attributionMilliseconds: Int64
     let publicURL: String
+    /// Only tokens this installation signed credit a click (a forged `clid` or cookie is ignored).
+    let clickTokens: ClickTokenSigner
 
     /// Parameters of the pixel itself; every other query parameter is kept as the conversion's free parameters.
     static let ownParameters: Set<String> = ["val", "com", "comperc", "src", "clid"]
@@ -43,7 +45,7 @@ struct ConversionTracking: Sendable {
             value: value, com: try ConversionMoney.parse(query.string("com"), field: "com"),
             comperc: try ConversionMoney.parse(query.string("comperc"), field: "comperc"))
         let headers = TrackingHeaders(request.headers)
-        let token = query.string("clid").flatMap(ClickToken.init) ?? cookieToken(headers, conversion.attribution)
+        let token = query.string("clid").flatMap(clickTokens.parse) ?? cookieToken(headers, conversion.attribution)
         var event = ConversionEvent(
             accountID: conversion.accountID, conversionID: id, datapointID: nil, time: clock.now(), value: value, commission: commission,
             origin: query.string("src") == "script" ? "script" : "pixel")
@@ -57,7 +59,7 @@ struct ConversionTracking: Sendable {
 
     func cookieToken(_ headers: TrackingHeaders, _ attribution: Attribution) -> ClickToken? {
         let name = attribution == .firstClick ? ClickToken.firstClickCookie : ClickToken.lastClickCookie
-        return headers.cookie(named: name).flatMap(ClickToken.init)
+        return headers.cookie(named: name).flatMap(clickTokens.parse)
     }
 
     /// Credits the click when it is one of the goal's links and inside the window; records the event either way.

@@ -36,6 +36,8 @@ struct TrackingHandler: Sendable {
     /// Over https the cookies are `SameSite=None; Secure`, so a conversion pixel on another site still receives them;
     /// over plain http browsers refuse that, and `Lax` works when the thank-you page is on the same site.
     var secureCookies = false
+    /// Signs the click tokens handed to visitors and destinations; set by the composition root from the server secret.
+    var clickTokens = ClickTokenSigner(serverSecret: [])
 
     /// The routed path: may read the database and wait for buffer room (or, durable, for the commit).
     func respond(to request: TrackingRequest) async throws -> Response {
@@ -117,9 +119,10 @@ struct TrackingHandler: Sendable {
     /// The latest click always; the first only while the visitor holds none (it expires with the window).
     func attributionCookies(_ click: ClickToken, _ request: TrackingRequest) -> [String] {
         let attributes = "Path=/; Max-Age=\(attributionSeconds); HttpOnly; " + (secureCookies ? "SameSite=None; Secure" : "SameSite=Lax")
-        var cookies = ["\(ClickToken.lastClickCookie)=\(click.text); \(attributes)"]
-        if request.headers.cookie(named: ClickToken.firstClickCookie).flatMap(ClickToken.init) == nil {
-            cookies.append("\(ClickToken.firstClickCookie)=\(click.text); \(attributes)")
+        let signed = clickTokens.text(click)
+        var cookies = ["\(ClickToken.lastClickCookie)=\(signed); \(attributes)"]
+        if request.headers.cookie(named: ClickToken.firstClickCookie).flatMap(clickTokens.parse) == nil {
+            cookies.append("\(ClickToken.firstClickCookie)=\(signed); \(attributes)")
         }
         return cookies
     }
@@ -156,7 +159,7 @@ struct TrackingHandler: Sendable {
             break
         }
         if let name = options.clickIDParameter, let click {
-            query += (query.isEmpty ? "" : "&") + "\(name)=\(click.text)"
+            query += (query.isEmpty ? "" : "&") + "\(name)=\(clickTokens.text(click))"
         }
         let location = DestinationURL.forwardingQuery(query, to: destination)
         var answer =
