@@ -58,13 +58,16 @@ public func buildApplication(
     let keys = KeyService(database: database, hasher: hasher, clock: clock)
     let catalogue = APIRouteCatalogue()
     let guests = SQLGuestRepository(database: database)
-    let webhook = configuration.alertWebhookURL.flatMap(URL.init(string:)).map {
-        WebhookSender(url: $0, secret: configuration.alertWebhookSecret ?? "", logger: logger)
+    let outbound = OutboundPolicy(allowLoopback: configuration.outboundAllowLoopback)
+    let webhook = try configuration.alertWebhookURL.map {
+        WebhookSender(
+            url: try OutboundURL($0, policy: .operatorConfigured), secret: configuration.alertWebhookSecret ?? "", policy: .operatorConfigured,
+            logger: logger)
     }
     let accounts = AccountService(database: database, bcryptCost: UInt8(configuration.bcryptCost))
     // One resolver for the API, the dashboard, tracking and conversions: the same proxy rule everywhere.
     let addresses = ClientAddressResolver(trustedProxies: configuration.trustedProxies, header: configuration.forwardedHeader)
-    let webhooks = AlertWebhooks(fallback: webhook, accounts: accounts, logger: logger)
+    let webhooks = AlertWebhooks(fallback: webhook, accounts: accounts, policy: outbound, logger: logger)
     let v2 = router.group("v2").add(
         middleware: APIKeyMiddleware(
             verifier: verifier, keys: keyRepository, events: keyEvents, guests: guests, catalogue: catalogue,
@@ -117,7 +120,7 @@ public func buildApplication(
             twoFactor: TwoFactorService(database: database), setup: setup, keys: keys, verifier: verifier, keyEvents: keyEvents,
             datapoints: service, datapointRepository: repository, groups: groups, tags: tagRepository, conversions: conversions, stats: stats,
             hits: SQLHitListRepository(database: database), accountLists: accountLists, blacklists: blacklists, extras: extras, guests: guests,
-            domains: domains, alertWebhookConfigured: webhook != nil, defaultAccountID: defaults.accountID)
+            domains: domains, alertWebhookConfigured: webhook != nil, outbound: outbound, defaultAccountID: defaults.accountID)
     ).addRoutes(to: router)
     let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
     var trackingSetup = TrackingHandler(

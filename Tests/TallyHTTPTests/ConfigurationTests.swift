@@ -34,6 +34,19 @@ import Testing
         #expect(!configuration.database.redactedDescription.contains("pw"))
     }
 
+    @Test func theTestOnlyLoopbackWebhookAllowanceIsRefusedOffLoopback() throws {
+        func reader(_ host: String) -> ConfigReader {
+            ConfigReader(
+                provider: InMemoryProvider(values: [
+                    AbsoluteConfigKey(ConfigKey("outboundAllowLoopback")): ConfigValue(.bool(true), isSecret: false),
+                    AbsoluteConfigKey(ConfigKey("host")): ConfigValue(.string(host), isSecret: false),
+                ]))
+        }
+        #expect(try AppConfiguration(reader: reader("127.0.0.1")).outboundAllowLoopback)
+        #expect(throws: ValidationError.self) { try AppConfiguration(reader: reader("0.0.0.0")) }
+        #expect(throws: ValidationError.self) { try AppConfiguration(reader: reader("192.0.2.10")) }
+    }
+
     @Test(arguments: [
         ("publicUrl", ConfigContent.string("ftp://x"), "publicUrl"), ("databaseUrl", .string("mysql://x"), "database-url"),
         ("trustedProxies", .string("10.0.0.0/99"), "trusted-proxies"), ("logLevel", .string("loud"), "logLevel"),

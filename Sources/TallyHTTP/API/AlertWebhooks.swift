@@ -8,13 +8,20 @@ import TallyStorage
 struct AlertWebhooks: Sendable {
     let fallback: WebhookSender?
     let accounts: AccountService
+    /// What an account's own webhook may reach (never inside, unless a test allows loopback).
+    let policy: OutboundPolicy
     let logger: Logger
 
     func send(_ alert: KeyAlert, publicID: String?) {
         Task {
             var sender = fallback
-            if let accountID = alert.accountID, let own = try? await accounts.alertWebhook(accountID: accountID), let url = URL(string: own.url) {
-                sender = WebhookSender(url: url, secret: own.secret, logger: logger)
+            if let accountID = alert.accountID, let own = try? await accounts.alertWebhook(accountID: accountID) {
+                // Checked again here, not only when it was saved: stored before this rule, or saved under another policy.
+                guard let url = try? OutboundURL(own.url, policy: policy) else {
+                    logger.warning("alert webhook of account \(accountID) not sent: its URL points inside")
+                    return
+                }
+                sender = WebhookSender(url: url, secret: own.secret, policy: policy, logger: logger)
             }
             sender?.send(alert, publicID: publicID)
         }

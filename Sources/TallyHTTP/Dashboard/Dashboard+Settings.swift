@@ -63,12 +63,15 @@ extension DashboardController {
                     return DashboardHTML.seeOther("/dashboard/settings?saved=webhook")
                 }
                 do {
-                    let valid = try DestinationURL.validate(url, trackingHosts: [])
+                    // Refused at save time when it can never be valid (inside addresses in any spelling, local names);
+                    // names are checked again, with every address they resolve to, when an alert is sent.
+                    _ = try OutboundURL(url, policy: services.outbound)
                     let secret = visit.form["secret"] ?? ""
                     guard (16...200).contains(secret.count) else {
                         throw ValidationError(field: "secret", code: "secret_invalid", message: "the signing secret must be 16 to 200 characters")
                     }
-                    try await services.accounts.setAlertWebhook(accountID: visit.session.accountID, url: valid, secret: secret)
+                    try await services.accounts.setAlertWebhook(
+                        accountID: visit.session.accountID, url: url.trimmingSpaces, secret: secret)
                 } catch let error as ValidationError {
                     return try await settingsPage(visit, error: error.message, status: .badRequest)
                 }

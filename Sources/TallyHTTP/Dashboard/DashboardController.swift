@@ -144,5 +144,7 @@ struct DashboardServices: Sendable {
     let guests: SQLGuestRepository
     let domains: DomainDirectory
     let alertWebhookConfigured: Bool
+    /// What an account's webhook may point at.
+    let outbound: OutboundPolicy
     let defaultAccountID: Int64
 }

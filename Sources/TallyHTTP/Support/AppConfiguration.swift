@@ -30,6 +30,8 @@ public struct AppConfiguration: Sendable {
     public var allowQueryKeys: Bool
     /// Where alerts are POSTed (signed with `alertWebhookSecret`), if anywhere.
     public var alertWebhookURL: String?
+    /// Test-only: account webhooks may point at loopback receivers. Refused unless the server listens on loopback.
+    public var outboundAllowLoopback: Bool
     public var alertWebhookSecret: String?
     /// PEM files for built-in HTTPS; both or neither.
     public var tlsCertificatePath: String?
@@ -67,6 +69,7 @@ public struct AppConfiguration: Sendable {
         public static let allowQueryKeys = "allowQueryKeys"
         public static let authFailureBurst = "authFailureBurst"
         public static let alertWebhookURL = "alertWebhookUrl"
+        public static let outboundAllowLoopback = "outboundAllowLoopback"
         public static let alertWebhookSecret = "alertWebhookSecret"
         public static let tlsCertificate = "tlsCert"
         public static let tlsKey = "tlsKey"
@@ -122,6 +125,10 @@ public struct AppConfiguration: Sendable {
             guard let secret = alertWebhookSecret, secret.utf8.count >= 16 else {
                 throw Self.invalid(Key.alertWebhookSecret, "an alert webhook needs a signing secret of at least 16 characters")
             }
+        }
+        outboundAllowLoopback = reader.bool(forKey: ConfigKey(Key.outboundAllowLoopback), default: false)
+        if outboundAllowLoopback, !(IPAddress(host)?.isLoopback ?? (host == "localhost")) {
+            throw Self.invalid(Key.outboundAllowLoopback, "loopback webhooks are for tests only: refused unless --host is a loopback address")
         }
         geoIPDatabasePath = reader.string(forKey: ConfigKey(Key.geoIPDatabase))
         uapCorePath = reader.string(forKey: ConfigKey(Key.uapCore), default: "/usr/share/uap-core/regexes.yaml")
