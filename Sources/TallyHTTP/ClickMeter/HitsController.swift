@@ -28,7 +28,7 @@ struct HitsController {
         }
         api.on(.get, "conversions/:id/hits", scope: StatsController.scope) { request, context, auth in
             let conversion = try await statsController.conversions.owned(context, auth)
-            return try await page(request, .conversion(conversion.id, accountID: auth.accountID), auth)
+            return try await page(request, try await conversionOwner(conversion.id, auth), auth)
         }
         api.on(.get, "clickstream", scope: StatsController.scope) { request, context, auth in
             try await clickstream(request, context, auth)
@@ -76,8 +76,7 @@ struct HitsController {
         } else if let id = try query.int("group") {
             owner = .datapoints(try await statsController.groupSubject(ReportsController.context(context, id), auth).hits?.ids ?? [])
         } else if let id = try query.int("conversion") {
-            owner = .conversion(
-                try await statsController.conversions.owned(ReportsController.context(context, id), auth).id, accountID: auth.accountID)
+            owner = try await conversionOwner(try await statsController.conversions.owned(ReportsController.context(context, id), auth).id, auth)
         } else if auth.reachesWholeAccount {
             owner = .account(auth.accountID)
         } else {
@@ -87,6 +86,12 @@ struct HitsController {
         let wires = try await wires(found, auth)
         if try CSV.wanted(request, query) { return CSV.response(header: HitWire.csvHeader, rows: wires.map(\.csvRow), filename: "clickstream") }
         return ListWire(entities: wires).response
+    }
+
+    /// A conversion's clicks, only on the datapoints the caller may read (`APIAuth.canRead`, via `accountSubject`).
+    func conversionOwner(_ id: Int64, _ auth: APIAuth) async throws -> SQLHitListRepository.Owner {
+        let within = auth.reachesWholeAccount ? nil : try await statsController.accountSubject(auth).hits?.ids ?? []
+        return .conversion(id, accountID: auth.accountID, within: within)
     }
 
     /// Each hit with its datapoint and its conversions, loaded in one query each for the whole page.

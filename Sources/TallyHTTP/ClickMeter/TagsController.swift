@@ -27,7 +27,11 @@ struct TagsController {
         api.on(.get, "tags", scope: APIScope(.tags, .read)) { request, _, auth in
             let query = WireQuery(request)
             let page = try query.page(try await filtered(query, auth))
-            if try query.bool("_expand") == true { return ListWire(entities: page.map(TagWire.init)).response }
+            if try query.bool("_expand") == true {
+                var wires: [TagWire] = []
+                for tag in page { wires.append(TagWire(try await visible(tag, auth))) }
+                return ListWire(entities: wires).response
+            }
             return ListWire(entities: page.map { EntityURI("tags", $0.id) }).response
         }
         api.on(.get, "tags/count", scope: APIScope(.tags, .read)) { request, _, auth in
@@ -48,15 +52,17 @@ struct TagsController {
             return EntityURI("tags", tag.id)
         }
         api.on(.get, "tags/:id", scope: APIScope(.tags, .read)) { _, context, auth in
-            TagWire(try await owned(context, auth))
+            TagWire(try await visible(try await owned(context, auth), auth))
         }
         api.on(.delete, "tags/:id", scope: APIScope(.tags, .write)) { _, context, auth in
             let tag = try await owned(context, auth)
+            try Self.requireWholeAccount(auth, "delete a tag")
             try await tags.delete(id: tag.id)
             return EntityURI("tags", tag.id)
         }
         api.on(.put, "tags/:id/name", scope: APIScope(.tags, .write)) { request, context, auth in
             let tag = try await owned(context, auth)
+            try Self.requireWholeAccount(auth, "rename a tag")
             let body = try await WireBody.read(request, context)
             guard let text = try body.string("text") else { throw ValidationError(field: "Text", code: "text_required", message: "Text is required") }
             try await tags.rename(id: tag.id, to: text)
@@ -65,15 +71,8 @@ struct TagsController {
         for (collection, target) in [("datapoints", SQLTagRepository.Target.datapoint), ("groups", .group)] {
             // The tagged datapoints (groups) the key may see.
             @Sendable func members(_ tag: SQLTagRepository.Tag, _ auth: APIAuth) async throws -> [Int64] {
-                var visible: [Int64] = []
-                for id in target == .datapoint ? tag.datapointIDs : tag.groupIDs {
-                    if target == .datapoint {
-                        if let datapoint = try await datapoints.find(id: id), auth.canRead(datapoint) { visible.append(id) }
-                    } else if auth.canReadGroup(id) {
-                        visible.append(id)
-                    }
-                }
-                return visible
+                let shown = try await visible(tag, auth)
+                return target == .datapoint ? shown.datapointIDs : shown.groupIDs
             }
             api.on(.get, "tags/:id/\(collection)", scope: APIScope(.tags, .read)) { request, context, auth in
                 let ids = try await members(try await owned(context, auth), auth)
@@ -84,10 +83,7 @@ struct TagsController {
             }
             api.on(.delete, "tags/:id/\(collection)", scope: APIScope(.tags, .write)) { _, context, auth in
                 let tag = try await owned(context, auth)
-                guard auth.reachesWholeAccount else {
-                    throw APIError(
-                        status: .forbidden, code: "group_restricted", message: "a key limited to some groups cannot detach a tag everywhere")
-                }
+                try Self.requireWholeAccount(auth, "detach a tag everywhere")
                 try await tags.detachAll(tagID: tag.id, target)
                 return EntityURI("tags", tag.id)
             }
@@ -113,6 +109,24 @@ struct TagsController {
         return tag
     }
 
+    /// The tag as the caller may see it: only the datapoints and groups it can read (`APIAuth.canRead`,
+    /// `canReadGroup`), so a tag never lists an id that was not shared with a guest or a group-limited key.
+    func visible(_ tag: SQLTagRepository.Tag, _ auth: APIAuth) async throws -> SQLTagRepository.Tag {
+        guard !auth.reachesWholeAccount else { return tag }
+        var shown = tag
+        shown.datapointIDs = try await datapoints.find(ids: tag.datapointIDs).filter { $0.accountID == auth.accountID && auth.canRead($0) }
+            .map(\.id).sorted()
+        shown.groupIDs = tag.groupIDs.filter { auth.canReadGroup($0) }
+        return shown
+    }
+
+    /// Tags are account-wide names: renaming or deleting one changes it for every link of the account.
+    static func requireWholeAccount(_ auth: APIAuth, _ action: String) throws(APIError) {
+        guard auth.reachesWholeAccount else {
+            throw APIError(status: .forbidden, code: "group_restricted", message: "a key limited to some groups or shares cannot \(action)")
+        }
+    }
+
     private func ownedDatapoint(_ id: Int64, _ auth: APIAuth) async throws {
         guard let datapoint = try await datapoints.find(id: id), datapoint.accountID == auth.accountID, auth.allows(datapoint) else {
             throw ValidationError(field: "Id", code: "datapoint_unknown", message: "no datapoint \(id) in this account")
@@ -128,6 +142,12 @@ struct TagsController {
     /// `name` (with `*` wildcards), `datapoints` and `groups` (comma-separated ids).
     private func filtered(_ query: WireQuery, _ auth: APIAuth) async throws -> [SQLTagRepository.Tag] {
         var all = try await tags.list(accountID: auth.accountID)
+        if !auth.reachesWholeAccount, query.string("datapoints") != nil || query.string("groups") != nil {
+            // Matched against what the caller may see, so a filter cannot tell which tags an unshared link carries.
+            var shown: [SQLTagRepository.Tag] = []
+            for tag in all { shown.append(try await visible(tag, auth)) }
+            all = shown
+        }
         if let name = query.string("name"), !name.isEmpty {
             let needle = name.replacingOccurrences(of: "*", with: "").lowercased()
             all = all.filter { $0.name.lowercased().contains(needle) }

@@ -73,8 +73,9 @@ public struct SQLHitListRepository: Sendable {
     public enum Owner: Sendable {
         case account(Int64)
         case datapoints([Int64])
-        /// The clicks that led to this conversion (within the account).
-        case conversion(Int64, accountID: Int64)
+        /// The clicks that led to this conversion (within the account); `within`: only of these datapoints (what a
+        /// group-limited key or a guest may read), `nil` for the whole account.
+        case conversion(Int64, accountID: Int64, within: [Int64]?)
     }
 
     static let columns = """
@@ -92,9 +93,14 @@ public struct SQLHitListRepository: Sendable {
             guard !ids.isEmpty else { return [] }
             query.appendInterpolation(unsafeRaw: " AND datapoint_id IN ")
             query.appendInterpolation(SQLBind.group(ids))
-        case .conversion(let id, let accountID):
+        case .conversion(let id, let accountID, let within):
             query.appendInterpolation(unsafeRaw: " AND account_id = ")
             query.appendInterpolation(bind: accountID)
+            if let within {
+                guard !within.isEmpty else { return [] }
+                query.appendInterpolation(unsafeRaw: " AND datapoint_id IN ")
+                query.appendInterpolation(SQLBind.group(within))
+            }
             query.appendInterpolation(unsafeRaw: " AND click_id <> 0 AND click_id IN (SELECT click_id FROM conversion_events WHERE conversion_id = ")
             query.appendInterpolation(bind: id)
             query.appendInterpolation(unsafeRaw: ")")
