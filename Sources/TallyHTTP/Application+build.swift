@@ -21,6 +21,9 @@ public struct TallyServer: Sendable {
     /// While no user exists: the token of the one-time setup URL (`/dashboard/setup?token=…`), printed by `serve`.
     public var setupToken: String? { setup.currentToken }
     let setup: SetupGate
+    /// The dashboard's sign-in throttle and the clock it runs on (tests read the counts).
+    let dashboardThrottle: LoginThrottle
+    let clock: WallClock
 }
 
 /// The composition root. The database is opened and kept running by the caller (so a test can look at
@@ -112,12 +115,14 @@ public func buildApplication(
     AccountListsController(repository: accountLists, blacklists: blacklists, extras: extras, clock: clock).addRoutes(to: api)
     OpenAPIDocument.addRoute(to: api)
     let setup = SetupGate(open: try await accounts.userCount() == 0)
+    let throttle = LoginThrottle(database: database)
     DashboardController(
         services: DashboardServices(
             database: database, clock: clock, logger: logger, tls: configuration.tlsEnabled, publicURL: configuration.publicURL,
             addresses: addresses, accounts: accounts,
-            sessions: DashboardSessionStore(database: database), throttle: LoginThrottle(database: database),
-            twoFactor: TwoFactorService(database: database), setup: setup, keys: keys, verifier: verifier, keyEvents: keyEvents,
+            sessions: DashboardSessionStore(database: database), throttle: throttle,
+            twoFactor: TwoFactorService(database: database, serverSecret: serverSecret), setup: setup, keys: keys, verifier: verifier,
+            keyEvents: keyEvents,
             datapoints: service, datapointRepository: repository, groups: groups, tags: tagRepository, conversions: conversions, stats: stats,
             hits: SQLHitListRepository(database: database), accountLists: accountLists, blacklists: blacklists, extras: extras, guests: guests,
             domains: domains, alertWebhookConfigured: webhook != nil, outbound: outbound, defaultAccountID: defaults.accountID)
@@ -162,7 +167,8 @@ public func buildApplication(
         },
         logger: logger)
     return TallyServer(
-        application: application, defaults: defaults, datapoints: service, keys: keys, apiRoutes: catalogue, routerRoutes: routerRoutes, setup: setup)
+        application: application, defaults: defaults, datapoints: service, keys: keys, apiRoutes: catalogue, routerRoutes: routerRoutes, setup: setup,
+        dashboardThrottle: throttle, clock: clock)
 }
 
 /// The `--geoip-db` database, opened once (a bad path or file stops the start with a clear message).

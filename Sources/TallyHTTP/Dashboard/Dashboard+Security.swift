@@ -10,6 +10,14 @@ extension DashboardController {
         dashboard.post(
             "security/totp/start",
             use: signedIn { visit in
+                // Replacing a factor that is on needs a code from it: a stolen session alone must not re-enrol it.
+                if try await services.twoFactor.isEnabled(userID: visit.session.userID) {
+                    switch try await checkSecondFactor(visit) {
+                    case .right: break
+                    case .wrong: return try await securityPage(visit, totpError: "That code is not right; nothing changed.", status: .badRequest)
+                    case .throttled: return try await securityPage(visit, totpError: Self.throttledText, status: .tooManyRequests)
+                    }
+                }
                 let totp = try await services.twoFactor.beginEnrolment(userID: visit.session.userID)
                 return try await enrolmentPage(visit, totp)
             })
@@ -43,13 +51,29 @@ extension DashboardController {
         dashboard.post(
             "security/totp/disable",
             use: signedIn { visit in
-                guard try await services.twoFactor.verify(userID: visit.session.userID, code: visit.form["code"] ?? "", now: services.clock.now())
-                else {
-                    return try await securityPage(visit, totpError: "That code is not right; two-factor stays on.", status: .badRequest)
+                switch try await checkSecondFactor(visit) {
+                case .right: break
+                case .wrong: return try await securityPage(visit, totpError: "That code is not right; two-factor stays on.", status: .badRequest)
+                case .throttled: return try await securityPage(visit, totpError: Self.throttledText, status: .tooManyRequests)
                 }
                 try await services.twoFactor.disable(userID: visit.session.userID)
                 return DashboardHTML.seeOther("/dashboard/security?changed=totp-off")
             })
+    }
+
+    enum CodeCheck { case right, wrong, throttled }
+    static let throttledText = "Too many wrong codes. Wait 15 minutes and try again."
+
+    /// A code from the user's authenticator (or a recovery code), counted against the same second-factor limit as
+    /// signing in, so these forms are no way around it.
+    func checkSecondFactor(_ visit: Visit) async throws -> CodeCheck {
+        let now = services.clock.now()
+        let subjects: [LoginThrottle.Subject] = [.secondFactor(userID: visit.session.userID), .address(IPAddress(visit.clientIP))]
+        guard try await services.throttle.take(subjects, now: now) else { return .throttled }
+        guard try await services.twoFactor.verify(userID: visit.session.userID, code: visit.form["code"] ?? "", now: now) else { return .wrong }
+        try await services.throttle.clear(subjects[0])
+        try await services.throttle.giveBack(subjects[1])
+        return .right
     }
 
     func enrolmentPage(_ visit: Visit, _ totp: TOTP, error: String? = nil) async throws -> Response {

@@ -70,14 +70,16 @@ extension DashboardController {
             guard ConstantTime.equal(form["_csrf"] ?? "", session.csrfToken) else { return csrfRefusal() }
             let now = services.clock.now()
             let ip = clientIP(request, context)
-            guard try await services.throttle.allows(email: session.email, clientIP: ip, now: now) else { return tooManyAttempts("code") }
+            // Counted on their own: a right password does not reset wrong codes.
+            let subjects: [LoginThrottle.Subject] = [.secondFactor(userID: session.userID), .address(IPAddress(ip))]
+            guard try await services.throttle.take(subjects, now: now) else { return tooManyAttempts("code") }
             guard try await services.twoFactor.verify(userID: session.userID, code: form["code"] ?? "", now: now) else {
-                try await services.throttle.recordFailure(email: session.email, clientIP: ip, now: now)
                 return html.page(
                     "code", title: "Two-factor code", ["csrf": session.csrfToken, "error": "That code is not right. Try the current one."],
                     status: .unauthorized)
             }
-            try await services.throttle.recordSuccess(email: session.email)
+            try await services.throttle.clear(subjects[0])
+            try await services.throttle.giveBack(subjects[1])
             guard let full = try await services.sessions.completeSecondFactor(token: token, clientIP: ip, now: now) else {
                 return DashboardHTML.seeOther("/dashboard/login")
             }
@@ -102,15 +104,17 @@ extension DashboardController {
         let ip = clientIP(request, context)
         let now = services.clock.now()
         let next = Self.safeNext(form["next"])
-        guard try await services.throttle.allows(email: email, clientIP: ip, now: now) else { return tooManyAttempts("login", email: email) }
+        // The attempt is taken before the password is checked (one conditional UPDATE): parallel guesses cannot pass the limit.
+        let subjects: [LoginThrottle.Subject] = [.account(email: email), .address(IPAddress(ip))]
+        guard try await services.throttle.take(subjects, now: now) else { return tooManyAttempts("login", email: email) }
         guard let user = try await services.accounts.authenticate(email: email, password: form["password"] ?? "") else {
-            try await services.throttle.recordFailure(email: email, clientIP: ip, now: now)
             // One message for an unknown e-mail and a wrong password: the page must not tell which accounts exist.
             return html.page(
                 "login", title: "Sign in", ["formToken": form["_csrf"] ?? "", "email": email, "next": next, "error": "Wrong e-mail or password."],
                 status: .unauthorized)
         }
-        try await services.throttle.recordSuccess(email: email)
+        try await services.throttle.clear(subjects[0])
+        try await services.throttle.giveBack(subjects[1])
         let hasTwoFactor = try await services.twoFactor.isEnabled(userID: user.id)
         let token = try await services.sessions.create(userID: user.id, secondFactorDone: !hasTwoFactor, clientIP: ip, now: now)
         let cookies = [sessionCookie(token, secure: isHTTPS(request, context)), Self.expiredCookie(Self.preSessionCookie)]

@@ -38,6 +38,7 @@ public enum Migrations {
         .m006HitDetails,
         .m007Statistics,
         .m008Dashboard,
+        .m009SignInHardening,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -60,6 +60,11 @@ extension DashboardTemplates {
             <label for="off-code">A current code, to turn it off</label><input id="off-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required>
             <div><button type="submit" class="danger">Turn two-factor off</button></div>
             </form>
+            <form method="post" action="/dashboard/security/totp/start">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <label for="move-code">A current code, to move to a new authenticator</label><input id="move-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required>
+            <div><button type="submit">Enrol a new authenticator</button></div>
+            </form>
             {{/totpOn}}
             {{^totpOn}}
             <p><span class="badge paused">Off</span> Add a second step to signing in: a code from an authenticator app on your phone.</p>
