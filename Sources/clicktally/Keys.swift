@@ -13,6 +13,7 @@ struct Users: AsyncParsableCommand {
 
         @Option(help: "The user's e-mail address (their login).") var email: String
         @Option(help: "Join this existing account instead of creating one.") var account: Int64?
+        @Option(help: "owner, admin, member or read-only (default: owner of a new account, member of an existing one).") var role: String?
         @Flag(help: "Read the password from standard input (first line) instead of prompting.") var passwordStdin = false
         @OptionGroup var options: ConfigOptions
 
@@ -24,8 +25,14 @@ struct Users: AsyncParsableCommand {
                 guard let typed = getpass("Password: ") else { throw CommandFailure(description: "no password given") }
                 password = String(cString: typed)
             }
+            let parsedRole = try role.map { text in
+                guard let parsed = DashboardRole(rawValue: text) else {
+                    throw CommandFailure(description: "--role must be owner, admin, member or read-only")
+                }
+                return parsed
+            }
             let user = try await Runner.admin(options) { admin, database in
-                try await admin.createUser(email: email, password: password, accountID: account, database: database)
+                try await admin.createUser(email: email, password: password, accountID: account, role: parsedRole, database: database)
             }
             print("created user \(user.email) (id \(user.id)) in account \(user.accountID)")
         }

@@ -3,9 +3,13 @@ import TallyStorage
 
 /// Users and API keys from the CLI: the same `AccountService` and `KeyService` the API uses.
 extension Admin {
-    public func createUser(email: String, password: String, accountID: Int64?, database: any TallyDatabase) async throws -> User {
+    /// `role`: default owner of a new account, member of an existing one.
+    public func createUser(
+        email: String, password: String, accountID: Int64?, role: DashboardRole? = nil, database: any TallyDatabase
+    ) async throws -> User {
         try await prepareSchema(configuration: configuration, database: database, clock: clock, logger: logger)
-        return try await AccountService(database: database).createUser(email: email, password: password, accountID: accountID, now: clock.now())
+        return try await AccountService(database: database).createUser(
+            email: email, password: password, accountID: accountID, role: role, now: clock.now())
     }
 
     public struct KeyRequest: Sendable {

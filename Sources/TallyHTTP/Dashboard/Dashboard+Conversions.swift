@@ -9,7 +9,7 @@ extension DashboardController {
         dashboard.get("conversions", use: signedIn { visit in try await conversionsPage(visit) })
         dashboard.post(
             "conversions",
-            use: signedIn { visit in
+            use: signedIn(.editLinks) { visit in
                 let form = visit.form
                 let now = services.clock.now()
                 let value = Double(form.trimmed("value").isEmpty ? "0" : form.trimmed("value"))

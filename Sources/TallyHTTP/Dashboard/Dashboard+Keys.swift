@@ -7,7 +7,11 @@ import TallyStorage
 extension DashboardController {
     func addKeyRoutes(to dashboard: RouterGroup<TallyRequestContext>) {
         dashboard.get("keys", use: signedIn { visit in try await keysPage(visit) })
-        dashboard.post("keys", use: signedIn { visit in try await createKey(visit) })
+        dashboard.post(
+            "keys",
+            use: signedIn(.manageKeys, sudo: .when("Creating a key that can manage keys", { Self.createsPowerfulKey($0.form) })) { visit in
+                try await createKey(visit)
+            })
         dashboard.get(
             "keys/shown",
             use: signedIn { visit in
@@ -20,7 +24,7 @@ extension DashboardController {
         dashboard.get("keys/:id", use: signedIn { visit in try await keyPage(visit) })
         dashboard.post(
             "keys/:id/rotate",
-            use: signedIn { visit in
+            use: signedIn(.manageKeys, sudo: .when("Rotating a key someone else made", { try await !ownKeyAction($0) })) { visit in
                 let key = try await ownKey(visit)
                 guard let hours = Int64(visit.form["grace"] ?? ""), (0...720).contains(hours) else {
                     return try await keyPage(visit, error: "Choose a grace period.", status: .badRequest)
@@ -32,6 +36,8 @@ extension DashboardController {
                         publicID: key.publicID, accountID: visit.session.accountID, graceMilliseconds: hours * 3_600_000, by: actor(visit))
                 } catch KeyError.notActive {
                     return try await keyPage(visit, error: "Only an active key can be rotated.", status: .conflict)
+                } catch let refusal as KeyAuthorityRefusal {
+                    return try await keyPage(visit, error: Self.refusalText(refusal, visit), status: .forbidden)
                 }
                 services.verifier.invalidate(publicID: rotated.publicID)
                 let note = hours == 0 ? "The old secret stopped working now." : "The old secret keeps working for \(hours) hours, then stops."
@@ -39,7 +45,7 @@ extension DashboardController {
             })
         dashboard.post(
             "keys/:id/revoke",
-            use: signedIn { visit in
+            use: signedIn(.manageKeys, sudo: .when("Revoking a key someone else made", { try await !ownKeyAction($0) })) { visit in
                 let key = try await ownKey(visit)
                 guard visit.form["confirm"] == "yes" else {
                     return try await keyPage(visit, error: "Tick the box to confirm: a revoked key stops working at once.", status: .badRequest)
@@ -49,13 +55,15 @@ extension DashboardController {
                     revoked = try await services.keys.revoke(publicID: key.publicID, accountID: visit.session.accountID, by: actor(visit))
                 } catch KeyError.notActive {
                     return DashboardHTML.seeOther("/dashboard/keys/\(key.publicID)")
+                } catch let refusal as KeyAuthorityRefusal {
+                    return try await keyPage(visit, error: Self.refusalText(refusal, visit), status: .forbidden)
                 }
                 services.verifier.invalidate(publicID: revoked.publicID)
                 return DashboardHTML.seeOther("/dashboard/keys?revoked=" + revoked.publicID)
             })
         dashboard.post(
             "alerts/:id/acknowledge",
-            use: signedIn { visit in
+            use: signedIn(.manageKeys) { visit in
                 if let id = visit.context.parameters.get("id", as: Int64.self) {
                     _ = try await services.keyEvents.acknowledge(alertID: id, accountID: visit.session.accountID, at: services.clock.now())
                 }
@@ -74,8 +82,28 @@ extension DashboardController {
             })
     }
 
+    /// The signed-in person, bounded by their role: a member manages only keys without key management.
     func actor(_ visit: Visit) -> KeyService.Actor {
-        KeyService.Actor(name: "dashboard:\(visit.session.email)", clientIP: visit.clientIP)
+        KeyService.Actor(
+            name: "dashboard:\(visit.session.email)", clientIP: visit.clientIP, bounds: visit.session.role.keyBounds,
+            mayManageKeys: visit.session.role.allows(.manageKeys))
+    }
+
+    static func refusalText(_ refusal: KeyAuthorityRefusal, _ visit: Visit) -> String {
+        "Your role (\(visit.session.role.label)) cannot do this: \(refusal.message)."
+    }
+
+    /// An admin key, or one that may manage keys: its creation needs a fresh confirmation.
+    static func createsPowerfulKey(_ form: DashboardForm) -> Bool {
+        if form["preset"] == "admin" { return true }
+        if form["preset"] == "custom" || form["preset"] == nil { return form.all("scope").contains("keys:write") }
+        return false
+    }
+
+    /// Whether the key of this page was made by this person in the dashboard (then no confirmation is needed).
+    func ownKeyAction(_ visit: Visit) async throws -> Bool {
+        guard let key = try? await ownKey(visit) else { return true }
+        return key.createdBy == "dashboard:\(visit.session.email)"
     }
 
     func ownKey(_ visit: Visit) async throws -> APIKey {
@@ -157,6 +185,8 @@ extension DashboardController {
             return try await shownOnce(visit, key: key, fullKey: fullKey, heading: "Key created", note: "")
         } catch let error as ValidationError {
             return try await keysPage(visit, form: echo.merging(["error": error.message]) { $1 }, status: .badRequest)
+        } catch let refusal as KeyAuthorityRefusal {
+            return try await keysPage(visit, form: echo.merging(["error": Self.refusalText(refusal, visit)]) { $1 }, status: .forbidden)
         }
     }
 

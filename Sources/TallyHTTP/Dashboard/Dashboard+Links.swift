@@ -11,7 +11,7 @@ extension DashboardController {
         dashboard.get("links", use: signedIn { visit in try await linksPage(visit) })
         dashboard.get(
             "links/new", use: signedIn { visit in try await linkForm(visit, values: ["isLink": true, "mode_simple": true, "redirect_302": true]) })
-        dashboard.post("links", use: signedIn { visit in try await saveLink(visit, existing: nil) })
+        dashboard.post("links", use: signedIn(.editLinks) { visit in try await saveLink(visit, existing: nil) })
         dashboard.get("links/:id", use: signedIn { visit in try await linkPage(visit) })
         dashboard.get(
             "links/:id/edit",
@@ -19,11 +19,11 @@ extension DashboardController {
                 let datapoint = try await ownDatapoint(visit)
                 return try await linkForm(visit, values: try await Self.formValues(datapoint, tags: services.tags), editing: datapoint)
             })
-        dashboard.post("links/:id", use: signedIn { visit in try await saveLink(visit, existing: try await ownDatapoint(visit)) })
+        dashboard.post("links/:id", use: signedIn(.editLinks) { visit in try await saveLink(visit, existing: try await ownDatapoint(visit)) })
         for (action, status) in [("pause", DatapointStatus.paused), ("resume", .active), ("delete", .deleted)] {
             dashboard.post(
                 "links/:id/\(action)",
-                use: signedIn { visit in
+                use: signedIn(.editLinks) { visit in
                     let datapoint = try await ownDatapoint(visit)
                     _ = try await services.datapoints.setStatus(id: datapoint.id, to: status)
                     return DashboardHTML.seeOther(

@@ -10,7 +10,7 @@ extension DashboardController {
         dashboard.get("groups", use: signedIn { visit in try await groupsPage(visit) })
         dashboard.post(
             "groups",
-            use: signedIn { visit in
+            use: signedIn(.editLinks) { visit in
                 guard let name = Self.groupName(visit.form) else {
                     return try await groupsPage(visit, error: Self.groupNameRule, status: .badRequest)
                 }
@@ -20,7 +20,7 @@ extension DashboardController {
             })
         dashboard.post(
             "groups/:id/rename",
-            use: signedIn { visit in
+            use: signedIn(.editLinks) { visit in
                 var group = try await ownGroup(visit)
                 guard let name = Self.groupName(visit.form) else {
                     return try await groupsPage(visit, error: Self.groupNameRule, status: .badRequest)
@@ -31,7 +31,7 @@ extension DashboardController {
             })
         dashboard.post(
             "groups/:id/delete",
-            use: signedIn { visit in
+            use: signedIn(.editLinks) { visit in
                 var group = try await ownGroup(visit)
                 guard visit.form["confirm"] == "yes" else {
                     return try await groupsPage(visit, error: "Tick the box to delete the campaign (its links stay).", status: .badRequest)
@@ -42,7 +42,7 @@ extension DashboardController {
             })
         dashboard.post(
             "tags/:id/rename",
-            use: signedIn { visit in
+            use: signedIn(.editLinks) { visit in
                 let tag = try await ownTag(visit)
                 do {
                     try await services.tags.rename(id: tag.id, to: visit.form.trimmed("name"))
@@ -53,7 +53,7 @@ extension DashboardController {
             })
         dashboard.post(
             "tags/:id/delete",
-            use: signedIn { visit in
+            use: signedIn(.editLinks) { visit in
                 try await services.tags.delete(id: try await ownTag(visit).id)
                 return DashboardHTML.seeOther("/dashboard/groups#tags")
             })

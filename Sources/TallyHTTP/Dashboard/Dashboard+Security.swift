@@ -50,7 +50,7 @@ extension DashboardController {
             })
         dashboard.post(
             "security/totp/disable",
-            use: signedIn { visit in
+            use: signedIn(sudo: .always("Turning two-factor off")) { visit in
                 switch try await checkSecondFactor(visit) {
                 case .right: break
                 case .wrong: return try await securityPage(visit, totpError: "That code is not right; two-factor stays on.", status: .badRequest)
@@ -66,11 +66,13 @@ extension DashboardController {
 
     /// A code from the user's authenticator (or a recovery code), counted against the same second-factor limit as
     /// signing in, so these forms are no way around it.
-    func checkSecondFactor(_ visit: Visit) async throws -> CodeCheck {
+    func checkSecondFactor(_ visit: Visit, code: String? = nil) async throws -> CodeCheck {
         let now = services.clock.now()
         let subjects: [LoginThrottle.Subject] = [.secondFactor(userID: visit.session.userID), .address(IPAddress(visit.clientIP))]
         guard try await services.throttle.take(subjects, now: now) else { return .throttled }
-        guard try await services.twoFactor.verify(userID: visit.session.userID, code: visit.form["code"] ?? "", now: now) else { return .wrong }
+        guard try await services.twoFactor.verify(userID: visit.session.userID, code: code ?? visit.form["code"] ?? "", now: now) else {
+            return .wrong
+        }
         try await services.throttle.clear(subjects[0])
         try await services.throttle.giveBack(subjects[1])
         return .right

@@ -9,7 +9,7 @@ extension DashboardController {
         dashboard.get("settings", use: signedIn { visit in try await settingsPage(visit) })
         dashboard.post(
             "settings/timezone",
-            use: signedIn { visit in
+            use: signedIn(.manageSettings) { visit in
                 do {
                     try await StatsRebuilder(database: services.database).setTimeZone(
                         accountID: visit.session.accountID, identifier: visit.form.trimmed("timezone"), now: services.clock.now())
@@ -20,7 +20,7 @@ extension DashboardController {
             })
         dashboard.post(
             "settings/blacklist",
-            use: signedIn { visit in
+            use: signedIn(.manageSettings) { visit in
                 guard let network = IPNetwork(visit.form.trimmed("ip")) else {
                     return try await settingsPage(
                         visit, error: "Give an IPv4 or IPv6 address, or a network such as 203.0.113.0/24.", status: .badRequest)
@@ -32,7 +32,7 @@ extension DashboardController {
             })
         dashboard.post(
             "settings/whitelist",
-            use: signedIn { visit in
+            use: signedIn(.manageSettings) { visit in
                 do {
                     let name = try SQLDomainRepository.validateName(visit.form.trimmed("domain"))
                     _ = try await services.accountLists.add(
@@ -45,7 +45,7 @@ extension DashboardController {
             })
         dashboard.post(
             "settings/:list/:id/remove",
-            use: signedIn { visit in
+            use: signedIn(.manageSettings) { visit in
                 let list: SQLAccountListRepository.List = visit.context.parameters.get("list") == "whitelist" ? .domainWhitelist : .ipBlacklist
                 if let id = visit.context.parameters.get("id", as: Int64.self) {
                     _ = try await services.accountLists.remove(list, id: id, accountID: visit.session.accountID)
@@ -56,7 +56,7 @@ extension DashboardController {
             })
         dashboard.post(
             "settings/webhook",
-            use: signedIn { visit in
+            use: signedIn(.manageSettings, sudo: .always("Changing the alert webhook")) { visit in
                 let url = visit.form.trimmed("url")
                 if url.isEmpty || visit.form["remove"] == "yes" {
                     try await services.accounts.setAlertWebhook(accountID: visit.session.accountID, url: nil, secret: nil)
@@ -79,7 +79,7 @@ extension DashboardController {
             })
         dashboard.post(
             "settings/guests",
-            use: signedIn { visit in
+            use: signedIn(.manageSettings) { visit in
                 let now = services.clock.now()
                 let guest = Guest(
                     id: 0, accountID: visit.session.accountID, name: visit.form.trimmed("name"), email: visit.form.trimmed("email"),
@@ -101,13 +101,21 @@ extension DashboardController {
             })
         dashboard.post(
             "settings/users",
-            use: signedIn { visit in
+            use: signedIn(.manageUsers, sudo: .always("Adding a user")) { visit in
                 guard visit.form["password"] == visit.form["password2"] else {
                     return try await settingsPage(visit, error: "The two passwords differ.", status: .badRequest)
                 }
+                guard let role = DashboardRole(rawValue: visit.form["role"] ?? DashboardRole.member.rawValue) else {
+                    return try await settingsPage(visit, error: "Choose a role.", status: .badRequest)
+                }
+                // No one hands out more than they hold: an admin adds admins, members and read-only users, not owners.
+                guard visit.session.role.mayGrant(role) else {
+                    return try await settingsPage(
+                        visit, error: "Your role (\(visit.session.role.label)) cannot add a user of role \(role.label).", status: .forbidden)
+                }
                 do {
                     _ = try await services.accounts.createUser(
-                        email: visit.form.trimmed("email"), password: visit.form["password"] ?? "", accountID: visit.session.accountID,
+                        email: visit.form.trimmed("email"), password: visit.form["password"] ?? "", accountID: visit.session.accountID, role: role,
                         now: services.clock.now())
                 } catch let error as ValidationError {
                     return try await settingsPage(visit, error: error.message, status: .badRequest)
@@ -127,7 +135,7 @@ extension DashboardController {
             "timezone": time.zone.identifier == "GMT" ? "UTC" : time.zone.identifier,
             "blacklist": blacklist.map { ["id": $0.id, "value": $0.value] as [String: Any] }, "noBlacklist": blacklist.isEmpty,
             "whitelist": whitelist.map { ["id": $0.id, "value": $0.value] as [String: Any] }, "noWhitelist": whitelist.isEmpty,
-            "users": users.map { ["email": $0.email, "me": $0.id == visit.session.userID] as [String: Any] },
+            "users": users.map { ["email": $0.user.email, "role": $0.role.label, "me": $0.user.id == visit.session.userID] as [String: Any] },
             "guests": guests.map { ["name": $0.name, "email": $0.email] as [String: Any] }, "noGuests": guests.isEmpty,
             "webhook": services.alertWebhookConfigured, "ownWebhook": try await services.accounts.alertWebhook(accountID: accountID)?.url ?? "",
         ]

@@ -42,9 +42,22 @@ struct DashboardController: Sendable {
 
     typealias Handler = @Sendable (Visit) async throws -> Response
 
-    /// Wraps a page: secure transport, a finished session (else to sign-in, or to the code page), and for POST a
-    /// form whose CSRF token matches the session's.
-    func signedIn(_ handler: @escaping Handler) -> @Sendable (Request, TallyRequestContext) async throws -> Response {
+    /// When an action needs a fresh confirmation of the password or a code (GitHub's "sudo mode").
+    enum Sudo: Sendable {
+        case never
+        case always(String)
+        /// Decided from the form, e.g. only for an admin key; the text names the action.
+        case when(String, @Sendable (Visit) async throws -> Bool)
+    }
+
+    static let sudoWindowMilliseconds: Int64 = 10 * 60_000
+
+    /// Wraps a page: secure transport, a finished session (else to sign-in, or to the code page), for POST a form
+    /// whose CSRF token matches the session's, the role's permission (one place for every page), and for sensitive
+    /// actions a confirmation within the last 10 minutes.
+    func signedIn(
+        _ permission: DashboardRole.Permission = .view, sudo: Sudo = .never, _ handler: @escaping Handler
+    ) -> @Sendable (Request, TallyRequestContext) async throws -> Response {
         { request, context in
             if let refusal = insecureRefusal(request, context) { return refusal }
             let now = services.clock.now()
@@ -63,6 +76,13 @@ struct DashboardController: Sendable {
                 request: request, context: context, session: session, token: token, form: form,
                 query: DashboardForm(Substring(request.uri.query ?? "")),
                 clientIP: clientIP(request, context))
+            guard session.role.allows(permission) else {
+                return html.page(
+                    "message", title: "Not allowed",
+                    ["heading": "Not allowed", "text": "Your role (\(session.role.label)) cannot do this. Ask an owner or admin of the account."],
+                    session: session, status: .forbidden)
+            }
+            if let refusal = try await sudoRefusal(sudo, visit, now: now) { return refusal }
             do {
                 return try await handler(visit)
             } catch let error as HTTPError where error.status == .notFound {

@@ -19,7 +19,9 @@ public struct AccountService: Sendable {
     public static let minimumPasswordLength = 10
 
     /// Creates the user with an account of its own, or in `accountID` when given.
-    public func createUser(email: String, password: String, accountID: Int64? = nil, now: Int64) async throws -> User {
+    /// A user in their own new account (its owner), or in account `accountID` with `role` (default: member).
+    public func createUser(email: String, password: String, accountID: Int64? = nil, role: DashboardRole? = nil, now: Int64) async throws -> User {
+        let role = role ?? (accountID == nil ? .owner : .member)
         let email = try Self.normalisedEmail(email)
         guard password.count >= Self.minimumPasswordLength else {
             throw ValidationError(
@@ -45,8 +47,8 @@ public struct AccountService: Sendable {
                 account = id
             }
             guard
-                let id = try await db.insert(into: "users").columns("account_id", "email", "password_hash", "created_at")
-                    .values(account, email, hash, now).returning("id").first(decodingColumn: "id", as: Int64.self)
+                let id = try await db.insert(into: "users").columns("account_id", "email", "password_hash", "created_at", "role")
+                    .values(account, email, hash, now, role.rawValue).returning("id").first(decodingColumn: "id", as: Int64.self)
             else { throw StorageError.missingInsertID(table: "users") }
             return User(id: id, accountID: account, email: email)
         }
@@ -90,14 +92,17 @@ public struct AccountService: Sendable {
         try await database.transaction { db in try await db.update("users").set("password_hash", to: hash).where("id", .equal, userID).run() }
     }
 
-    public func users(accountID: Int64) async throws -> [User] {
+    public func users(accountID: Int64) async throws -> [(user: User, role: DashboardRole)] {
         try await database.read { db in
-            try await db.select().columns("id", "account_id", "email").from("users").where("account_id", .equal, accountID).orderBy("id").all().map {
-                row in
-                User(
-                    id: try row.decode(column: "id", as: Int64.self), accountID: try row.decode(column: "account_id", as: Int64.self),
-                    email: try row.decode(column: "email", as: String.self))
-            }
+            try await db.select().columns("id", "account_id", "email", "role").from("users").where("account_id", .equal, accountID).orderBy("id")
+                .all().map { row in
+                    (
+                        User(
+                            id: try row.decode(column: "id", as: Int64.self), accountID: try row.decode(column: "account_id", as: Int64.self),
+                            email: try row.decode(column: "email", as: String.self)),
+                        DashboardRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .readOnly
+                    )
+                }
         }
     }
 

@@ -11,6 +11,10 @@ public struct DashboardSession: Sendable, Equatable {
     public let csrfToken: String
     /// False between the password and the second factor: such a session opens only the code page.
     public let secondFactorDone: Bool
+    /// The user's role in the account, read with the session (a change applies at the next request).
+    public let role: DashboardRole
+    /// When this session last confirmed the password or a code (sign-in counts): the "sudo" window.
+    public let confirmedAt: Int64
 }
 
 /// Dashboard sessions in the database (any node can answer any request). The cookie holds a random token; the
@@ -30,8 +34,8 @@ public struct DashboardSessionStore: Sendable {
         try await database.transaction { db in
             try await db.delete(from: "dashboard_sessions").where("expires_at", .lessThanOrEqual, now).run()
             try await db.insert(into: "dashboard_sessions")
-                .columns("token_hash", "user_id", "csrf_token", "second_factor_done", "client_ip", "created_at", "expires_at")
-                .values(SignInSecrets.hash(token), userID, csrf, secondFactorDone, clientIP, now, now + Self.lifetimeMilliseconds).run()
+                .columns("token_hash", "user_id", "csrf_token", "second_factor_done", "client_ip", "created_at", "expires_at", "confirmed_at")
+                .values(SignInSecrets.hash(token), userID, csrf, secondFactorDone, clientIP, now, now + Self.lifetimeMilliseconds, now).run()
         }
         return token
     }
@@ -42,7 +46,7 @@ public struct DashboardSessionStore: Sendable {
         return try await database.read { db in
             let row = try await db.raw(
                 """
-                SELECT s.user_id, s.csrf_token, s.second_factor_done, u.account_id, u.email \
+                SELECT s.user_id, s.csrf_token, s.second_factor_done, s.confirmed_at, u.account_id, u.email, u.role \
                 FROM dashboard_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = \(bind: hash) AND s.expires_at > \(bind: now)
                 """
             ).first()
@@ -50,7 +54,10 @@ public struct DashboardSessionStore: Sendable {
             return DashboardSession(
                 userID: try row.decode(column: "user_id", as: Int64.self), accountID: try row.decode(column: "account_id", as: Int64.self),
                 email: try row.decode(column: "email", as: String.self), csrfToken: try row.decode(column: "csrf_token", as: String.self),
-                secondFactorDone: try row.decode(column: "second_factor_done", as: Bool.self))
+                secondFactorDone: try row.decode(column: "second_factor_done", as: Bool.self),
+                // An unknown role (written by a newer version) grants the least.
+                role: DashboardRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .readOnly,
+                confirmedAt: try row.decode(column: "confirmed_at", as: Int64.self))
         }
     }
 
@@ -59,6 +66,14 @@ public struct DashboardSessionStore: Sendable {
         guard let session = try await find(token: token, now: now) else { return nil }
         try await delete(token: token)
         return try await create(userID: session.userID, secondFactorDone: true, clientIP: clientIP, now: now)
+    }
+
+    /// The user proved it is them again (password or code): sensitive actions are open for a while.
+    public func confirm(token: String, now: Int64) async throws {
+        let hash = SignInSecrets.hash(token)
+        try await database.transaction { db in
+            try await db.update("dashboard_sessions").set("confirmed_at", to: now).where("token_hash", .equal, hash).run()
+        }
     }
 
     /// A one-time message for the next page (a new key's full text, recovery codes), kept between a POST and the

@@ -88,11 +88,17 @@ extension DashboardTemplates {
             <div><button type="submit">Save</button>{{#ownWebhook}}<label class="inline"><input type="checkbox" name="remove" value="yes"> remove</label>{{/ownWebhook}}</div></form></section>
             </div>
             <section class="card" aria-labelledby="people"><h2 id="people">Users and guests</h2>
-            <ul>{{#users}}<li>{{email}}{{#me}} (you){{/me}}</li>{{/users}}</ul>
+            <ul>{{#users}}<li>{{email}} <span class="badge">{{role}}</span>{{#me}} (you){{/me}}</li>{{/users}}</ul>
             <form method="post" action="/dashboard/settings/users"><input type="hidden" name="_csrf" value="{{csrf}}">
             <label for="user-email">Add a user: e-mail</label><input id="user-email" name="email" type="email" required>
             <label for="user-password">Their first password</label><input id="user-password" name="password" type="password" autocomplete="new-password" minlength="10" required>
             <label for="user-password2">Again</label><input id="user-password2" name="password2" type="password" autocomplete="new-password" minlength="10" required>
+            <label for="user-role">Role</label><select id="user-role" name="role">
+            <option value="member" selected>Member: links, campaigns, conversions; keys that cannot manage keys</option>
+            <option value="read-only">Read-only: sees everything, changes nothing</option>
+            <option value="admin">Admin: everything but adding owners</option>
+            <option value="owner">Owner: everything</option>
+            </select>
             <div><button type="submit">Add user</button></div></form>
             <h3>Guests</h3><p class="muted">A guest reaches the API with a key of their own and sees only the links and campaigns shared with
             them (share through <code>/v2/account/guests/{id}/permissions</code>).</p>{{#noGuests}}<p class="muted">No guests.</p>{{/noGuests}}

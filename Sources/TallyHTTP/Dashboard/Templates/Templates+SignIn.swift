@@ -2,6 +2,20 @@ extension DashboardTemplates {
     static let signIn: [(String, String)] = [
         ("layout", layout), ("message", message), ("errors", errors),
         (
+            "confirm",
+            """
+            <h1>Confirm it is you</h1>
+            <p>{{action}} needs a fresh confirmation: enter your password{{#totpOn}} or a code from your authenticator{{/totpOn}}. It stays confirmed for 10 minutes.</p>
+            {{>errors}}
+            <form method="post" action="{{path}}">
+            {{#fields}}<input type="hidden" name="{{name}}" value="{{value}}">{{/fields}}
+            <label for="sudo-password">Password</label><input id="sudo-password" name="_sudo_password" type="password" autocomplete="current-password">
+            {{#totpOn}}<label for="sudo-code">Or a code</label><input id="sudo-code" name="_sudo_code" type="text" inputmode="numeric" autocomplete="one-time-code">{{/totpOn}}
+            <div><button type="submit">Confirm and continue</button></div>
+            </form>
+            """
+        ),
+        (
             "setup",
             """
             <h1>Set up ClickTally</h1>
