@@ -23,6 +23,8 @@ public struct TallyServer: Sendable {
     let setup: SetupGate
     /// The dashboard's sign-in throttle and the clock it runs on (tests read the counts).
     let dashboardThrottle: LoginThrottle
+    /// The API's count of refusals that named no key (tests flush it).
+    let failures: FailureCounter
     let clock: WallClock
 }
 
@@ -61,6 +63,7 @@ public func buildApplication(
     let keys = KeyService(database: database, hasher: hasher, clock: clock)
     let catalogue = APIRouteCatalogue()
     let guests = SQLGuestRepository(database: database)
+    let failures = FailureCounter(events: keyEvents)
     let outbound = OutboundPolicy(allowLoopback: configuration.outboundAllowLoopback)
     let webhook = try configuration.alertWebhookURL.map {
         WebhookSender(
@@ -73,7 +76,7 @@ public func buildApplication(
     let webhooks = AlertWebhooks(fallback: webhook, accounts: accounts, policy: outbound, logger: logger)
     let v2 = router.group("v2").add(
         middleware: APIKeyMiddleware(
-            verifier: verifier, keys: keyRepository, events: keyEvents, guests: guests, catalogue: catalogue,
+            verifier: verifier, keys: keyRepository, events: keyEvents, failures: failures, guests: guests, catalogue: catalogue,
             addresses: addresses,
             allowQueryKeys: configuration.allowQueryKeys, clock: clock, watch: UsageWatch(events: keyEvents), webhooks: webhooks,
             failureBurst: configuration.authFailureBurst, tls: configuration.tlsEnabled))
@@ -158,7 +161,10 @@ public func buildApplication(
         server: try serverBuilder(configuration) { TrackingFastPath(tracking: tracking, date: date, logger: logger, hsts: configuration.tlsEnabled) },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         // Shut down in reverse: the server stops first, then the refresher, then the writer drains the buffer.
-        services: [writer, refresher, KeyExpirySweeper(database: database, clock: clock, logger: logger)],
+        services: [
+            writer, refresher, KeyExpirySweeper(database: database, clock: clock, logger: logger),
+            RequestLogPruner(database: database, retentionDays: configuration.requestLogDays, clock: clock, logger: logger),
+        ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             let scheme = configuration.tlsEnabled ? "https" : "http"
@@ -168,7 +174,7 @@ public func buildApplication(
         logger: logger)
     return TallyServer(
         application: application, defaults: defaults, datapoints: service, keys: keys, apiRoutes: catalogue, routerRoutes: routerRoutes, setup: setup,
-        dashboardThrottle: throttle, clock: clock)
+        dashboardThrottle: throttle, failures: failures, clock: clock)
 }
 
 /// The `--geoip-db` database, opened once (a bad path or file stops the start with a clear message).

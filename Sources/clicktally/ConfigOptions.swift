@@ -29,6 +29,7 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Failed API authentications per client address before 429s: this many at once, then one a second (default 20).")
     var authFailureBurst: Int?
     @Option(help: "POST every API key alert here as JSON (http or https URL).") var alertWebhookUrl: String?
+    @Option(help: "Days the API usage log keeps each request, 1-3650 (default 30).") var requestLogDays: Int?
     @Option(help: "Test-only: let account webhooks reach loopback receivers (refused unless --host is loopback).")
     var outboundAllowLoopback: Bool?
     @Option(help: "Secret signing the webhook body (X-ClickTally-Signature: sha256=HMAC), 16+ characters.") var alertWebhookSecret: String?
@@ -64,6 +65,7 @@ struct ConfigOptions: ParsableArguments {
         set(Key.authFailureBurst, authFailureBurst.map(ConfigContent.int))
         set(Key.alertWebhookURL, alertWebhookUrl.map(ConfigContent.string))
         set(Key.outboundAllowLoopback, outboundAllowLoopback.map(ConfigContent.bool))
+        set(Key.requestLogDays, requestLogDays.map(ConfigContent.int))
         set(Key.alertWebhookSecret, alertWebhookSecret.map(ConfigContent.string), secret: true)
         set(Key.tlsCertificate, tlsCert.map(ConfigContent.string))
         set(Key.tlsKey, tlsKey.map(ConfigContent.string))

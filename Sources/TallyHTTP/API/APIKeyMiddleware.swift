@@ -15,6 +15,8 @@ struct APIKeyMiddleware: RouterMiddleware {
     let verifier: KeyVerifier
     let keys: SQLAPIKeyRepository
     let events: SQLKeyEventRepository
+    /// Refusals that name no key: counted, never one row each.
+    let failures: FailureCounter
     let guests: SQLGuestRepository
     let catalogue: APIRouteCatalogue
     let addresses: ClientAddressResolver
@@ -39,6 +41,12 @@ struct APIKeyMiddleware: RouterMiddleware {
         let clientIP = client?.description ?? ""
         let route = context.endpointPath ?? request.uri.path
         if catalogue.requirement(method: request.method, path: route) == .publicRoute {
+            // A leak report is a guess at a key as much as a report: each one takes from the same per-address failure
+            // budget as a bad key, so the endpoint is no way around that throttle.
+            if request.method == .post, route.hasSuffix("/keys/leaked") {
+                let rate = limiter.take("failures \(clientIP)", rate: Self.failureRate, burst: failureBurst, now: now)
+                if !rate.allowed { return Self.tooMany(rate, message: "too many failed authentication attempts from this address") }
+            }
             return try await next(request, context)
         }
         let presented = Self.presentedKey(request)
@@ -188,6 +196,10 @@ struct APIKeyMiddleware: RouterMiddleware {
 
     private func save(_ record: APIRequestRecord, logger: Logger) async {
         do {
+            guard record.keyID != nil else {
+                try await failures.add(time: record.time, status: record.status)
+                return
+            }
             try await events.record(record)
             if let keyID = record.keyID, record.status < 400 { try await keys.recordUse(keyID: keyID, at: record.time, from: record.clientIP) }
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import TallyCore
 import TallyStorage
 
@@ -121,13 +122,22 @@ struct KeysController {
         api.on(.get, "audit", scope: APIScope(.keys, .read)) { _, _, auth in
             Entities(entities: try await events.audit(accountID: auth.accountID).map(AuditJSON.init))
         }
-        // Like GitHub's secret-scanning partner endpoint: no key needed, the same answer whatever was sent.
+        // Like GitHub's secret-scanning partner endpoint: no key needed, the same answer whatever was sent — and in the
+        // same time: the report is handled after the answer, so timing cannot tell a live key from a dead one.
         api.onPublic(.post, "keys/leaked") { request, context in
             if let body = try? await request.decode(as: LeakReportBody.self, context: context) {
-                let alert = try await service.reportLeak(body.key, clientIP: context.remoteAddress?.ipAddress ?? "")
-                if let token = APIKeyToken(parsing: body.key) {
-                    verifier.invalidate(publicID: token.publicID)
-                    if let alert { webhooks.send(alert, publicID: token.publicID) }
+                let clientIP = context.remoteAddress?.ipAddress ?? ""
+                let logger = context.logger
+                Task {
+                    do {
+                        let alert = try await service.reportLeak(body.key, clientIP: clientIP)
+                        if let token = APIKeyToken(parsing: body.key) {
+                            verifier.invalidate(publicID: token.publicID)
+                            if let alert { webhooks.send(alert, publicID: token.publicID) }
+                        }
+                    } catch {
+                        logger.error("leak report failed", metadata: ["error": "\(String(reflecting: error))"])
+                    }
                 }
             }
             return Response(

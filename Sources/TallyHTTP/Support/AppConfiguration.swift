@@ -32,6 +32,8 @@ public struct AppConfiguration: Sendable {
     public var alertWebhookURL: String?
     /// Test-only: account webhooks may point at loopback receivers. Refused unless the server listens on loopback.
     public var outboundAllowLoopback: Bool
+    /// Days the API usage log keeps a request (pruned in the background).
+    public var requestLogDays: Int
     public var alertWebhookSecret: String?
     /// PEM files for built-in HTTPS; both or neither.
     public var tlsCertificatePath: String?
@@ -70,6 +72,7 @@ public struct AppConfiguration: Sendable {
         public static let authFailureBurst = "authFailureBurst"
         public static let alertWebhookURL = "alertWebhookUrl"
         public static let outboundAllowLoopback = "outboundAllowLoopback"
+        public static let requestLogDays = "requestLogDays"
         public static let alertWebhookSecret = "alertWebhookSecret"
         public static let tlsCertificate = "tlsCert"
         public static let tlsKey = "tlsKey"
@@ -130,6 +133,8 @@ public struct AppConfiguration: Sendable {
         if outboundAllowLoopback, !(IPAddress(host)?.isLoopback ?? (host == "localhost")) {
             throw Self.invalid(Key.outboundAllowLoopback, "loopback webhooks are for tests only: refused unless --host is a loopback address")
         }
+        requestLogDays = reader.int(forKey: ConfigKey(Key.requestLogDays), default: 30)
+        guard (1...3650).contains(requestLogDays) else { throw Self.invalid(Key.requestLogDays, "the request log keeps 1 to 3650 days") }
         geoIPDatabasePath = reader.string(forKey: ConfigKey(Key.geoIPDatabase))
         uapCorePath = reader.string(forKey: ConfigKey(Key.uapCore), default: "/usr/share/uap-core/regexes.yaml")
         crawlerPatternsPath = reader.string(forKey: ConfigKey(Key.crawlerUserAgents))

@@ -9,6 +9,23 @@ public struct SQLKeyEventRepository: Sendable {
         self.database = database
     }
 
+    /// Adds counts of refused requests that named no key (see `FailureCounter`), per minute and status.
+    public func addFailures(_ counts: [FailureCounter.Slot: Int64]) async throws {
+        guard !counts.isEmpty else { return }
+        try await database.transaction { db in
+            for (slot, count) in counts {
+                try await db.raw(
+                    """
+                    INSERT INTO api_failures (minute_ms, status, count) VALUES (\(bind: slot.minute), \(bind: slot.status), \(bind: count)) \
+                    ON CONFLICT (minute_ms, status) DO UPDATE SET count = api_failures.count + \(bind: count)
+                    """
+                ).run()
+            }
+        }
+    }
+
+    /// A request that named a key, stored (its key's usage and requests pages read it). One that named none is only
+    /// counted (`FailureCounter`), so a flood of them stays a few rows.
     public func record(_ request: APIRequestRecord) async throws {
         try await database.transaction { db in
             try await db.insert(into: "api_requests")
@@ -21,6 +38,36 @@ public struct SQLKeyEventRepository: Sendable {
                     request.latencyMicroseconds, request.clientIP, request.keyInQuery, request.usedPreviousSecret
                 )
                 .run()
+        }
+    }
+
+    /// Refused requests that named no key, per status, since `from`.
+    public func unauthenticatedFailures(from: Int64) async throws -> [Int: Int64] {
+        try await database.read { db in
+            var counts: [Int: Int64] = [:]
+            for row in try await db.raw(
+                "SELECT status, CAST(SUM(count) AS BIGINT) AS n FROM api_failures WHERE minute_ms >= \(bind: from) GROUP BY status"
+            ).all() {
+                counts[try row.decode(column: "status", as: Int.self)] = try row.decode(column: "n", as: Int64.self)
+            }
+            return counts
+        }
+    }
+
+    /// Deletes usage rows older than `cutoff`, at most `batch` at a time (short transactions: writers never wait long);
+    /// returns how many went.
+    public func prune(before cutoff: Int64, batch: Int = 1_000) async throws -> Int {
+        var total = 0
+        while true {
+            let removed = try await database.transaction { db in
+                let ids = try await db.raw("SELECT id FROM api_requests WHERE time_ms < \(bind: cutoff) ORDER BY time_ms LIMIT \(bind: batch)")
+                    .all(decodingColumn: "id", as: Int64.self)
+                if !ids.isEmpty { try await db.delete(from: "api_requests").where("id", .in, ids).run() }
+                try await db.delete(from: "api_failures").where("minute_ms", .lessThan, cutoff).run()
+                return ids.count
+            }
+            total += removed
+            if removed < batch { return total }
         }
     }
 

@@ -39,6 +39,7 @@ public enum Migrations {
         .m007Statistics,
         .m008Dashboard,
         .m009SignInHardening,
+        .m010RequestLogBounds,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
