@@ -213,7 +213,10 @@ func serverBuilder(_ configuration: AppConfiguration, fastPath: @escaping @Senda
     do {
         let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
-        return try .tls(.tracking(fastPath), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        // TLS 1.0 and 1.1 are deprecated (RFC 8996): a key or password never crosses them.
+        tls.minimumTLSVersion = .tlsv12
+        return try .tls(.tracking(fastPath), tlsConfiguration: tls)
     } catch {
         throw ValidationError(
             field: AppConfiguration.Key.tlsCertificate, code: "tls_unreadable",

@@ -62,6 +62,16 @@ import Testing
                     #expect(redirect.headers[HTTPField.Name("Strict-Transport-Security")!] == "max-age=31536000")
                 }
                 try await client.shutdown()
+                // A client that offers at most TLS 1.1 gets no connection.
+                var old = TLSConfiguration.makeClientConfiguration()
+                old.certificateVerification = .none
+                old.minimumTLSVersion = .tlsv1
+                old.maximumTLSVersion = .tlsv11
+                let oldClient = TestClient(
+                    host: "127.0.0.1", port: try #require(tester.port), configuration: .init(tlsConfiguration: old, serverName: "localhost"))
+                oldClient.connect()
+                await #expect(throws: (any Error).self) { _ = try await oldClient.get("/abc") }
+                try? await oldClient.shutdown()
             }
         }
     }

@@ -9,7 +9,13 @@ public final class KeyVerifier: Sendable {
     let hasher: APIKeyHasher
     let clock: WallClock
     let cacheLifetime: Int64
-    private let cache = Mutex<[String: (key: APIKey?, loadedAt: Int64)]>([:])
+    /// At most 100,000 ids, the least recently used forgotten first (a flood of made-up ids evicts only itself).
+    private let cache = Mutex(LRUCache<String, CachedKey>(capacity: 100_000))
+
+    struct CachedKey: Sendable {
+        let key: APIKey?
+        let loadedAt: Int64
+    }
     /// Compared against when the id is unknown, so an unknown id takes as long as a wrong secret.
     private let dummyHash: String
 
@@ -38,18 +44,17 @@ public final class KeyVerifier: Sendable {
     }
 
     private func key(publicID: String, now: Int64) async throws -> APIKey? {
-        if let cached = cache.withLock({ $0[publicID] }), now - cached.loadedAt < cacheLifetime { return cached.key }
+        if let cached = cache.withLock({ $0.get(publicID) }), now - cached.loadedAt < cacheLifetime { return cached.key }
         let loaded = try await repository.find(publicID: publicID)
         cache.withLock { cache in
             // Unknown ids are cached too (briefly), so made-up keys with valid checksums cannot hammer the database.
-            if cache.count > 100_000 { cache.removeAll() }
-            cache[publicID] = (loaded, now)
+            _ = cache.set(publicID, CachedKey(key: loaded, loadedAt: now))
         }
         return loaded
     }
 
     /// Forgets a key at once on this node (after a change made here).
     public func invalidate(publicID: String) {
-        _ = cache.withLock { $0.removeValue(forKey: publicID) }
+        cache.withLock { $0.remove(publicID) }
     }
 }
