@@ -25,6 +25,8 @@ public struct TallyServer: Sendable {
     let dashboardThrottle: LoginThrottle
     /// The API's count of refusals that named no key (tests flush it).
     let failures: FailureCounter
+    /// Live streams open per key and per session on this node.
+    let streams: LiveStreamSlots
     let clock: WallClock
 }
 
@@ -101,7 +103,10 @@ public func buildApplication(
     let statsAPI = StatsController(stats: stats, datapoints: datapointsAPI, groups: groupsAPI, conversions: conversionsAPI, clock: clock)
     statsAPI.addRoutes(to: api)
     ReportsController(stats: stats, statsController: statsAPI, clock: clock).addRoutes(to: api)
-    let hitsAPI = HitsController(hits: SQLHitListRepository(database: database), stats: stats, statsController: statsAPI, clock: clock)
+    let streams = LiveStreamSlots()
+    let hitsAPI = HitsController(
+        hits: SQLHitListRepository(database: database), stats: stats, statsController: statsAPI, clock: clock, keys: keyRepository,
+        streams: streams)
     hitsAPI.addRoutes(to: api)
     hitsAPI.addLiveRoute(to: api)
     let conversionTracking = ConversionTracking(
@@ -128,7 +133,7 @@ public func buildApplication(
             keyEvents: keyEvents,
             datapoints: service, datapointRepository: repository, groups: groups, tags: tagRepository, conversions: conversions, stats: stats,
             hits: SQLHitListRepository(database: database), accountLists: accountLists, blacklists: blacklists, extras: extras, guests: guests,
-            domains: domains, alertWebhookConfigured: webhook != nil, outbound: outbound, defaultAccountID: defaults.accountID)
+            domains: domains, alertWebhookConfigured: webhook != nil, outbound: outbound, streams: streams, defaultAccountID: defaults.accountID)
     ).addRoutes(to: router)
     let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
     var trackingSetup = TrackingHandler(
@@ -174,7 +179,7 @@ public func buildApplication(
         logger: logger)
     return TallyServer(
         application: application, defaults: defaults, datapoints: service, keys: keys, apiRoutes: catalogue, routerRoutes: routerRoutes, setup: setup,
-        dashboardThrottle: throttle, failures: failures, clock: clock)
+        dashboardThrottle: throttle, failures: failures, streams: streams, clock: clock)
 }
 
 /// The `--geoip-db` database, opened once (a bad path or file stops the start with a clear message).

@@ -74,6 +74,81 @@ import Testing
         }
     }
 
+    /// One request on a connection of its own (the live test client has one connection, answering in turn); when it ended.
+    static func onOwnConnection(_ port: Int, _ uri: String, _ headers: HTTPFields) async throws -> (HTTPResponse.Status, ContinuousClock.Instant) {
+        let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(30)))
+        client.connect()
+        let response = try await client.get(uri, headers: headers)
+        let end = ContinuousClock.now
+        try? await client.shutdown()
+        return (response.status, end)
+    }
+
+    /// Waits (at most 5 s) until `holder` has `count` streams open on the server.
+    static func waitForStreams(_ server: TallyServer, _ holder: String, _ count: Int) async throws {
+        for _ in 0..<100 where server.streams.held(holder) != count { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(server.streams.held(holder) == count)
+    }
+
+    @Test(arguments: TestEngine.available)
+    func liveStreamsAreCappedPerKeyAndEndSoonAfterTheKeyIsRevoked(_ engine: TestEngine) async throws {
+        try await APIKeyAuthTests.withSetup(engine) { setup in
+            let (key, text) = try await setup.createKey(
+                .init(name: "streamer", scopes: .readOnly), accountID: setup.user.accountID, by: .init(name: "t"))
+            try await setup.server.application.test(.live) { client in
+                let headers: HTTPFields = [.authorization: "Bearer \(text)"]
+                let ended = try await withThrowingTaskGroup(of: ContinuousClock.Instant.self) { group in
+                    let port = try #require(client.port)
+                    for _ in 0..<5 {
+                        group.addTask {
+                            let (status, end) = try await Self.onOwnConnection(port, "/v2/clickstream/live?maxSeconds=20", headers)
+                            #expect(status == .ok)
+                            return end
+                        }
+                    }
+                    try await Self.waitForStreams(setup.server, "key \(key.id)", 5)
+                    let sixth = try await client.execute(uri: "/v2/clickstream/live?maxSeconds=20", method: .get, headers: headers)
+                    #expect(sixth.status == .tooManyRequests)
+                    #expect(try APIKeyAuthTests.errorCode(sixth) == "too_many_streams")
+                    let revokedAt = ContinuousClock.now
+                    let revoke = try await client.execute(
+                        uri: "/v2/keys/\(key.publicID)/revoke", method: .post, headers: [.authorization: "Bearer \(setup.admin)"])
+                    #expect(revoke.status == .ok)
+                    var last = revokedAt
+                    for try await end in group { last = max(last, end) }
+                    return last - revokedAt
+                }
+                #expect(ended < .seconds(2), "the streams ended \(ended) after the revocation")
+                #expect(setup.server.streams.held("key \(key.id)") == 0, "every slot was given back")
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func aDashboardLiveViewEndsSoonAfterSigningOut(_ engine: TestEngine) async throws {
+        try await DashboardTests.withOwner(engine) { server, _, browser in
+            let link = try await server.datapoints.create(
+                accountID: server.defaults.accountID, domain: server.defaults.systemDomain, .init(destination: "https://example.com/", name: "live1"))
+            let token = try #require(browser.cookies["ct_session"])
+            let csrf = try #require(DashboardBrowser.field(try await browser.get("/dashboard/keys"), "_csrf"))
+            let holder = "session " + SignInSecrets.hash(token)
+            let client = browser.client
+            let elapsed = try await withThrowingTaskGroup(of: ContinuousClock.Instant.self) { group in
+                let port = try #require(client.port)
+                group.addTask {
+                    try await Self.onOwnConnection(port, "/dashboard/links/\(link.id)/live?maxSeconds=20", [.cookie: "ct_session=\(token)"]).1
+                }
+                try await Self.waitForStreams(server, holder, 1)
+                let signedOut = ContinuousClock.now
+                try await browser.post("/dashboard/logout", [("_csrf", csrf)])
+                let end = try await group.next() ?? .now
+                return end - signedOut
+            }
+            #expect(elapsed < .seconds(2), "the live view ended \(elapsed) after signing out")
+            #expect(server.streams.held(holder) == 0)
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func theUsageLogIsPrunedToItsRetentionInSmallBatches(_ engine: TestEngine) async throws {
         try await withMigratedTestDatabase(engine) { database, _ in

@@ -32,7 +32,22 @@ extension HitsController {
             }
             let stream = LiveHitStream(hits: hits, accountID: auth.accountID)
             let visible = only
-            let body = stream.body(after: try await stream.start(request), deadline: deadline, maxEvents: maxEvents) { batch in
+            let first = try await stream.start(request)
+            let holder = "key \(auth.key.id)"
+            guard streams.acquire(holder) else {
+                throw APIError(
+                    status: .tooManyRequests, code: "too_many_streams",
+                    message: "this key holds \(streams.perHolder) live streams on this server already: close one first")
+            }
+            let (keys, clock, publicID) = (keys, clock, auth.key.publicID)
+            // Revoked or expired: the stream ends within a second, as the key's next request would fail.
+            let stillAllowed: @Sendable () async throws -> Bool = {
+                guard let key = try await keys.find(publicID: publicID) else { return false }
+                return key.status == .active && !key.isExpired(at: clock.now())
+            }
+            let body = stream.body(
+                after: first, deadline: deadline, maxEvents: maxEvents, slot: (streams, holder), stillAllowed: stillAllowed
+            ) { batch in
                 let shown = batch.filter { hit in (visible?.contains(hit.datapointID) ?? true) && Self.matches(hit, filter) }
                 return try await zip(shown, wires(shown, auth)).map { hit, wire in
                     (hit.id, String(decoding: try JSONEncoder().encode(wire), as: UTF8.self))

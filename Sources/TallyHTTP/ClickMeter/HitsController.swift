@@ -9,6 +9,9 @@ struct HitsController {
     let stats: SQLStatsRepository
     let statsController: StatsController
     let clock: WallClock
+    /// For the live stream: its key is checked again every second, and each key holds at most 5 streams.
+    let keys: SQLAPIKeyRepository
+    let streams: LiveStreamSlots
 
     func addRoutes(to api: APIRoutes) {
         api.on(.get, "hits", scope: StatsController.scope) { request, _, auth in

@@ -58,7 +58,19 @@ extension DashboardController {
                 let stream = LiveHitStream(hits: services.hits, accountID: visit.session.accountID)
                 let seconds = min(max(Int(visit.query["maxSeconds"] ?? "") ?? 600, 1), 600)
                 let start = try await stream.start(visit.request, since: Int64(visit.query["since"] ?? ""))
-                let body = stream.body(after: start, deadline: ContinuousClock.now + .seconds(seconds)) { batch in
+                let holder = "session " + SignInSecrets.hash(visit.token)
+                guard services.streams.acquire(holder) else {
+                    return html.page(
+                        "message", title: "Too many live views",
+                        ["heading": "Too many live views", "text": "This session has 5 live views open already: close one."],
+                        session: visit.session, status: .tooManyRequests)
+                }
+                let (sessions, clock, token) = (services.sessions, services.clock, visit.token)
+                // Signed out (or the session ended elsewhere): the stream stops within a second.
+                let body = stream.body(
+                    after: start, deadline: ContinuousClock.now + .seconds(seconds), slot: (services.streams, holder),
+                    stillAllowed: { try await sessions.find(token: token, now: clock.now()) != nil }
+                ) { batch in
                     try batch.filter { $0.datapointID == datapoint.id }.map { hit in
                         let row = Self.hitRow(hit).mapValues { "\($0)" }
                         return (hit.id, String(decoding: try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys]), as: UTF8.self))

@@ -166,5 +166,7 @@ struct DashboardServices: Sendable {
     let alertWebhookConfigured: Bool
     /// What an account's webhook may point at.
     let outbound: OutboundPolicy
+    /// Live streams held open, at most 5 per session.
+    let streams: LiveStreamSlots
     let defaultAccountID: Int64
 }

@@ -1,7 +1,38 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Synchronization
 import TallyStorage
+
+/// How many live streams each key and each dashboard session holds open on this node: at most `perHolder` (5), so
+/// one key cannot tie up the server's connections and database polls.
+final class LiveStreamSlots: Sendable {
+    let perHolder: Int
+    private let open = Mutex<[String: Int]>([:])
+
+    init(perHolder: Int = 5) {
+        self.perHolder = perHolder
+    }
+
+    /// Takes a slot for `holder`; `false` when it holds `perHolder` already.
+    func acquire(_ holder: String) -> Bool {
+        open.withLock { open in
+            let held = open[holder, default: 0]
+            guard held < perHolder else { return false }
+            open[holder] = held + 1
+            return true
+        }
+    }
+
+    func release(_ holder: String) {
+        open.withLock { open in
+            let held = open[holder, default: 0] - 1
+            open[holder] = held > 0 ? held : nil
+        }
+    }
+
+    func held(_ holder: String) -> Int { open.withLock { $0[holder, default: 0] } }
+}
 
 /// Server-Sent Events of an account's new hits, polled from the database: for the API's `/v2/clickstream/live` and
 /// the dashboard's link page alike. `retry` first, `event: hit` with `id:` the hit id (a reconnecting client sends
@@ -9,6 +40,8 @@ import TallyStorage
 struct LiveHitStream: Sendable {
     static let poll = Duration.milliseconds(250)
     static let keepAliveEvery = 60
+    /// How often the stream asks whether its key or session still stands: a revoked key's stream ends within this.
+    static let recheckEvery = 4
 
     let hits: SQLHitListRepository
     let accountID: Int64
@@ -24,18 +57,26 @@ struct LiveHitStream: Sendable {
     }
 
     /// `events` turns a polled batch into what is sent: the hit id and its `data:` line, for the hits it keeps.
+    /// - Parameters:
+    ///   - slot: the holder's slot (`LiveStreamSlots`), given back when the stream ends however it ends.
+    ///   - stillAllowed: asked every second: the key not revoked or expired, the session not ended; `false` ends it.
     func body(
-        after first: Int64, deadline: ContinuousClock.Instant?, maxEvents: Int? = nil,
+        after first: Int64, deadline: ContinuousClock.Instant?, maxEvents: Int? = nil, slot: (LiveStreamSlots, String)? = nil,
+        stillAllowed: @escaping @Sendable () async throws -> Bool = { true },
         events: @escaping @Sendable ([StoredHit]) async throws -> [(id: Int64, data: String)]
     ) -> ResponseBody {
         let hits = hits
         let accountID = accountID
         return ResponseBody { writer in
+            defer { if let (slots, holder) = slot { slots.release(holder) } }
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
             var last = first
             var sent = 0
             var idle = 0
+            var polls = 0
             while !Task.isCancelled, deadline.map({ ContinuousClock.now < $0 }) ?? true {
+                polls += 1
+                if polls % Self.recheckEvery == 0, try await !stillAllowed() { break }
                 let batch = try await hits.after(id: last, accountID: accountID, limit: 200)
                 guard let newest = batch.last?.id else {
                     idle += 1
