@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import NIOCore
 import NIOSSL
 import ServiceLifecycle
 import TallyCore
@@ -214,14 +215,17 @@ func prepareSchema(configuration: AppConfiguration, database: any TallyDatabase,
 
 /// HTTP/1.1 with the tracking fast path, inside TLS when `--tls-cert`/`--tls-key` are given.
 func serverBuilder(_ configuration: AppConfiguration, fastPath: @escaping @Sendable () -> TrackingFastPath) throws -> HTTPServerBuilder {
-    guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else { return .tracking(fastPath) }
+    let headTimeout = TimeAmount.milliseconds(Int64(configuration.requestHeadTimeoutMilliseconds))
+    guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else {
+        return .tracking(headTimeout: headTimeout, fastPath)
+    }
     do {
         let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
         var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
         // TLS 1.0 and 1.1 are deprecated (RFC 8996): a key or password never crosses them.
         tls.minimumTLSVersion = .tlsv12
-        return try .tls(.tracking(fastPath), tlsConfiguration: tls)
+        return try .tls(.tracking(headTimeout: headTimeout, fastPath), tlsConfiguration: tls)
     } catch {
         throw ValidationError(
             field: AppConfiguration.Key.tlsCertificate, code: "tls_unreadable",

@@ -30,6 +30,8 @@ struct ConfigOptions: ParsableArguments {
     var authFailureBurst: Int?
     @Option(help: "POST every API key alert here as JSON (http or https URL).") var alertWebhookUrl: String?
     @Option(help: "Days the API usage log keeps each request, 1-3650 (default 30).") var requestLogDays: Int?
+    @Option(help: "Milliseconds a request head may take to arrive, on a new or kept-alive connection (default 15000).")
+    var requestHeadTimeoutMs: Int?
     @Option(help: "Test-only: let account webhooks reach loopback receivers (refused unless --host is loopback).")
     var outboundAllowLoopback: Bool?
     @Option(help: "Secret signing the webhook body (X-ClickTally-Signature: sha256=HMAC), 16+ characters.") var alertWebhookSecret: String?
@@ -66,6 +68,7 @@ struct ConfigOptions: ParsableArguments {
         set(Key.alertWebhookURL, alertWebhookUrl.map(ConfigContent.string))
         set(Key.outboundAllowLoopback, outboundAllowLoopback.map(ConfigContent.bool))
         set(Key.requestLogDays, requestLogDays.map(ConfigContent.int))
+        set(Key.requestHeadTimeout, requestHeadTimeoutMs.map(ConfigContent.int))
         set(Key.alertWebhookSecret, alertWebhookSecret.map(ConfigContent.string), secret: true)
         set(Key.tlsCertificate, tlsCert.map(ConfigContent.string))
         set(Key.tlsKey, tlsKey.map(ConfigContent.string))

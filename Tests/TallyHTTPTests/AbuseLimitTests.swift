@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOPosix
 import SQLKit
 import TallyCore
 import TallyStorage
@@ -146,6 +147,52 @@ import Testing
             }
             #expect(elapsed < .seconds(2), "the live view ended \(elapsed) after signing out")
             #expect(server.streams.held(holder) == 0)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func fiveHundredHalfSentRequestsDoNotStopHealthOrARedirect(_ engine: TestEngine) async throws {
+        try await withTestServer(engine, [AppConfiguration.Key.requestHeadTimeout: .int(1_000)]) { server, _ in
+            _ = try await server.datapoints.create(
+                accountID: server.defaults.accountID, domain: server.defaults.systemDomain, .init(destination: "https://example.com/", name: "slow"))
+            try await server.application.test(.live) { client in
+                let port = try #require(client.port)
+                // A slowloris client: 500 connections, each with a request head it never finishes.
+                var slow: [any Channel] = []
+                for _ in 0..<500 {
+                    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
+                    try await channel.writeAndFlush(ByteBuffer(string: "GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a")).get()
+                    slow.append(channel)
+                }
+                for (path, status) in [("/health", HTTPResponse.Status.ok), ("/slow", .found)] {
+                    let started = ContinuousClock.now
+                    let response = try await client.execute(uri: path, method: .get)
+                    let took = ContinuousClock.now - started
+                    #expect(response.status == status)
+                    #expect(took < .milliseconds(100), "\(path) took \(took) beside 500 half-sent requests")
+                }
+                // Past the head timeout (1 s here, 15 s by default) the server has closed every one of them.
+                let closing = try await withThrowingTaskGroup(of: Bool.self) { group in
+                    for channel in slow {
+                        group.addTask {
+                            try await withThrowingTaskGroup(of: Bool.self) { race in
+                                race.addTask {
+                                    try await channel.closeFuture.get(); return true
+                                }
+                                race.addTask {
+                                    try await Task.sleep(for: .seconds(5)); return false
+                                }
+                                let first = try await race.next() ?? false
+                                race.cancelAll()
+                                return first
+                            }
+                        }
+                    }
+                    return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+                }
+                #expect(closing == 500, "the server closed \(closing) of 500 slow connections")
+                for channel in slow { try? await channel.close() }
+            }
         }
     }
 

@@ -34,6 +34,8 @@ public struct AppConfiguration: Sendable {
     public var outboundAllowLoopback: Bool
     /// Days the API usage log keeps a request (pruned in the background).
     public var requestLogDays: Int
+    /// How long a request head may take to arrive after the connection opened or the last response ended.
+    public var requestHeadTimeoutMilliseconds: Int
     public var alertWebhookSecret: String?
     /// PEM files for built-in HTTPS; both or neither.
     public var tlsCertificatePath: String?
@@ -73,6 +75,7 @@ public struct AppConfiguration: Sendable {
         public static let alertWebhookURL = "alertWebhookUrl"
         public static let outboundAllowLoopback = "outboundAllowLoopback"
         public static let requestLogDays = "requestLogDays"
+        public static let requestHeadTimeout = "requestHeadTimeoutMs"
         public static let alertWebhookSecret = "alertWebhookSecret"
         public static let tlsCertificate = "tlsCert"
         public static let tlsKey = "tlsKey"
@@ -135,6 +138,10 @@ public struct AppConfiguration: Sendable {
         }
         requestLogDays = reader.int(forKey: ConfigKey(Key.requestLogDays), default: 30)
         guard (1...3650).contains(requestLogDays) else { throw Self.invalid(Key.requestLogDays, "the request log keeps 1 to 3650 days") }
+        requestHeadTimeoutMilliseconds = reader.int(forKey: ConfigKey(Key.requestHeadTimeout), default: 15_000)
+        guard (100...600_000).contains(requestHeadTimeoutMilliseconds) else {
+            throw Self.invalid(Key.requestHeadTimeout, "the request head timeout must be 100 to 600000 ms")
+        }
         geoIPDatabasePath = reader.string(forKey: ConfigKey(Key.geoIPDatabase))
         uapCorePath = reader.string(forKey: ConfigKey(Key.uapCore), default: "/usr/share/uap-core/regexes.yaml")
         crawlerPatternsPath = reader.string(forKey: ConfigKey(Key.crawlerUserAgents))

@@ -14,6 +14,8 @@ struct TrackingHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
 
     let responder: HTTPChannelHandler.Responder
     let fastPath: @Sendable () -> TrackingFastPath
+    /// How long a request head may take to arrive (`RequestHeadDeadline`).
+    let headTimeout: TimeAmount
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
@@ -24,6 +26,7 @@ struct TrackingHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
                 withEncoderConfiguration: .init(),
                 withDecoderLimitConfiguration: .init()
             )
+            try channel.pipeline.syncOperations.addHandler(RequestHeadDeadline(timeout: headTimeout))
             try channel.pipeline.syncOperations.addHandler(fastPath())
             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
@@ -38,7 +41,7 @@ struct TrackingHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 with the tracking fast path in front.
-    static func tracking(_ fastPath: @escaping @Sendable () -> TrackingFastPath) -> HTTPServerBuilder {
-        .init { responder in TrackingHTTP1Channel(responder: responder, fastPath: fastPath) }
+    static func tracking(headTimeout: TimeAmount, _ fastPath: @escaping @Sendable () -> TrackingFastPath) -> HTTPServerBuilder {
+        .init { responder in TrackingHTTP1Channel(responder: responder, fastPath: fastPath, headTimeout: headTimeout) }
     }
 }
