@@ -186,6 +186,12 @@ import Testing
                 }
                 #expect(results.filter { $0 }.count == 1, "round \(round): \(results)")
             }
+            // The TOTP secret is sealed at rest: the column holds no base32 secret.
+            let column = try await database.read { db in
+                try await db.select().column("totp_secret").from("users").where("id", .equal, user.id).first(
+                    decodingColumn: "totp_secret", as: String.self)
+            }
+            #expect(column?.hasPrefix("v1:") == true && column?.contains(totp.base32) == false)
             // Recovery codes: keyed under the server secret, not a plain SHA-256 anyone could test guesses against.
             let stored = try await database.read { db in
                 try await db.select().column("code_hash").from("recovery_codes").all(decodingColumn: "code_hash", as: String.self)

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import SQLKit
 import TallyCore
 
@@ -8,12 +9,32 @@ import TallyCore
 public struct TwoFactorService: Sendable {
     let database: any TallyDatabase
     let recoveryKey: SymmetricKey
+    /// Seals TOTP secrets at rest (AES-GCM): the server needs them in clear to check a code, a copy of the database
+    /// must not hand them out.
+    let sealingKey: SymmetricKey
     public static let recoveryCodeCount = 10
 
     public init(database: any TallyDatabase, serverSecret: [UInt8]) {
         self.database = database
         let derived = HMAC<SHA256>.authenticationCode(for: Array("clicktally recovery codes v1".utf8), using: SymmetricKey(data: serverSecret))
         self.recoveryKey = SymmetricKey(data: Array(derived))
+        let sealing = HMAC<SHA256>.authenticationCode(for: Array("clicktally totp secrets v1".utf8), using: SymmetricKey(data: serverSecret))
+        self.sealingKey = SymmetricKey(data: Array(sealing))
+    }
+
+    /// `v1:` and the base64 of the AES-GCM box of the base32 secret.
+    func seal(_ totp: TOTP) throws -> String {
+        "v1:" + (try AES.GCM.seal(Data(totp.base32.utf8), using: sealingKey).combined ?? Data()).base64EncodedString()
+    }
+
+    /// A stored secret: sealed (`v1:`), or in clear as versions before sealing wrote it.
+    func open(_ stored: String?) -> TOTP? {
+        guard let stored else { return nil }
+        guard stored.hasPrefix("v1:") else { return TOTP(base32: stored) }
+        guard let data = Data(base64Encoded: String(stored.dropFirst(3))), let box = try? AES.GCM.SealedBox(combined: data),
+            let plain = try? AES.GCM.open(box, using: sealingKey)
+        else { return nil }
+        return TOTP(base32: String(decoding: plain, as: UTF8.self))
     }
 
     /// What is stored for a recovery code (lower-case hex).
@@ -27,8 +48,9 @@ public struct TwoFactorService: Sendable {
     /// A new secret waiting for its first code; replaces any earlier unconfirmed one.
     public func beginEnrolment(userID: Int64) async throws -> TOTP {
         let totp = TOTP.generate()
+        let sealed = try seal(totp)
         try await database.transaction { db in
-            try await db.update("users").set("totp_pending_secret", to: totp.base32).where("id", .equal, userID).run()
+            try await db.update("users").set("totp_pending_secret", to: sealed).where("id", .equal, userID).run()
         }
         return totp
     }
@@ -37,7 +59,7 @@ public struct TwoFactorService: Sendable {
         try await database.read { db in
             try await db.select().column("totp_pending_secret").from("users").where("id", .equal, userID)
                 .first(decodingColumn: "totp_pending_secret", as: String?.self)
-        }.flatMap { $0 }.flatMap { TOTP(base32: $0) }
+        }.flatMap { open($0) }
     }
 
     /// Turns two-factor on when `code` matches the pending secret; returns the recovery codes (their only showing).
@@ -47,8 +69,9 @@ public struct TwoFactorService: Sendable {
         }
         let codes = (0..<Self.recoveryCodeCount).map { _ in SignInSecrets.recoveryCode() }
         let hashes = codes.map { recoveryHash(SignInSecrets.normalisedRecoveryCode($0)) }
+        let sealed = try seal(pending)
         try await database.transaction { db in
-            try await db.update("users").set("totp_secret", to: pending.base32).set("totp_pending_secret", to: SQLLiteral.null)
+            try await db.update("users").set("totp_secret", to: sealed).set("totp_pending_secret", to: SQLLiteral.null)
                 .set("totp_last_step", to: step).where("id", .equal, userID).run()
             try await db.delete(from: "recovery_codes").where("user_id", .equal, userID).run()
             for hash in hashes {
@@ -66,7 +89,7 @@ public struct TwoFactorService: Sendable {
         return try await database.transaction { db in
             guard
                 let row = try await db.select().columns("totp_secret", "totp_last_step").from("users").where("id", .equal, userID).first(),
-                let secret = try row.decode(column: "totp_secret", as: String?.self), let totp = TOTP(base32: secret)
+                let totp = open(try row.decode(column: "totp_secret", as: String?.self))
             else { return false }
             let lastStep = try row.decode(column: "totp_last_step", as: Int64.self)
             if let step = totp.matchingStep(code, at: now, lastUsedStep: lastStep) {
