@@ -73,7 +73,7 @@ public func buildApplication(
             url: try OutboundURL($0, policy: .operatorConfigured), secret: configuration.alertWebhookSecret ?? "", policy: .operatorConfigured,
             logger: logger)
     }
-    let accounts = AccountService(database: database, bcryptCost: UInt8(configuration.bcryptCost))
+    let accounts = AccountService(database: database, bcryptCost: UInt8(configuration.bcryptCost), serverSecret: serverSecret)
     // One resolver for the API, the dashboard, tracking and conversions: the same proxy rule everywhere.
     let addresses = ClientAddressResolver(trustedProxies: configuration.trustedProxies, header: configuration.forwardedHeader)
     let webhooks = AlertWebhooks(fallback: webhook, accounts: accounts, policy: outbound, logger: logger)

@@ -39,6 +39,9 @@ import Testing
                 #expect(saved.status == .seeOther)
                 let page = DashboardBrowser.text(try await browser.get("/dashboard/settings"))
                 #expect(page.contains(hook) && !page.contains(secret), "the URL is shown, the secret never")
+                // Sealed at rest: the column holds no signing secret a database copy could use.
+                #expect(try await database.count("accounts", where: "alert_webhook_secret LIKE 'v1:%'") == 1)
+                #expect(try await database.count("accounts", where: "alert_webhook_secret LIKE '%\(secret)%'") == 0)
                 let owner = try #require(try await AccountService(database: database).user(email: "owner@example.com"))
                 let (key, text) = try await server.keys.create(
                     .init(name: "hooked", scopes: .readOnly), accountID: owner.accountID, by: .init(name: "t"))

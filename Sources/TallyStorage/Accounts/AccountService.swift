@@ -11,9 +11,13 @@ public struct AccountService: Sendable {
     let database: any TallyDatabase
     let bcryptCost: UInt8
 
-    public init(database: any TallyDatabase, bcryptCost: UInt8 = 12) {
+    /// Seals the account webhook's signing secret at rest; `nil` (tools and tests that set no webhook) stores it as given.
+    let webhookSealer: SecretSealer?
+
+    public init(database: any TallyDatabase, bcryptCost: UInt8 = 12, serverSecret: [UInt8]? = nil) {
         self.database = database
         self.bcryptCost = bcryptCost
+        self.webhookSealer = serverSecret.map { SecretSealer(serverSecret: $0, purpose: "webhook secrets") }
     }
 
     public static let minimumPasswordLength = 10
@@ -113,7 +117,8 @@ public struct AccountService: Sendable {
                 let row = try await db.select().columns("alert_webhook_url", "alert_webhook_secret").from("accounts").where("id", .equal, accountID)
                     .first(),
                 let url = try row.decode(column: "alert_webhook_url", as: String?.self),
-                let secret = try row.decode(column: "alert_webhook_secret", as: String?.self)
+                let stored = try row.decode(column: "alert_webhook_secret", as: String?.self),
+                let secret = webhookSealer.map({ $0.open(stored) }) ?? stored
             else { return nil }
             return (url, secret)
         }
@@ -121,6 +126,7 @@ public struct AccountService: Sendable {
 
     /// `nil` removes it.
     public func setAlertWebhook(accountID: Int64, url: String?, secret: String?) async throws {
+        let secret = try secret.map { plain in try webhookSealer?.seal(plain) ?? plain }
         try await database.transaction { db in
             try await db.update("accounts").set("alert_webhook_url", to: url.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
                 .set("alert_webhook_secret", to: secret.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null).where("id", .equal, accountID)

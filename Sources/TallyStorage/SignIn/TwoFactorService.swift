@@ -9,33 +9,20 @@ import TallyCore
 public struct TwoFactorService: Sendable {
     let database: any TallyDatabase
     let recoveryKey: SymmetricKey
-    /// Seals TOTP secrets at rest (AES-GCM): the server needs them in clear to check a code, a copy of the database
-    /// must not hand them out.
-    let sealingKey: SymmetricKey
+    /// TOTP secrets at rest: the server needs them in clear to check a code, a copy of the database must not hand them out.
+    let sealer: SecretSealer
     public static let recoveryCodeCount = 10
 
     public init(database: any TallyDatabase, serverSecret: [UInt8]) {
         self.database = database
         let derived = HMAC<SHA256>.authenticationCode(for: Array("clicktally recovery codes v1".utf8), using: SymmetricKey(data: serverSecret))
         self.recoveryKey = SymmetricKey(data: Array(derived))
-        let sealing = HMAC<SHA256>.authenticationCode(for: Array("clicktally totp secrets v1".utf8), using: SymmetricKey(data: serverSecret))
-        self.sealingKey = SymmetricKey(data: Array(sealing))
+        self.sealer = SecretSealer(serverSecret: serverSecret, purpose: "totp secrets")
     }
 
-    /// `v1:` and the base64 of the AES-GCM box of the base32 secret.
-    func seal(_ totp: TOTP) throws -> String {
-        "v1:" + (try AES.GCM.seal(Data(totp.base32.utf8), using: sealingKey).combined ?? Data()).base64EncodedString()
-    }
+    func seal(_ totp: TOTP) throws -> String { try sealer.seal(totp.base32) }
 
-    /// A stored secret: sealed (`v1:`), or in clear as versions before sealing wrote it.
-    func open(_ stored: String?) -> TOTP? {
-        guard let stored else { return nil }
-        guard stored.hasPrefix("v1:") else { return TOTP(base32: stored) }
-        guard let data = Data(base64Encoded: String(stored.dropFirst(3))), let box = try? AES.GCM.SealedBox(combined: data),
-            let plain = try? AES.GCM.open(box, using: sealingKey)
-        else { return nil }
-        return TOTP(base32: String(decoding: plain, as: UTF8.self))
-    }
+    func open(_ stored: String?) -> TOTP? { sealer.open(stored).flatMap { TOTP(base32: $0) } }
 
     /// What is stored for a recovery code (lower-case hex).
     public func recoveryHash(_ normalised: String) -> String {
