@@ -15,7 +15,8 @@ import Testing
 
 /// Abuse cannot exhaust the service (OWASP API4, issue 13 §7): floods of bad keys, leak reports, an unbounded usage
 /// log — each tried against a real server on both engines.
-@Suite struct AbuseLimitTests {
+/// One test at a time: a flood beside the slowloris or stream timings would measure the flood.
+@Suite(.serialized) struct AbuseLimitTests {
     static let flood = Int(ProcessInfo.processInfo.environment["CLICKTALLY_TEST_FLOOD"] ?? "") ?? 100_000
 
     @Test(arguments: TestEngine.available)
@@ -152,7 +153,7 @@ import Testing
 
     @Test(arguments: TestEngine.available)
     func fiveHundredHalfSentRequestsDoNotStopHealthOrARedirect(_ engine: TestEngine) async throws {
-        try await withTestServer(engine, [AppConfiguration.Key.requestHeadTimeout: .int(3_000)]) { server, _ in
+        try await withTestServer(engine, [AppConfiguration.Key.requestHeadTimeout: .int(5_000)]) { server, _ in
             _ = try await server.datapoints.create(
                 accountID: server.defaults.accountID, domain: server.defaults.systemDomain, .init(destination: "https://example.com/", name: "slow"))
             try await server.application.test(.live) { client in
@@ -161,7 +162,8 @@ import Testing
                 var slow: [any Channel] = []
                 for _ in 0..<500 {
                     let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
-                    try await channel.writeAndFlush(ByteBuffer(string: "GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a")).get()
+                    // On a loaded machine the server may already have closed an early one: that is the rule working.
+                    try? await channel.writeAndFlush(ByteBuffer(string: "GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a")).get()
                     slow.append(channel)
                 }
                 for (path, status) in [("/health", HTTPResponse.Status.ok), ("/slow", .found)] {
@@ -171,7 +173,7 @@ import Testing
                     #expect(response.status == status)
                     #expect(took < .milliseconds(100), "\(path) took \(took) beside 500 half-sent requests")
                 }
-                // Past the head timeout (3 s here, 15 s by default) the server has closed every one of them.
+                // Past the head timeout (5 s here, 15 s by default) the server has closed every one of them.
                 let closing = try await withThrowingTaskGroup(of: Bool.self) { group in
                     for channel in slow {
                         group.addTask {
