@@ -80,7 +80,7 @@ public struct Datapoint: Sendable, Equatable {
     }
 
     /// The redirect status actually sent: a rotator or dynamic destination may answer differently next time,
-    /// so it is never cached as permanent (reference §6.8).
+    /// so it is never cached as permanent.
     public var effectiveRedirectType: RedirectType {
         guard redirectType.isPermanent, options.mode != .simple else { return redirectType }
         return .temporaryRedirect

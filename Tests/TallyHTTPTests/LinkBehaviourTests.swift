@@ -10,7 +10,7 @@ import TallyTestSupport
 import Testing
 
 /// Rotators, dynamic destination, frame, referrer cleaning and retargeting — each created through the API and
-/// checked through the real redirect endpoint (reference §6.8).
+/// checked through the real redirect endpoint.
 @Suite struct LinkBehaviourTests {
     static func create(_ client: some TestClientProtocol, _ key: HTTPFields, _ json: String) async throws -> Int {
         let response = try await client.execute(uri: "/v2/datapoints", method: .post, headers: key, body: ByteBuffer(string: json))

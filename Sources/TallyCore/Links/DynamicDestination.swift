@@ -1,6 +1,6 @@
 import Foundation
 
-/// ClickMeter's dynamic destination (DDU, reference §6.8): `?ddu=example.com/page` sends the visitor there
+/// ClickMeter's dynamic destination (DDU, ClickMeter's API v2): `?ddu=example.com/page` sends the visitor there
 /// when the host is on the account's domain whitelist, matched exactly (`example.com` does not cover
 /// `www.example.com`); anything else falls back to the link's main destination.
 public enum DynamicDestination {

@@ -1,5 +1,5 @@
 /// How a tracking link picks its destination: ClickMeter's `typeTL.destinationMode`, numbered in the
-/// order the wire model declares the names (reference §2.5, §4.4).
+/// order the wire model declares the names.
 public enum DestinationMode: Int, Sendable, Codable, CaseIterable {
     case simple = 0
     case random = 1

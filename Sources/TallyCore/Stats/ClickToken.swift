@@ -38,7 +38,7 @@ public enum Attribution: String, Sendable, CaseIterable {
     case firstClick = "first"
 }
 
-/// The conversion pixel's money rules (ClickMeter §6.6): `com` is the commission; `comperc` (a percentage of the
+/// The conversion pixel's money rules: `com` is the commission; `comperc` (a percentage of the
 /// value) applies only when `com` is absent or 0.
 public enum ConversionMoney {
     public static func commission(value: Double, com: Double?, comperc: Double?) -> Double {

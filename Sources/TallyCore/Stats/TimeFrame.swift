@@ -1,4 +1,4 @@
-/// ClickMeter's time frames (reference §4.3), resolved to an inclusive range of local days.
+/// ClickMeter's time frames, resolved to an inclusive range of local days.
 public enum TimeFrame: String, Sendable, CaseIterable {
     case today, yesterday, last7, last30, lastmonth, currentmonth, previousmonth, last90, last120, last180, last12months, lastyear,
         currentyear, beginning, custom

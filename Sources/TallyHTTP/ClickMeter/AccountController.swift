@@ -4,7 +4,7 @@ import SQLKit
 import TallyCore
 import TallyStorage
 
-/// `/v2/account`, `/v2/me`, `/v2/account/plan`, `/v2/me/plan` (reference §1.1, §1.9, §2.1) with honest values for a
+/// `/v2/account`, `/v2/me`, `/v2/account/plan`, `/v2/me/plan` with honest values for a
 /// self-hosted server: no price, no billing, limits that only the machine sets.
 struct AccountController {
     let database: any TallyDatabase

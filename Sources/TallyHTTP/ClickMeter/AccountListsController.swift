@@ -3,7 +3,7 @@ import Hummingbird
 import TallyCore
 import TallyStorage
 
-/// `/v2/account/ipblacklist` and `/v2/account/domainwhitelist` (reference §1.1): ids are strings on the wire.
+/// `/v2/account/ipblacklist` and `/v2/account/domainwhitelist`: ids are strings on the wire.
 struct AccountListsController {
     let repository: SQLAccountListRepository
     let blacklists: IPBlacklists

@@ -3,7 +3,7 @@ import Hummingbird
 import TallyCore
 import TallyStorage
 
-/// `/v2/conversions…` management (reference §1.4, §2.4): goals, their notes and the datapoints that lead to them.
+/// `/v2/conversions…` management: goals, their notes and the datapoints that lead to them.
 /// Conversion tracking (pixel, events) and statistics belong to the analytics work.
 struct ConversionsController {
     let repository: SQLConversionRepository

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import TallyCore
 
-/// A datapoint in ClickMeter's `Datapoints.Datapoint` shape (reference §2.5), integers for enums (§4.4).
+/// A datapoint in ClickMeter's `Datapoints.Datapoint` shape, integers for enums.
 struct DatapointWire: ResponseEncodable {
     let id: Int64
     let name: String
@@ -22,7 +22,7 @@ struct DatapointWire: ResponseEncodable {
     let tags: [TagWire]
     let typeTL: TrackingLinkWire?
     let typeTP: TrackingPixelWire?
-    // The five conversion slots (§2.5), omitted when empty as ClickMeter omits default members.
+    // The five conversion slots, omitted when empty as ClickMeter omits default members.
     var firstConversionId: Int64?
     var firstConversionName: String?
     var secondConversionId: Int64?
@@ -103,7 +103,7 @@ struct EntityURI: ResponseEncodable {
 
 struct CountWire: ResponseEncodable { let count: Int }
 
-/// ClickMeter's dates: `YYYYMMDDHHmmss` in UTC on output; 8, 12 or 14 digits on input (§4.3).
+/// ClickMeter's dates: `YYYYMMDDHHmmss` in UTC on output; 8, 12 or 14 digits on input.
 enum ClickMeterDate {
     static func format(_ milliseconds: Int64) -> String {
         let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)

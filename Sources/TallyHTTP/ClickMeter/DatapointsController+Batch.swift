@@ -3,7 +3,7 @@ import Hummingbird
 import TallyCore
 import TallyStorage
 
-/// `/v2/datapoints/batch` (reference §4.6, §4.7): PUT creates many, POST (or PATCH) updates many, DELETE deletes many.
+/// `/v2/datapoints/batch`: PUT creates many, POST (or PATCH) updates many, DELETE deletes many.
 /// Each item stands alone: one bad item gets its own errors and the others are still done.
 extension DatapointsController {
     struct BatchItemWire: Encodable, Sendable {

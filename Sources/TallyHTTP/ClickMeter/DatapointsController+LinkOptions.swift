@@ -2,7 +2,7 @@ import Foundation
 import TallyCore
 import TallyStorage
 
-/// `typeTL`'s behaviour members (reference §2.5, §6.8): destination mode with rotator items, dynamic destination,
+/// `typeTL`'s behaviour members: destination mode with rotator items, dynamic destination,
 /// `hideUrl`/`hideUrlTitle`, `referrerClean`, and the retargeting `scripts` a link fires.
 extension DatapointsController {
     static let modeNames: [String: DestinationMode] = [

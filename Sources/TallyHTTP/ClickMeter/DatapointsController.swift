@@ -3,7 +3,7 @@ import Hummingbird
 import TallyCore
 import TallyStorage
 
-/// `/v2/datapoints…`, ClickMeter's tracking links and pixels (reference §1.5, §2.5, §4): every query is limited to
+/// `/v2/datapoints…`, ClickMeter's tracking links and pixels: every query is limited to
 /// the key's account (and groups, for a group-restricted key); another account's id is simply not found.
 struct DatapointsController {
     let service: DatapointService
@@ -16,7 +16,7 @@ struct DatapointsController {
     let extras: LinkExtras
     let publicURL: String
 
-    /// Larger `limit`s are accepted and capped here (§4.2: clients page with big limits and stop at an empty page).
+    /// Larger `limit`s are accepted and capped here (clients page with big limits and stop at an empty page).
     static let maximumLimit = 1000
 
     func addRoutes(to api: APIRoutes) {

@@ -3,7 +3,7 @@ import Hummingbird
 import TallyCore
 import TallyStorage
 
-/// `/v2/domains…` (reference §1.6): the system domain every account shares, and an account's own (dedicated or
+/// `/v2/domains…`: the system domain every account shares, and an account's own (dedicated or
 /// personal) domains. The redirect endpoint serves every configured domain by `Host`; a new domain is live on this
 /// node at once and on others within a second (`CacheRefresher`).
 struct DomainsController {

@@ -3,7 +3,7 @@ import Hummingbird
 import TallyCore
 import TallyStorage
 
-/// `/v2/groups…` (reference §1.7): campaigns, and the datapoints in them.
+/// `/v2/groups…`: campaigns, and the datapoints in them.
 struct GroupsController {
     let groups: SQLGroupRepository
     let datapoints: DatapointsController

@@ -3,7 +3,7 @@ import Hummingbird
 import TallyCore
 import TallyStorage
 
-/// `/v2/account/guests…` (reference §1.1, §2.1): people outside the account with their own keys, reaching only
+/// `/v2/account/guests…`: people outside the account with their own keys, reaching only
 /// the datapoints and groups shared with them. The grants are enforced by `APIAuth`, the same check as scopes.
 struct GuestsController {
     let guests: SQLGuestRepository

@@ -2,7 +2,7 @@ import Foundation
 import TallyCore
 import TallyStorage
 
-/// ClickMeter's `ClickStream.Hit` (reference §2.3). `isSpider`, `isUnique` and `isProxy` are strings on the wire.
+/// ClickMeter's `ClickStream.Hit`. `isSpider`, `isUnique` and `isProxy` are strings on the wire.
 struct HitWire: Encodable, Sendable {
     struct Browser: Encodable, Sendable {
         let browserType: String

@@ -2,7 +2,7 @@ import Hummingbird
 import TallyCore
 import TallyStorage
 
-/// Hit lists with cursor paging (reference §1.8 and the per-entity `…/hits`) and the clickstream (§1.3): raw hits,
+/// Hit lists with cursor paging (the per-entity `…/hits`) and the clickstream: raw hits,
 /// newest first, with the link and the conversions each led to.
 struct HitsController {
     let hits: SQLHitListRepository

@@ -2,7 +2,7 @@ import Hummingbird
 import TallyCore
 import TallyStorage
 
-/// The "top" reports (reference §1.10 and the per-entity `…/reports`): values of one dimension ranked by hits (by
+/// The "top" reports (the per-entity `…/reports`): values of one dimension ranked by hits (by
 /// conversions for a conversion goal), from the daily dimension roll-ups.
 struct ReportsController {
     let stats: SQLStatsRepository

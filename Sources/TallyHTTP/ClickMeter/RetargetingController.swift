@@ -3,7 +3,7 @@ import Hummingbird
 import TallyCore
 import TallyStorage
 
-/// `/v2/retargeting…` (reference §1.11): scripts a tracking link fires on an intermediate page before redirecting.
+/// `/v2/retargeting…`: scripts a tracking link fires on an intermediate page before redirecting.
 struct RetargetingController {
     let repository: SQLRetargetingRepository
     let datapoints: DatapointsController

@@ -3,7 +3,7 @@ import TallyCore
 import TallyStorage
 
 /// `…/aggregated/summary…`: one row per datapoint, group or conversion over the frame, sorted and paged, with the
-/// entity itself in `entityData` (reference §1.2, `AggregatedSummaryResult`).
+/// entity itself in `entityData` (`AggregatedSummaryResult`).
 extension StatsController {
     func addSummaryRoutes(to api: APIRoutes) {
         api.on(.get, "aggregated/summary/datapoints", scope: Self.scope) { request, _, auth in

@@ -2,7 +2,7 @@ import Hummingbird
 import TallyCore
 import TallyStorage
 
-/// The aggregated statistics (reference §1.2 and the `…/aggregated` routes of §1.4, §1.5, §1.7): totals and
+/// The aggregated statistics (the `…/aggregated` routes): totals and
 /// series from the roll-ups, in the account's time zone.
 struct StatsController {
     let stats: SQLStatsRepository

@@ -19,7 +19,7 @@ enum EntityData: Encodable, Sendable {
     }
 }
 
-/// ClickMeter's `Aggregated.AggregatedResult` (reference §2.2), with the vendor documentation's older names
+/// ClickMeter's `Aggregated.AggregatedResult`, with the vendor documentation's older names
 /// (`conversionsCount`, `uniqueConvertedClicks`) beside the OpenAPI ones, since clients were written against both.
 struct AggregatedWire: ResponseEncodable {
     var entityId: String
@@ -94,7 +94,7 @@ struct AggregatedSummaryWire: ResponseEncodable {
     let result: [AggregatedWire]
 }
 
-/// `Tops.Top` and its `TopItem`s (reference §2.6).
+/// `Tops.Top` and its `TopItem`s.
 struct TopWire: ResponseEncodable {
     struct Item: Encodable, Sendable {
         let id: String

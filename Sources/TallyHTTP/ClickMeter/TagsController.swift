@@ -3,7 +3,7 @@ import Hummingbird
 import TallyCore
 import TallyStorage
 
-/// `/v2/tags…` (reference §1.12): names shared by datapoints and groups of one account.
+/// `/v2/tags…`: names shared by datapoints and groups of one account.
 struct TagsController {
     let tags: SQLTagRepository
     let datapoints: SQLDatapointRepository

@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 import TallyCore
 
-/// A JSON object as ClickMeter clients send it (reference §4.4): member names in any letter case, numbers as
+/// A JSON object as ClickMeter clients send it: member names in any letter case, numbers as
 /// strings, booleans as `"true"` or `1`, enums by name or number. Every getter names the member in its error,
 /// so a bad input gets a 400 whose `property` says which.
 struct WireObject {

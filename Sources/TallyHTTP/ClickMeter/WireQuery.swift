@@ -50,7 +50,7 @@ struct WireQuery {
         return items.dropFirst(offset).prefix(min(limit, DatapointsController.maximumLimit))
     }
 
-    /// `status=active|paused|spam|deleted|all` (default all, §4.5).
+    /// `status=active|paused|spam|deleted|all` (default all).
     func statuses() throws(ValidationError) -> Set<DatapointStatus> {
         switch string("status")?.lowercased() {
         case nil, "all": return Set(DatapointStatus.allCases)
@@ -128,7 +128,7 @@ enum WireBody {
     }
 }
 
-/// The enums of a datapoint on the wire, by name or number (§4.4).
+/// The enums of a datapoint on the wire, by name or number.
 enum DatapointFields {
     static let typeNames: [String: DatapointType] = [
         "tl": .trackingLink, "trackinglink": .trackingLink, "tp": .trackingPixel, "trackingpixel": .trackingPixel,

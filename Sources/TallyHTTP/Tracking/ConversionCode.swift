@@ -1,4 +1,4 @@
-/// The conversion pixel URL and the equivalent script for a thank-you page (ClickMeter §6.6). The script reads the
+/// The conversion pixel URL and the equivalent script for a thank-you page. The script reads the
 /// page's variables — ClickTally's names or ClickMeter's, so existing pages keep working — and loads the pixel.
 enum ConversionCode {
     static func pixelURL(conversionID: Int64, baseURL: String) -> String {

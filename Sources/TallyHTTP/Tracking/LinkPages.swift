@@ -3,7 +3,7 @@ import NIOCore
 import NIOHTTP1
 import TallyCore
 
-/// The pages a tracking link shows instead of a bare redirect (reference §6.8): a frame keeping the tracking
+/// The pages a tracking link shows instead of a bare redirect: a frame keeping the tracking
 /// URL in the address bar (`hideUrl`), and an intermediate page that fires retargeting scripts and/or controls
 /// the referrer (`referrerClean`) before moving on. Every page works without JavaScript (meta refresh).
 ///

@@ -51,7 +51,7 @@ public struct SQLRetargetingRepository: Sendable {
         return saved
     }
 
-    /// Deletes the script and detaches it from every link (reference §1.11: "also removes associations").
+    /// Deletes the script and detaches it from every link (ClickMeter's API v2: "also removes associations").
     public func delete(id: Int64, now: Int64) async throws {
         try await database.transaction { db in
             let linked = try await db.select().column("datapoint_id").from("datapoint_scripts").where("script_id", .equal, id)

@@ -1,4 +1,4 @@
-/// The component schemas: ClickMeter's wire shapes (reference §2) as ClickTally emits them (integers for enums,
+/// The component schemas: ClickMeter's wire shapes as ClickTally emits them (integers for enums,
 /// `YYYYMMDDHHmmss` dates), and ClickTally's key-management shapes. Members are not `required` unless always
 /// present, as ClickMeter omits default members.
 enum OpenAPISchemas {
@@ -103,7 +103,7 @@ enum OpenAPISchemas {
         return schemas
     }
 
-    /// ClickMeter's statistics shapes (reference §2.2, §2.3, §2.6) and ClickTally's conversion event answer.
+    /// ClickMeter's statistics shapes and ClickTally's conversion event answer.
     static var statistics: [String: Schema] {
         let money = Schema.number
         var aggregatedMembers: [String: Schema] = [
