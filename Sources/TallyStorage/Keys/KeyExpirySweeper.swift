@@ -19,16 +19,7 @@ public struct KeyExpirySweeper: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await sweep()
-                } catch {
-                    logger.warning("key expiry sweep failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                try? await Task.sleep(for: interval)
-            }
-        }
+        await runPeriodically(every: interval, logger: logger, what: "key expiry sweep") { try await sweep() }
     }
 
     /// Inserts the missing `expired` entries in one statement, so two nodes sweeping at once rarely both write.

@@ -20,16 +20,7 @@ public struct RequestLogPruner: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await prune()
-                } catch {
-                    logger.warning("request log pruning failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                try? await Task.sleep(for: interval)
-            }
-        }
+        await runPeriodically(every: interval, logger: logger, what: "request log pruning") { try await prune() }
     }
 
     @discardableResult

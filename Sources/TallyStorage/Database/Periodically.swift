@@ -1,0 +1,17 @@
+import Logging
+import ServiceLifecycle
+
+/// The loop of the background services (key expiry sweep, request-log pruning): `body` now and then every
+/// `interval` until a graceful shutdown; a failure is logged as `what` and the next round tries again.
+func runPeriodically(every interval: Duration, logger: Logger, what: String, _ body: @escaping @Sendable () async throws -> Void) async {
+    await cancelWhenGracefulShutdown {
+        while !Task.isCancelled {
+            do {
+                try await body()
+            } catch {
+                logger.warning("\(what) failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
