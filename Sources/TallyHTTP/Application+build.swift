@@ -28,6 +28,8 @@ public struct TallyServer: Sendable {
     let failures: FailureCounter
     /// Live streams open per key and per session on this node.
     let streams: LiveStreamSlots
+    /// Time-zone changes re-bucketed in the background (tests hold one half-way).
+    public let rebucketer: StatsRebucketer
     let clock: WallClock
 }
 
@@ -118,7 +120,8 @@ public func buildApplication(
     conversionTracking.addRoutes(to: router)
     ConversionEventsController(tracking: conversionTracking, conversions: conversionsAPI, clock: clock).addRoutes(to: api)
     TagsController(tags: tagRepository, datapoints: repository, groups: groups).addRoutes(to: api)
-    AccountController(database: database, clock: clock).addRoutes(to: api)
+    let rebucketer = StatsRebucketer(database: database, clock: clock, logger: logger)
+    AccountController(database: database, clock: clock, rebucketer: rebucketer).addRoutes(to: api)
     GuestsController(guests: guests, keys: keys, datapoints: repository, groups: groups, clock: clock).addRoutes(to: api)
     DomainsController(repository: domainRepository, directory: domains, clock: clock).addRoutes(to: api)
     AccountListsController(repository: accountLists, blacklists: blacklists, extras: extras, clock: clock).addRoutes(to: api)
@@ -134,7 +137,8 @@ public func buildApplication(
             keyEvents: keyEvents,
             datapoints: service, datapointRepository: repository, groups: groups, tags: tagRepository, conversions: conversions, stats: stats,
             hits: SQLHitListRepository(database: database), accountLists: accountLists, blacklists: blacklists, extras: extras, guests: guests,
-            domains: domains, alertWebhookConfigured: webhook != nil, outbound: outbound, streams: streams, defaultAccountID: defaults.accountID)
+            domains: domains, alertWebhookConfigured: webhook != nil, outbound: outbound, streams: streams, rebucketer: rebucketer,
+            defaultAccountID: defaults.accountID)
     ).addRoutes(to: router)
     let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
     var trackingSetup = TrackingHandler(
@@ -169,7 +173,7 @@ public func buildApplication(
         // Shut down in reverse: the server stops first, then the refresher, then the writer drains the buffer.
         services: [
             writer, refresher, KeyExpirySweeper(database: database, clock: clock, logger: logger),
-            RequestLogPruner(database: database, retentionDays: configuration.requestLogDays, clock: clock, logger: logger),
+            RequestLogPruner(database: database, retentionDays: configuration.requestLogDays, clock: clock, logger: logger), rebucketer,
         ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
@@ -180,7 +184,7 @@ public func buildApplication(
         logger: logger)
     return TallyServer(
         application: application, defaults: defaults, datapoints: service, keys: keys, apiRoutes: catalogue, routerRoutes: routerRoutes, setup: setup,
-        dashboardThrottle: throttle, failures: failures, streams: streams, clock: clock)
+        dashboardThrottle: throttle, failures: failures, streams: streams, rebucketer: rebucketer, clock: clock)
 }
 
 /// The `--geoip-db` database, opened once (a bad path or file stops the start with a clear message).

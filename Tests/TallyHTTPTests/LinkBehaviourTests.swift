@@ -201,6 +201,11 @@ import Testing
                         #"{"typeTL":{"destinationMode":9,"weightedDestinationItems":[{"url":"https://a.example/","weight":0}]}}"#,
                         "TypeTL.WeightedDestinationItems", "weight_invalid"
                     ),
+                    // Found by Fuzz/FuzzWireObject.swift: this weight trapped in abs() and stopped the server.
+                    (
+                        #"{"typeTL":{"destinationMode":9,"weightedDestinationItems":[{"url":"https://a.example/","weight":-9223372036854775808}]}}"#,
+                        "TypeTL.WeightedDestinationItems[0].Weight", "type_invalid"
+                    ),
                     (#"{"typeTL":{"url":"https://a.example/","scripts":[{"id":999}]}}"#, "TypeTL.Scripts[0].Id", "script_unknown"),
                     (#"{"typeTL":{"url":"https://a.example/","referrerClean":"sometimes"}}"#, "TypeTL.ReferrerClean", "enum_invalid"),
                 ]
@@ -211,6 +216,7 @@ import Testing
                     #expect(error["property"] as? String == property, "\(json)")
                     #expect(error["code"] as? String == code, "\(json)")
                 }
+                #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
             }
             #expect(try await database.count("datapoints") == 0)
         }

@@ -9,6 +9,7 @@ import TallyStorage
 struct AccountController {
     let database: any TallyDatabase
     let clock: WallClock
+    let rebucketer: StatsRebucketer
 
     /// What clients compare usage against; "unlimited", but a number every client can hold exactly.
     static let unlimited: Int64 = 1_000_000_000
@@ -64,9 +65,10 @@ struct AccountController {
                     try await db.update("accounts").set("name", to: trimmed).where("id", .equal, auth.accountID).run()
                 }
             }
-            // The time zone decides where each day of the statistics starts; the daily roll-ups are re-bucketed at once.
+            // The time zone decides where each day of the statistics starts; the daily roll-ups are re-bucketed in the
+            // background (other accounts' hits keep being written) and the answer comes when they are done.
             if let zone = try body.string("timezonename") ?? body.string("timeZone") {
-                try await StatsRebuilder(database: database).setTimeZone(accountID: auth.accountID, identifier: zone, now: clock.now())
+                try await rebucketer.change(accountID: auth.accountID, to: zone)
             }
             return try await user(auth)
         }

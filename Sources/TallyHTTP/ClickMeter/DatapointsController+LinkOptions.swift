@@ -53,7 +53,12 @@ extension DatapointsController {
                     guard let url = try item.string("url") else {
                         throw ValidationError(field: property + ".Url", code: "destination_required", message: "each destination needs a url")
                     }
-                    let weight = options.mode == .weighted ? try item.int("weight") ?? 0 : 0
+                    let weight: Int
+                    do throws(ValidationError) {
+                        weight = options.mode == .weighted ? try item.int("weight") ?? 0 : 0
+                    } catch {
+                        throw ValidationError(field: property + ".Weight", code: error.code, message: "\(property).Weight must be a 32-bit integer")
+                    }
                     do throws(ValidationError) {
                         return RotatorDestination(url: try DestinationURL.validate(url, trackingHosts: domains.trackingHosts), weight: weight)
                     } catch {

@@ -116,7 +116,7 @@ enum WireBody {
         } catch {
             throw APIError(status: .contentTooLarge, code: "body_too_large", message: "the body must be at most \(limit) bytes")
         }
-        return try WireObject(body: buffer)
+        return try WireObject(json: Data(buffer.readableBytesView))
     }
 
     /// The `{"Text": …}` body of every `…/notes` route (`GenericTextPatch`), at most 10,000 characters.

@@ -11,8 +11,7 @@ extension DashboardController {
             "settings/timezone",
             use: signedIn(.manageSettings) { visit in
                 do {
-                    try await StatsRebuilder(database: services.database).setTimeZone(
-                        accountID: visit.session.accountID, identifier: visit.form.trimmed("timezone"), now: services.clock.now())
+                    try await services.rebucketer.change(accountID: visit.session.accountID, to: visit.form.trimmed("timezone"))
                 } catch let error as ValidationError {
                     return try await settingsPage(visit, error: error.message, status: .badRequest)
                 }

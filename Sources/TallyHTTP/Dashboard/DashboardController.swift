@@ -168,5 +168,6 @@ struct DashboardServices: Sendable {
     let outbound: OutboundPolicy
     /// Live streams held open, at most 5 per session.
     let streams: LiveStreamSlots
+    let rebucketer: StatsRebucketer
     let defaultAccountID: Int64
 }

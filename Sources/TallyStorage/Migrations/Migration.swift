@@ -40,6 +40,7 @@ public enum Migrations {
         .m008Dashboard,
         .m009SignInHardening,
         .m010RequestLogBounds,
+        .m011StatsRebuckets,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -93,15 +93,19 @@ public struct SQLHitRepository: HitRepository {
         ("account_id", .bigint), ("click_id", .bigint),
     ]
 
-    /// Each datapoint's account and that account's time zone (for local days), read once per batch.
+    /// Each datapoint's account and that account's time zone (for local days), read once per batch. On PostgreSQL the
+    /// accounts are held `FOR KEY SHARE` until the commit: a time-zone swap (`StatsRebucketer`) takes its account
+    /// `FOR UPDATE`, so this batch's days are in the zone it read, and batches of other accounts never wait for it.
     static func owners(of ids: Set<Int64>, in db: any SQLDatabase) async throws -> [Int64: StatsRollup.Owner] {
-        let rows = try await db.select().columns(SQLColumn("id", table: "d"), SQLColumn("account_id", table: "d"), SQLColumn("time_zone", table: "a"))
+        var query = db.select().columns(SQLColumn("id", table: "d"), SQLColumn("account_id", table: "d"), SQLColumn("time_zone", table: "a"))
             .from(SQLAlias(SQLIdentifier("datapoints"), as: SQLIdentifier("d")))
             .join(
                 SQLAlias(SQLIdentifier("accounts"), as: SQLIdentifier("a")), on: SQLColumn("id", table: "a"), .equal,
                 SQLColumn("account_id", table: "d")
             )
-            .where(SQLColumn("id", table: "d"), .in, SQLBind.group(ids.sorted())).all()
+            .where(SQLColumn("id", table: "d"), .in, SQLBind.group(ids.sorted()))
+        if db.dialect.name == "postgresql" { query = query.lockingClause(SQLRaw("FOR KEY SHARE OF a")) }
+        let rows = try await query.all()
         var zones: [String: LocalTime] = [:]
         var owners: [Int64: StatsRollup.Owner] = [:]
         for row in rows {

@@ -47,7 +47,10 @@ public struct SQLConversionEventRepository: Sendable {
     }
 
     public func record(_ event: ConversionEvent, time local: LocalTime) async throws -> Outcome {
-        try await database.transaction { db in
+        let postgres = database.kind == .postgres
+        return try await database.transaction { db in
+            // As the hit writer does: a time-zone swap of this account (`StatsRebucketer`) is waited for, never met half-way.
+            if postgres { try await db.raw("SELECT id FROM accounts WHERE id = \(bind: event.accountID) FOR KEY SHARE").run() }
             if let key = event.idempotencyKey,
                 try await db.select().column("id").from("conversion_events").where("conversion_id", .equal, event.conversionID)
                     .where("idempotency_key", .equal, key).first() != nil

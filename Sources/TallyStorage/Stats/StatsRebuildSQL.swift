@@ -12,6 +12,8 @@ struct StatsRebuildSQL {
     let to: Int64
     /// The account's UTC offset in milliseconds throughout [from, to).
     let offset: Int64
+    /// Where daily rows go: `stats_daily`, or the staging copy a background re-bucketing builds in.
+    var dailyTable = "stats_daily"
 
     static let counterColumns =
         "clicks, views, unique_clicks, unique_views, spider_clicks, spider_views, conversions, unique_conversions, converted_clicks, "
@@ -111,10 +113,10 @@ struct StatsRebuildSQL {
             StatsDimension.hitDimensions.map { dimension in
                 let value = valueExpression(dimension)
                 return """
-                    INSERT INTO stats_daily (entity_kind, entity_id, dimension, day, value, \(Self.counterColumns)) \
+                    INSERT INTO \(dailyTable) (entity_kind, entity_id, dimension, day, value, \(Self.counterColumns)) \
                     SELECT \(entity.rawValue), \(idColumn), \(dimension.rawValue), \(day), \(value), \(Self.hitCounters) \
                     FROM hits WHERE \(filter) GROUP BY \(idColumn), \(day), \(value) \
-                    \(Self.adding("entity_kind, entity_id, dimension, day, value", table: "stats_daily"))
+                    \(Self.adding("entity_kind, entity_id, dimension, day, value", table: dailyTable))
                     """
             }
         }

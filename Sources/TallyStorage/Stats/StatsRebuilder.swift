@@ -2,9 +2,10 @@ import Foundation
 import SQLKit
 import TallyCore
 
-/// Changes an account's time zone and re-buckets its daily roll-ups into the new local days, from the raw hits and
-/// conversion events, in one transaction (hourly rows are UTC and stay). Each stretch of constant UTC offset is one
-/// pass, so summer time is exact.
+/// Recomputes roll-ups from the raw hits and conversion events in one transaction (hourly rows are UTC and stay when
+/// only the days move). Each stretch of constant UTC offset is one pass, so summer time is exact. On PostgreSQL it
+/// locks the roll-up tables, so it serves `clicktally stats rebuild` (maintenance) and the tests' reference; a time-zone
+/// change of a running server goes through `StatsRebucketer`, which holds no other account's writes.
 public struct StatsRebuilder: Sendable {
     let database: any TallyDatabase
 
@@ -101,11 +102,11 @@ extension StatsRebuildSQL {
         ]
         return byValue.map { dimension, value in
             """
-            INSERT INTO stats_daily (entity_kind, entity_id, dimension, day, value, \(Self.counterColumns)) \
+            INSERT INTO \(dailyTable) (entity_kind, entity_id, dimension, day, value, \(Self.counterColumns)) \
             SELECT \(StatsEntity.conversion.rawValue), e.conversion_id, \(dimension.rawValue), \(day), \(value), \(counters) \
             FROM conversion_events e LEFT JOIN datapoints d ON d.id = e.datapoint_id WHERE \(filter) \
             GROUP BY e.conversion_id, \(day), \(value) \
-            \(Self.adding("entity_kind, entity_id, dimension, day, value", table: "stats_daily"))
+            \(Self.adding("entity_kind, entity_id, dimension, day, value", table: dailyTable))
             """
         }
     }

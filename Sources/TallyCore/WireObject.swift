@@ -1,28 +1,27 @@
 import Foundation
-import NIOCore
-import TallyCore
 
 /// A JSON object as ClickMeter clients send it: member names in any letter case, numbers as
 /// strings, booleans as `"true"` or `1`, enums by name or number. Every getter names the member in its error,
-/// so a bad input gets a 400 whose `property` says which.
-struct WireObject {
+/// so a bad input gets a 400 whose `property` says which. It has no I/O so that it can be fuzzed on its own
+/// (Fuzz/FuzzWireObject.swift); the HTTP layer reads a request body into it.
+public struct WireObject {
     private let members: [String: Any]
 
-    init(_ dictionary: [String: Any]) {
+    public init(_ dictionary: [String: Any]) {
         var members: [String: Any] = [:]
         for (key, value) in dictionary { members[key.lowercased()] = value }
         self.members = members
     }
 
-    /// The request body, which must be one JSON object (at most `limit` bytes).
-    init(body: ByteBuffer) throws(ValidationError) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] else {
+    /// A request body, which must be one JSON object.
+    public init(json: Data) throws(ValidationError) {
+        guard let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any] else {
             throw ValidationError(field: "", code: "body_invalid", message: "the body must be a JSON object")
         }
         self.init(object)
     }
 
-    func has(_ name: String) -> Bool {
+    public func has(_ name: String) -> Bool {
         guard let value = members[name.lowercased()] else { return false }
         return !(value is NSNull)
     }
@@ -32,14 +31,14 @@ struct WireObject {
         return value
     }
 
-    func string(_ name: String) throws(ValidationError) -> String? {
+    public func string(_ name: String) throws(ValidationError) -> String? {
         guard let value = value(name) else { return nil }
         if let text = value as? String { return text }
         if let number = value as? NSNumber, !Self.isBool(number) { return number.stringValue }
         throw Self.wrongType(name, "a string")
     }
 
-    func int64(_ name: String) throws(ValidationError) -> Int64? {
+    public func int64(_ name: String) throws(ValidationError) -> Int64? {
         guard let value = value(name) else { return nil }
         if let number = value as? NSNumber, !Self.isBool(number) {
             let double = number.doubleValue
@@ -50,20 +49,22 @@ struct WireObject {
         throw Self.wrongType(name, "an integer")
     }
 
-    func double(_ name: String) throws(ValidationError) -> Double? {
+    public func double(_ name: String) throws(ValidationError) -> Double? {
         guard let value = value(name) else { return nil }
         if let number = value as? NSNumber, !Self.isBool(number), number.doubleValue.isFinite { return number.doubleValue }
         if let text = value as? String, let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite { return number }
         throw Self.wrongType(name, "a number")
     }
 
-    func int(_ name: String) throws(ValidationError) -> Int? {
+    public func int(_ name: String) throws(ValidationError) -> Int? {
         guard let value = try int64(name) else { return nil }
-        guard let small = Int(exactly: value), abs(small) < Int(Int32.max) else { throw Self.wrongType(name, "a 32-bit integer") }
-        return small
+        // Int32(exactly:) and not abs(): abs(Int64.min) traps, and a request carrying -9223372036854775808 stopped
+        // the server (found by Fuzz/FuzzWireObject.swift).
+        guard let small = Int32(exactly: value), small != Int32.min else { throw Self.wrongType(name, "a 32-bit integer") }
+        return Int(small)
     }
 
-    func bool(_ name: String) throws(ValidationError) -> Bool? {
+    public func bool(_ name: String) throws(ValidationError) -> Bool? {
         guard let value = value(name) else { return nil }
         if let number = value as? NSNumber {
             if Self.isBool(number) { return number.boolValue }
@@ -79,14 +80,14 @@ struct WireObject {
         throw Self.wrongType(name, "true or false")
     }
 
-    func object(_ name: String) throws(ValidationError) -> WireObject? {
+    public func object(_ name: String) throws(ValidationError) -> WireObject? {
         guard let value = value(name) else { return nil }
         guard let dictionary = value as? [String: Any] else { throw Self.wrongType(name, "an object") }
         return WireObject(dictionary)
     }
 
     /// An object member's own names and scalar values as text (free parameters keep their case).
-    func textPairs(_ name: String) throws(ValidationError) -> [(String, String)]? {
+    public func textPairs(_ name: String) throws(ValidationError) -> [(String, String)]? {
         guard let raw = value(name) else { return nil }
         guard let object = raw as? [String: Any] else { throw Self.wrongType(name, "an object") }
         var pairs: [(String, String)] = []
@@ -100,11 +101,11 @@ struct WireObject {
         return pairs.sorted { $0.0 < $1.0 }
     }
 
-    func rawArray(_ name: String) -> [Any]? {
+    public func rawArray(_ name: String) -> [Any]? {
         value(name) as? [Any]
     }
 
-    func objects(_ name: String) throws(ValidationError) -> [WireObject]? {
+    public func objects(_ name: String) throws(ValidationError) -> [WireObject]? {
         guard let value = value(name) else { return nil }
         guard let array = value as? [Any] else { throw Self.wrongType(name, "an array") }
         var objects: [WireObject] = []
@@ -116,7 +117,7 @@ struct WireObject {
     }
 
     /// An enum given by one of its names (any case) or its number.
-    func enumeration<Value>(_ name: String, names: [String: Value], numbers: [Int: Value]) throws(ValidationError) -> Value? {
+    public func enumeration<Value>(_ name: String, names: [String: Value], numbers: [Int: Value]) throws(ValidationError) -> Value? {
         guard let value = value(name) else { return nil }
         if let number = value as? NSNumber, !Self.isBool(number), let found = numbers[number.intValue] { return found }
         if let text = value as? String {
@@ -128,16 +129,16 @@ struct WireObject {
     }
 
     /// JSON `true`/`false` arrive as boolean NSNumbers (Objective-C type `c`), told apart from the numbers 1 and 0.
-    static func isBool(_ number: NSNumber) -> Bool {
+    public static func isBool(_ number: NSNumber) -> Bool {
         number.objCType.pointee == CChar(UInt8(ascii: "c"))
     }
 
     /// ClickMeter names properties in PascalCase in its errors (`Name`, `TypeTL.Url`).
-    static func property(_ name: String) -> String {
+    public static func property(_ name: String) -> String {
         name.split(separator: ".").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: ".")
     }
 
-    static func wrongType(_ name: String, _ expected: String) -> ValidationError {
+    public static func wrongType(_ name: String, _ expected: String) -> ValidationError {
         ValidationError(field: property(name), code: "type_invalid", message: "\(property(name)) must be \(expected)")
     }
 }
