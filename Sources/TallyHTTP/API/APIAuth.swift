@@ -55,6 +55,18 @@ public struct APIAuth: Sendable {
         key.groupIDs.isEmpty && (guest?.allowAll ?? true)
     }
 
+    /// What belongs to the whole account rather than to a group: its settings, guests and lists, its domains, its
+    /// conversion goals. A key limited to some groups or a guest given some shares changes none of them, or it would
+    /// change what every other link depends on, or grant a guest what it cannot see itself (found by AuthMatrixTests:
+    /// a group-limited key renamed the account, deleted its domains and conversion goals).
+    static let accountWide: Set<APIScope.Resource> = [.account, .domains, .conversions]
+
+    func requireWholeAccount(_ action: String) throws(APIError) {
+        guard reachesWholeAccount else {
+            throw APIError(status: .forbidden, code: "group_restricted", message: "a key limited to some groups or shares cannot \(action)")
+        }
+    }
+
     /// The datapoint if the caller may use it on this route: 404 when they may not even see it, 403 when they
     /// may see it but not change it.
     func check(_ datapoint: Datapoint?) throws(APIError) -> Datapoint {

@@ -41,6 +41,9 @@ struct APIRoutes {
             guard var auth = context.auth else { throw APIError.unauthenticated }
             try auth.require(scope)
             auth.writing = scope.access == .write
+            if auth.writing, APIAuth.accountWide.contains(scope.resource) {
+                try auth.requireWholeAccount("change what the whole account shares (\(scope.resource.rawValue))")
+            }
             return try await handler(request, context, auth)
         }
     }

@@ -114,6 +114,8 @@ struct KeysController {
             Entities(entities: try await events.alerts(accountID: auth.accountID).map(AlertJSON.init))
         }
         api.on(.post, "alerts/:id/acknowledge", scope: APIScope(.keys, .write)) { _, context, auth in
+            // A limited key, stolen, must not silence the alert its misuse raised.
+            try auth.requireWholeAccount("acknowledge the account's alerts")
             guard let id = context.parameters.get("id", as: Int64.self),
                 try await events.acknowledge(alertID: id, accountID: auth.accountID, at: clock.now())
             else { throw APIError.notFound }

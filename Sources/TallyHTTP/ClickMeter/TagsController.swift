@@ -122,9 +122,7 @@ struct TagsController {
 
     /// Tags are account-wide names: renaming or deleting one changes it for every link of the account.
     static func requireWholeAccount(_ auth: APIAuth, _ action: String) throws(APIError) {
-        guard auth.reachesWholeAccount else {
-            throw APIError(status: .forbidden, code: "group_restricted", message: "a key limited to some groups or shares cannot \(action)")
-        }
+        try auth.requireWholeAccount(action)
     }
 
     private func ownedDatapoint(_ id: Int64, _ auth: APIAuth) async throws {
