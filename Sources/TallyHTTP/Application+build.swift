@@ -151,7 +151,8 @@ public func buildApplication(
     trackingSetup.clickTokens = clickTokens
     trackingSetup.secureCookies = configuration.tlsEnabled || configuration.publicURL.hasPrefix("https://")
     let tracking = trackingSetup
-    let responder = TallyResponder(router: router.buildResponder(), tracking: tracking, hsts: configuration.tlsEnabled)
+    var responder = TallyResponder(router: router.buildResponder(), tracking: tracking, hsts: configuration.tlsEnabled)
+    responder.apiHosts = configuration.apiHosts
 
     var writer = HitWriter(
         buffer: buffer, repository: SQLHitRepository(database: database), batchLimit: configuration.hitBatchLimit,
@@ -168,7 +169,9 @@ public func buildApplication(
     let date = HTTPDate()
     let application = Application(
         responder: responder,
-        server: try serverBuilder(configuration) { TrackingFastPath(tracking: tracking, date: date, logger: logger, hsts: configuration.tlsEnabled) },
+        server: try serverBuilder(configuration) {
+            TrackingFastPath(tracking: tracking, date: date, logger: logger, hsts: configuration.tlsEnabled, apiHosts: configuration.apiHosts)
+        },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         // Shut down in reverse: the server stops first, then the refresher, then the writer drains the buffer.
         services: [

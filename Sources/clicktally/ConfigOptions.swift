@@ -16,6 +16,12 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Comma-separated CIDRs whose X-Forwarded-For / Forwarded headers are believed.") var trustedProxies: String?
     @Option(help: "The header set the trusted proxies write: x-forwarded-for (with X-Forwarded-Proto) or forwarded (default x-forwarded-for).")
     var forwardedHeader: String?
+    @Option(
+        name: .customLong("api-host"),
+        help:
+            "A host name that serves the whole API at its root, as apiv2.clickmeter.com did (/datapoints, not /v2/datapoints); repeatable. No tracking links answer there."
+    )
+    var apiHost: [String] = []
     @Option(help: "Hits buffered before requests wait (default 60000).") var hitBufferSize: Int?
     @Option(help: "Most hits written per transaction (default 20000).") var hitBatchSize: Int?
     @Option(help: "Milliseconds the writer lets a batch fill, 0-10000 (default 500; 0 with --durable).") var hitFlushMs: Int?
@@ -56,6 +62,7 @@ struct ConfigOptions: ParsableArguments {
         set(Key.dataDirectory, dataDir.map(ConfigContent.string))
         set(Key.durable, durable ? .bool(true) : nil)
         set(Key.trustedProxies, trustedProxies.map(ConfigContent.string))
+        set(Key.apiHosts, apiHost.isEmpty ? nil : ConfigContent.string(apiHost.joined(separator: ",")))
         set(Key.forwardedHeader, forwardedHeader.map(ConfigContent.string))
         set(Key.hitBufferSize, hitBufferSize.map(ConfigContent.int))
         set(Key.hitBatchSize, hitBatchSize.map(ConfigContent.int))

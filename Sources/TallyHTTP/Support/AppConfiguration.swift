@@ -15,6 +15,8 @@ public struct AppConfiguration: Sendable {
     public var trustedProxies: [IPNetwork]
     /// Which header set the trusted proxies write; the other is ignored.
     public var forwardedHeader: ForwardedHeader
+    /// Hosts that serve the API at their root, as ClickMeter's `apiv2.clickmeter.com` did (`--api-host`).
+    public var apiHosts: APIHosts
     public var hitBufferCapacity: Int
     public var hitBatchLimit: Int
     /// How long the writer lets a batch fill (never in durable mode, where requests wait for the commit).
@@ -64,6 +66,7 @@ public struct AppConfiguration: Sendable {
         public static let durable = "durable"
         public static let trustedProxies = "trustedProxies"
         public static let forwardedHeader = "forwardedHeader"
+        public static let apiHosts = "apiHost"
         public static let hitBufferSize = "hitBufferSize"
         public static let hitBatchSize = "hitBatchSize"
         public static let hitFlushMilliseconds = "hitFlushMs"
@@ -105,6 +108,11 @@ public struct AppConfiguration: Sendable {
             throw Self.invalid(Key.forwardedHeader, "forwarded header must be x-forwarded-for or forwarded")
         }
         self.forwardedHeader = forwardedHeader
+        do {
+            apiHosts = try APIHosts(reader.string(forKey: ConfigKey(Key.apiHosts), default: "").split(separator: ",").map(String.init))
+        } catch {
+            throw Self.invalid(Key.apiHosts, error.message)
+        }
         hitBufferCapacity = reader.int(forKey: ConfigKey(Key.hitBufferSize), default: 60_000)
         hitBatchLimit = reader.int(forKey: ConfigKey(Key.hitBatchSize), default: 20_000)
         let flush = reader.int(forKey: ConfigKey(Key.hitFlushMilliseconds), default: 500)

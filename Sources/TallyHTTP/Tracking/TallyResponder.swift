@@ -12,14 +12,23 @@ public struct TallyResponder: HTTPResponder {
     let tracking: TrackingHandler
     /// Under built-in TLS every answer tells browsers to keep using HTTPS.
     var hsts = false
+    /// Hosts that serve the API at their root (`--api-host`); no tracking there.
+    var apiHosts = APIHosts.none
 
     public func respond(to request: Request, context: TallyRequestContext) async throws -> Response {
         let start = ContinuousClock.now
+        var request = request
+        let onAPIHost = apiHosts.contains(authority: Substring(request.head.authority ?? ""))
+        if onAPIHost {
+            var head = request.head
+            head.path = APIHosts.routedPath(head.path ?? "/")
+            request = Request(head: head, body: request.body)
+        }
         var response: Response
         do {
             if request.method == .options, Self.isAPI(request.uri.path) {
                 response = Self.preflight
-            } else if let target = TrackingTarget(method: request.method, path: Substring(request.uri.path)) {
+            } else if !onAPIHost, let target = TrackingTarget(method: request.method, path: Substring(request.uri.path)) {
                 var headers = TrackingHeaders(request.headers)
                 // HTTP/1's `Host` arrives here as the request's authority, not among its fields.
                 headers.host = request.head.authority ?? headers.host

@@ -21,6 +21,8 @@ final class TrackingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private let date: HTTPDate
     private let logger: Logger
     private let hsts: Bool
+    /// Hosts that serve the API at their root: their requests are never tracking requests.
+    private let apiHosts: APIHosts
     /// Requests passed on whose response has not yet gone out.
     private var passedOnInFlight = 0
     /// Set between a fast request's head and its end: its parts are ours, and this is its answer.
@@ -34,8 +36,9 @@ final class TrackingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         let start: ContinuousClock.Instant
     }
 
-    init(tracking: TrackingHandler, date: HTTPDate, logger: Logger, hsts: Bool = false) {
+    init(tracking: TrackingHandler, date: HTTPDate, logger: Logger, hsts: Bool = false, apiHosts: APIHosts = .none) {
         self.tracking = tracking
+        self.apiHosts = apiHosts
         self.date = date
         self.logger = logger
         self.hsts = hsts
@@ -86,6 +89,7 @@ final class TrackingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         }
         // Closing the connection after the answer (HTTP/1.0, `Connection: close`) is Hummingbird's business.
         guard head.isKeepAlive else { return nil }
+        if !apiHosts.isEmpty, apiHosts.contains(authority: Substring(head.headers.first(name: "Host") ?? "")) { return nil }
         let uri = head.uri
         let path: Substring
         let query: String?
