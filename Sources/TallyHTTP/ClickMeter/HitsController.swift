@@ -88,7 +88,7 @@ struct HitsController {
         let found = try await hits.page(owner, from: 0, to: Int64.max, filter: try Self.filter(query), after: nil, limit: pageSize)
         let wires = try await wires(found, auth)
         if try CSV.wanted(request, query) { return CSV.response(header: HitWire.csvHeader, rows: wires.map(\.csvRow), filename: "clickstream") }
-        return ListWire(entities: wires).response
+        return RowsWire(rows: wires).response
     }
 
     /// A conversion's clicks, only on the datapoints the caller may read (`APIAuth.canRead`, via `accountSubject`).

@@ -62,7 +62,7 @@ struct StatsController {
         if try CSV.wanted(request, query) {
             return CSV.response(header: AggregatedWire.csvHeader, rows: rows.map(\.csvRow), filename: "aggregated")
         }
-        return ListWire(entities: rows).response
+        return RowsWire(rows: rows).response
     }
 
     // MARK: what each route sums

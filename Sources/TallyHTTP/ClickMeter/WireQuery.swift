@@ -105,6 +105,25 @@ struct ListWire<Item: Encodable & Sendable>: Encodable, Sendable {
     }
 }
 
+/// A list as the running ClickMeter API answered its aggregated `/list` routes and `/clickstream`: in `rows`. Its
+/// published document says `entities`, and clients were written against either, so both carry the same list.
+struct RowsWire<Item: Encodable & Sendable>: Encodable, Sendable {
+    let rows: [Item]
+
+    enum CodingKeys: String, CodingKey { case rows, entities }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(rows, forKey: .entities)
+    }
+
+    var response: Response {
+        let data = (try? JSONEncoder().encode(self)) ?? Data(#"{"rows":[],"entities":[]}"#.utf8)
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: .init(bytes: data)))
+    }
+}
+
 enum WireBody {
     static let limit = 256 * 1024
 

@@ -60,12 +60,12 @@ extension OpenAPIOperations {
             operations.append(
                 Operation(
                     method: "get", path: path + "/list", tag: tag, summary: "Daily, weekly or monthly series of \(what)", query: list + filters,
-                    response: .ref("EntitiesResponse"), alternatives: csv, scope: "stats:read"))
+                    response: .ref("RowsResponse"), alternatives: csv, scope: "stats:read"))
         }
         operations += [
             Operation(
                 method: "get", path: "/conversions/aggregated/list", tag: "Conversions", summary: "Series of the account's conversions",
-                query: list + activeOrDeleted, response: .ref("EntitiesResponse"), alternatives: csv, scope: "stats:read"),
+                query: list + activeOrDeleted, response: .ref("RowsResponse"), alternatives: csv, scope: "stats:read"),
             Operation(
                 method: "get", path: "/aggregated/summary/datapoints", tag: "Aggregated", summary: "Totals per datapoint", query: datapointSummary,
                 response: .ref("AggregatedSummaryResult"), scope: "stats:read"),
@@ -116,7 +116,7 @@ extension OpenAPIOperations {
                     Parameter(name: "filter", schema: .string(values: ["uniques", "spiders", "nonuniques", "conversions"])),
                     Parameter(name: "datapoint", schema: .integer), Parameter(name: "group", schema: .integer),
                     Parameter(name: "conversion", schema: .integer), format,
-                ], response: .ref("EntitiesResponse"), alternatives: csv, scope: "stats:read"),
+                ], response: .ref("RowsResponse"), alternatives: csv, scope: "stats:read"),
             Operation(
                 method: "get", path: "/clickstream/live", tag: "ClickStream",
                 summary: "Hits as they are stored, as Server-Sent Events (event: hit; Last-Event-ID resumes)",

@@ -13,6 +13,8 @@ enum OpenAPISchemas {
         var schemas: [String: Schema] = [
             "EntityUri": .object(["id": int, "uri": str], required: ["id", "uri"]),
             "EntitiesResponse": .object(["entities": .array(.anyObject)], required: ["entities"]),
+            // The running ClickMeter API's `rows`, and its document's `entities`, with the same list.
+            "RowsResponse": .object(["rows": .array(.anyObject), "entities": .array(.anyObject)], required: ["rows", "entities"]),
             "CountResponse": .object(["count": int], required: ["count"]),
             "Error": .object(
                 [
