@@ -55,6 +55,7 @@ import Testing
                 // The live stream stays open as long as the client listens; its own tests cover who may open one.
                 .filter { !$0.hasSuffix("/clickstream/live") }
             #expect(routes.count >= 100)
+            #expect(routes.filter { Self.resource(of: $0) == "unknown" }.isEmpty, "routes whose :id the matrix cannot fill")
             let (lines, violations) = try await setup.server.application.test(.live) { client in
                 let world = try await AuthMatrixWorld.build(setup, client: client)
                 var lines: [String] = []

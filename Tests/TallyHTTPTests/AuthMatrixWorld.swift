@@ -26,7 +26,7 @@ struct AuthMatrixWorld: Sendable {
     func key(_ caller: Caller) -> String { keys[caller]! }
 
     func id(_ resource: String, _ object: AuthMatrixTests.Object) -> String {
-        ids[resource]?[object] ?? ids[resource]?[.shared] ?? ids[resource]?[.own] ?? "0"
+        ids[resource]?[object] ?? "0"
     }
 
     /// The rules every cell keeps, whatever AuthMatrix.txt pins.

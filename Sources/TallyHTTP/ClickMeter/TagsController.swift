@@ -56,13 +56,13 @@ struct TagsController {
         }
         api.on(.delete, "tags/:id", scope: APIScope(.tags, .write)) { _, context, auth in
             let tag = try await owned(context, auth)
-            try Self.requireWholeAccount(auth, "delete a tag")
+            try auth.requireWholeAccount("delete a tag")
             try await tags.delete(id: tag.id)
             return EntityURI("tags", tag.id)
         }
         api.on(.put, "tags/:id/name", scope: APIScope(.tags, .write)) { request, context, auth in
             let tag = try await owned(context, auth)
-            try Self.requireWholeAccount(auth, "rename a tag")
+            try auth.requireWholeAccount("rename a tag")
             let body = try await WireBody.read(request, context)
             guard let text = try body.string("text") else { throw ValidationError(field: "Text", code: "text_required", message: "Text is required") }
             try await tags.rename(id: tag.id, to: text)
@@ -83,7 +83,7 @@ struct TagsController {
             }
             api.on(.delete, "tags/:id/\(collection)", scope: APIScope(.tags, .write)) { _, context, auth in
                 let tag = try await owned(context, auth)
-                try Self.requireWholeAccount(auth, "detach a tag everywhere")
+                try auth.requireWholeAccount("detach a tag everywhere")
                 try await tags.detachAll(tagID: tag.id, target)
                 return EntityURI("tags", tag.id)
             }
@@ -118,11 +118,6 @@ struct TagsController {
             .map(\.id).sorted()
         shown.groupIDs = tag.groupIDs.filter { auth.canReadGroup($0) }
         return shown
-    }
-
-    /// Tags are account-wide names: renaming or deleting one changes it for every link of the account.
-    static func requireWholeAccount(_ auth: APIAuth, _ action: String) throws(APIError) {
-        try auth.requireWholeAccount(action)
     }
 
     private func ownedDatapoint(_ id: Int64, _ auth: APIAuth) async throws {

@@ -99,8 +99,11 @@ struct WireQuery {
 struct ListWire<Item: Encodable & Sendable>: Encodable, Sendable {
     let entities: [Item]
 
-    var response: Response {
-        let data = (try? JSONEncoder().encode(self)) ?? Data(#"{"entities":[]}"#.utf8)
+    var response: Response { Self.jsonResponse(self, empty: #"{"entities":[]}"#) }
+
+    /// A 200 with `value` as JSON; `empty` if it cannot be encoded (it always can: arrays of wire structs).
+    static func jsonResponse(_ value: some Encodable, empty: String) -> Response {
+        let data = (try? JSONEncoder().encode(value)) ?? Data(empty.utf8)
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: .init(bytes: data)))
     }
 }
@@ -118,10 +121,7 @@ struct RowsWire<Item: Encodable & Sendable>: Encodable, Sendable {
         try container.encode(rows, forKey: .entities)
     }
 
-    var response: Response {
-        let data = (try? JSONEncoder().encode(self)) ?? Data(#"{"rows":[],"entities":[]}"#.utf8)
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: .init(bytes: data)))
-    }
+    var response: Response { ListWire<Item>.jsonResponse(self, empty: #"{"rows":[],"entities":[]}"#) }
 }
 
 enum WireBody {

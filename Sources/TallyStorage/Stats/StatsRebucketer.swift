@@ -33,7 +33,8 @@ public actor StatsRebucketer: Service {
     let chunk: Int64 = 6 * 3_600_000
     let lease: Int64 = 60_000
     let runner = UUID().uuidString
-    private var running: [Int64: Task<Void, any Error>] = [:]
+    private var running: [Int64: (number: Int, task: Task<Void, any Error>)] = [:]
+    private var scheduled = 0
     /// Called after each staging chunk with its number (tests hold the re-bucketing half-way with it).
     private var afterChunk: (@Sendable (Int) async -> Void)?
 
@@ -53,10 +54,7 @@ public actor StatsRebucketer: Service {
     /// Sets the zone and re-buckets; returns when the account's days are in the new zone. The work runs in its own
     /// task, so a client that hangs up does not stop it half-way.
     public func change(accountID: Int64, to identifier: String) async throws {
-        guard StatsRebuilder.validZone(identifier) != nil else {
-            throw ValidationError(
-                field: "timezonename", code: "time_zone_invalid", message: "timezonename must be an IANA time zone such as Europe/Rome")
-        }
+        _ = try StatsRebuilder.zone(identifier)
         let now = clock.now()
         try await database.transaction { db in
             try await db.update("accounts").set("time_zone", to: identifier).where("id", .equal, accountID).run()
@@ -80,15 +78,28 @@ public actor StatsRebucketer: Service {
         for account in waiting { try await schedule(account).value }
     }
 
-    /// One task per account at a time: a second change waits for the first and then runs again in its zone.
+    /// One task per account at a time: a second change waits for the first and then runs again in its zone. A finished
+    /// task leaves the table, so it holds only the accounts being worked on.
     private func schedule(_ accountID: Int64) -> Task<Void, any Error> {
-        let previous = running[accountID]
+        let previous = running[accountID]?.task
+        scheduled += 1
+        let number = scheduled
         let task = Task {
             _ = try? await previous?.value
-            try await self.rebucket(accountID)
+            do {
+                try await self.rebucket(accountID)
+            } catch {
+                self.finished(accountID, number)
+                throw error
+            }
+            self.finished(accountID, number)
         }
-        running[accountID] = task
+        running[accountID] = (number, task)
         return task
+    }
+
+    private func finished(_ accountID: Int64, _ number: Int) {
+        if running[accountID]?.number == number { running[accountID] = nil }
     }
 
     private func rebucket(_ accountID: Int64) async throws {
@@ -101,7 +112,7 @@ public actor StatsRebucketer: Service {
             let fence = clock.now() - self.fence
             let entities = StatsRebucketSQL(accountID: accountID)
             try await database.transaction { db in try await db.raw(SQLQueryString(entities.delete(from: "stats_daily_rebucket"))).run() }
-            let first = try await firstEvent(accountID)
+            let first = try await database.read { db in try await entities.firstEvent(in: db) }
             var number = 0
             for (from, to, offset) in LocalTime(zone: zone).periods(from: first ?? fence, to: fence) {
                 var start = from
@@ -157,17 +168,6 @@ public actor StatsRebucketer: Service {
         }
     }
 
-    private func firstEvent(_ accountID: Int64) async throws -> Int64? {
-        try await database.read { db in
-            try await db.raw(
-                """
-                SELECT MIN(t) AS t FROM (SELECT MIN(time_ms) AS t FROM hits WHERE account_id = \(bind: accountID) UNION ALL \
-                SELECT MIN(time_ms) AS t FROM conversion_events WHERE account_id = \(bind: accountID)) AS firsts
-                """
-            ).first(decodingColumn: "t", as: Int64?.self) ?? nil
-        }
-    }
-
     /// The account's rows replaced in one short transaction; false when the zone changed since the staging was built.
     private func swap(_ accountID: Int64, zoneName: String, zone: TimeZone, fence: Int64) async throws -> Bool {
         let kind = database.kind
@@ -205,6 +205,16 @@ struct StatsRebucketSQL {
     }
 
     func delete(from table: String) -> String { "DELETE FROM \(table) WHERE \(condition)" }
+
+    /// The time of the account's first hit or conversion event: where re-bucketing starts.
+    func firstEvent(in db: any SQLDatabase) async throws -> Int64? {
+        try await db.raw(
+            """
+            SELECT MIN(t) AS t FROM (SELECT MIN(time_ms) AS t FROM hits WHERE account_id = \(bind: accountID) UNION ALL \
+            SELECT MIN(time_ms) AS t FROM conversion_events WHERE account_id = \(bind: accountID)) AS firsts
+            """
+        ).first(decodingColumn: "t", as: Int64?.self) ?? nil
+    }
 
     func copyStaging() -> String {
         let columns = "entity_kind, entity_id, dimension, day, value, \(StatsRebuildSQL.counterColumns)"

@@ -18,6 +18,15 @@ public struct StatsRebuilder: Sendable {
         return TimeZone(identifier: identifier)
     }
 
+    /// The zone, or the 400 every way of setting it answers.
+    static func zone(_ identifier: String) throws(ValidationError) -> TimeZone {
+        guard let zone = validZone(identifier) else {
+            throw ValidationError(
+                field: "timezonename", code: "time_zone_invalid", message: "timezonename must be an IANA time zone such as Europe/Rome")
+        }
+        return zone
+    }
+
     public func setTimeZone(accountID: Int64, identifier: String, now: Int64) async throws {
         try await rebuild(accountID: accountID, zone: identifier, now: now, hourly: false)
     }
@@ -35,10 +44,7 @@ public struct StatsRebuilder: Sendable {
     }
 
     func rebuild(accountID: Int64, zone identifier: String, now: Int64, hourly: Bool) async throws {
-        guard let zone = Self.validZone(identifier) else {
-            throw ValidationError(
-                field: "timezonename", code: "time_zone_invalid", message: "timezonename must be an IANA time zone such as Europe/Rome")
-        }
+        let zone = try Self.zone(identifier)
         try await database.transaction { db in
             if database.kind == .postgres {
                 // Writers add to these rows in their own transactions: wait for them, and hold them off until the new rows are in.
@@ -59,22 +65,8 @@ public struct StatsRebuilder: Sendable {
                 for statement in whole.hourlyStatements() + whole.conversionHourlyStatements() { try await db.raw(SQLQueryString(statement)).run() }
             }
             try await db.update("accounts").set("time_zone", to: identifier).where("id", .equal, accountID).run()
-            let dimensions = SQLBind.group(StatsDimension.allCases.map(\.rawValue))
-            try await db.raw(
-                """
-                DELETE FROM stats_daily WHERE dimension IN \(dimensions) AND ((entity_kind = \(bind: StatsEntity.account.rawValue) \
-                AND entity_id = \(bind: accountID)) OR (entity_kind = \(bind: StatsEntity.datapoint.rawValue) AND entity_id IN \
-                (SELECT id FROM datapoints WHERE account_id = \(bind: accountID))) OR (entity_kind = \(bind: StatsEntity.conversion.rawValue) \
-                AND entity_id IN (SELECT id FROM conversions WHERE account_id = \(bind: accountID))))
-                """
-            ).run()
-            let first =
-                try await db.raw(
-                    """
-                    SELECT MIN(t) AS t FROM (SELECT MIN(time_ms) AS t FROM hits WHERE account_id = \(bind: accountID) UNION ALL \
-                    SELECT MIN(time_ms) AS t FROM conversion_events WHERE account_id = \(bind: accountID)) AS firsts
-                    """
-                ).first(decodingColumn: "t", as: Int64?.self) ?? nil
+            try await db.raw(SQLQueryString(StatsRebucketSQL(accountID: accountID).delete(from: "stats_daily"))).run()
+            let first = try await StatsRebucketSQL(accountID: accountID).firstEvent(in: db)
             guard let first else { return }
             for (from, to, offset) in LocalTime(zone: zone).periods(from: first, to: now + LocalTime.dayMilliseconds) {
                 let sql = StatsRebuildSQL(kind: database.kind, accountID: accountID, from: from, to: to, offset: offset)
