@@ -12,6 +12,8 @@ public struct Guest: Sendable, Equatable {
     /// Sees and changes everything in the account, as ClickMeter's `extendedGrants.allowAllGrants`.
     public var allowAllGrants: Bool
     public var allowGroupCreation: Bool
+    /// How the guest reads figures and dates (ClickMeter kept these per guest); stored and echoed, not applied by the API.
+    public var preferences = GuestPreferences()
     public var createdAt: Int64
     public var updatedAt: Int64
 
@@ -41,6 +43,34 @@ public struct Guest: Sendable, Equatable {
         }
         guard !userName.isEmpty, userName.count <= 100 else {
             throw ValidationError(field: "UserName", code: "username_invalid", message: "UserName must be 1 to 100 characters")
+        }
+        try preferences.validate()
+    }
+}
+
+/// A guest's display preferences, as ClickMeter's `Accounting.Guest` carried them.
+public struct GuestPreferences: Sendable, Equatable, Codable {
+    public enum TimeFormat: String, Sendable, Codable, CaseIterable {
+        case amPm = "AmPm"
+        case h24 = "H24"
+    }
+
+    /// ClickMeter's own time-zone number, kept as given.
+    public var timeZone: Int = 0
+    public var language: String = "en"
+    public var dateFormat: String = "MM/dd/yyyy"
+    public var timeFormat: TimeFormat = .amPm
+    public var decimalSeparator: String = "."
+    public var numberGroupSeparator: String = ","
+
+    public init() {}
+
+    public func validate() throws(ValidationError) {
+        for (field, value, limit) in [
+            ("Language", language, 35), ("DateFormat", dateFormat, 40), ("DecimalSeparator", decimalSeparator, 3),
+            ("NumberGroupSeparator", numberGroupSeparator, 3),
+        ] where value.count > limit || value.contains(where: \.isNewline) {
+            throw ValidationError(field: field, code: "preference_invalid", message: "\(field) must be at most \(limit) characters on one line")
         }
     }
 }

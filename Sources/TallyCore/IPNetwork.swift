@@ -34,6 +34,12 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(address)/\(prefixLength)" }
 
+    /// A block of one as its bare address (how ClickMeter echoed a blacklisted address), any other block in CIDR form.
+    public var compactDescription: String {
+        let single = if case .v4 = address { prefixLength == 32 } else { prefixLength == 128 }
+        return single ? "\(address)" : description
+    }
+
     /// Parses a comma-separated list, naming the first entry that is not a CIDR.
     public static func parseList(_ text: String) throws(ValidationError) -> [IPNetwork] {
         var result: [IPNetwork] = []

@@ -72,7 +72,8 @@ public struct DatapointService: Sendable {
         }
     }
 
-    /// Saves edits to `datapoint` (validating a changed destination) and drops this node's cached copy.
+    /// Saves edits to `datapoint` (validating a changed destination or name) and drops this node's cached copies (a
+    /// renamed datapoint's old name too; other nodes drop it when `CacheRefresher` sees the change).
     public func save(_ datapoint: Datapoint, previous: Datapoint) async throws -> Datapoint {
         var datapoint = datapoint
         if datapoint.type == .trackingLink, datapoint.destinationURL != previous.destinationURL {
@@ -81,8 +82,10 @@ public struct DatapointService: Sendable {
             }
             datapoint.destinationURL = try DestinationURL.validate(raw, trackingHosts: trackingHosts())
         }
+        if datapoint.name != previous.name { try DatapointName.validate(datapoint.name) }
         let saved = try await repository.save(datapoint, now: clock.now())
         cache?.invalidate(domainID: saved.domainID, name: saved.name)
+        if previous.name != saved.name { cache?.invalidate(domainID: previous.domainID, name: previous.name) }
         return saved
     }
 

@@ -95,8 +95,8 @@ import Testing
                 // The owner's view of the shares.
                 let permissions = try await call("/v2/account/guests/\(guestID)/permissions", .get, key).json()["entities"] as? [[String: Any]]
                 #expect(permissions?.count == 2)
-                let datapointGrant = permissions?.first { $0["EntityType"] as? String == "datapoint" }
-                #expect(datapointGrant?["Type"] as? String == "w" && datapointGrant?["DatapointType"] as? String == "tl")
+                let datapointGrant = permissions?.first { $0["EntityType"] as? String == "Datapoint" }
+                #expect(datapointGrant?["Type"] as? String == "Write" && datapointGrant?["DatapointType"] as? String == "tl")
                 #expect(datapointGrant?["EntityName"] as? String == "gb")
                 #expect((datapointGrant?["Entity"] as? [String: Any])?["uri"] as? String == "/datapoints/\(shared)")
                 #expect(

@@ -68,7 +68,7 @@ struct AccountController {
             // The time zone decides where each day of the statistics starts; the daily roll-ups are re-bucketed in the
             // background (other accounts' hits keep being written) and the answer comes when they are done.
             if let zone = try body.string("timezonename") ?? body.string("timeZone") {
-                try await rebucketer.change(accountID: auth.accountID, to: zone)
+                try await rebucketer.change(accountID: auth.accountID, to: try Self.zoneName(zone))
             }
             return try await user(auth)
         }
@@ -112,6 +112,17 @@ struct AccountController {
             billingPeriodStart: ClickMeterDate.format(start), billingPeriodEnd: ClickMeterDate.format(end - 1000),
             maximumDatapoints: Self.unlimited, maximumGuests: Self.unlimited, monthlyEvents: Self.unlimited, bonusMonthlyEvents: 0,
             allowedPersonalDomains: 1000, allowedPersonalUrls: 1000, usedDatapoints: datapoints, usedMonthlyEvents: events)
+    }
+
+    /// An IANA name as given, or a number read as the whole hours east of UTC that `GET /account` answers in `timezone`
+    /// (ClickMeter's clients sent its own numeric zone; its table of numbers was never published, and the offset is
+    /// what this API reports, so a client that writes back what it read keeps its zone). `Etc/GMT` names count west.
+    static func zoneName(_ text: String) throws(ValidationError) -> String {
+        guard let hours = Int(text.trimmingSpaces) else { return text }
+        guard (-12...14).contains(hours) else {
+            throw ValidationError(field: "Timezone", code: "time_zone_invalid", message: "a numeric Timezone is whole hours from UTC, -12 to 14")
+        }
+        return hours == 0 ? "UTC" : "Etc/GMT\(hours > 0 ? "-" : "+")\(abs(hours))"
     }
 
     /// The current calendar month in UTC, as [start, end) in milliseconds.

@@ -13,6 +13,12 @@ struct AccountListsController {
     struct BlacklistWire: ResponseEncodable {
         let id: String
         let ip: String
+
+        /// Entries stored before single addresses were kept bare still answer without `/32`.
+        init(_ entry: SQLAccountListRepository.Entry) {
+            id = String(entry.id)
+            ip = IPNetwork(entry.value)?.compactDescription ?? entry.value
+        }
     }
 
     struct WhitelistWire: ResponseEncodable {
@@ -23,23 +29,23 @@ struct AccountListsController {
     func addRoutes(to api: APIRoutes) {
         api.on(.get, "account/ipblacklist", scope: APIScope(.account, .read)) { request, _, auth in
             let entries = try WireQuery(request).page(try await repository.entries(.ipBlacklist, accountID: auth.accountID))
-            return ListWire(entities: entries.map { BlacklistWire(id: String($0.id), ip: $0.value) }).response
+            return ListWire(entities: entries.map(BlacklistWire.init)).response
         }
         api.on(.post, "account/ipblacklist", scope: APIScope(.account, .write)) { request, context, auth in
             let body = try await WireBody.read(request, context)
             guard let text = try body.string("ip"), let network = IPNetwork(text.trimmingSpaces) else {
                 throw ValidationError(field: "Ip", code: "ip_invalid", message: "Ip must be an IPv4 or IPv6 address, or a network in CIDR form")
             }
-            let entry = try await repository.add(.ipBlacklist, accountID: auth.accountID, value: network.description, now: clock.now())
+            let entry = try await repository.add(.ipBlacklist, accountID: auth.accountID, value: network.compactDescription, now: clock.now())
             try await blacklists.reload(from: repository)
-            return BlacklistWire(id: String(entry.id), ip: entry.value)
+            return BlacklistWire(entry)
         }
         api.on(.delete, "account/ipblacklist/:id", scope: APIScope(.account, .write)) { _, context, auth in
             guard let id = context.parameters.get("id", as: Int64.self),
                 let entry = try await repository.remove(.ipBlacklist, id: id, accountID: auth.accountID)
             else { throw APIError.notFound }
             try await blacklists.reload(from: repository)
-            return BlacklistWire(id: String(entry.id), ip: entry.value)
+            return BlacklistWire(entry)
         }
         api.on(.get, "account/domainwhitelist", scope: APIScope(.account, .read)) { request, _, auth in
             let entries = try WireQuery(request).page(try await repository.entries(.domainWhitelist, accountID: auth.accountID))

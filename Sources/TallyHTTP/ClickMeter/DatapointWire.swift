@@ -16,6 +16,8 @@ struct DatapointWire: ResponseEncodable {
     let creationDate: String
     let trackingCode: String
     let groupId: Int64?
+    /// The group's name beside its id, as the running API sent it.
+    let groupName: String?
     let encodeIp: Bool
     let isPublic: Bool
     let writePermited: Bool
@@ -38,6 +40,8 @@ struct DatapointWire: ResponseEncodable {
 
     struct TrackingLinkWire: Codable {
         let url: String
+        /// The first destination: `url` for a simple link, the first item of a rotator.
+        let firstUrl: String
         let redirectType: Int
         let destinationMode: Int
         let domainId: Int64
@@ -57,7 +61,7 @@ struct DatapointWire: ResponseEncodable {
 
     init(
         _ datapoint: Datapoint, trackingCode: String, tags: [TagWire] = [], scripts: [RetargetingScript] = [], conversions: [Conversion] = [],
-        writePermited: Bool = true
+        writePermited: Bool = true, groupName: String? = nil
     ) {
         id = datapoint.id
         name = datapoint.name
@@ -69,6 +73,7 @@ struct DatapointWire: ResponseEncodable {
         creationDate = ClickMeterDate.format(datapoint.createdAt)
         self.trackingCode = trackingCode
         groupId = datapoint.groupID
+        self.groupName = datapoint.groupID == nil ? nil : groupName ?? ""
         encodeIp = datapoint.encodeIP
         isPublic = false
         self.writePermited = writePermited

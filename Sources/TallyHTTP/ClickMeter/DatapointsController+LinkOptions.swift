@@ -109,6 +109,7 @@ extension DatapointWire.TrackingLinkWire {
     init(_ datapoint: Datapoint, scripts: [RetargetingScript]) {
         let options = datapoint.options
         url = datapoint.destinationURL ?? ""
+        firstUrl = options.mode.isRotator ? options.destinations.first?.url ?? url : url
         redirectType = datapoint.effectiveRedirectType.rawValue
         destinationMode = options.mode.rawValue
         domainId = datapoint.domainID

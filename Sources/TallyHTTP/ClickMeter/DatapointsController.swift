@@ -75,13 +75,14 @@ struct DatapointsController {
     }
 
     func wire(
-        _ datapoint: Datapoint, tags: [DatapointWire.TagWire] = [], conversions: [Conversion] = [], writable: Bool = true
+        _ datapoint: Datapoint, tags: [DatapointWire.TagWire] = [], conversions: [Conversion] = [], writable: Bool = true,
+        groupName: String? = nil
     ) -> DatapointWire {
         let domain = domains.domain(id: datapoint.domainID) ?? domains.systemDomain
         return DatapointWire(
             datapoint, trackingCode: TrackingCode.url(publicURL: publicURL, domain: domain, name: datapoint.name), tags: tags,
             scripts: extras.scripts(datapoint.options.scriptIDs, accountID: datapoint.accountID), conversions: conversions,
-            writePermited: writable)
+            writePermited: writable, groupName: groupName)
     }
 
     /// Full datapoints with their tags and conversions, each loaded in one query; `writePermited` as `auth` sees it.
@@ -89,10 +90,12 @@ struct DatapointsController {
         let ids = datapoints.map(\.id)
         let tagged = try await tags.tags(ofDatapoints: ids)
         let converting = try await conversions.conversions(ofDatapoints: ids)
+        let groupNames = try await groups.names(ids: Set(datapoints.compactMap(\.groupID)))
         return datapoints.map { datapoint in
             wire(
                 datapoint, tags: (tagged[datapoint.id] ?? []).map { DatapointWire.TagWire(id: $0.id, name: $0.name) },
-                conversions: converting[datapoint.id] ?? [], writable: auth.canWrite(datapoint))
+                conversions: converting[datapoint.id] ?? [], writable: auth.canWrite(datapoint),
+                groupName: datapoint.groupID.flatMap { groupNames[$0] })
         }
     }
 
@@ -174,9 +177,8 @@ struct DatapointsController {
 
     func update(_ existing: Datapoint, with body: WireObject, _ auth: APIAuth) async throws -> Datapoint {
         var changed = existing
-        if let name = try body.string("name"), name != existing.name {
-            throw ValidationError(field: "Name", code: "name_immutable", message: "a datapoint's name cannot change once it has been given out")
-        }
+        // The running API renamed a datapoint through its update; the old short URL stops working at once.
+        if let name = try body.string("name"), !name.isEmpty, name != existing.name { changed.name = name }
         if let title = try body.string("title") { changed.title = try Self.bounded(title, "Title", 500) }
         if let notes = try body.string("notes") { changed.notes = try Self.bounded(notes, "Notes", 10_000) }
         if let preferred = try body.bool("preferred") { changed.isFavourite = preferred }

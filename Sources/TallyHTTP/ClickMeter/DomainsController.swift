@@ -29,6 +29,7 @@ struct DomainsController {
     }
 
     static let typeNames: [String: DomainType] = ["system": .system, "go": .go, "dedicated": .dedicated, "personal": .personal]
+    static let typeNumbers = Dictionary(uniqueKeysWithValues: DomainType.allCases.map { ($0.rawValue, $0) })
 
     func addRoutes(to api: APIRoutes) {
         api.on(.get, "domains", scope: APIScope(.domains, .read)) { request, _, auth in
@@ -43,7 +44,10 @@ struct DomainsController {
         api.on(.post, "domains", scope: APIScope(.domains, .write)) { request, context, auth in
             let body = try await WireBody.read(request, context)
             guard let name = try body.string("name") else { throw ValidationError(field: "Name", code: "name_required", message: "Name is required") }
-            let type = try body.enumeration("type", names: Self.typeNames, numbers: [2: .dedicated, 3: .personal]) ?? .dedicated
+            // Clients send back the `type` they read, any of the four. `system` and `go` domains are ClickMeter's own; in
+            // ClickTally the server owns those, so an account's new domain of either kind is kept as dedicated.
+            var type = try body.enumeration("type", names: Self.typeNames, numbers: Self.typeNumbers) ?? .dedicated
+            if type == .system || type == .go { type = .dedicated }
             let domain = try await repository.create(accountID: auth.accountID, name: name, type: type, now: clock.now())
             directory.replace(with: try await repository.all())
             return EntityURI("domains", domain.id)

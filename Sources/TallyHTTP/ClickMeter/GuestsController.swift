@@ -35,6 +35,12 @@ struct GuestsController {
         let tpGrants: Int
         let groupGrants: Int
         let loginCount: Int
+        let timeZone: Int
+        let language: String
+        let dateFormat: String
+        let timeFormat: String
+        let decimalSeparator: String
+        let numberGroupSeparator: String
         /// Only in the answer to the create: the guest's key, shown this once.
         let apiKey: String?
     }
@@ -114,14 +120,16 @@ struct GuestsController {
                 let action = try body.enumeration("action", names: ["add": true, "remove": false], numbers: [:])
                 guard let action else { throw ValidationError(field: "Action", code: "action_required", message: "Action must be add or remove") }
                 guard let id = try body.int64("id") else { throw ValidationError(field: "Id", code: "id_required", message: "Id is required") }
-                let verb = try body.enumeration(
-                    "verb", names: ["r": GuestGrant.Verb.read, "read": .read, "w": .write, "write": .write], numbers: [:])
+                // `rw` (read and write) is what the running API's clients sent for write; write implies read.
+                let verb = try body.enumeration("verb", names: Self.verbNames, numbers: [:])
                 try await requireEntity(type, id, auth)
                 try await guests.setGrant(guestID: guest.id, GuestGrant(entityType: type, entityID: id, verb: verb ?? .read), remove: !action)
                 return EntityURI("account/guests", guest.id)
             }
         }
     }
+
+    static let verbNames: [String: GuestGrant.Verb] = ["r": .read, "read": .read, "w": .write, "write": .write, "rw": .write, "readwrite": .write]
 
     static func entityType(_ text: String?) -> GuestGrant.EntityType? {
         switch text?.lowercased() {
@@ -160,6 +168,16 @@ struct GuestsController {
         if let userName = try body.string("userName") { guest.userName = userName }
         if guest.userName.isEmpty { guest.userName = guest.email }
         if let notes = try body.string("notes") { guest.notes = try DatapointsController.bounded(notes, "Notes", 10_000) }
+        if let zone = try body.int("timeZone") { guest.preferences.timeZone = zone }
+        if let language = try body.string("language") { guest.preferences.language = language }
+        if let format = try body.string("dateFormat") { guest.preferences.dateFormat = format }
+        if let format = try body.enumeration(
+            "timeFormat", names: ["ampm": GuestPreferences.TimeFormat.amPm, "h24": .h24, "24h": .h24, "12h": .amPm], numbers: [0: .amPm, 1: .h24])
+        {
+            guest.preferences.timeFormat = format
+        }
+        if let separator = try body.string("decimalSeparator") { guest.preferences.decimalSeparator = separator }
+        if let separator = try body.string("numberGroupSeparator") { guest.preferences.numberGroupSeparator = separator }
         if let extended = try body.object("extendedGrants") {
             if let all = try extended.bool("allowAllGrants") { guest.allowAllGrants = all }
             if let groups = try extended.bool("allowGroupCreation") { guest.allowGroupCreation = groups }
@@ -194,7 +212,7 @@ struct GuestsController {
             grants = grants.filter { $0.entityType == type }
         }
         if let text = query.string("type") {
-            guard let verb = GuestGrant.Verb(rawValue: text.lowercased()) else { throw WireQuery.invalid("type", "r or w") }
+            guard let verb = Self.verbNames[text.lowercased()] else { throw WireQuery.invalid("type", "r, w or rw") }
             grants = grants.filter { $0.verb == verb }
         }
         if let text = query.string("entityId") {
@@ -210,14 +228,17 @@ struct GuestsController {
             let datapoint = try await datapoints.find(id: grant.entityID)
             return GrantWire(
                 DatapointType: datapoint.map { $0.type == .trackingLink ? "tl" : "tp" }, Entity: EntityURI("datapoints", grant.entityID),
-                EntityName: datapoint?.name ?? "", EntityType: "datapoint", Type: grant.verb.rawValue)
+                EntityName: datapoint?.name ?? "", EntityType: "Datapoint", Type: Self.verbWire(grant.verb))
         case .group:
             let group = try await groups.find(id: grant.entityID)
             return GrantWire(
-                DatapointType: nil, Entity: EntityURI("groups", grant.entityID), EntityName: group?.name ?? "", EntityType: "group",
-                Type: grant.verb.rawValue)
+                DatapointType: nil, Entity: EntityURI("groups", grant.entityID), EntityName: group?.name ?? "", EntityType: "Group",
+                Type: Self.verbWire(grant.verb))
         }
     }
+
+    /// The running API spelled a grant's kinds in full: `Datapoint`/`Group`, `Read`/`Write`.
+    static func verbWire(_ verb: GuestGrant.Verb) -> String { verb == .write ? "Write" : "Read" }
 
     func wire(_ guest: Guest, apiKey: String? = nil) async throws -> GuestWire {
         var tl = 0
@@ -233,6 +254,8 @@ struct GuestsController {
             id: guest.id, name: guest.name, email: guest.email, userName: guest.userName, notes: guest.notes,
             creationDate: ClickMeterDate.format(guest.createdAt),
             extendedGrants: .init(allowAllGrants: guest.allowAllGrants, allowGroupCreation: guest.allowGroupCreation), tlGrants: tl,
-            tpGrants: tp, groupGrants: grouped, loginCount: 0, apiKey: apiKey)
+            tpGrants: tp, groupGrants: grouped, loginCount: 0, timeZone: guest.preferences.timeZone, language: guest.preferences.language,
+            dateFormat: guest.preferences.dateFormat, timeFormat: guest.preferences.timeFormat.rawValue,
+            decimalSeparator: guest.preferences.decimalSeparator, numberGroupSeparator: guest.preferences.numberGroupSeparator, apiKey: apiKey)
     }
 }

@@ -44,20 +44,6 @@ struct HitWire: Encodable, Sendable {
         let deleted: Bool
     }
 
-    struct Entity: Encodable, Sendable {
-        let datapointId: Int64
-        let datapointName: String
-        let datapointTitle: String
-        let datapointType: Int
-        let destinationUrl: String
-        let groupId: Int64?
-        let status: Int
-        let trackingCode: String
-        let notes: String
-        let datapointFavourite: Bool
-        let creationDate: String
-    }
-
     let id: String
     let accessTime: String
     let type: String
@@ -74,7 +60,7 @@ struct HitWire: Encodable, Sendable {
     let os: OS
     let source: Source
     let location: Location
-    let entity: Entity?
+    let entity: DatapointInfoWire?
     let conversions: [ConversionInfo]
     let conversion1: ConversionInfo?
     let conversion2: ConversionInfo?
@@ -105,12 +91,7 @@ struct HitWire: Encodable, Sendable {
         os = OS(familyId: 0, familyName: hit.os, id: 0, name: StatsDimension.major(hit.os, hit.osVersion))
         source = Source(id: Int64(Self.sourceIDs[hit.source] ?? 4), name: hit.source, param: hit.referrerDomain)
         location = Location(country: hit.country, region: hit.region, regionName: hit.region, city: hit.city)
-        entity = datapoint.map {
-            Entity(
-                datapointId: $0.id, datapointName: $0.name, datapointTitle: $0.title, datapointType: $0.type, destinationUrl: $0.typeTL?.url ?? "",
-                groupId: $0.groupId, status: $0.status, trackingCode: $0.trackingCode, notes: $0.notes, datapointFavourite: $0.preferred,
-                creationDate: $0.creationDate)
-        }
+        entity = datapoint.map(DatapointInfoWire.init)
         let infos = conversions.map { event, conversion in
             ConversionInfo(
                 id: event.conversionID, name: conversion?.name ?? "", accessTime: ClickMeterDate.format(event.time),

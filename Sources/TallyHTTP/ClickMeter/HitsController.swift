@@ -102,7 +102,7 @@ struct HitsController {
         let datapoints = statsController.datapoints
         let owned = try await datapoints.repository.find(ids: found.map(\.datapointID)).filter { $0.accountID == auth.accountID }
         var byID: [Int64: DatapointWire] = [:]
-        for datapoint in owned { byID[datapoint.id] = datapoints.wire(datapoint, writable: auth.canWrite(datapoint)) }
+        for wire in try await datapoints.wires(owned, auth) { byID[wire.id] = wire }
         let events = try await hits.conversions(ofClicks: found.map(\.clickID))
         var goals: [Int64: Conversion] = [:]
         if !events.isEmpty {

@@ -24,11 +24,15 @@ extension StatsController {
                 .filter { $0.groupID != nil && auth.canRead($0) }
             let perDatapoint = try await stats.perEntity(.init(.datapoint, members.map(\.id)), from: frame.from, to: frame.to)
             var perGroup: [Int64: StatsCounts] = [:]
-            for member in members { if let counts = perDatapoint[member.id] { perGroup[member.groupID!, default: StatsCounts()].add(counts) } }
+            var linksCount: [Int64: Int] = [:]
+            for member in members {
+                if member.status != .deleted { linksCount[member.groupID!, default: 0] += 1 }
+                if let counts = perDatapoint[member.id] { perGroup[member.groupID!, default: StatsCounts()].add(counts) }
+            }
             let rows = chosen.map { group in
                 SummaryRow(
                     id: group.id, name: group.name, counts: perGroup[group.id] ?? StatsCounts(),
-                    data: .group(.init(group, writable: auth.canWriteGroup(group.id))))
+                    data: .group(.init(group, writable: auth.canWriteGroup(group.id)), linksCount: linksCount[group.id] ?? 0))
             }
             return try summary(rows, query, frame)
         }

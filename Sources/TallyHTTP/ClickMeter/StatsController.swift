@@ -43,6 +43,7 @@ struct StatsController {
         let hourly = try query.bool("hourly") == true
         let hours = try await subject.sums(stats, frame, byHour: hourly)
         var wire = AggregatedWire(frame.total(hours), entityID: subject.entityID, days: frame.days)
+        wire.entityData = subject.entityData
         if hourly { wire.hourlyBreakDown = try frame.hourlyBreakDown(hours, entityID: subject.entityID) }
         if try CSV.wanted(request, query) {
             return CSV.response(header: AggregatedWire.csvHeader, rows: [wire.csvRow], filename: "aggregated")
@@ -57,6 +58,7 @@ struct StatsController {
         let rows = frame.buckets(try await subject.sums(stats, frame, byHour: false), grouping: grouping).map { bucket in
             var wire = AggregatedWire(bucket.counts, entityID: subject.entityID, days: bucket.days)
             wire.activityDay = AggregatedWire.dayText(bucket.days.lowerBound)
+            wire.entityData = subject.entityData
             return wire
         }
         if try CSV.wanted(request, query) {
@@ -92,17 +94,19 @@ struct StatsController {
 
     func datapointSubject(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> StatsSubject {
         let datapoint = try await datapoints.owned(context, auth)
-        return StatsSubject(entityID: "\(datapoint.id)", hits: .init(.datapoint, [datapoint.id]))
+        return StatsSubject(
+            entityID: "\(datapoint.id)", hits: .init(.datapoint, [datapoint.id]),
+            entityData: .datapoint(try await datapoints.wires([datapoint], auth)[0]))
     }
 
     func groupSubject(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> StatsSubject {
         let group = try await groups.owned(context, auth)
-        return StatsSubject(entityID: "\(group.id)", hits: .init(.datapoint, try await groupMembers(group.id, auth)))
-    }
-
-    func groupMembers(_ groupID: Int64, _ auth: APIAuth) async throws -> [Int64] {
-        try await datapoints.repository.list(accountID: auth.accountID, statuses: Set(DatapointStatus.allCases))
-            .filter { $0.groupID == groupID && auth.canRead($0) }.map(\.id)
+        let members = try await datapoints.repository.list(accountID: auth.accountID, statuses: Set(DatapointStatus.allCases))
+            .filter { $0.groupID == group.id && auth.canRead($0) }
+        let live = members.count { $0.status != .deleted }
+        return StatsSubject(
+            entityID: "\(group.id)", hits: .init(.datapoint, members.map(\.id)),
+            entityData: .group(.init(group, writable: auth.canWriteGroup(group.id)), linksCount: live))
     }
 
     /// A goal's conversions, beside the clicks and views of the links that lead to it (so the rate can be read).
@@ -112,7 +116,8 @@ struct StatsController {
         let visible = try await datapoints.repository.list(accountID: auth.accountID, statuses: Set(DatapointStatus.allCases))
             .filter { linked.contains($0.id) && auth.canRead($0) }
         return StatsSubject(
-            entityID: "\(conversion.id)", hits: .init(.datapoint, visible.map(\.id)), conversions: .init(.conversion, [conversion.id]))
+            entityID: "\(conversion.id)", hits: .init(.datapoint, visible.map(\.id)), conversions: .init(.conversion, [conversion.id]),
+            entityData: .conversion(.init(conversion, baseURL: datapoints.publicURL)))
     }
 
     func allConversionsSubject(_ query: WireQuery, _ auth: APIAuth) async throws -> StatsSubject {
@@ -127,6 +132,8 @@ struct StatsSubject: Sendable {
     let entityID: String
     let hits: SQLStatsRepository.Scope?
     var conversions: SQLStatsRepository.Scope? = nil
+    /// The datapoint, group or conversion itself, for routes about one entity.
+    var entityData: EntityData? = nil
 
     /// Sums per hour, or per local day keyed by the day's first hour with rows (enough for totals and day buckets).
     func sums(_ stats: SQLStatsRepository, _ frame: StatsFrame, byHour: Bool) async throws -> [(hour: Int64, counts: StatsCounts)] {

@@ -4,21 +4,6 @@ import Hummingbird
 import TallyCore
 import TallyStorage
 
-/// The entity a summary row is about, as its own DTO (ClickMeter's free-form `entityData`).
-enum EntityData: Encodable, Sendable {
-    case datapoint(DatapointWire)
-    case group(GroupsController.GroupWire)
-    case conversion(ConversionsController.ConversionWire)
-
-    func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .datapoint(let wire): try wire.encode(to: encoder)
-        case .group(let wire): try wire.encode(to: encoder)
-        case .conversion(let wire): try wire.encode(to: encoder)
-        }
-    }
-}
-
 /// ClickMeter's `Aggregated.AggregatedResult`, with the vendor documentation's older names
 /// (`conversionsCount`, `uniqueConvertedClicks`) beside the OpenAPI ones, since clients were written against both.
 struct AggregatedWire: ResponseEncodable {

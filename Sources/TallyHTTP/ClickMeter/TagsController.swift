@@ -97,7 +97,8 @@ struct TagsController {
                 guard let id = try body.int64("id") else { throw ValidationError(field: "Id", code: "id_required", message: "Id is required") }
                 if target == .datapoint { try await ownedDatapoint(id, auth) } else { try await ownedGroup(id, auth) }
                 try await tags.set(tagID: tag.id, target, id: id, attached: attach)
-                return EntityURI("tags", tag.id)
+                // The running API answered with the datapoint or group it patched, not the tag.
+                return EntityURI(target == .datapoint ? "datapoints" : "groups", id)
             }
         }
     }

@@ -15,7 +15,25 @@ public final class DatapointCache: Sendable {
         case missing(until: Int64)
     }
 
-    private let entries = Mutex<[Key: Entry]>([:])
+    /// The entries, and the name each cached datapoint was cached under (so a rename on another node, seen by
+    /// `apply`, also drops the old name).
+    struct State {
+        var entries: [Key: Entry] = [:]
+        var keyByID: [Int64: Key] = [:]
+
+        mutating func store(_ datapoint: Datapoint) {
+            let key = Key(domainID: datapoint.domainID, name: datapoint.name)
+            if let old = keyByID[datapoint.id], old != key { entries[old] = nil }
+            entries[key] = .found(datapoint)
+            keyByID[datapoint.id] = key
+        }
+
+        mutating func remove(_ key: Key) {
+            if case .found(let datapoint) = entries.removeValue(forKey: key) { keyByID[datapoint.id] = nil }
+        }
+    }
+
+    private let entries = Mutex(State())
     private let repository: any DatapointRepository
     private let clock: WallClock
     private let maxEntries: Int
@@ -37,7 +55,7 @@ public final class DatapointCache: Sendable {
 
     /// What memory alone knows, without waiting: the redirect fast path answers only `found` and `absent`.
     public func peek(domainID: Int64, name: String) -> Lookup {
-        let cached: Entry? = entries.withLock { $0[Key(domainID: domainID, name: name)] }
+        let cached: Entry? = entries.withLock { $0.entries[Key(domainID: domainID, name: name)] }
         switch cached {
         case .found(let datapoint): return .found(datapoint)
         case .missing(let until) where until > clock.now(): return .absent
@@ -55,12 +73,18 @@ public final class DatapointCache: Sendable {
         let key = Key(domainID: domainID, name: name)
         let now = clock.now()
         let loaded = try await repository.find(domainID: domainID, name: name)
-        entries.withLock { entries in
-            if entries.count >= maxEntries {
+        entries.withLock { state in
+            if state.entries.count >= maxEntries {
                 // Rare and cheap to recover from: everything reloads on demand.
-                entries.removeAll(keepingCapacity: true)
+                state.entries.removeAll(keepingCapacity: true)
+                state.keyByID.removeAll(keepingCapacity: true)
             }
-            entries[key] = loaded.map(Entry.found) ?? .missing(until: now + Self.missingTTL)
+            if let loaded {
+                state.store(loaded)
+            } else {
+                state.remove(key)
+                state.entries[key] = .missing(until: now + Self.missingTTL)
+            }
         }
         return loaded
     }
@@ -70,27 +94,31 @@ public final class DatapointCache: Sendable {
     @discardableResult
     public func warm() async throws -> Int {
         let datapoints = try await repository.servable(limit: maxEntries / 2)
-        entries.withLock { entries in
-            entries.reserveCapacity(datapoints.count * 2)
-            for datapoint in datapoints {
-                entries[Key(domainID: datapoint.domainID, name: datapoint.name)] = .found(datapoint)
-            }
+        entries.withLock { state in
+            state.entries.reserveCapacity(datapoints.count * 2)
+            for datapoint in datapoints { state.store(datapoint) }
         }
         return datapoints.count
     }
 
-    /// Replaces whatever is cached for these datapoints with their current state.
+    /// Replaces whatever is cached for these datapoints with their current state; a datapoint cached under another
+    /// name (renamed elsewhere) loses its old entry, so the old name stops redirecting here too.
     public func apply(_ changed: [Datapoint]) {
         guard !changed.isEmpty else { return }
-        entries.withLock { entries in
+        entries.withLock { state in
             for datapoint in changed {
                 let key = Key(domainID: datapoint.domainID, name: datapoint.name)
-                if entries[key] != nil { entries[key] = .found(datapoint) }
+                if let old = state.keyByID[datapoint.id], old != key {
+                    state.remove(old)
+                    state.entries[key] = nil
+                } else if state.entries[key] != nil {
+                    state.store(datapoint)
+                }
             }
         }
     }
 
     public func invalidate(domainID: Int64, name: String) {
-        _ = entries.withLock { $0.removeValue(forKey: Key(domainID: domainID, name: name)) }
+        entries.withLock { $0.remove(Key(domainID: domainID, name: name)) }
     }
 }

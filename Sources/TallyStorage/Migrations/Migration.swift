@@ -41,6 +41,7 @@ public enum Migrations {
         .m009SignInHardening,
         .m010RequestLogBounds,
         .m011StatsRebuckets,
+        .m012GuestPreferences,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

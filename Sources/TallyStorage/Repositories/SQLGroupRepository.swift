@@ -27,6 +27,17 @@ public struct SQLGroupRepository: Sendable {
         }
     }
 
+    /// Names by id for the groups listed (a page of datapoints names its groups in one query).
+    public func names(ids: Set<Int64>) async throws -> [Int64: String] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await database.read { db in
+            try await db.select().columns("id", "name").from("link_groups").where("id", .in, SQLBind.group(Array(ids))).all()
+        }
+        var names: [Int64: String] = [:]
+        for row in rows { names[try row.decode(column: "id", as: Int64.self)] = try row.decode(column: "name", as: String.self) }
+        return names
+    }
+
     /// The account's groups, deleted ones only when asked.
     public func list(accountID: Int64, includeDeleted: Bool, onlyDeleted: Bool = false) async throws -> [LinkGroup] {
         try await database.read { db in

@@ -1,3 +1,4 @@
+import Foundation
 import SQLKit
 import TallyCore
 
@@ -11,6 +12,7 @@ public struct SQLGuestRepository: Sendable {
 
     static let columns = [
         "id", "account_id", "name", "email", "user_name", "notes", "allow_all_grants", "allow_group_creation", "created_at", "updated_at",
+        "preferences",
     ]
 
     public func create(_ guest: Guest, now: Int64) async throws -> Guest {
@@ -21,7 +23,7 @@ public struct SQLGuestRepository: Sendable {
                 let id = try await db.insert(into: "guests").columns(Array(Self.columns.dropFirst()))
                     .values(
                         guest.accountID, guest.name, guest.email, guest.userName, guest.notes, guest.allowAllGrants, guest.allowGroupCreation, now,
-                        now
+                        now, try Self.encoded(guest.preferences)
                     )
                     .returning("id").first(decodingColumn: "id", as: Int64.self)
             else { throw StorageError.missingInsertID(table: "guests") }
@@ -53,6 +55,7 @@ public struct SQLGuestRepository: Sendable {
             try await db.update("guests").set("name", to: guest.name).set("email", to: guest.email).set("user_name", to: guest.userName)
                 .set("notes", to: guest.notes).set("allow_all_grants", to: guest.allowAllGrants)
                 .set("allow_group_creation", to: guest.allowGroupCreation).set("updated_at", to: now)
+                .set("preferences", to: try Self.encoded(guest.preferences))
                 .where("id", .equal, guest.id).run()
         }
         var saved = guest
@@ -111,13 +114,21 @@ public struct SQLGuestRepository: Sendable {
         }
     }
 
+    static func encoded(_ preferences: GuestPreferences) throws -> String {
+        String(decoding: try JSONEncoder().encode(preferences), as: UTF8.self)
+    }
+
     static func guest(from row: any SQLRow) throws -> Guest {
-        Guest(
+        var guest = Guest(
             id: try row.decode(column: "id", as: Int64.self), accountID: try row.decode(column: "account_id", as: Int64.self),
             name: try row.decode(column: "name", as: String.self), email: try row.decode(column: "email", as: String.self),
             userName: try row.decode(column: "user_name", as: String.self), notes: try row.decode(column: "notes", as: String.self),
             allowAllGrants: try row.decode(column: "allow_all_grants", as: Bool.self),
             allowGroupCreation: try row.decode(column: "allow_group_creation", as: Bool.self),
             createdAt: try row.decode(column: "created_at", as: Int64.self), updatedAt: try row.decode(column: "updated_at", as: Int64.self))
+        // Rows from before migration 12 hold `{}`: every preference at its default.
+        let text = try row.decode(column: "preferences", as: String.self)
+        guest.preferences = (try? JSONDecoder().decode(GuestPreferences.self, from: Data(text.utf8))) ?? GuestPreferences()
+        return guest
     }
 }

@@ -40,12 +40,13 @@ enum OpenAPISchemas {
                 [
                     "id": int, "name": str, "email": str, "userName": str, "notes": str, "creationDate": ymdHis,
                     "extendedGrants": .object(["allowAllGrants": bool, "allowGroupCreation": bool]), "tlGrants": int, "tpGrants": int,
-                    "groupGrants": int, "loginCount": int, "apiKey": str,
+                    "groupGrants": int, "loginCount": int, "apiKey": str, "timeZone": int, "language": str, "dateFormat": str,
+                    "timeFormat": .string(values: ["AmPm", "H24"]), "decimalSeparator": str, "numberGroupSeparator": str,
                 ], required: ["id", "name", "email"]),
             "Grant": .object(
                 [
                     "DatapointType": .nullable(.string(values: ["tl", "tp"])), "Entity": .ref("EntityUri"), "EntityName": str,
-                    "EntityType": .string(values: ["datapoint", "group"]), "Type": .string(values: ["r", "w"]),
+                    "EntityType": .string(values: ["Datapoint", "Group"]), "Type": .string(values: ["Read", "Write"]),
                 ], required: ["Entity", "EntityType", "Type"]),
             "User": .object(
                 [
@@ -128,8 +129,11 @@ enum OpenAPISchemas {
             "source": .object(["id": int, "name": str, "param": str]),
             "location": .object(["country": str, "region": str, "regionName": str, "city": str]),
             "entity": .object([
-                "datapointId": int, "datapointName": str, "datapointTitle": str, "datapointType": int, "destinationUrl": str,
-                "groupId": int, "status": int, "trackingCode": str, "notes": str, "datapointFavourite": bool, "creationDate": ymdHis,
+                "datapointId": int, "datapointName": str, "datapointTitle": str,
+                "datapointType": .string(values: ["TrackingLink", "TrackingPixel"]), "destinationUrl": str, "groupId": int,
+                "groupName": str, "status": int, "trackingCode": str, "notes": str, "datapointFavourite": bool, "creationDate": ymdHis,
+                "tags": .array(.object(["id": int, "name": str], required: ["id", "name"])), "isABTest": bool, "isPrivateShared": bool,
+                "isPublic": bool,
             ]),
             "conversions": .array(conversionInfo),
         ]
@@ -160,10 +164,11 @@ enum OpenAPISchemas {
         let item = Schema.object(["url": str], required: ["url"])
         var members: [String: Schema] = [
             "id": int, "name": str, "title": str, "notes": str, "preferred": bool, "status": .integer, "type": .integer,
-            "creationDate": ymdHis, "trackingCode": str, "groupId": int, "encodeIp": bool, "isPublic": bool, "writePermited": bool,
+            "creationDate": ymdHis, "trackingCode": str, "groupId": int, "groupName": str, "encodeIp": bool, "isPublic": bool, "writePermited": bool,
             "tags": .array(.object(["id": int, "name": str], required: ["id", "name"])),
             "typeTL": .object([
-                "url": str, "redirectType": .integer, "destinationMode": .integer, "domainId": int, "hideUrl": bool, "hideUrlTitle": str,
+                "url": str, "firstUrl": str, "redirectType": .integer, "destinationMode": .integer, "domainId": int, "hideUrl": bool,
+                "hideUrlTitle": str,
                 "clickIdParameter": str,
                 "referrerClean": .integer, "randomDestinationItems": .array(item), "sequentialDestinationItems": .array(item),
                 "spilloverDestinationItems": .array(item),
