@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -90,6 +91,20 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The importers' sources: other servers' APIs read over HTTP, and files in their export formats. They only
+        // build `AccountSnapshot`s; `SnapshotWriter` (TallyStorage) writes them.
+        .target(
+            name: "TallyImport",
+            dependencies: [
+                "TallyCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "TallyTestSupport",
             dependencies: [
@@ -120,6 +135,8 @@ let package = Package(
                 "TallyCore",
                 "TallyStorage",
                 "TallyHTTP",
+                "TallyImport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -144,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "TallyHTTPTests",
             dependencies: [
-                "TallyCore", "TallyStorage", "TallyHTTP", "TallyTestSupport",
+                "TallyCore", "TallyStorage", "TallyHTTP", "TallyImport", "TallyTestSupport",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

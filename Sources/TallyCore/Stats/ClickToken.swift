@@ -33,7 +33,7 @@ public struct ClickToken: Sendable, Equatable {
 }
 
 /// Which click a conversion is credited to (per conversion goal).
-public enum Attribution: String, Sendable, CaseIterable {
+public enum Attribution: String, Sendable, CaseIterable, Codable {
     case lastClick = "last"
     case firstClick = "first"
 }

@@ -1,6 +1,6 @@
 /// The counters every statistic is made of (ClickMeter's `AggregatedResult` and `TopItem`), summed per entity and
 /// hour and per entity, dimension and day.
-public struct StatsCounts: Sendable, Equatable {
+public struct StatsCounts: Sendable, Equatable, Codable {
     public var clicks: Int64 = 0
     public var views: Int64 = 0
     public var uniqueClicks: Int64 = 0
@@ -50,6 +50,25 @@ public struct StatsCounts: Sendable, Equatable {
         conversionValue += other.conversionValue
         commission += other.commission
         lastHit = max(lastHit, other.lastHit)
+    }
+
+    /// What turns `other` into `self` when added (an imported day corrected by a later import); the latest hit stays
+    /// this one's, as roll-ups keep the latest.
+    public func minus(_ other: StatsCounts) -> StatsCounts {
+        var delta = StatsCounts()
+        delta.clicks = clicks - other.clicks
+        delta.views = views - other.views
+        delta.uniqueClicks = uniqueClicks - other.uniqueClicks
+        delta.uniqueViews = uniqueViews - other.uniqueViews
+        delta.spiderClicks = spiderClicks - other.spiderClicks
+        delta.spiderViews = spiderViews - other.spiderViews
+        delta.conversions = conversions - other.conversions
+        delta.uniqueConversions = uniqueConversions - other.uniqueConversions
+        delta.convertedClicks = convertedClicks - other.convertedClicks
+        delta.conversionValue = conversionValue - other.conversionValue
+        delta.commission = commission - other.commission
+        delta.lastHit = lastHit
+        return delta
     }
 }
 

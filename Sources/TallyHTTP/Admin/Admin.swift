@@ -85,13 +85,13 @@ public struct Admin: Sendable {
         return listed(updated, context.defaults)
     }
 
-    private struct Context {
+    struct Context {
         let defaults: Bootstrap.Defaults
         let service: DatapointService
         let accountID: Int64
     }
 
-    private func prepare(_ database: any TallyDatabase) async throws -> Context {
+    func prepare(_ database: any TallyDatabase) async throws -> Context {
         try await prepareSchema(configuration: configuration, database: database, clock: clock, logger: logger)
         let defaults = try await Bootstrap(database: database).ensureDefaults(
             systemDomainName: configuration.systemDomainName, now: clock.now())

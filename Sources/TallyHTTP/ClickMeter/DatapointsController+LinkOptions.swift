@@ -5,26 +5,6 @@ import TallyStorage
 /// `typeTL`'s behaviour members: destination mode with rotator items, dynamic destination,
 /// `hideUrl`/`hideUrlTitle`, `referrerClean`, and the retargeting `scripts` a link fires.
 extension DatapointsController {
-    static let modeNames: [String: DestinationMode] = [
-        "simple": .simple, "randomdestination": .random, "destinationbylanguage": .byLanguage, "spilloverdestination": .spillover,
-        "dynamicurl": .dynamicURL, "browserdestination": .browser, "destinationbynation": .byNation, "uniquedestination": .unique,
-        "sequentialdestination": .sequential, "weighteddestination": .weighted,
-    ]
-    static let modeNumbers = Dictionary(uniqueKeysWithValues: DestinationMode.allCases.map { ($0.rawValue, $0) })
-    static let referrerNames: [String: ReferrerClean] = ["none": .none, "clean": .clean, "myself": .myself]
-    static let referrerNumbers = Dictionary(uniqueKeysWithValues: ReferrerClean.allCases.map { ($0.rawValue, $0) })
-
-    /// The wire member holding a rotator mode's destinations.
-    static func itemsMember(_ mode: DestinationMode) -> String? {
-        switch mode {
-        case .random: "randomDestinationItems"
-        case .sequential: "sequentialDestinationItems"
-        case .spillover: "spilloverDestinationItems"
-        case .weighted: "weightedDestinationItems"
-        default: nil
-        }
-    }
-
     /// Drops this node's cached copies of these datapoints (their options changed behind the service's back).
     func forgetCached(_ ids: Set<Int64>) async throws {
         for id in ids {
@@ -45,8 +25,10 @@ extension DatapointsController {
 
     private func parsedOptions(_ link: WireObject, existing: LinkOptions, auth: APIAuth) async throws -> LinkOptions {
         var options = existing
-        if let mode = try link.enumeration("destinationMode", names: Self.modeNames, numbers: Self.modeNumbers) { options.mode = mode }
-        if let member = Self.itemsMember(options.mode) {
+        if let mode = try link.enumeration("destinationMode", names: ClickMeterVocabulary.modeNames, numbers: ClickMeterVocabulary.modeNumbers) {
+            options.mode = mode
+        }
+        if let member = ClickMeterVocabulary.itemsMember(options.mode) {
             if let items = try link.objects(member) {
                 options.destinations = try items.enumerated().map { index, item throws(ValidationError) in
                     let property = "TypeTL.\(WireObject.property(member))[\(index)]"
@@ -77,7 +59,8 @@ extension DatapointsController {
         }
         if let hide = try link.bool("hideUrl") { options.hideURL = hide }
         if let title = try link.string("hideUrlTitle") { options.hideURLTitle = title }
-        if let clean = try link.enumeration("referrerClean", names: Self.referrerNames, numbers: Self.referrerNumbers) {
+        if let clean = try link.enumeration("referrerClean", names: ClickMeterVocabulary.referrerNames, numbers: ClickMeterVocabulary.referrerNumbers)
+        {
             options.referrerClean = clean
         }
         if link.has("scripts") {
@@ -94,7 +77,7 @@ extension DatapointsController {
         do {
             try options.validate()
         } catch {
-            let field = error.field == "destinations" ? Self.itemsMember(options.mode) ?? "destinationMode" : error.field
+            let field = error.field == "destinations" ? ClickMeterVocabulary.itemsMember(options.mode) ?? "destinationMode" : error.field
             throw ValidationError(field: WireObject.property(field), code: error.code, message: error.message)
         }
         return options

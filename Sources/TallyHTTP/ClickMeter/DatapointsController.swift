@@ -140,7 +140,7 @@ struct DatapointsController {
     }
 
     func create(_ body: WireObject, _ auth: APIAuth, inGroup forcedGroup: Int64? = nil) async throws -> Datapoint {
-        let type = try body.enumeration("type", names: DatapointFields.typeNames, numbers: DatapointFields.typeNumbers) ?? .trackingLink
+        let type = try body.enumeration("type", names: ClickMeterVocabulary.typeNames, numbers: ClickMeterVocabulary.typeNumbers) ?? .trackingLink
         let link = try body.object("typeTL")
         var domain = domains.systemDomain
         if let domainID = try link?.int64("domainId") {
@@ -163,7 +163,7 @@ struct DatapointsController {
             type: type, destination: type == .trackingLink ? main : nil, name: try body.string("name"),
             title: try Self.bounded(try body.string("title") ?? "", "Title", 500),
             notes: try Self.bounded(try body.string("notes") ?? "", "Notes", 10_000),
-            redirectType: try DatapointFields.redirectType(link) ?? .default, encodeIP: try body.bool("encodeIp") ?? false, groupID: groupID)
+            redirectType: try ClickMeterVocabulary.redirectType(link) ?? .default, encodeIP: try body.bool("encodeIp") ?? false, groupID: groupID)
         request.options = options
         if request.name?.isEmpty == true { request.name = nil }
         var created = try await service.create(accountID: auth.accountID, domain: domain, request)
@@ -193,10 +193,10 @@ struct DatapointsController {
         }
         if let link = try body.object("typeTL"), existing.type == .trackingLink {
             if let url = try link.string("url") { changed.destinationURL = url }
-            if let redirect = try DatapointFields.redirectType(link) { changed.redirectType = redirect }
+            if let redirect = try ClickMeterVocabulary.redirectType(link) { changed.redirectType = redirect }
             changed.options = try await linkOptions(from: link, existing: existing.options, auth: auth)
         }
-        if let status = try body.enumeration("status", names: DatapointFields.statusNames, numbers: DatapointFields.statusNumbers),
+        if let status = try body.enumeration("status", names: ClickMeterVocabulary.statusNames, numbers: ClickMeterVocabulary.statusNumbers),
             status != existing.status
         {
             guard status != .abuse else {

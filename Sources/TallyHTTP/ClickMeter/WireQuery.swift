@@ -146,27 +146,3 @@ enum WireBody {
         return try DatapointsController.bounded(text, "Notes", 10_000)
     }
 }
-
-/// The enums of a datapoint on the wire, by name or number.
-enum DatapointFields {
-    static let typeNames: [String: DatapointType] = [
-        "tl": .trackingLink, "trackinglink": .trackingLink, "tp": .trackingPixel, "trackingpixel": .trackingPixel,
-    ]
-    static let typeNumbers: [Int: DatapointType] = [0: .trackingLink, 1: .trackingPixel]
-    static let statusNames: [String: DatapointStatus] = [
-        "active": .active, "paused": .paused, "abuse": .abuse, "spam": .abuse, "deleted": .deleted,
-    ]
-    static let statusNumbers: [Int: DatapointStatus] = [0: .active, 1: .paused, 2: .abuse, 3: .deleted]
-
-    /// `301`/`302`/`307`, or the spec's names (`PermanentRedirect` → 301, `TemporaryRedirect` → 307).
-    static func redirectType(_ link: WireObject?) throws(ValidationError) -> RedirectType? {
-        guard let link else { return nil }
-        do {
-            return try link.enumeration(
-                "redirectType", names: ["permanentredirect": .movedPermanently, "temporaryredirect": .temporaryRedirect],
-                numbers: [301: .movedPermanently, 302: .found, 307: .temporaryRedirect])
-        } catch {
-            throw ValidationError(field: "TypeTL." + error.field, code: error.code, message: error.message)
-        }
-    }
-}

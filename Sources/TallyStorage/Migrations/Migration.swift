@@ -42,6 +42,7 @@ public enum Migrations {
         .m010RequestLogBounds,
         .m011StatsRebuckets,
         .m012GuestPreferences,
+        .m013Imports,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -106,6 +106,31 @@ struct StatsRebuildSQL {
         }
     }
 
+    /// Hourly rows an import brought (`SQLImportedHistory`), added back after the hits' own.
+    func importedHourlyStatements() -> [String] {
+        var conditions = ["hour_ms >= \(from)", "hour_ms < \(to)"]
+        if let accountID { conditions.append("account_id = \(accountID)") }
+        let filter = conditions.joined(separator: " AND ")
+        return [
+            """
+            INSERT INTO stats_hourly (entity_kind, entity_id, hour_ms, \(Self.counterColumns)) \
+            SELECT entity_kind, entity_id, hour_ms, \(Self.counterColumns) FROM stats_imported WHERE \(filter) \
+            \(Self.adding("entity_kind, entity_id, hour_ms", table: "stats_hourly"))
+            """,
+            """
+            INSERT INTO stats_hourly (entity_kind, entity_id, hour_ms, \(Self.counterColumns)) \
+            SELECT \(StatsEntity.account.rawValue), account_id, hour_ms, \(Self.summedCounters) FROM stats_imported \
+            WHERE \(filter) GROUP BY account_id, hour_ms \
+            \(Self.adding("entity_kind, entity_id, hour_ms", table: "stats_hourly"))
+            """,
+        ]
+    }
+
+    static let summedCounters = counterColumns.split(separator: ",").map { column in
+        let name = column.filter { $0 != " " }
+        return name == "last_hit_ms" ? "MAX(last_hit_ms)" : "SUM(\(name))"
+    }.joined(separator: ", ")
+
     /// Daily rows of hits per dimension, in local days at this stretch's `offset`.
     func dailyStatements() -> [String] {
         let day = "(time_ms + \(offset)) / 86400000"

@@ -62,7 +62,9 @@ public struct StatsRebuilder: Sendable {
                     """
                 ).run()
                 let whole = StatsRebuildSQL(kind: database.kind, accountID: accountID, from: 0, to: Int64.max, offset: 0)
-                for statement in whole.hourlyStatements() + whole.conversionHourlyStatements() { try await db.raw(SQLQueryString(statement)).run() }
+                for statement in whole.hourlyStatements() + whole.conversionHourlyStatements() + whole.importedHourlyStatements() {
+                    try await db.raw(SQLQueryString(statement)).run()
+                }
             }
             try await db.update("accounts").set("time_zone", to: identifier).where("id", .equal, accountID).run()
             try await db.raw(SQLQueryString(StatsRebucketSQL(accountID: accountID).delete(from: "stats_daily"))).run()
