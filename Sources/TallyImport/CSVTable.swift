@@ -15,6 +15,11 @@ public struct CSVTable: Sendable {
         public let line: Int
         public let reason: String
         public var description: String { "line \(line): \(reason)" }
+
+        public init(line: Int, reason: String) {
+            self.line = line
+            self.reason = reason
+        }
     }
 
     public init(_ text: String, separator: Character = ",") throws {

@@ -11,7 +11,7 @@ import TallyStorage
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Bring links, campaigns and statistics from ClickMeter, a CSV file or a ClickTally export.",
-        subcommands: [ClickMeter.self, CSV.self, JSON.self])
+        subcommands: [ClickMeter.self, Shlink.self, YOURLS.self, BitlyCSV.self, CSV.self, JSON.self])
 
     struct Common: ParsableArguments {
         @Flag(help: "Read the source and report what would change; write nothing.") var dryRun = false
@@ -60,6 +60,70 @@ struct ImportCommand: AsyncParsableCommand {
                 range = .init(from: historyFrom ?? first ?? today, to: historyTo ?? today)
             }
             return try await source.snapshot(history: range)
+        }
+    }
+
+    struct Shlink: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "shlink", abstract: "Import a Shlink server's short URLs, tags, domains and visits through its REST API v3.")
+
+        @Option(help: "The server's base URL, e.g. https://s.example.com (the importer adds /rest/v3).") var apiUrl: String
+        @Option(help: "A Shlink API key (or set CLICKTALLY_SOURCE_KEY).") var key: String?
+        @Flag(inversion: .prefixedNo, help: "Import the visits as daily totals.") var history = true
+        @OptionGroup var common: Common
+        @OptionGroup var owner: OwnerOptions
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            guard let key = key ?? ProcessInfo.processInfo.environment["CLICKTALLY_SOURCE_KEY"], !key.isEmpty else {
+                throw ArgumentParser.ValidationError("give the source's key with --key or CLICKTALLY_SOURCE_KEY")
+            }
+            let base = apiUrl.hasSuffix("/rest/v3") ? apiUrl : apiUrl.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/rest/v3"
+            let http = SourceClient.makeHTTPClient()
+            let snapshot: AccountSnapshot
+            do {
+                snapshot = try await ShlinkSource(api: SourceClient(client: http, baseURL: base, headers: [("X-Api-Key", key)])).snapshot(
+                    history: history)
+            } catch {
+                try? await http.shutdown()
+                throw error
+            }
+            try await http.shutdown()
+            let host = URL(string: apiUrl)?.host ?? apiUrl
+            try await ImportCommand.write(snapshot, source: "shlink:\(host)", common: common, owner: owner, options: options, bar: ProgressBar())
+        }
+    }
+
+    struct YOURLS: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "yourls", abstract: "Import YOURLS links (yourls_url) and clicks (yourls_log) from a MySQL dump file.")
+
+        @Argument(help: "The dump ('-' reads standard input).") var file: String
+        @Flag(inversion: .prefixedNo, help: "Import yourls_log as daily totals.") var history = true
+        @OptionGroup var common: Common
+        @OptionGroup var owner: OwnerOptions
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            let snapshot = try YOURLSDump.snapshot(try ImportCommand.read(file), history: history)
+            let name = file == "-" ? "stdin" : URL(fileURLWithPath: file).lastPathComponent
+            try await ImportCommand.write(snapshot, source: "yourls:\(name)", common: common, owner: owner, options: options, bar: ProgressBar())
+        }
+    }
+
+    struct BitlyCSV: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "bitly-csv", abstract: "Import links from Bitly's CSV link export.")
+
+        @Argument(help: "The file ('-' reads standard input).") var file: String
+        @OptionGroup var common: Common
+        @OptionGroup var owner: OwnerOptions
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            let (snapshot, lines) = try TallyImport.BitlyCSV.snapshot(try ImportCommand.read(file))
+            let name = file == "-" ? "stdin" : URL(fileURLWithPath: file).lastPathComponent
+            try await ImportCommand.write(
+                snapshot, source: "bitly:\(name)", common: common, owner: owner, options: options, bar: ProgressBar(), lines: lines)
         }
     }
 
