@@ -36,15 +36,7 @@ struct ImportCommand: AsyncParsableCommand {
                 throw ArgumentParser.ValidationError("give the source's key with --key or CLICKTALLY_SOURCE_KEY")
             }
             let bar = ProgressBar()
-            let http = SourceClient.makeHTTPClient()
-            let snapshot: AccountSnapshot
-            do {
-                snapshot = try await read(http, key: key, bar: bar)
-            } catch {
-                try? await http.shutdown()
-                throw error
-            }
-            try await http.shutdown()
+            let snapshot = try await ImportCommand.withHTTPClient { http in try await read(http, key: key, bar: bar) }
             let host = URL(string: apiUrl)?.host ?? apiUrl
             try await ImportCommand.write(snapshot, source: "clickmeter:\(host)", common: common, owner: owner, options: options, bar: bar)
         }
@@ -79,16 +71,9 @@ struct ImportCommand: AsyncParsableCommand {
                 throw ArgumentParser.ValidationError("give the source's key with --key or CLICKTALLY_SOURCE_KEY")
             }
             let base = apiUrl.hasSuffix("/rest/v3") ? apiUrl : apiUrl.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/rest/v3"
-            let http = SourceClient.makeHTTPClient()
-            let snapshot: AccountSnapshot
-            do {
-                snapshot = try await ShlinkSource(api: SourceClient(client: http, baseURL: base, headers: [("X-Api-Key", key)])).snapshot(
-                    history: history)
-            } catch {
-                try? await http.shutdown()
-                throw error
+            let snapshot = try await ImportCommand.withHTTPClient { http in
+                try await ShlinkSource(api: SourceClient(client: http, baseURL: base, headers: [("X-Api-Key", key)])).snapshot(history: history)
             }
-            try await http.shutdown()
             let host = URL(string: apiUrl)?.host ?? apiUrl
             try await ImportCommand.write(snapshot, source: "shlink:\(host)", common: common, owner: owner, options: options, bar: ProgressBar())
         }
@@ -163,6 +148,19 @@ struct ImportCommand: AsyncParsableCommand {
             }
             let name = sourceName ?? (file == "-" ? "stdin" : URL(fileURLWithPath: file).lastPathComponent)
             try await ImportCommand.write(snapshot, source: "json:\(name)", common: common, owner: owner, options: options, bar: ProgressBar())
+        }
+    }
+
+    /// An importer's HTTP client for the time `body` reads the source, shut down however it ends.
+    static func withHTTPClient<T: Sendable>(_ body: (HTTPClient) async throws -> T) async throws -> T {
+        let http = SourceClient.makeHTTPClient()
+        do {
+            let result = try await body(http)
+            try await http.shutdown()
+            return result
+        } catch {
+            try? await http.shutdown()
+            throw error
         }
     }
 

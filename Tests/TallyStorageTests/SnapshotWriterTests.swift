@@ -27,7 +27,7 @@ import Testing
 
     static func withWorld(_ engine: TestEngine, _ body: @Sendable (World) async throws -> Void) async throws {
         try await withMigratedTestDatabase(engine) { database, _ in
-            let defaults = try await Bootstrap(database: database).ensureDefaults(systemDomainName: "127.0.0.1:8080", now: 1)
+            let defaults = try await Bootstrap(database: database).ensureDefaults(systemDomainName: "127.0.0.1:8080", now: Self.now)
             let service = DatapointService(
                 repository: SQLDatapointRepository(database: database), trackingHosts: { ["127.0.0.1:8080"] }, clock: .fixed(Self.now))
             try await body(World(database: database, defaults: defaults, service: service))
@@ -117,6 +117,9 @@ import Testing
                 try await reader.read(history: true).history.map { "\($0.entity.rawValue) \($0.day) \($0.counts.clicks) \($0.counts.conversions)" }
             }
             let expected = ["datapoint 20250314 40 0", "datapoint 20250315 40 0", "conversion 20250315 0 3"]
+            // The statistics now begin with the imported history (the `beginning` frame, `timeframeMinDate`).
+            let begin = try await SQLStatsRepository(database: world.database).accountClock(world.defaults.accountID).createdAt
+            #expect(begin == LocalTime.dayNumber(year: 2025, month: 3, day: 14) * LocalTime.dayMilliseconds + 12 * 3_600_000)
             #expect(try await history() == expected)
             let account = try await SQLStatsRepository(database: world.database).perEntity(
                 .init(.account, [world.defaults.accountID]), from: 0, to: Self.now)

@@ -85,9 +85,11 @@ struct AccountController {
                 email ?? "", try account?.decode(column: "time_zone", as: String.self) ?? "UTC"
             )
         }
+        // Where the statistics begin: imported history may go back before the account was made here.
+        let statisticsBegin = try await SQLStatsRepository(database: database).accountClock(auth.accountID).createdAt
         return UserWire(
             email: email, companyName: name, companyRole: "", firstName: "", lastName: "", phone: "", redirectOnly: false,
-            registrationDate: ClickMeterDate.format(created), timeframeMinDate: ClickMeterDate.format(created),
+            registrationDate: ClickMeterDate.format(created), timeframeMinDate: ClickMeterDate.format(statisticsBegin),
             timezone: Int(LocalTime(identifier: zone).offset(at: clock.now()) / 3_600_000), timezonename: zone,
             bonusClicks: 0, boGoVal: "")
     }

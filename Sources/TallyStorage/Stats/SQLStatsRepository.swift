@@ -135,14 +135,19 @@ public struct SQLStatsRepository: Sendable {
         }
     }
 
-    /// The account's time zone and the day it was created (where `beginning` starts).
+    /// The account's time zone and where its statistics begin (`beginning`, `timeframeMinDate`): its creation, or its
+    /// first hour with figures when imported history goes back further.
     public func accountClock(_ accountID: Int64) async throws -> (time: LocalTime, createdAt: Int64) {
         try await database.read { db in
-            let row = try await db.select().columns("time_zone", "created_at").from("accounts").where("id", .equal, accountID).first()
-            return (
-                LocalTime(identifier: try row?.decode(column: "time_zone", as: String.self) ?? "UTC"),
-                try row?.decode(column: "created_at", as: Int64.self) ?? 0
-            )
+            let row = try await db.raw(
+                """
+                SELECT time_zone, created_at, (SELECT MIN(hour_ms) FROM stats_hourly WHERE entity_kind = \(bind: StatsEntity.account.rawValue) \
+                AND entity_id = \(bind: accountID)) AS first_hour FROM accounts WHERE id = \(bind: accountID)
+                """
+            ).first()
+            let created = try row?.decode(column: "created_at", as: Int64.self) ?? 0
+            let first = try row?.decode(column: "first_hour", as: Int64?.self) ?? nil
+            return (LocalTime(identifier: try row?.decode(column: "time_zone", as: String.self) ?? "UTC"), min(created, first ?? created))
         }
     }
 }
