@@ -26,7 +26,9 @@ extension ClickMeterSource {
             var active: [(AccountSnapshot.HistoryRecord.Entity, String)] = []
             // Sorted busiest first, the summaries are read only until their first idle row.
             for (type, figure) in [("tl", "totalclicks"), ("tp", "totalviews")] {
-                active += try await activeEntities("/aggregated/summary/datapoints", frame + [("type", type)], sortBy: figure).map { (.datapoint, $0) }
+                active += try await activeEntities("/aggregated/summary/datapoints", frame + [("type", type)], sortBy: figure).map {
+                    (.datapoint, $0)
+                }
             }
             active += try await activeEntities("/aggregated/summary/conversions", frame, sortBy: "conversionscount").map { (.conversion, $0) }
             for (entity, id) in active {
