@@ -7,6 +7,8 @@ public protocol DatapointRepository: Sendable {
     func list(accountID: Int64, statuses: Set<DatapointStatus>) async throws -> [Datapoint]
     /// Writes the editable fields (title, notes, favourite, group, destination, redirect type, encode-IP) of `datapoint`.
     func save(_ datapoint: Datapoint, now: Int64) async throws -> Datapoint
+    /// Gives the datapoint a new name; fails with `name_taken` when the domain ever had a datapoint of that name.
+    func rename(id: Int64, domainID: Int64, to name: String, now: Int64) async throws
     /// Returns the updated datapoint, or `nil` when there is none with that id.
     func setStatus(id: Int64, to status: DatapointStatus, now: Int64) async throws -> Datapoint?
     /// Up to `limit` datapoints that can be served (active or blocked), most recently changed first: a cache's warm start.

@@ -16,7 +16,7 @@ enum ClickMeterRecords {
         record.group = try item.int64("groupId").map { "\($0)" }
         record.encodeIP = try item.bool("encodeIp") ?? false
         record.tags = try (item.objects("tags") ?? []).compactMap { tag in try tag.string("name") }
-        if let created = try item.string("creationDate") { record.createdAt = ClickMeterDates.parse(created) }
+        if let created = try item.string("creationDate") { record.createdAt = ClickMeterDate.parse(created) }
         guard record.type == .trackingLink, let link = try item.object("typeTL") else { return record }
         record.destinationURL = try link.string("url")
         record.redirectType = try ClickMeterVocabulary.redirectType(link) ?? .default
@@ -55,26 +55,10 @@ enum ClickMeterRecords {
         counts.convertedClicks = try row.int64("convertedClicks") ?? 0
         counts.conversionValue = try row.double("conversionsValue") ?? 0
         counts.commission = try row.double("commissionsCost") ?? 0
-        if let last = try row.string("lastHitDate"), let time = ClickMeterDates.parse(last), last.prefix(8) == activity.prefix(8) {
+        if let last = try row.string("lastHitDate"), let time = ClickMeterDate.parse(last), last.prefix(8) == activity.prefix(8) {
             counts.lastHit = time
         }
         guard counts != StatsCounts() else { return nil }
         return (String(activity.prefix(8)), counts)
-    }
-}
-
-/// `YYYYMMDDHHmmss` (UTC) as milliseconds since 1970.
-public enum ClickMeterDates {
-    public static func parse(_ text: String) -> Int64? {
-        let digits = Array(text.utf8)
-        guard digits.count >= 8, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        func number(_ range: Range<Int>) -> Int { range.upperBound <= digits.count ? Int(String(decoding: digits[range], as: UTF8.self))! : 0 }
-        let day = LocalTime.dayNumber(year: number(0..<4), month: number(4..<6), day: number(6..<8))
-        return day * LocalTime.dayMilliseconds + Int64(number(8..<10) * 3_600_000 + number(10..<12) * 60_000 + number(12..<14) * 1000)
-    }
-
-    public static func text(day: Int64) -> String {
-        let (year, month, dayOfMonth) = LocalTime.civil(day)
-        return String(format: "%04d%02d%02d", year, month, dayOfMonth)
     }
 }

@@ -7,7 +7,7 @@ extension ClickMeterSource {
     func history(
         _ range: HistoryRange, datapoints: [AccountSnapshot.DatapointRecord], conversions: [AccountSnapshot.ConversionRecord]
     ) async throws -> [AccountSnapshot.HistoryRecord] {
-        guard let first = ClickMeterDates.parse(range.from), let last = ClickMeterDates.parse(range.to), first <= last else {
+        guard let first = ClickMeterDate.parse(range.from), let last = ClickMeterDate.parse(range.to), first <= last else {
             throw ImportSourceError.malformed(url: "--history-from/--history-to", reason: "days must be YYYYMMDD, the first not after the last")
         }
         let pixels = Set(datapoints.filter { $0.type == .trackingPixel }.map(\.sourceID))
@@ -16,7 +16,7 @@ extension ClickMeterSource {
         let lastDay = last / LocalTime.dayMilliseconds
         while day <= lastDay {
             let end = min(day + 365, lastDay)
-            windows.append((ClickMeterDates.text(day: day), ClickMeterDates.text(day: end)))
+            windows.append((ClickMeterDate.dayText(day), ClickMeterDate.dayText(end)))
             day = end + 1
         }
         var records: [AccountSnapshot.HistoryRecord] = []

@@ -82,7 +82,10 @@ public struct DatapointService: Sendable {
             }
             datapoint.destinationURL = try DestinationURL.validate(raw, trackingHosts: trackingHosts())
         }
-        if datapoint.name != previous.name { try DatapointName.validate(datapoint.name) }
+        if datapoint.name != previous.name {
+            try DatapointName.validate(datapoint.name)
+            try await repository.rename(id: datapoint.id, domainID: datapoint.domainID, to: datapoint.name, now: clock.now())
+        }
         let saved = try await repository.save(datapoint, now: clock.now())
         cache?.invalidate(domainID: saved.domainID, name: saved.name)
         if previous.name != saved.name { cache?.invalidate(domainID: previous.domainID, name: previous.name) }

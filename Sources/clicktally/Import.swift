@@ -48,7 +48,7 @@ struct ImportCommand: AsyncParsableCommand {
             if history {
                 let account = try await api.json("/account")
                 let first = (SourceClient.member(account, "timeframeMinDate") as? String).map { String($0.prefix(8)) }
-                let today = ClickMeterDates.text(day: WallClock.system.now() / LocalTime.dayMilliseconds)
+                let today = ClickMeterDate.dayText(WallClock.system.now() / LocalTime.dayMilliseconds)
                 range = .init(from: historyFrom ?? first ?? today, to: historyTo ?? today)
             }
             return try await source.snapshot(history: range)

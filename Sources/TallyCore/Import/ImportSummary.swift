@@ -33,11 +33,11 @@ public struct ImportSummary: Sendable, Equatable {
         self.dryRun = dryRun
     }
 
-    public mutating func count(_ kind: String, _ outcome: Outcome) {
+    public mutating func count(_ kind: String, _ outcome: Outcome, times: Int = 1) {
         switch outcome {
-        case .created: counts[kind, default: Counts()].created += 1
-        case .updated: counts[kind, default: Counts()].updated += 1
-        case .skipped: counts[kind, default: Counts()].skipped += 1
+        case .created: counts[kind, default: Counts()].created += times
+        case .updated: counts[kind, default: Counts()].updated += times
+        case .skipped: counts[kind, default: Counts()].skipped += times
         }
     }
 

@@ -86,10 +86,7 @@ public struct SnapshotReader: Sendable {
         }
         guard let first else { return [] }
         let periods = time.periods(from: first, to: clock.now() + 2 * LocalTime.dayMilliseconds)
-        guard let last = periods.last else { return [] }
-        // Integers computed here, never input: one branch per stretch of constant offset.
-        let branches = periods.dropLast().map { "WHEN h.hour_ms < \($0.to) THEN (h.hour_ms + \($0.offset)) / 86400000 " }.joined()
-        let day = branches.isEmpty ? "(h.hour_ms + \(last.offset)) / 86400000" : "CASE \(branches)ELSE (h.hour_ms + \(last.offset)) / 86400000 END"
+        guard let day = SQLStatsRepository.localDay(of: "h.hour_ms", periods) else { return [] }
         var records: [AccountSnapshot.HistoryRecord] = []
         for (entity, table, kind) in [
             (StatsEntity.datapoint, "datapoints", AccountSnapshot.HistoryRecord.Entity.datapoint), (.conversion, "conversions", .conversion),

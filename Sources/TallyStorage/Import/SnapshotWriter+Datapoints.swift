@@ -164,7 +164,7 @@ extension SnapshotWriter {
                     ValidationError(field: "sourceID", code: "entity_unknown", message: "its \(record.entity.rawValue) was not imported"))
                 continue
             }
-            guard let day = Self.dayNumber(record.day) else {
+            guard let day = ClickMeterDate.day(record.day) else {
                 summary.fail(
                     "history", "\(record.entity.rawValue) \(record.sourceID) \(record.day)",
                     ValidationError(field: "day", code: "day_invalid", message: "the day must be YYYYMMDD"))
@@ -178,17 +178,9 @@ extension SnapshotWriter {
         let history = SQLImportedHistory(database: database)
         for (index, chunk) in rows.chunked(5_000).enumerated() {
             let changed = options.dryRun ? chunk.count : try await history.replace(accountID: accountID, Array(chunk))
-            for _ in 0..<changed { summary.count("history", .created) }
-            for _ in 0..<(chunk.count - changed) { summary.count("history", .skipped) }
+            summary.count("history", .created, times: changed)
+            summary.count("history", .skipped, times: chunk.count - changed)
             progress?("history", min((index + 1) * 5_000, rows.count), rows.count)
         }
-    }
-
-    static func dayNumber(_ text: String) -> Int64? {
-        let digits = Array(text.prefix(8).utf8)
-        guard digits.count == 8, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int(text.prefix(8)) else { return nil }
-        let (year, month, day) = (value / 10_000, value / 100 % 100, value % 100)
-        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
-        return LocalTime.dayNumber(year: year, month: month, day: day)
     }
 }

@@ -82,22 +82,23 @@ public struct SQLDatapointRepository: DatapointRepository {
         }
     }
 
-    public func save(_ datapoint: Datapoint, now: Int64) async throws -> Datapoint {
+    public func rename(id: Int64, domainID: Int64, to name: String, now: Int64) async throws {
         do {
-            return try await saveChecked(datapoint, now: now)
+            try await database.transaction { db in
+                let taken = try await db.select().column("id").from("datapoints")
+                    .where("domain_id", .equal, domainID).where("name", .equal, name).where("id", .notEqual, id).first()
+                if taken != nil { throw Self.nameTaken(name) }
+                try await db.update("datapoints").set("name", to: name).set("updated_at", to: now).where("id", .equal, id).run()
+            }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-            throw Self.nameTaken(datapoint.name)
+            // Another node took the name between our check and our update.
+            throw Self.nameTaken(name)
         }
     }
 
-    private func saveChecked(_ datapoint: Datapoint, now: Int64) async throws -> Datapoint {
+    public func save(_ datapoint: Datapoint, now: Int64) async throws -> Datapoint {
         try await database.transaction { db in
-            // A rename: the new name must be free on the domain (a deleted datapoint's name stays taken).
-            let taken = try await db.select().column("id").from("datapoints")
-                .where("domain_id", .equal, datapoint.domainID).where("name", .equal, datapoint.name).where("id", .notEqual, datapoint.id)
-                .first()
-            if taken != nil { throw Self.nameTaken(datapoint.name) }
-            try await db.update("datapoints").set("name", to: datapoint.name)
+            try await db.update("datapoints")
                 .set("title", to: datapoint.title).set("notes", to: datapoint.notes).set("is_favourite", to: datapoint.isFavourite)
                 .set("group_id", to: datapoint.groupID).set("destination_url", to: datapoint.destinationURL)
                 .set("redirect_type", to: datapoint.redirectType.rawValue).set("encode_ip", to: datapoint.encodeIP).set("updated_at", to: now)

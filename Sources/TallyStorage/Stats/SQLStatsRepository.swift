@@ -70,13 +70,18 @@ public struct SQLStatsRepository: Sendable {
     /// Sums per local day of `time` in [from, to), each day keyed by its first UTC hour with rows (so callers that
     /// bucket hours by local day get the same answer as from `hourly`, from ~24 times fewer rows: decoding the rows,
     /// not the query, is what a 90-day series costs).
+    /// The local day of an hour column, in SQL: one branch per stretch of constant offset. Integers computed here,
+    /// never input; `nil` for no stretch.
+    static func localDay(of column: String, _ periods: [(from: Int64, to: Int64, offset: Int64)]) -> String? {
+        guard let last = periods.last else { return nil }
+        let branches = periods.dropLast().map { "WHEN \(column) < \($0.to) THEN (\(column) + \($0.offset)) / 86400000 " }.joined()
+        let final = "(\(column) + \(last.offset)) / 86400000"
+        return branches.isEmpty ? final : "CASE \(branches)ELSE \(final) END"
+    }
+
     public func daily(_ scope: Scope, from: Int64, to: Int64, time: LocalTime) async throws -> [(hour: Int64, counts: StatsCounts)] {
         guard !scope.ids.isEmpty else { return [] }
-        let periods = time.periods(from: from, to: to)
-        guard let last = periods.last else { return [] }
-        // Integers computed here, never input: one branch per stretch of constant offset.
-        let branches = periods.dropLast().map { "WHEN hour_ms < \($0.to) THEN (hour_ms + \($0.offset)) / 86400000 " }.joined()
-        let day = branches.isEmpty ? "(hour_ms + \(last.offset)) / 86400000" : "CASE \(branches)ELSE (hour_ms + \(last.offset)) / 86400000 END"
+        guard let day = Self.localDay(of: "hour_ms", time.periods(from: from, to: to)) else { return [] }
         return try await database.read { db in
             let rows = try await db.raw(
                 """
