@@ -13,6 +13,10 @@ public func testConfiguration(_ values: [String: ConfigContent] = [:], database:
         .string("test-pepper-0123456789abcdef-0123456789"), isSecret: true)
     // The cheapest bcrypt: sign-in tests hash passwords often, and cost 12 would slow every timing-sensitive test beside them.
     all[AbsoluteConfigKey(ConfigKey(AppConfiguration.Key.bcryptCost))] = ConfigValue(.int(4), isSecret: false)
+    // The longest head deadline: the live test client keeps one keep-alive connection and cannot reconnect, so a
+    // test that waits on a slow step (a re-bucketing on a loaded CI machine) must not find it closed as idle. The
+    // deadline's own tests set it.
+    all[AbsoluteConfigKey(ConfigKey(AppConfiguration.Key.requestHeadTimeout))] = ConfigValue(.int(600_000), isSecret: false)
     for (key, value) in values { all[AbsoluteConfigKey(ConfigKey(key))] = ConfigValue(value, isSecret: false) }
     var configuration = try AppConfiguration(reader: ConfigReader(provider: InMemoryProvider(values: all)))
     configuration.database = database
