@@ -27,7 +27,21 @@ public struct APIAuth: Sendable {
 
     /// Whether the caller may see the datapoint at all, so a write refused for lack of a write grant is a 403, not a 404.
     func canRead(_ datapoint: Datapoint) -> Bool {
-        keyAllowsGroup(datapoint.groupID) && (guest?.allowsDatapoint(datapoint.id, groupID: datapoint.groupID, write: false) ?? true)
+        visibility.contains(datapoint)
+    }
+
+    /// The datapoints the caller may see, as storage filters lists by it: the key's groups and a guest's shares (of
+    /// either verb). `canRead` applies the same value to one datapoint.
+    var visibility: DatapointVisibility {
+        DatapointVisibility(
+            groups: key.groupIDs.isEmpty ? nil : Set(key.groupIDs),
+            shares: guest.flatMap { guest in
+                guest.allowAll
+                    ? nil
+                    : DatapointVisibility.Shares(
+                        datapoints: Set(guest.grants.filter { $0.entityType == .datapoint }.map(\.entityID)),
+                        groups: Set(guest.grants.filter { $0.entityType == .group }.map(\.entityID)))
+            })
     }
 
     /// Whether the caller could change the datapoint (the wire's `writePermited`), whatever the current route.

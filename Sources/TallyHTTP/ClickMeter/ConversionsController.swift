@@ -85,13 +85,11 @@ struct ConversionsController {
         }
         api.on(.get, "conversions/:id/datapoints", scope: APIScope(.datapoints, .read)) { request, context, auth in
             let conversion = try await owned(context, auth)
-            return try await datapoints.listResponse(
-                WireQuery(request), auth, only: try await repository.datapointIDs(conversionID: conversion.id))
+            return try await datapoints.listResponse(WireQuery(request), auth, linkedTo: .conversion(conversion.id))
         }
         api.on(.get, "conversions/:id/datapoints/count", scope: APIScope(.datapoints, .read)) { request, context, auth in
             let conversion = try await owned(context, auth)
-            let linked = try await repository.datapointIDs(conversionID: conversion.id)
-            return CountWire(count: try await datapoints.filtered(WireQuery(request), auth, only: linked).count)
+            return try await datapoints.count(WireQuery(request), auth, linkedTo: .conversion(conversion.id))
         }
         api.on(.put, "conversions/:id/datapoints/patch", scope: APIScope(.conversions, .write)) { request, context, auth in
             let conversion = try await owned(context, auth)

@@ -24,7 +24,7 @@ struct DatapointsController {
             try await listResponse(WireQuery(request), auth)
         }
         api.on(.get, "datapoints/count", scope: APIScope(.datapoints, .read)) { request, _, auth in
-            CountWire(count: try await filtered(WireQuery(request), auth).count)
+            try await count(WireQuery(request), auth)
         }
         api.on(.get, "datapoints/:id", scope: APIScope(.datapoints, .read)) { _, context, auth in
             try await wires([try await owned(context, auth)], auth)[0]
@@ -105,38 +105,44 @@ struct DatapointsController {
         return try auth.check(try await repository.find(id: id))
     }
 
-    /// A page of the datapoints `filtered` picks, as `{id, uri}` or (`_expand=true`) full datapoints.
+    /// A page of the datapoints `query` picks, as `{id, uri}` or (`_expand=true`) full datapoints.
     func listResponse(
-        _ query: WireQuery, _ auth: APIAuth, type: DatapointType? = nil, groupID: Int64? = nil, only: Set<Int64>? = nil
+        _ wire: WireQuery, _ auth: APIAuth, type: DatapointType? = nil, groupID: Int64? = nil, linkedTo: DatapointQuery.Link? = nil
     ) async throws -> Response {
-        let page = try query.page(try await filtered(query, auth, type: type, groupID: groupID, only: only))
-        if try query.bool("_expand") == true { return ListWire(entities: try await wires(Array(page), auth)).response }
+        let chosen = try query(wire, auth, type: type, groupID: groupID, linkedTo: linkedTo)
+        let page = try await repository.page(chosen, try wire.window())
+        if try wire.bool("_expand") == true { return ListWire(entities: try await wires(page, auth)).response }
         return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
     }
 
-    /// - Parameter only: the datapoints of a conversion or retargeting script, when listing those.
-    func filtered(
-        _ query: WireQuery, _ auth: APIAuth, type forced: DatapointType? = nil, groupID: Int64? = nil, only: Set<Int64>? = nil
-    ) async throws -> [Datapoint] {
-        let statuses = try query.statuses()
-        var all = try await repository.list(accountID: auth.accountID, statuses: statuses).filter { auth.canRead($0) }
-        if let groupID { all = all.filter { $0.groupID == groupID } }
-        if let only { all = all.filter { only.contains($0.id) } }
-        if let names = query.string("tags") ?? query.string("tag"), !names.isEmpty {
-            let wanted = Set(names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
-            let tagged = try await tags.list(accountID: auth.accountID).filter { wanted.contains($0.name.lowercased()) }
-            let ids = Set(tagged.flatMap(\.datapointIDs))
-            all = all.filter { ids.contains($0.id) }
+    /// How many datapoints `query` picks.
+    func count(
+        _ wire: WireQuery, _ auth: APIAuth, groupID: Int64? = nil, linkedTo: DatapointQuery.Link? = nil
+    ) async throws -> CountWire {
+        CountWire(count: try await repository.count(try query(wire, auth, groupID: groupID, linkedTo: linkedTo)))
+    }
+
+    /// The datapoints a list's query parameters pick, among those the caller may see: `status`, `type`, `tags`
+    /// (names, any of them), `onlyFavorites` (or `favourite`), `createdAfter`/`createdBefore`, `textSearch`, `sortBy`,
+    /// `sortDirection`.
+    /// - Parameter linkedTo: the datapoints of a conversion or retargeting script, when listing those.
+    func query(
+        _ wire: WireQuery, _ auth: APIAuth, type forced: DatapointType? = nil, groupID: Int64? = nil, linkedTo: DatapointQuery.Link? = nil
+    ) throws -> DatapointQuery {
+        let order = try wire.datapointOrder()
+        var query = DatapointQuery(
+            accountID: auth.accountID, visibility: auth.visibility, statuses: try wire.statuses(), sort: order.sort, descending: order.descending)
+        query.groupID = groupID
+        query.linkedTo = linkedTo
+        if let names = wire.string("tags") ?? wire.string("tag"), !names.isEmpty {
+            query.tagNames = Set(names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
         }
-        if let type = try forced ?? query.datapointType() { all = all.filter { $0.type == type } }
-        if try query.bool("onlyFavorites") == true { all = all.filter(\.isFavourite) }
-        if let after = try query.date("createdAfter") { all = all.filter { $0.createdAt >= after } }
-        if let before = try query.date("createdBefore") { all = all.filter { $0.createdAt <= before } }
-        if let search = query.string("textSearch"), !search.isEmpty {
-            let needle = search.replacingOccurrences(of: "*", with: "").lowercased()
-            all = all.filter { [$0.name, $0.title, $0.notes, $0.destinationURL ?? ""].contains { $0.lowercased().contains(needle) } }
-        }
-        return try query.sorted(all)
+        query.type = try forced ?? wire.datapointType()
+        query.favouritesOnly = try wire.bool("onlyFavorites") == true || wire.bool("favourite") == true
+        query.createdFrom = try wire.date("createdAfter")
+        query.createdTo = try wire.date("createdBefore")
+        if let search = wire.string("textSearch")?.replacingOccurrences(of: "*", with: ""), !search.isEmpty { query.text = search }
+        return query
     }
 
     func create(_ body: WireObject, _ auth: APIAuth, inGroup forcedGroup: Int64? = nil) async throws -> Datapoint {

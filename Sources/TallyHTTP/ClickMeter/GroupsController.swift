@@ -95,7 +95,7 @@ struct GroupsController {
         }
         api.on(.get, "groups/:id/datapoints/count", scope: APIScope(.datapoints, .read)) { request, context, auth in
             let group = try await owned(context, auth)
-            return CountWire(count: try await datapoints.filtered(WireQuery(request), auth, groupID: group.id).count)
+            return try await datapoints.count(WireQuery(request), auth, groupID: group.id)
         }
         api.on(.post, "groups/:id/datapoints", scope: APIScope(.datapoints, .write)) { request, context, auth in
             let group = try await owned(context, auth)

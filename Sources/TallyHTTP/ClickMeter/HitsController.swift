@@ -19,15 +19,15 @@ struct HitsController {
             if auth.reachesWholeAccount {
                 owner = .account(auth.accountID)
             } else {
-                owner = .datapoints(try await statsController.accountSubject(auth).hits?.ids ?? [])
+                owner = .matching(statsController.visible(auth))
             }
             return try await page(request, owner, auth)
         }
         api.on(.get, "datapoints/:id/hits", scope: StatsController.scope) { request, context, auth in
-            try await page(request, .datapoints(try await statsController.datapointSubject(context, auth).hits?.ids ?? []), auth)
+            try await page(request, Self.owner(try await statsController.datapointSubject(context, auth).hits), auth)
         }
         api.on(.get, "groups/:id/hits", scope: StatsController.scope) { request, context, auth in
-            try await page(request, .datapoints(try await statsController.groupSubject(context, auth).hits?.ids ?? []), auth)
+            try await page(request, Self.owner(try await statsController.groupSubject(context, auth).hits), auth)
         }
         api.on(.get, "conversions/:id/hits", scope: StatsController.scope) { request, context, auth in
             let conversion = try await statsController.conversions.owned(context, auth)
@@ -75,15 +75,15 @@ struct HitsController {
         }
         let owner: SQLHitListRepository.Owner
         if let id = try query.int("datapoint") {
-            owner = .datapoints(try await statsController.datapointSubject(ReportsController.context(context, id), auth).hits?.ids ?? [])
+            owner = Self.owner(try await statsController.datapointSubject(ReportsController.context(context, id), auth).hits)
         } else if let id = try query.int("group") {
-            owner = .datapoints(try await statsController.groupSubject(ReportsController.context(context, id), auth).hits?.ids ?? [])
+            owner = Self.owner(try await statsController.groupSubject(ReportsController.context(context, id), auth).hits)
         } else if let id = try query.int("conversion") {
             owner = try await conversionOwner(try await statsController.conversions.owned(ReportsController.context(context, id), auth).id, auth)
         } else if auth.reachesWholeAccount {
             owner = .account(auth.accountID)
         } else {
-            owner = .datapoints(try await statsController.accountSubject(auth).hits?.ids ?? [])
+            owner = Self.owner(try await statsController.accountSubject(auth).hits)
         }
         let found = try await hits.page(owner, from: 0, to: Int64.max, filter: try Self.filter(query), after: nil, limit: pageSize)
         let wires = try await wires(found, auth)
@@ -93,8 +93,16 @@ struct HitsController {
 
     /// A conversion's clicks, only on the datapoints the caller may read (`APIAuth.canRead`, via `accountSubject`).
     func conversionOwner(_ id: Int64, _ auth: APIAuth) async throws -> SQLHitListRepository.Owner {
-        let within = auth.reachesWholeAccount ? nil : try await statsController.accountSubject(auth).hits?.ids ?? []
-        return .conversion(id, accountID: auth.accountID, within: within)
+        .conversion(id, accountID: auth.accountID, within: auth.reachesWholeAccount ? nil : statsController.visible(auth))
+    }
+
+    /// The hits of what a statistics subject sums.
+    static func owner(_ scope: SQLStatsRepository.Scope?) -> SQLHitListRepository.Owner {
+        guard let scope else { return .datapoints([]) }
+        switch scope.members {
+        case .ids(let ids): return scope.entity == .account ? .account(ids.first ?? 0) : .datapoints(ids)
+        case .datapoints(let query): return .matching(query)
+        }
     }
 
     /// Each hit with its datapoint and its conversions, loaded in one query each for the whole page.

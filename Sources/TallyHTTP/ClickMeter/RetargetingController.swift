@@ -64,12 +64,11 @@ struct RetargetingController {
         }
         api.on(.get, "retargeting/:id/datapoints", scope: APIScope(.datapoints, .read)) { request, context, auth in
             let script = try await owned(context, auth)
-            return try await datapoints.listResponse(WireQuery(request), auth, only: try await repository.datapointIDs(scriptID: script.id))
+            return try await datapoints.listResponse(WireQuery(request), auth, linkedTo: .script(script.id))
         }
         api.on(.get, "retargeting/:id/datapoints/count", scope: APIScope(.datapoints, .read)) { request, context, auth in
             let script = try await owned(context, auth)
-            let linked = try await repository.datapointIDs(scriptID: script.id)
-            return CountWire(count: try await datapoints.filtered(WireQuery(request), auth, only: linked).count)
+            return try await datapoints.count(WireQuery(request), auth, linkedTo: .script(script.id))
         }
     }
 

@@ -20,15 +20,10 @@ extension StatsController {
             var chosen = try await groups.filtered(query.removing("sortBy", "sortDirection"), auth)
             if try query.bool("favourite") == true { chosen = chosen.filter(\.isFavourite) }
             let frame = try await StatsFrame.resolve(query, accountID: auth.accountID, stats: stats, now: clock.now())
-            let members = try await datapoints.repository.list(accountID: auth.accountID, statuses: Set(DatapointStatus.allCases))
-                .filter { $0.groupID != nil && auth.canRead($0) }
-            let perDatapoint = try await stats.perEntity(.init(.datapoint, members.map(\.id)), from: frame.from, to: frame.to)
-            var perGroup: [Int64: StatsCounts] = [:]
-            var linksCount: [Int64: Int] = [:]
-            for member in members {
-                if member.status != .deleted { linksCount[member.groupID!, default: 0] += 1 }
-                if let counts = perDatapoint[member.id] { perGroup[member.groupID!, default: StatsCounts()].add(counts) }
-            }
+            var members = visible(auth)
+            members.groupIDs = Set(chosen.map(\.id))
+            let perGroup = try await stats.perGroup(members, from: frame.from, to: frame.to)
+            let linksCount = try await datapoints.repository.countsPerGroup(members.without(.deleted))
             let rows = chosen.map { group in
                 SummaryRow(
                     id: group.id, name: group.name, counts: perGroup[group.id] ?? StatsCounts(),
@@ -49,17 +44,31 @@ extension StatsController {
         }
     }
 
+    /// One page of datapoints ranked in SQL (`SQLStatsRepository.ranked`, or the list's own order for id and name);
+    /// only that page's sums and datapoints are read.
     func datapointSummary(_ query: WireQuery, _ auth: APIAuth, groupID: Int64?) async throws -> AggregatedSummaryWire {
-        var chosen = try await datapoints.filtered(query.removing("sortBy", "sortDirection"), auth, groupID: groupID)
-        if try query.bool("favourite") == true { chosen = chosen.filter(\.isFavourite) }
+        var chosen = try datapoints.query(query.removing("sortBy", "sortDirection"), auth, groupID: groupID)
         let frame = try await StatsFrame.resolve(query, accountID: auth.accountID, stats: stats, now: clock.now())
-        let counts = try await stats.perEntity(.init(.datapoint, chosen.map(\.id)), from: frame.from, to: frame.to)
-        let rows = chosen.map { SummaryRow(id: $0.id, name: $0.name, counts: counts[$0.id] ?? StatsCounts(), data: nil, datapoint: $0) }
-        // Only the page's datapoints are expanded into full DTOs.
-        var page = try Self.sortedPage(rows, query)
-        let wires = try await datapoints.wires(page.rows.compactMap(\.datapoint), auth)
-        for index in page.rows.indices { page.rows[index].data = .datapoint(wires[index]) }
-        return Self.wire(page, frame)
+        let order = try Self.order(query)
+        let window = try query.window()
+        let total = try await datapoints.repository.count(chosen)
+        let ids: [Int64]
+        switch order.key {
+        case .figure(let figure):
+            ids = try await stats.ranked(chosen, by: figure, descending: order.descending, from: frame.from, to: frame.to, total: total, window)
+        case .id, .name:
+            chosen.sort = order.key == .id ? .id : .name
+            chosen.descending = order.descending
+            ids = try await datapoints.repository.ids(chosen, window)
+        }
+        let found = Dictionary(try await datapoints.repository.find(ids: ids).map { ($0.id, $0) }) { first, _ in first }
+        let page = ids.compactMap { found[$0] }
+        let counts = try await stats.perEntity(.init(.datapoint, ids), from: frame.from, to: frame.to)
+        let wires = try await datapoints.wires(page, auth)
+        let rows = zip(page, wires).map { datapoint, wire in
+            SummaryRow(id: datapoint.id, name: datapoint.name, counts: counts[datapoint.id] ?? StatsCounts(), data: .datapoint(wire))
+        }
+        return Self.wire(SummaryPage(rows: rows, count: total, offset: window.offset, limit: window.limit), frame)
     }
 
     func summary(_ rows: [SummaryRow], _ query: WireQuery, _ frame: StatsFrame) throws -> AggregatedSummaryWire {
@@ -71,7 +80,6 @@ extension StatsController {
         let name: String
         let counts: StatsCounts
         var data: EntityData?
-        var datapoint: Datapoint? = nil
     }
 
     struct SummaryPage {
@@ -81,40 +89,65 @@ extension StatsController {
         let limit: Int
     }
 
+    enum SortKey: Equatable {
+        case figure(SQLStatsRepository.Figure)
+        case id, name
+    }
+
     /// `sortBy`: a figure (totalClicks, uniqueClicks, totalViews, uniqueViews, spiderHitsCount, conversionsCount,
-    /// conversionsValue, commissionsCost, lastHitDate) or id/name; `sortDirection` asc|desc (default desc for figures).
-    static func sortedPage(_ rows: [SummaryRow], _ query: WireQuery) throws(ValidationError) -> SummaryPage {
+    /// conversionsValue, commissionsCost, lastHitDate, totalHits) or id/name; `sortDirection` asc|desc (default desc
+    /// for figures).
+    static func order(_ query: WireQuery) throws(ValidationError) -> (key: SortKey, descending: Bool) {
         let sortBy = query.string("sortBy")?.lowercased() ?? "totalclicks"
-        let figures: [String: (StatsCounts) -> Double] = [
-            "totalclicks": { Double($0.clicks) }, "uniqueclicks": { Double($0.uniqueClicks) }, "totalviews": { Double($0.views) },
-            "uniqueviews": { Double($0.uniqueViews) }, "spiderhitscount": { Double($0.spiders) }, "conversionscount": { Double($0.conversions) },
-            "conversionsvalue": { $0.conversionValue }, "commissionscost": { $0.commission }, "lasthitdate": { Double($0.lastHit) },
-            "totalhits": { Double($0.hits) },
-        ]
-        var descending: Bool
+        let key: SortKey
+        if let figure = SQLStatsRepository.Figure(rawValue: sortBy) {
+            key = .figure(figure)
+        } else if sortBy == "id" {
+            key = .id
+        } else if sortBy == "name" {
+            key = .name
+        } else {
+            let figures = SQLStatsRepository.Figure.allCases.map(\.rawValue).sorted().joined(separator: ", ")
+            throw WireQuery.invalid("sortBy", "one of \(figures), id, name")
+        }
         switch query.string("sortDirection")?.lowercased() {
-        case nil: descending = figures[sortBy] != nil
-        case "asc": descending = false
-        case "desc": descending = true
+        case nil: if case .figure = key { return (key, true) } else { return (key, false) }
+        case "asc": return (key, false)
+        case "desc": return (key, true)
         default: throw WireQuery.invalid("sortDirection", "asc or desc")
         }
+    }
+
+    /// A summary of a short list already in memory (groups, conversions), sorted and paged here.
+    static func sortedPage(_ rows: [SummaryRow], _ query: WireQuery) throws(ValidationError) -> SummaryPage {
+        let order = try order(query)
         var sorted: [SummaryRow]
-        if let figure = figures[sortBy] {
-            sorted = rows.sorted { (figure($0.counts), -$0.id) < (figure($1.counts), -$1.id) }
-        } else if sortBy == "id" {
-            sorted = rows.sorted { $0.id < $1.id }
-        } else if sortBy == "name" {
-            sorted = rows.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
-        } else {
-            throw WireQuery.invalid("sortBy", "one of \(figures.keys.sorted().joined(separator: ", ")), id, name")
+        switch order.key {
+        case .figure(let figure):
+            let value = Self.value(figure)
+            sorted = rows.sorted { (value($0.counts), -$0.id) < (value($1.counts), -$1.id) }
+        case .id: sorted = rows.sorted { $0.id < $1.id }
+        case .name: sorted = rows.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
         }
-        if descending { sorted.reverse() }
-        let offset = try query.int("offset") ?? 0
-        let limit = try query.int("limit") ?? 20
-        guard offset >= 0 else { throw WireQuery.invalid("offset", "zero or more") }
-        guard limit >= 1 else { throw WireQuery.invalid("limit", "one or more") }
-        let cappedLimit = min(limit, DatapointsController.maximumLimit)
-        return SummaryPage(rows: Array(sorted.dropFirst(offset).prefix(cappedLimit)), count: rows.count, offset: offset, limit: cappedLimit)
+        if order.descending { sorted.reverse() }
+        let window = try query.window()
+        return SummaryPage(
+            rows: Array(sorted.dropFirst(window.offset).prefix(window.limit)), count: rows.count, offset: window.offset, limit: window.limit)
+    }
+
+    static func value(_ figure: SQLStatsRepository.Figure) -> (StatsCounts) -> Double {
+        switch figure {
+        case .totalClicks: { Double($0.clicks) }
+        case .uniqueClicks: { Double($0.uniqueClicks) }
+        case .totalViews: { Double($0.views) }
+        case .uniqueViews: { Double($0.uniqueViews) }
+        case .spiderHits: { Double($0.spiders) }
+        case .conversions: { Double($0.conversions) }
+        case .conversionsValue: { $0.conversionValue }
+        case .commissions: { $0.commission }
+        case .lastHitDate: { Double($0.lastHit) }
+        case .totalHits: { Double($0.hits) }
+        }
     }
 
     static func wire(_ page: SummaryPage, _ frame: StatsFrame) -> AggregatedSummaryWire {

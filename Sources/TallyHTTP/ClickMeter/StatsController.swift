@@ -72,24 +72,36 @@ struct StatsController {
     func accountSubject(_ auth: APIAuth) async throws -> StatsSubject {
         if auth.reachesWholeAccount { return StatsSubject(entityID: "\(auth.accountID)", hits: .init(.account, [auth.accountID])) }
         // A key limited to a group, or a guest: only what it may read.
-        let visible = try await datapoints.repository.list(accountID: auth.accountID, statuses: Set(DatapointStatus.allCases))
-            .filter { auth.canRead($0) }
-        return StatsSubject(entityID: "\(auth.accountID)", hits: .init(.datapoint, visible.map(\.id)))
+        return StatsSubject(entityID: "\(auth.accountID)", hits: .init(datapoints: visible(auth)))
+    }
+
+    /// The datapoints a subject sums, listed (the live stream filters each hit by them in memory).
+    func memberIDs(_ subject: StatsSubject) async throws -> Set<Int64> {
+        switch subject.hits?.members {
+        case .ids(let ids)?: return Set(ids)
+        case .datapoints(let query)?: return Set(try await datapoints.repository.ids(query, PageWindow(offset: 0, limit: Int.max)))
+        case nil: return []
+        }
+    }
+
+    /// Every datapoint of the account the caller may read, whatever its status.
+    func visible(_ auth: APIAuth) -> DatapointQuery {
+        DatapointQuery(accountID: auth.accountID, visibility: auth.visibility)
     }
 
     func datapointsSubject(_ query: WireQuery, _ auth: APIAuth) async throws -> StatsSubject {
-        var chosen = try await datapoints.filtered(query, auth)
-        if try query.bool("favourite") == true { chosen = chosen.filter(\.isFavourite) }
-        return StatsSubject(entityID: "", hits: .init(.datapoint, chosen.map(\.id)))
+        let chosen = try datapoints.query(query, auth)
+        // Every datapoint of the account: its own roll-up holds the same sums, in one row an hour.
+        if chosen.isWholeAccount { return StatsSubject(entityID: "", hits: .init(.account, [auth.accountID])) }
+        return StatsSubject(entityID: "", hits: .init(datapoints: chosen))
     }
 
     func groupsSubject(_ query: WireQuery, _ auth: APIAuth) async throws -> StatsSubject {
         var chosen = try await groups.filtered(query, auth)
         if try query.bool("favourite") == true { chosen = chosen.filter(\.isFavourite) }
-        let ids = Set(chosen.map(\.id))
-        let members = try await datapoints.repository.list(accountID: auth.accountID, statuses: Set(DatapointStatus.allCases))
-            .filter { $0.groupID.map(ids.contains) ?? false && auth.canRead($0) }
-        return StatsSubject(entityID: "", hits: .init(.datapoint, members.map(\.id)))
+        var members = visible(auth)
+        members.groupIDs = Set(chosen.map(\.id))
+        return StatsSubject(entityID: "", hits: .init(datapoints: members))
     }
 
     func datapointSubject(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> StatsSubject {
@@ -101,22 +113,21 @@ struct StatsController {
 
     func groupSubject(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> StatsSubject {
         let group = try await groups.owned(context, auth)
-        let members = try await datapoints.repository.list(accountID: auth.accountID, statuses: Set(DatapointStatus.allCases))
-            .filter { $0.groupID == group.id && auth.canRead($0) }
-        let live = members.count { $0.status != .deleted }
+        var members = visible(auth)
+        members.groupIDs = [group.id]
+        let live = try await datapoints.repository.countsPerGroup(members.without(.deleted))[group.id] ?? 0
         return StatsSubject(
-            entityID: "\(group.id)", hits: .init(.datapoint, members.map(\.id)),
+            entityID: "\(group.id)", hits: .init(datapoints: members),
             entityData: .group(.init(group, writable: auth.canWriteGroup(group.id)), linksCount: live))
     }
 
     /// A goal's conversions, beside the clicks and views of the links that lead to it (so the rate can be read).
     func conversionSubject(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> StatsSubject {
         let conversion = try await conversions.owned(context, auth)
-        let linked = try await conversions.repository.datapointIDs(conversionID: conversion.id)
-        let visible = try await datapoints.repository.list(accountID: auth.accountID, statuses: Set(DatapointStatus.allCases))
-            .filter { linked.contains($0.id) && auth.canRead($0) }
+        var linked = visible(auth)
+        linked.linkedTo = .conversion(conversion.id)
         return StatsSubject(
-            entityID: "\(conversion.id)", hits: .init(.datapoint, visible.map(\.id)), conversions: .init(.conversion, [conversion.id]),
+            entityID: "\(conversion.id)", hits: .init(datapoints: linked), conversions: .init(.conversion, [conversion.id]),
             entityData: .conversion(.init(conversion, baseURL: datapoints.publicURL)))
     }
 

@@ -42,12 +42,18 @@ struct WireQuery {
     }
 
     /// `offset` (default 0) and `limit` (default 20, at most `DatapointsController.maximumLimit`).
-    func page<T>(_ items: [T]) throws(ValidationError) -> ArraySlice<T> {
+    func window() throws(ValidationError) -> PageWindow {
         let offset = try int("offset") ?? 0
         let limit = try int("limit") ?? 20
         guard offset >= 0 else { throw Self.invalid("offset", "zero or more") }
         guard limit >= 1 else { throw Self.invalid("limit", "one or more") }
-        return items.dropFirst(offset).prefix(min(limit, DatapointsController.maximumLimit))
+        return PageWindow(offset: offset, limit: min(limit, DatapointsController.maximumLimit))
+    }
+
+    /// A page of a list already in memory (the account's short lists: domains, guests, tags…).
+    func page<T>(_ items: [T]) throws(ValidationError) -> ArraySlice<T> {
+        let window = try window()
+        return items.dropFirst(window.offset).prefix(window.limit)
     }
 
     /// `status=active|paused|spam|deleted|all` (default all).
@@ -73,21 +79,20 @@ struct WireQuery {
     }
 
     /// `sortBy` (id, name, title, creationDate) and `sortDirection` (asc, desc).
-    func sorted(_ datapoints: [Datapoint]) throws(ValidationError) -> [Datapoint] {
+    func datapointOrder() throws(ValidationError) -> (sort: DatapointQuery.Sort, descending: Bool) {
         let descending: Bool
         switch string("sortDirection")?.lowercased() {
         case nil, "asc": descending = false
         case "desc": descending = true
         default: throw Self.invalid("sortDirection", "asc or desc")
         }
-        let ordered: [Datapoint]
         switch string("sortBy")?.lowercased() {
-        case nil, "", "id", "creationdate": ordered = datapoints.sorted { $0.id < $1.id }
-        case "name": ordered = datapoints.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
-        case "title": ordered = datapoints.sorted { ($0.title.lowercased(), $0.id) < ($1.title.lowercased(), $1.id) }
+        case nil, "", "id": return (.id, descending)
+        case "creationdate": return (.created, descending)
+        case "name": return (.name, descending)
+        case "title": return (.title, descending)
         default: throw Self.invalid("sortBy", "one of id, name, title, creationDate")
         }
-        return descending ? ordered.reversed() : ordered
     }
 
     static func invalid(_ name: String, _ expected: String) -> ValidationError {

@@ -55,22 +55,20 @@ extension DashboardController {
     func linksPage(_ visit: Visit) async throws -> Response {
         let query = visit.query
         let accountID = visit.session.accountID
-        var all = try await services.datapointRepository.list(accountID: accountID, statuses: [.active, .paused, .abuse])
-        let search = query.trimmed("q").lowercased()
-        if !search.isEmpty {
-            all = all.filter {
-                $0.name.lowercased().contains(search) || $0.title.lowercased().contains(search)
-                    || ($0.destinationURL ?? "").lowercased().contains(search)
-            }
-        }
-        if let status = DatapointStatus.allCases.first(where: { $0.name == query["status"] }) { all = all.filter { $0.status == status } }
-        if let type = query["type"], type == "tl" || type == "tp" { all = all.filter { ($0.type == .trackingLink) == (type == "tl") } }
-        if let group = Int64(query["group"] ?? "") { all = all.filter { $0.groupID == group } }
-        let tagsByLink = try await services.tags.tags(ofDatapoints: all.map(\.id))
-        if let tag = Int64(query["tag"] ?? "") { all = all.filter { tagsByLink[$0.id]?.contains { $0.id == tag } ?? false } }
-        all.sort { $0.createdAt != $1.createdAt ? $0.createdAt > $1.createdAt : $0.id > $1.id }
-        let page = max(1, Int(query["page"] ?? "") ?? 1)
-        let shown = Array(all.dropFirst((page - 1) * Self.linksPerPage).prefix(Self.linksPerPage))
+        // The API's query: the same filters, the same text search (name, title, notes, destination), paged in SQL.
+        var chosen = DatapointQuery(accountID: accountID, statuses: [.active, .paused, .abuse], sort: .created, descending: true)
+        let search = query.trimmed("q")
+        if !search.isEmpty { chosen.text = search }
+        if let status = DatapointStatus.allCases.first(where: { $0.name == query["status"] }), status != .deleted { chosen.statuses = [status] }
+        if let type = query["type"], type == "tl" || type == "tp" { chosen.type = type == "tl" ? .trackingLink : .trackingPixel }
+        chosen.groupID = Int64(query["group"] ?? "")
+        chosen.tagID = Int64(query["tag"] ?? "")
+        // Bounded so the offset cannot overflow; past the end the page is simply empty.
+        let page = min(max(1, Int(query["page"] ?? "") ?? 1), 10_000_000)
+        let total = try await services.datapointRepository.count(chosen)
+        let shown = try await services.datapointRepository.page(
+            chosen, PageWindow(offset: (page - 1) * Self.linksPerPage, limit: Self.linksPerPage))
+        let tagsByLink = try await services.tags.tags(ofDatapoints: shown.map(\.id))
         let now = services.clock.now()
         let counts = try await services.stats.perEntity(.init(.datapoint, shown.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)
         let groups = try await services.groups.list(accountID: accountID, includeDeleted: false)
@@ -86,7 +84,7 @@ extension DashboardController {
                     "hits": DashboardFormat.number(counts[datapoint.id]?.hits ?? 0),
                 ] as [String: Any]
             },
-            "none": shown.isEmpty, "total": all.count, "q": query.trimmed("q"),
+            "none": shown.isEmpty, "total": total, "q": query.trimmed("q"),
             "groups": groups.map { ["id": $0.id, "name": $0.name, "selected": String($0.id) == query["group"]] as [String: Any] },
             "tags": tags.map { ["id": $0.id, "name": $0.name, "selected": String($0.id) == query["tag"]] as [String: Any] },
             "status_\(query["status"] ?? "any")": true, "type_\(query["type"] ?? "any")": true,
@@ -94,7 +92,7 @@ extension DashboardController {
         var base = query.pairs.filter { $0.0 != "page" }.map { "\($0.0)=\(DashboardForm.encode($0.1))" }.joined(separator: "&")
         base = base.isEmpty ? "?" : "?\(base)&"
         if page > 1 { values["previous"] = "/dashboard/links\(base)page=\(page - 1)" }
-        if page * Self.linksPerPage < all.count { values["next"] = "/dashboard/links\(base)page=\(page + 1)" }
+        if page * Self.linksPerPage < total { values["next"] = "/dashboard/links\(base)page=\(page + 1)" }
         values["page"] = page
         if let deleted = query["deleted"] { values["notice"] = "Deleted \(deleted)." }
         return html.page("links", title: "Links", values, session: visit.session, section: "links")

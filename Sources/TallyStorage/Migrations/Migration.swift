@@ -43,6 +43,7 @@ public enum Migrations {
         .m011StatsRebuckets,
         .m012GuestPreferences,
         .m013Imports,
+        .m014DatapointQueries,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

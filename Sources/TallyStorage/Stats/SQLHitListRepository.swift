@@ -73,9 +73,11 @@ public struct SQLHitListRepository: Sendable {
     public enum Owner: Sendable {
         case account(Int64)
         case datapoints([Int64])
-        /// The clicks that led to this conversion (within the account); `within`: only of these datapoints (what a
-        /// group-limited key or a guest may read), `nil` for the whole account.
-        case conversion(Int64, accountID: Int64, within: [Int64]?)
+        /// The hits of the datapoints a query picks (a group's, or those a limited key or a guest may read).
+        case matching(DatapointQuery)
+        /// The clicks that led to this conversion (within the account); `within`: only of the datapoints this query
+        /// picks (what a group-limited key or a guest may read), `nil` for the whole account.
+        case conversion(Int64, accountID: Int64, within: DatapointQuery?)
     }
 
     static let columns = """
@@ -93,13 +95,14 @@ public struct SQLHitListRepository: Sendable {
             guard !ids.isEmpty else { return [] }
             query.appendInterpolation(unsafeRaw: " AND datapoint_id IN ")
             query.appendInterpolation(SQLBind.group(ids))
+        case .matching(let chosen):
+            query += " AND account_id = \(bind: chosen.accountID) AND datapoint_id IN (SELECT id FROM datapoints WHERE "
+            query += "\(SQLDatapointRepository.predicate(chosen, database.kind)))"
         case .conversion(let id, let accountID, let within):
             query.appendInterpolation(unsafeRaw: " AND account_id = ")
             query.appendInterpolation(bind: accountID)
             if let within {
-                guard !within.isEmpty else { return [] }
-                query.appendInterpolation(unsafeRaw: " AND datapoint_id IN ")
-                query.appendInterpolation(SQLBind.group(within))
+                query += " AND datapoint_id IN (SELECT id FROM datapoints WHERE \(SQLDatapointRepository.predicate(within, database.kind)))"
             }
             query.appendInterpolation(unsafeRaw: " AND click_id <> 0 AND click_id IN (SELECT click_id FROM conversion_events WHERE conversion_id = ")
             query.appendInterpolation(bind: id)

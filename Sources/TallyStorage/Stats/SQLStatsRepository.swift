@@ -10,14 +10,44 @@ public struct SQLStatsRepository: Sendable {
         self.database = database
     }
 
-    /// Which rows to sum: one account, some datapoints (one, or a group's), one conversion.
+    /// Which rows to sum: one account, some datapoints (one, a group's, those a query picks), one conversion.
     public struct Scope: Sendable {
         public let entity: StatsEntity
-        public let ids: [Int64]
+        public let members: Members
+
+        public enum Members: Sendable {
+            case ids([Int64])
+            /// The datapoints a query picks, selected in SQL (an account's million links are never listed in memory).
+            case datapoints(DatapointQuery)
+        }
 
         public init(_ entity: StatsEntity, _ ids: [Int64]) {
             self.entity = entity
-            self.ids = ids
+            self.members = .ids(ids)
+        }
+
+        public init(datapoints query: DatapointQuery) {
+            self.entity = .datapoint
+            self.members = .datapoints(query)
+        }
+
+        /// The listed ids, or `nil` when a query picks the members.
+        public var ids: [Int64]? {
+            if case .ids(let ids) = members { ids } else { nil }
+        }
+    }
+
+    /// `entity_kind = … AND entity_id IN (…)` for a scope, or `nil` when it has no member.
+    func membership(_ scope: Scope) -> SQLQueryString? {
+        switch scope.members {
+        case .ids(let ids):
+            guard !ids.isEmpty else { return nil }
+            return "entity_kind = \(bind: scope.entity.rawValue) AND entity_id IN \(SQLBind.group(ids))"
+        case .datapoints(let query):
+            return """
+                entity_kind = \(bind: scope.entity.rawValue) AND entity_id IN \
+                (SELECT id FROM datapoints WHERE \(SQLDatapointRepository.predicate(query, database.kind)))
+                """
         }
     }
 
@@ -54,12 +84,12 @@ public struct SQLStatsRepository: Sendable {
 
     /// Sums per UTC hour in [from, to), hours without hits left out.
     public func hourly(_ scope: Scope, from: Int64, to: Int64) async throws -> [(hour: Int64, counts: StatsCounts)] {
-        guard !scope.ids.isEmpty else { return [] }
+        guard let members = membership(scope) else { return [] }
         return try await database.read { db in
             let rows = try await db.raw(
                 """
-                SELECT hour_ms, \(unsafeRaw: Self.sums) FROM stats_hourly WHERE entity_kind = \(bind: scope.entity.rawValue) \
-                AND entity_id IN \(SQLBind.group(scope.ids)) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) \
+                SELECT hour_ms, \(unsafeRaw: Self.sums) FROM stats_hourly WHERE \(members) \
+                AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) \
                 GROUP BY hour_ms ORDER BY hour_ms
                 """
             ).all()
@@ -80,13 +110,13 @@ public struct SQLStatsRepository: Sendable {
     }
 
     public func daily(_ scope: Scope, from: Int64, to: Int64, time: LocalTime) async throws -> [(hour: Int64, counts: StatsCounts)] {
-        guard !scope.ids.isEmpty else { return [] }
+        guard let members = membership(scope) else { return [] }
         guard let day = Self.localDay(of: "hour_ms", time.periods(from: from, to: to)) else { return [] }
         return try await database.read { db in
             let rows = try await db.raw(
                 """
-                SELECT MIN(hour_ms) AS hour_ms, \(unsafeRaw: Self.sums) FROM stats_hourly WHERE entity_kind = \(bind: scope.entity.rawValue) \
-                AND entity_id IN \(SQLBind.group(scope.ids)) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) \
+                SELECT MIN(hour_ms) AS hour_ms, \(unsafeRaw: Self.sums) FROM stats_hourly WHERE \(members) \
+                AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) \
                 GROUP BY \(unsafeRaw: day) ORDER BY 1
                 """
             ).all()
@@ -98,7 +128,7 @@ public struct SQLStatsRepository: Sendable {
     public func top(
         _ scope: Scope, dimension: StatsDimension, days: ClosedRange<Int64>, hitType: HitTypeFilter = .all, limit: Int
     ) async throws -> [(value: String, counts: StatsCounts)] {
-        guard !scope.ids.isEmpty else { return [] }
+        guard let members = membership(scope) else { return [] }
         let order: String
         switch hitType {
         case .all: order = scope.entity == .conversion ? "SUM(conversions)" : "SUM(clicks + views)"
@@ -114,8 +144,7 @@ public struct SQLStatsRepository: Sendable {
         return try await database.read { db in
             let rows = try await db.raw(
                 """
-                SELECT value, \(unsafeRaw: Self.sums) FROM stats_daily WHERE entity_kind = \(bind: scope.entity.rawValue) \
-                AND entity_id IN \(SQLBind.group(scope.ids)) AND dimension = \(bind: dimension.rawValue) \
+                SELECT value, \(unsafeRaw: Self.sums) FROM stats_daily WHERE \(members) AND dimension = \(bind: dimension.rawValue) \
                 AND day >= \(bind: days.lowerBound) AND day <= \(bind: days.upperBound) \
                 GROUP BY value \(unsafeRaw: having) ORDER BY \(unsafeRaw: order) DESC, value LIMIT \(bind: limit)
                 """
@@ -126,12 +155,12 @@ public struct SQLStatsRepository: Sendable {
 
     /// Sums per entity over [from, to), for the summaries (one row per datapoint, group member or conversion).
     public func perEntity(_ scope: Scope, from: Int64, to: Int64) async throws -> [Int64: StatsCounts] {
-        guard !scope.ids.isEmpty else { return [:] }
+        guard let members = membership(scope) else { return [:] }
         return try await database.read { db in
             let rows = try await db.raw(
                 """
-                SELECT entity_id, \(unsafeRaw: Self.sums) FROM stats_hourly WHERE entity_kind = \(bind: scope.entity.rawValue) \
-                AND entity_id IN \(SQLBind.group(scope.ids)) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id
+                SELECT entity_id, \(unsafeRaw: Self.sums) FROM stats_hourly WHERE \(members) \
+                AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id
                 """
             ).all()
             var result: [Int64: StatsCounts] = [:]

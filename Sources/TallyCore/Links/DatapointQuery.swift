@@ -1,0 +1,122 @@
+/// Which of an account's datapoints a caller may see: the one rule, which storage turns into SQL and `contains`
+/// applies to a datapoint already loaded (so a list and a lookup can never disagree).
+public struct DatapointVisibility: Sendable, Equatable {
+    /// A key limited to some groups sees only their datapoints (never ungrouped ones); `nil`: any group or none.
+    public var groups: Set<Int64>?
+    /// A guest sees only what was shared with it: these datapoints, and every datapoint of these groups; `nil`: all.
+    public var shares: Shares?
+
+    public struct Shares: Sendable, Equatable {
+        public var datapoints: Set<Int64>
+        public var groups: Set<Int64>
+
+        public init(datapoints: Set<Int64>, groups: Set<Int64>) {
+            self.datapoints = datapoints
+            self.groups = groups
+        }
+    }
+
+    public init(groups: Set<Int64>? = nil, shares: Shares? = nil) {
+        self.groups = groups
+        self.shares = shares
+    }
+
+    public static let everything = DatapointVisibility()
+
+    public var isEverything: Bool { groups == nil && shares == nil }
+
+    public func contains(_ datapoint: Datapoint) -> Bool {
+        if let groups, !(datapoint.groupID.map(groups.contains) ?? false) { return false }
+        if let shares {
+            return shares.datapoints.contains(datapoint.id) || (datapoint.groupID.map(shares.groups.contains) ?? false)
+        }
+        return true
+    }
+}
+
+/// A filter and an order over one account's datapoints, shared by the API's lists, counts and statistics and the
+/// dashboard's links page; storage answers it in SQL (`SQLDatapointRepository.page`, `count`).
+public struct DatapointQuery: Sendable, Equatable {
+    public enum Sort: String, Sendable, CaseIterable {
+        case id, name, title, created
+    }
+
+    /// The datapoints of one conversion goal or one retargeting script.
+    public enum Link: Sendable, Equatable {
+        case conversion(Int64)
+        case script(Int64)
+    }
+
+    public var accountID: Int64
+    public var visibility: DatapointVisibility
+    public var statuses: Set<DatapointStatus>
+    public var type: DatapointType?
+    public var groupID: Int64?
+    /// Only datapoints in one of these groups.
+    public var groupIDs: Set<Int64>?
+    public var linkedTo: Link?
+    /// Tag names, compared without case; a datapoint with any of them matches.
+    public var tagNames: Set<String>?
+    public var tagID: Int64?
+    public var favouritesOnly: Bool
+    /// Creation time in milliseconds, both ends included.
+    public var createdFrom: Int64?
+    public var createdTo: Int64?
+    /// A substring of the name, title, notes or destination, without case.
+    public var text: String?
+    public var sort: Sort
+    public var descending: Bool
+
+    public init(
+        accountID: Int64, visibility: DatapointVisibility = .everything, statuses: Set<DatapointStatus> = Set(DatapointStatus.allCases),
+        sort: Sort = .id, descending: Bool = false
+    ) {
+        self.accountID = accountID
+        self.visibility = visibility
+        self.statuses = statuses
+        self.type = nil
+        self.groupID = nil
+        self.groupIDs = nil
+        self.linkedTo = nil
+        self.tagNames = nil
+        self.tagID = nil
+        self.favouritesOnly = false
+        self.createdFrom = nil
+        self.createdTo = nil
+        self.text = nil
+        self.sort = sort
+        self.descending = descending
+    }
+
+    /// The same query without one status.
+    public func without(_ status: DatapointStatus) -> DatapointQuery {
+        var copy = self
+        copy.statuses.remove(status)
+        return copy
+    }
+
+    /// Whether the query picks every datapoint the account has, so its totals are the account's own roll-up.
+    public var isWholeAccount: Bool {
+        visibility.isEverything && statuses.count == DatapointStatus.allCases.count && type == nil && groupID == nil && groupIDs == nil
+            && linkedTo == nil && tagNames == nil && tagID == nil && !favouritesOnly && createdFrom == nil && createdTo == nil
+            && (text ?? "").isEmpty
+    }
+
+    /// Whether only status, type, group and the key's groups narrow the query: then the counters kept per account,
+    /// group, status and type answer its count without reading datapoints.
+    public var isCountedByCounters: Bool {
+        visibility.shares == nil && groupIDs == nil && linkedTo == nil && tagNames == nil && tagID == nil && !favouritesOnly
+            && createdFrom == nil && createdTo == nil && (text ?? "").isEmpty
+    }
+}
+
+/// Where a page starts and how long it is: ClickMeter's `offset` and `limit`.
+public struct PageWindow: Sendable, Equatable, Hashable {
+    public var offset: Int
+    public var limit: Int
+
+    public init(offset: Int, limit: Int) {
+        self.offset = offset
+        self.limit = limit
+    }
+}

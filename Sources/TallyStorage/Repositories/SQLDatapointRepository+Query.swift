@@ -1,0 +1,172 @@
+import Foundation
+import SQLKit
+import TallyCore
+
+/// `DatapointQuery` in SQL: filtered, sorted, paged and counted by the database on the indexes of migration 14, never by
+/// loading an account into memory.
+extension SQLDatapointRepository {
+    /// One page of the datapoints the query picks, in its order.
+    public func page(_ query: DatapointQuery, _ window: PageWindow) async throws -> [Datapoint] {
+        let kind = database.kind
+        return try await database.read { db in
+            try await db.raw(
+                """
+                SELECT \(unsafeRaw: Self.columns.joined(separator: ", ")) FROM datapoints WHERE \(Self.predicate(query, kind)) \
+                ORDER BY \(unsafeRaw: Self.order(query)) LIMIT \(bind: window.limit) OFFSET \(bind: window.offset)
+                """
+            ).all().map(Self.datapoint(from:))
+        }
+    }
+
+    /// How many datapoints the query picks: from `datapoint_counts` when only status, type and groups narrow it.
+    public func count(_ query: DatapointQuery) async throws -> Int {
+        let kind = database.kind
+        return try await database.read { db in
+            if query.isCountedByCounters {
+                var conditions: [SQLQueryString] = [
+                    "account_id = \(bind: query.accountID)", "status IN (\(binds: query.statuses.map(\.rawValue).sorted()))",
+                ]
+                if let type = query.type { conditions.append("type = \(bind: type.rawValue)") }
+                if let groupID = query.groupID { conditions.append("group_id = \(bind: groupID)") }
+                if let groups = query.visibility.groups { conditions.append(Self.within("group_id", groups)) }
+                guard !query.statuses.isEmpty else { return 0 }
+                return try await db.raw(
+                    "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM datapoint_counts WHERE \(conditions.joined(separator: " AND "))"
+                )
+                .first(decodingColumn: "n", as: Int.self) ?? 0
+            }
+            return try await db.raw("SELECT COUNT(*) AS n FROM datapoints WHERE \(Self.predicate(query, kind))")
+                .first(decodingColumn: "n", as: Int.self) ?? 0
+        }
+    }
+
+    /// The ids of one page of the datapoints the query picks, in its order.
+    public func ids(_ query: DatapointQuery, _ window: PageWindow) async throws -> [Int64] {
+        let kind = database.kind
+        return try await database.read { db in
+            try await db.raw(
+                """
+                SELECT id FROM datapoints WHERE \(Self.predicate(query, kind)) ORDER BY \(unsafeRaw: Self.order(query)) \
+                LIMIT \(bind: window.limit) OFFSET \(bind: window.offset)
+                """
+            ).all(decodingColumn: "id", as: Int64.self)
+        }
+    }
+
+    /// How many of the datapoints `query` picks are in each of its `groupIDs` (from the counters when they can tell).
+    public func countsPerGroup(_ query: DatapointQuery) async throws -> [Int64: Int] {
+        guard let groups = query.groupIDs, !groups.isEmpty else { return [:] }
+        let kind = database.kind
+        return try await database.read { db in
+            var counter = query
+            counter.groupIDs = nil
+            let rows: [any SQLRow]
+            if counter.isCountedByCounters, counter.groupID == nil {
+                var conditions: [SQLQueryString] = [
+                    "account_id = \(bind: query.accountID)", Self.within("group_id", groups),
+                    "status IN (\(binds: query.statuses.map(\.rawValue).sorted()))",
+                ]
+                if let type = query.type { conditions.append("type = \(bind: type.rawValue)") }
+                if let keyGroups = query.visibility.groups { conditions.append(Self.within("group_id", keyGroups)) }
+                guard !query.statuses.isEmpty else { return [:] }
+                rows = try await db.raw(
+                    "SELECT group_id, CAST(SUM(n) AS BIGINT) AS n FROM datapoint_counts WHERE \(conditions.joined(separator: " AND ")) GROUP BY group_id"
+                ).all()
+            } else {
+                rows = try await db.raw("SELECT group_id, COUNT(*) AS n FROM datapoints WHERE \(Self.predicate(query, kind)) GROUP BY group_id").all()
+            }
+            var counts: [Int64: Int] = [:]
+            for row in rows { counts[try row.decode(column: "group_id", as: Int64.self)] = try row.decode(column: "n", as: Int.self) }
+            return counts
+        }
+    }
+
+    /// The WHERE clause of `query` over `datapoints` (unqualified columns), with every value bound.
+    public static func predicate(_ query: DatapointQuery, _ kind: DatabaseKind) -> SQLQueryString {
+        var conditions: [SQLQueryString] = ["account_id = \(bind: query.accountID)"]
+        let statuses = query.statuses.map(\.rawValue).sorted()
+        if statuses.isEmpty {
+            conditions.append("1 = 0")
+        } else if statuses.count == DatapointStatus.allCases.count - 1,
+            let missing = DatapointStatus.allCases.first(where: { !query.statuses.contains($0) })
+        {
+            conditions.append("status <> \(bind: missing.rawValue)")
+        } else if statuses.count < DatapointStatus.allCases.count {
+            conditions.append("status IN (\(binds: statuses))")
+        }
+        if let groups = query.visibility.groups { conditions.append(within("group_id", groups)) }
+        if let shares = query.visibility.shares {
+            conditions.append("(\(within("id", shares.datapoints)) OR \(within("group_id", shares.groups)))")
+        }
+        if let type = query.type { conditions.append("type = \(bind: type.rawValue)") }
+        if let groupID = query.groupID { conditions.append("group_id = \(bind: groupID)") }
+        if let groupIDs = query.groupIDs { conditions.append(within("group_id", groupIDs)) }
+        switch query.linkedTo {
+        case .conversion(let id)?:
+            conditions.append("id IN (SELECT datapoint_id FROM conversion_datapoints WHERE conversion_id = \(bind: id))")
+        case .script(let id)?:
+            conditions.append("id IN (SELECT datapoint_id FROM datapoint_scripts WHERE script_id = \(bind: id))")
+        case nil: break
+        }
+        if let names = query.tagNames {
+            let lowered = names.map { $0.lowercased() }.sorted()
+            conditions.append(
+                lowered.isEmpty
+                    ? "1 = 0"
+                    : """
+                    id IN (SELECT dt.datapoint_id FROM datapoint_tags dt JOIN tags t ON t.id = dt.tag_id \
+                    WHERE t.account_id = \(bind: query.accountID) AND lower(t.name) IN (\(binds: lowered)))
+                    """)
+        }
+        if let tagID = query.tagID { conditions.append("id IN (SELECT datapoint_id FROM datapoint_tags WHERE tag_id = \(bind: tagID))") }
+        if query.favouritesOnly { conditions.append("is_favourite") }
+        if let from = query.createdFrom { conditions.append("created_at >= \(bind: from)") }
+        if let to = query.createdTo { conditions.append("created_at <= \(bind: to)") }
+        if let text = query.text, !text.isEmpty { conditions.append(textCondition(text, kind)) }
+        return conditions.joined(separator: " AND ")
+    }
+
+    /// A substring of name, title, notes or destination, without case. SQLite's trigram index needs three characters;
+    /// a shorter needle reads the account's rows (LIKE). PostgreSQL's expression is the one its trigram index holds.
+    static func textCondition(_ text: String, _ kind: DatabaseKind) -> SQLQueryString {
+        switch kind {
+        case .sqlite where text.unicodeScalars.count >= 3:
+            let phrase = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            return "id IN (SELECT rowid FROM datapoints_text WHERE datapoints_text MATCH \(bind: phrase))"
+        case .sqlite:
+            let pattern = likePattern(text)
+            return """
+                (name LIKE \(bind: pattern) ESCAPE '\\' OR title LIKE \(bind: pattern) ESCAPE '\\' \
+                OR notes LIKE \(bind: pattern) ESCAPE '\\' OR COALESCE(destination_url, '') LIKE \(bind: pattern) ESCAPE '\\')
+                """
+        case .postgres:
+            return "\(unsafeRaw: Migration.postgresSearchText) LIKE \(bind: likePattern(text.lowercased())) ESCAPE '\\'"
+        }
+    }
+
+    /// `%text%` with LIKE's own characters escaped.
+    static func likePattern(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return "%\(escaped)%"
+    }
+
+    /// `column IN (…)`, or a condition that is never true for no values.
+    static func within(_ column: String, _ values: Set<Int64>) -> SQLQueryString {
+        values.isEmpty ? "1 = 0" : "\(ident: column) IN (\(binds: values.sorted()))"
+    }
+
+    /// Each order ends with the id, so pages never overlap; each has its index (migration 14).
+    static func order(_ query: DatapointQuery) -> String {
+        let direction = query.descending ? " DESC" : ""
+        switch query.sort {
+        case .id: return "id\(direction)"
+        case .name: return "lower(name)\(direction), id\(direction)"
+        case .title: return "lower(title)\(direction), id\(direction)"
+        case .created: return "created_at\(direction), id\(direction)"
+        }
+    }
+}
