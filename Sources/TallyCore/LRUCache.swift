@@ -30,6 +30,11 @@ public struct LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         return slots[slot].value
     }
 
+    /// The value, without changing the order.
+    public func peek(_ key: Key) -> Value? {
+        index[key].map { slots[$0].value }
+    }
+
     /// Sets the value (most recently used); when full, the least recently used entry is dropped and returned.
     @discardableResult
     public mutating func set(_ key: Key, _ value: Value) -> (key: Key, value: Value)? {

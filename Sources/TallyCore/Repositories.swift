@@ -15,6 +15,10 @@ public protocol DatapointRepository: Sendable {
     func servable(limit: Int) async throws -> [Datapoint]
     /// Datapoints changed at or after `time`, for caches on other nodes.
     func changed(since time: Int64) async throws -> [Datapoint]
+    /// Which datapoints changed at or after `time`, without their rows: a cache loads only those it holds.
+    func changedNames(since time: Int64) async throws -> [(id: Int64, domainID: Int64, name: String)]
+    /// Several datapoints by id; missing ids are left out.
+    func find(ids: [Int64]) async throws -> [Datapoint]
 }
 
 /// Storage of hits and their hourly counters.

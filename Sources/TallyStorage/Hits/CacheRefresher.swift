@@ -43,7 +43,10 @@ public struct CacheRefresher: Service {
 
     public func refreshOnce() async {
         do {
-            cache.apply(try await datapoints.changed(since: clock.now() - Self.lookBack))
+            // Names first (an index range); full rows only for what this node holds or remembers as absent.
+            let changed = try await datapoints.changedNames(since: clock.now() - Self.lookBack)
+            let held = changed.filter { cache.holds(id: $0.id, domainID: $0.domainID, name: $0.name) }.map(\.id)
+            if !held.isEmpty { cache.apply(try await datapoints.find(ids: held)) }
             domains.replace(with: try await domainRepository.all())
             try await alsoRefresh?()
         } catch {

@@ -3,47 +3,59 @@ import TallyCore
 
 /// Datapoints by (domain, name) in memory, so a redirect does not wait on the database.
 /// Local changes invalidate entries at once; `CacheRefresher` applies other nodes' changes.
+///
+/// Bounded: the hot links only. Found datapoints and remembered absences live in two LRU caches of their own, so a
+/// scan of random names fills the absences and evicts old absences, never a warm link. At its limit each drops its
+/// least recently used entry; a miss then costs one indexed lookup (`find(domainID:name:)`).
 public final class DatapointCache: Sendable {
-    struct Key: Hashable {
+    struct Key: Hashable, Sendable {
         let domainID: Int64
         let name: String
-    }
-
-    enum Entry {
-        case found(Datapoint)
-        /// Remembered absence, so a flood of unknown names does not become a flood of queries.
-        case missing(until: Int64)
     }
 
     /// The entries, and the name each cached datapoint was cached under (so a rename on another node, seen by
     /// `apply`, also drops the old name).
     struct State {
-        var entries: [Key: Entry] = [:]
+        var found: LRUCache<Key, Datapoint>
+        /// Remembered absence until a time, so a flood of unknown names does not become a flood of queries.
+        var missing: LRUCache<Key, Int64>
         var keyByID: [Int64: Key] = [:]
 
         mutating func store(_ datapoint: Datapoint) {
             let key = Key(domainID: datapoint.domainID, name: datapoint.name)
-            if let old = keyByID[datapoint.id], old != key { entries[old] = nil }
-            entries[key] = .found(datapoint)
+            if let old = keyByID[datapoint.id], old != key { found.remove(old) }
+            missing.remove(key)
+            if let evicted = found.set(key, datapoint), keyByID[evicted.value.id] == evicted.key { keyByID[evicted.value.id] = nil }
             keyByID[datapoint.id] = key
         }
 
         mutating func remove(_ key: Key) {
-            if case .found(let datapoint) = entries.removeValue(forKey: key) { keyByID[datapoint.id] = nil }
+            if let datapoint = found.peek(key) {
+                found.remove(key)
+                if keyByID[datapoint.id] == key { keyByID[datapoint.id] = nil }
+            }
+            missing.remove(key)
         }
     }
 
-    private let entries = Mutex(State())
+    private let entries: Mutex<State>
     private let repository: any DatapointRepository
     private let clock: WallClock
-    private let maxEntries: Int
+    /// How many datapoints, and how many absent names, are kept at most.
+    public let capacity: Int
+    public let missingCapacity: Int
     static let missingTTL: Int64 = 10_000
 
-    public init(repository: any DatapointRepository, clock: WallClock = .system, maxEntries: Int = 200_000) {
+    public init(repository: any DatapointRepository, clock: WallClock = .system, capacity: Int = 50_000, missingCapacity: Int = 20_000) {
         self.repository = repository
         self.clock = clock
-        self.maxEntries = maxEntries
+        self.capacity = capacity
+        self.missingCapacity = missingCapacity
+        entries = Mutex(State(found: LRUCache(capacity: capacity), missing: LRUCache(capacity: missingCapacity)))
     }
+
+    /// How many datapoints and absent names are held now.
+    public var counts: (found: Int, missing: Int) { entries.withLock { ($0.found.count, $0.missing.count) } }
 
     public enum Lookup: Sendable {
         case found(Datapoint)
@@ -55,11 +67,12 @@ public final class DatapointCache: Sendable {
 
     /// What memory alone knows, without waiting: the redirect fast path answers only `found` and `absent`.
     public func peek(domainID: Int64, name: String) -> Lookup {
-        let cached: Entry? = entries.withLock { $0.entries[Key(domainID: domainID, name: name)] }
-        switch cached {
-        case .found(let datapoint): return .found(datapoint)
-        case .missing(let until) where until > clock.now(): return .absent
-        default: return .unknown
+        let key = Key(domainID: domainID, name: name)
+        let now = clock.now()
+        return entries.withLock { state in
+            if let datapoint = state.found.get(key) { return .found(datapoint) }
+            if let until = state.missing.peek(key), until > now { return .absent }
+            return .unknown
         }
     }
 
@@ -74,29 +87,23 @@ public final class DatapointCache: Sendable {
         let now = clock.now()
         let loaded = try await repository.find(domainID: domainID, name: name)
         entries.withLock { state in
-            if state.entries.count >= maxEntries {
-                // Rare and cheap to recover from: everything reloads on demand.
-                state.entries.removeAll(keepingCapacity: true)
-                state.keyByID.removeAll(keepingCapacity: true)
-            }
             if let loaded {
                 state.store(loaded)
             } else {
                 state.remove(key)
-                state.entries[key] = .missing(until: now + Self.missingTTL)
+                state.missing.set(key, now + Self.missingTTL)
             }
         }
         return loaded
     }
 
-    /// Loads the datapoints most likely to be asked for, so a fresh node answers from memory at once.
-    /// Fills at most half the cache, leaving room for names loaded on demand.
+    /// Loads the datapoints most likely to be asked for, so a fresh node answers from memory at once: at most
+    /// `limit` (a tenth of the cache by default, so start-up stays quick whatever the account holds).
     @discardableResult
-    public func warm() async throws -> Int {
-        let datapoints = try await repository.servable(limit: maxEntries / 2)
+    public func warm(limit: Int? = nil) async throws -> Int {
+        let datapoints = try await repository.servable(limit: limit ?? max(1, capacity / 10))
         entries.withLock { state in
-            state.entries.reserveCapacity(datapoints.count * 2)
-            for datapoint in datapoints { state.store(datapoint) }
+            for datapoint in datapoints.reversed() { state.store(datapoint) }
         }
         return datapoints.count
     }
@@ -110,12 +117,21 @@ public final class DatapointCache: Sendable {
                 let key = Key(domainID: datapoint.domainID, name: datapoint.name)
                 if let old = state.keyByID[datapoint.id], old != key {
                     state.remove(old)
-                    state.entries[key] = nil
-                } else if state.entries[key] != nil {
+                    state.remove(key)
+                } else if state.found.peek(key) != nil {
                     state.store(datapoint)
+                } else {
+                    // A name remembered as absent that now exists (created on another node).
+                    state.missing.remove(key)
                 }
             }
         }
+    }
+
+    /// Whether a change to this datapoint concerns this cache (it holds the datapoint, or its name as absent).
+    public func holds(id: Int64, domainID: Int64, name: String) -> Bool {
+        let key = Key(domainID: domainID, name: name)
+        return entries.withLock { $0.keyByID[id] != nil || $0.missing.peek(key) != nil }
     }
 
     public func invalidate(domainID: Int64, name: String) {

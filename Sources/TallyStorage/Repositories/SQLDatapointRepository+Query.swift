@@ -140,7 +140,8 @@ extension SQLDatapointRepository {
                 OR notes LIKE \(bind: pattern) ESCAPE '\\' OR COALESCE(destination_url, '') LIKE \(bind: pattern) ESCAPE '\\')
                 """
         case .postgres:
-            return "\(unsafeRaw: Migration.postgresSearchText) LIKE \(bind: likePattern(text.lowercased())) ESCAPE '\\'"
+            // lower() on both sides: the same folding whatever the server's locale folds.
+            return "\(unsafeRaw: Migration.postgresSearchText) LIKE lower(\(bind: likePattern(text))) ESCAPE '\\'"
         }
     }
 

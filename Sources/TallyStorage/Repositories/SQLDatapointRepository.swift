@@ -146,6 +146,18 @@ public struct SQLDatapointRepository: DatapointRepository {
         }
     }
 
+    public func changedNames(since time: Int64) async throws -> [(id: Int64, domainID: Int64, name: String)] {
+        try await database.read { db in
+            try await db.select().columns("id", "domain_id", "name").from("datapoints").where("updated_at", .greaterThanOrEqual, time).all()
+                .map {
+                    (
+                        try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "domain_id", as: Int64.self),
+                        try $0.decode(column: "name", as: String.self)
+                    )
+                }
+        }
+    }
+
     /// The queryable copy of `LinkOptions.scriptIDs` (for `/retargeting/{id}/datapoints`).
     static func linkScripts(_ db: any SQLDatabase, datapointID: Int64, scriptIDs: [Int64]) async throws {
         for scriptID in Set(scriptIDs) {
