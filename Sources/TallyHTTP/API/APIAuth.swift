@@ -59,6 +59,17 @@ public struct APIAuth: Sendable {
         keyAllowsGroup(groupID) && (guest.map { guest in groupID.map { guest.allowsGroup($0, write: writing) } ?? guest.allowAll } ?? true)
     }
 
+    /// The groups the caller may see, as storage filters group lists by it (`canReadGroup` for one); `nil`: all.
+    var readableGroups: Set<Int64>? {
+        let keyGroups = key.groupIDs.isEmpty ? nil : Set(key.groupIDs)
+        let shared = guest.flatMap { $0.allowAll ? nil : Set($0.grants.filter { $0.entityType == .group }.map(\.entityID)) }
+        switch (keyGroups, shared) {
+        case (nil, nil): return nil
+        case (let one?, nil), (nil, let one?): return one
+        case (let both?, let shared?): return both.intersection(shared)
+        }
+    }
+
     func canReadGroup(_ groupID: Int64) -> Bool {
         keyAllowsGroup(groupID) && (guest?.allowsGroup(groupID, write: false) ?? true)
     }

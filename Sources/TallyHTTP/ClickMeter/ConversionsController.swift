@@ -47,14 +47,14 @@ struct ConversionsController {
     func addRoutes(to api: APIRoutes) {
         api.on(.get, "conversions", scope: APIScope(.conversions, .read)) { request, _, auth in
             let query = WireQuery(request)
-            let page = try query.page(try await filtered(query, auth))
+            let page = try await repository.page(try listQuery(query, auth), try query.window())
             if try query.bool("_expand") == true {
                 return ListWire(entities: page.map { ConversionWire($0, baseURL: datapoints.publicURL) }).response
             }
             return ListWire(entities: page.map { EntityURI("conversions", $0.id) }).response
         }
         api.on(.get, "conversions/count", scope: APIScope(.conversions, .read)) { request, _, auth in
-            CountWire(count: try await filtered(WireQuery(request), auth).count)
+            CountWire(count: try await repository.count(try listQuery(WireQuery(request), auth)))
         }
         api.on(.post, "conversions", scope: APIScope(.conversions, .write)) { request, context, auth in
             let body = try await WireBody.read(request, context)
@@ -172,17 +172,17 @@ struct ConversionsController {
     }
 
     /// `status=active|deleted|all` (default active), `textSearch`, `createdAfter`/`createdBefore`.
+    func listQuery(_ query: WireQuery, _ auth: APIAuth) throws -> NamedListQuery {
+        var chosen = NamedListQuery(accountID: auth.accountID, deletion: try GroupsController.deletion(query))
+        chosen.text = query.string("textSearch")?.replacingOccurrences(of: "*", with: "")
+        chosen.createdFrom = try query.date("createdAfter")
+        chosen.createdTo = try query.date("createdBefore")
+        return chosen
+    }
+
+    /// Every goal the query picks (the summaries rank them themselves).
     func filtered(_ query: WireQuery, _ auth: APIAuth) async throws -> [Conversion] {
-        let status = query.string("status")?.lowercased() ?? "active"
-        guard ["active", "deleted", "all"].contains(status) else { throw WireQuery.invalid("status", "one of active, deleted, all") }
-        var all = try await repository.list(accountID: auth.accountID).filter { status == "all" || $0.isDeleted == (status == "deleted") }
-        if let search = query.string("textSearch"), !search.isEmpty {
-            let needle = search.replacingOccurrences(of: "*", with: "").lowercased()
-            all = all.filter { $0.name.lowercased().contains(needle) || $0.description.lowercased().contains(needle) }
-        }
-        if let after = try query.date("createdAfter") { all = all.filter { $0.createdAt >= after } }
-        if let before = try query.date("createdBefore") { all = all.filter { $0.createdAt <= before } }
-        return all
+        try await repository.page(try listQuery(query, auth), nil)
     }
 
     func owned(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> Conversion {

@@ -39,14 +39,14 @@ struct GroupsController {
     func addRoutes(to api: APIRoutes) {
         api.on(.get, "groups", scope: APIScope(.groups, .read)) { request, _, auth in
             let query = WireQuery(request)
-            let page = try query.page(try await filtered(query, auth))
+            let page = try await groups.page(try listQuery(query, auth), try query.window())
             if try query.bool("_expand") == true {
                 return ListWire(entities: page.map { GroupWire($0, writable: auth.canWriteGroup($0.id)) }).response
             }
             return ListWire(entities: page.map { EntityURI("groups", $0.id) }).response
         }
         api.on(.get, "groups/count", scope: APIScope(.groups, .read)) { request, _, auth in
-            CountWire(count: try await filtered(WireQuery(request), auth).count)
+            CountWire(count: try await groups.count(try listQuery(WireQuery(request), auth)))
         }
         api.on(.post, "groups", scope: APIScope(.groups, .write)) { request, context, auth in
             guard auth.reachesWholeAccount || auth.key.groupIDs.isEmpty && auth.guest?.allowGroupCreation == true else {
@@ -114,18 +114,25 @@ struct GroupsController {
         return group
     }
 
-    /// `status=active|deleted|all` (default active), `textSearch`, `createdAfter`/`createdBefore`.
+    /// `status=active|deleted|all` (default active), `textSearch`, `createdAfter`/`createdBefore`; only the groups the
+    /// caller may see.
+    func listQuery(_ query: WireQuery, _ auth: APIAuth) throws -> NamedListQuery {
+        var chosen = NamedListQuery(accountID: auth.accountID, deletion: try Self.deletion(query), ids: auth.readableGroups)
+        chosen.text = query.string("textSearch")?.replacingOccurrences(of: "*", with: "")
+        chosen.createdFrom = try query.date("createdAfter")
+        chosen.createdTo = try query.date("createdBefore")
+        return chosen
+    }
+
+    /// Every group the query picks (the summaries rank them themselves).
     func filtered(_ query: WireQuery, _ auth: APIAuth) async throws -> [LinkGroup] {
-        let status = query.string("status")?.lowercased() ?? "active"
-        guard ["active", "deleted", "all"].contains(status) else { throw WireQuery.invalid("status", "one of active, deleted, all") }
-        var all = try await groups.list(accountID: auth.accountID, includeDeleted: status == "all", onlyDeleted: status == "deleted")
-            .filter { auth.canReadGroup($0.id) }
-        if let search = query.string("textSearch"), !search.isEmpty {
-            let needle = search.replacingOccurrences(of: "*", with: "").lowercased()
-            all = all.filter { $0.name.lowercased().contains(needle) || $0.notes.lowercased().contains(needle) }
+        try await groups.page(try listQuery(query, auth), nil)
+    }
+
+    static func deletion(_ query: WireQuery) throws(ValidationError) -> NamedListQuery.Deletion {
+        guard let deletion = NamedListQuery.Deletion(rawValue: query.string("status")?.lowercased() ?? "active") else {
+            throw WireQuery.invalid("status", "one of active, deleted, all")
         }
-        if let after = try query.date("createdAfter") { all = all.filter { $0.createdAt >= after } }
-        if let before = try query.date("createdBefore") { all = all.filter { $0.createdAt <= before } }
-        return all
+        return deletion
     }
 }

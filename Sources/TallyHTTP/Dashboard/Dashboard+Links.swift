@@ -73,7 +73,7 @@ extension DashboardController {
         let counts = try await services.stats.perEntity(.init(.datapoint, shown.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)
         let groups = try await services.groups.list(accountID: accountID, includeDeleted: false)
         let groupNames = Dictionary(groups.map { ($0.id, $0.name) }) { $1 }
-        let tags = try await services.tags.list(accountID: accountID)
+        let tags = try await services.tags.names(accountID: accountID)
         var values: [String: Any] = [
             "links": shown.map { datapoint in
                 [

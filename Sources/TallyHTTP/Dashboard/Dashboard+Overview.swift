@@ -75,11 +75,17 @@ extension DashboardController {
                 "unique": DashboardFormat.number(total.uniqueHits), "bots": DashboardFormat.number(total.spiders),
             ]
         }
-        let links = try await services.datapointRepository.list(accountID: accountID, statuses: [.active, .paused])
-        let perLink = try await services.stats.perEntity(.init(.datapoint, links.map(\.id)), from: time.start(ofDay: today - 29), to: now + 1)
-        let top = links.filter { (perLink[$0.id]?.hits ?? 0) > 0 }.sorted { (perLink[$0.id]?.hits ?? 0) > (perLink[$1.id]?.hits ?? 0) }.prefix(10)
+        // The ten busiest links of 30 days, ranked in SQL (an account may hold a million).
+        let live = DatapointQuery(accountID: accountID, statuses: [.active, .paused])
+        let from = time.start(ofDay: today - 29)
+        let total = try await services.datapointRepository.count(live)
+        let ranked = try await services.stats.ranked(
+            live, by: .totalHits, descending: true, from: from, to: now + 1, total: total, PageWindow(offset: 0, limit: 10))
+        let perLink = try await services.stats.perEntity(.init(.datapoint, ranked), from: from, to: now + 1)
+        let found = Dictionary(try await services.datapointRepository.find(ids: ranked).map { ($0.id, $0) }) { first, _ in first }
+        let top = ranked.compactMap { found[$0] }.filter { (perLink[$0.id]?.hits ?? 0) > 0 }
         let values: [String: Any] = [
-            "periods": periods, "chart": chart, "noLinks": links.isEmpty,
+            "periods": periods, "chart": chart, "noLinks": total == 0,
             "top": top.map { datapoint in
                 [
                     "id": datapoint.id, "name": datapoint.name, "title": datapoint.title,
@@ -116,16 +122,18 @@ extension DashboardController {
     func groupsPage(_ visit: Visit, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let accountID = visit.session.accountID
         let groups = try await services.groups.list(accountID: accountID, includeDeleted: false)
-        let links = try await services.datapointRepository.list(accountID: accountID, statuses: [.active, .paused])
         let now = services.clock.now()
-        let perLink = try await services.stats.perEntity(.init(.datapoint, links.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)
-        let tags = try await services.tags.list(accountID: accountID)
+        // Per group, in SQL: the live links (from the counters) and their hits of 30 days.
+        var members = DatapointQuery(accountID: accountID, statuses: [.active, .paused])
+        members.groupIDs = Set(groups.map(\.id))
+        let linkCounts = try await services.datapointRepository.countsPerGroup(members)
+        let perGroup = try await services.stats.perGroup(members, from: now - 30 * 86_400_000, to: now + 1)
+        let tags = try await services.tags.names(accountID: accountID)
         var values: [String: Any] = [
             "groups": groups.map { group in
-                let members = links.filter { $0.groupID == group.id }
-                return [
-                    "id": group.id, "name": group.name, "links": members.count,
-                    "hits": DashboardFormat.number(members.reduce(0) { $0 + (perLink[$1.id]?.hits ?? 0) }),
+                [
+                    "id": group.id, "name": group.name, "links": linkCounts[group.id] ?? 0,
+                    "hits": DashboardFormat.number(perGroup[group.id]?.hits ?? 0),
                 ] as [String: Any]
             },
             "none": groups.isEmpty, "tags": tags.map { ["id": $0.id, "name": $0.name] as [String: Any] }, "noTags": tags.isEmpty,

@@ -56,6 +56,14 @@ public struct SQLTagRepository: Sendable {
         }
     }
 
+    /// The account's tags by id, without what they are attached to (menus and filters).
+    public func names(accountID: Int64) async throws -> [(id: Int64, name: String)] {
+        try await database.read { db in
+            try await db.select().columns("id", "name").from("tags").where("account_id", .equal, accountID).orderBy("id").all()
+                .map { (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "name", as: String.self)) }
+        }
+    }
+
     public func rename(id: Int64, to name: String) async throws {
         let name = try Self.validateName(name)
         try await database.transaction { db in
