@@ -2,6 +2,9 @@
 public protocol DatapointRepository: Sendable {
     /// Fails with `ValidationError` code `name_taken` when the domain ever had a datapoint of that name.
     func create(_ new: NewDatapoint, now: Int64) async throws -> Datapoint
+    /// Many in one transaction: each is created, or fails with its own `ValidationError` (`name_taken`) while the
+    /// others are still created.
+    func createMany(_ news: [NewDatapoint], now: Int64) async throws -> [Result<Datapoint, ValidationError>]
     func find(id: Int64) async throws -> Datapoint?
     func find(domainID: Int64, name: String) async throws -> Datapoint?
     func list(accountID: Int64, statuses: Set<DatapointStatus>) async throws -> [Datapoint]

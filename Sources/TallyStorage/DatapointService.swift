@@ -45,18 +45,7 @@ public struct DatapointService: Sendable {
     }
 
     public func create(accountID: Int64, domain: Domain, _ request: CreateRequest) async throws -> Datapoint {
-        var destination: String?
-        switch request.type {
-        case .trackingLink:
-            guard let raw = request.destination else {
-                throw ValidationError(field: "destination", code: "destination_required", message: "a tracking link needs a destination URL")
-            }
-            destination = try DestinationURL.validate(raw, trackingHosts: trackingHosts())
-        case .trackingPixel:
-            guard request.destination == nil else {
-                throw ValidationError(field: "destination", code: "destination_not_allowed", message: "a tracking pixel has no destination URL")
-            }
-        }
+        let destination = try validatedDestination(request)
         if let name = request.name {
             try DatapointName.validate(name)
             return try await insert(accountID: accountID, domain: domain, name: name, destination: destination, request)
@@ -70,6 +59,68 @@ public struct DatapointService: Sendable {
                 attempts += 1
             }
         }
+    }
+
+    /// Many datapoints in one transaction (a batch of the API): each request is validated as `create` validates it and
+    /// fails alone; the rest are written together.
+    public func createMany(accountID: Int64, _ requests: [(domain: Domain, request: CreateRequest)]) async throws -> [Result<Datapoint, any Error>] {
+        var results: [Result<Datapoint, any Error>?] = Array(repeating: nil, count: requests.count)
+        var news: [(index: Int, new: NewDatapoint, generated: Bool)] = []
+        for (index, item) in requests.enumerated() {
+            do {
+                let destination = try validatedDestination(item.request)
+                let name = item.request.name ?? DatapointName.generate()
+                if item.request.name != nil { try DatapointName.validate(name) }
+                news.append(
+                    (
+                        index, newDatapoint(accountID: accountID, domain: item.domain, name: name, destination: destination, item.request),
+                        item.request.name == nil
+                    ))
+            } catch {
+                results[index] = .failure(error)
+            }
+        }
+        let created = try await repository.createMany(news.map(\.new), now: clock.now())
+        for (item, outcome) in zip(news, created) {
+            switch outcome {
+            case .success(let datapoint):
+                cache?.invalidate(domainID: datapoint.domainID, name: datapoint.name)
+                results[item.index] = .success(datapoint)
+            case .failure(let error) where item.generated && error.code == "name_taken":
+                // A generated name collided (about once in 10^12): this one alone, with create's retries.
+                do {
+                    results[item.index] = .success(
+                        try await create(accountID: accountID, domain: requests[item.index].domain, requests[item.index].request))
+                } catch {
+                    results[item.index] = .failure(error)
+                }
+            case .failure(let error):
+                results[item.index] = .failure(error)
+            }
+        }
+        return results.map { $0 ?? .failure(ValidationError(field: "", code: "unavailable", message: "the item could not be saved")) }
+    }
+
+    private func validatedDestination(_ request: CreateRequest) throws -> String? {
+        switch request.type {
+        case .trackingLink:
+            guard let raw = request.destination else {
+                throw ValidationError(field: "destination", code: "destination_required", message: "a tracking link needs a destination URL")
+            }
+            return try DestinationURL.validate(raw, trackingHosts: trackingHosts())
+        case .trackingPixel:
+            guard request.destination == nil else {
+                throw ValidationError(field: "destination", code: "destination_not_allowed", message: "a tracking pixel has no destination URL")
+            }
+            return nil
+        }
+    }
+
+    private func newDatapoint(accountID: Int64, domain: Domain, name: String, destination: String?, _ request: CreateRequest) -> NewDatapoint {
+        NewDatapoint(
+            accountID: accountID, domainID: domain.id, type: request.type, name: name, title: request.title, notes: request.notes,
+            groupID: request.groupID, destinationURL: destination, redirectType: request.redirectType, encodeIP: request.encodeIP,
+            options: request.type == .trackingLink ? request.options : LinkOptions())
     }
 
     /// Saves edits to `datapoint` (validating a changed destination or name) and drops this node's cached copies (a
@@ -107,11 +158,7 @@ public struct DatapointService: Sendable {
         accountID: Int64, domain: Domain, name: String, destination: String?, _ request: CreateRequest
     ) async throws -> Datapoint {
         let created = try await repository.create(
-            NewDatapoint(
-                accountID: accountID, domainID: domain.id, type: request.type, name: name, title: request.title, notes: request.notes,
-                groupID: request.groupID, destinationURL: destination, redirectType: request.redirectType, encodeIP: request.encodeIP,
-                options: request.type == .trackingLink ? request.options : LinkOptions()),
-            now: clock.now())
+            newDatapoint(accountID: accountID, domain: domain, name: name, destination: destination, request), now: clock.now())
         cache?.invalidate(domainID: domain.id, name: name)
         return created
     }

@@ -174,6 +174,37 @@ import Testing
 }
 
 @Suite struct DatapointBatchTests {
+    /// One transaction for the valid items of a batch: each bad one fails alone (a name already taken, twice in the
+    /// batch, a group of no one), the others are written, in order, unnamed ones named, favourites marked.
+    @Test(arguments: TestEngine.available)
+    func aBatchWritesItsValidItemsTogetherAndFailsEachBadOneAlone(_ engine: TestEngine) async throws {
+        try await DatapointsAPITests.withAPI(engine) { server, database, key, _ in
+            _ = try await server.link("https://e.com/taken", name: "taken")
+            try await server.application.test(.live) { client in
+                let body = """
+                    {"list":[{"type":0,"name":"taken","typeTL":{"url":"https://e.com/1"}},{"type":0,"name":"x1","typeTL":{"url":"https://e.com/2"}},\
+                    {"type":0,"name":"x1","typeTL":{"url":"https://e.com/3"}},{"type":0,"typeTL":{"url":"https://e.com/4"}},\
+                    {"type":0,"name":"g1","groupId":424242,"typeTL":{"url":"https://e.com/5"}},\
+                    {"type":1,"name":"px1","preferred":true},{"type":0,"name":"bad","typeTL":{"url":"ftp://e.com/6"}}]}
+                    """
+                let answer = try DatapointsAPITests.json(
+                    try await client.execute(uri: "/v2/datapoints/batch", method: .put, headers: key, body: ByteBuffer(string: body)))
+                let results = try #require(answer["results"] as? [[String: Any]])
+                #expect(results.map { $0["status"] as? String } == ["Error", "OK", "Error", "OK", "Error", "OK", "Error"], "\(results)")
+                let codes = results.map { (($0["errors"] as? [[String: Any]])?.first?["code"] as? String) ?? "" }
+                #expect(codes[0] == "name_taken" && codes[2] == "name_taken" && codes[4] == "group_unknown" && !codes[6].isEmpty)
+                #expect((results[3]["entityData"] as? [String: Any])?["name"] as? String != nil)
+                #expect((results[5]["entityData"] as? [String: Any])?["preferred"] as? Bool == true)
+                #expect(try await database.count("datapoints") == 4)  // "taken" (another account) and three new
+                #expect(try await database.count("datapoints", where: "name = 'x1'") == 1)
+                #expect(try await database.count("datapoints", where: "name = 'px1' AND is_favourite") == 1)
+                // The counters saw every row written in the one transaction.
+                let count = try DatapointsAPITests.json(try await client.execute(uri: "/v2/datapoints/count", method: .get, headers: key))
+                #expect(count["count"] as? Int == 3)
+            }
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func batchesCreateUpdateAndDeleteItemByItem(_ engine: TestEngine) async throws {
         try await DatapointsAPITests.withAPI(engine) { server, database, key, otherKey in

@@ -17,6 +17,9 @@ import Testing
         init(_ base: SQLDatapointRepository) { self.base = base }
 
         func create(_ new: NewDatapoint, now: Int64) async throws -> Datapoint { try await base.create(new, now: now) }
+        func createMany(_ news: [NewDatapoint], now: Int64) async throws -> [Result<Datapoint, ValidationError>] {
+            try await base.createMany(news, now: now)
+        }
         func find(id: Int64) async throws -> Datapoint? { try await base.find(id: id) }
         func find(domainID: Int64, name: String) async throws -> Datapoint? {
             lookups.withLock { $0 += 1 }

@@ -240,6 +240,53 @@ import Testing
     }
 }
 
+/// `SQLStatsRepository.ranked` against a reference: the summaries' order (figure, then id) for every window across the
+/// boundary between datapoints with the figure and those without, both directions, broad and narrow queries.
+@Suite struct SummaryRankingTests {
+    @Test(arguments: TestEngine.available)
+    func rankedPagesEqualTheReferenceOrder(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, _ in
+            let world = try await DatapointQueryTests.World.make(database)
+            // Clicks in the frame for every third datapoint (some tied), views for others, one row outside the frame.
+            var clicks: [Int64: Int64] = [:]
+            for (index, datapoint) in world.datapoints.enumerated() where index % 3 == 0 || index % 5 == 0 {
+                let count = Int64(index % 3 == 0 ? (index * 7) % 11 + 1 : 0)
+                clicks[datapoint.id] = count
+                try await database.transaction { db in
+                    try await db.raw(
+                        """
+                        INSERT INTO stats_hourly (entity_kind, entity_id, hour_ms, clicks, views) VALUES \
+                        (1, \(bind: datapoint.id), 3600000, \(bind: count), 2), (1, \(bind: datapoint.id), 7200000, 0, 1), \
+                        (1, \(bind: datapoint.id), 99000000, 50, 50)
+                        """
+                    ).run()
+                }
+            }
+            let stats = SQLStatsRepository(database: database)
+            var broad = DatapointQuery(accountID: world.accountID)
+            broad.type = .trackingLink
+            var narrow = DatapointQuery(accountID: world.accountID)
+            narrow.groupID = world.groups[1]
+            for query in [broad, narrow, DatapointQuery(accountID: world.accountID, statuses: [.active, .paused])] {
+                let chosen = world.expected(query)
+                for descending in [true, false] {
+                    let scored = chosen.filter { (clicks[$0.id] ?? 0) > 0 }
+                        .sorted { (clicks[$0.id]!, -$0.id) > (clicks[$1.id]!, -$1.id) }.map(\.id)
+                    let rest = chosen.filter { (clicks[$0.id] ?? 0) == 0 }.map(\.id).sorted()
+                    let reference = descending ? scored + rest : (scored + rest).reversed()
+                    for window in [
+                        PageWindow(offset: 0, limit: 200), PageWindow(offset: 0, limit: 5), PageWindow(offset: max(0, scored.count - 2), limit: 6),
+                    ] {
+                        let page = try await stats.ranked(
+                            query, by: .totalClicks, descending: descending, from: 0, to: 10_000_000, total: chosen.count, window)
+                        #expect(page == Array(reference.dropFirst(window.offset).prefix(window.limit)), "\(query) \(descending) \(window)")
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// A small deterministic generator (the test must fail the same way every run).
 struct SplitMix {
     var state: UInt64

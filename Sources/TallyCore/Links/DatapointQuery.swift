@@ -102,6 +102,12 @@ public struct DatapointQuery: Sendable, Equatable {
             && (text ?? "").isEmpty
     }
 
+    /// Whether the query picks few datapoints whatever the account holds (one group, a goal's or a script's links, a
+    /// tag's, a guest's shares): statistics then start from those datapoints rather than from the frame's roll-ups.
+    public var isNarrow: Bool {
+        groupID != nil || linkedTo != nil || tagID != nil || visibility.shares != nil || (groupIDs.map { $0.count <= 20 } ?? false)
+    }
+
     /// Whether only status, type, group and the key's groups narrow the query: then the counters kept per account,
     /// group, status and type answer its count without reading datapoints.
     public var isCountedByCounters: Bool {

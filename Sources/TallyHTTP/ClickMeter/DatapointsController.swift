@@ -146,6 +146,21 @@ struct DatapointsController {
     }
 
     func create(_ body: WireObject, _ auth: APIAuth, inGroup forcedGroup: Int64? = nil) async throws -> Datapoint {
+        let (domain, request, preferred) = try await createRequest(body, auth, inGroup: forcedGroup)
+        var created = try await service.create(accountID: auth.accountID, domain: domain, request)
+        if preferred {
+            let previous = created
+            created.isFavourite = true
+            created = try await service.save(created, previous: previous)
+        }
+        return created
+    }
+
+    /// What a create body asks for, checked (the domain, the group, the options); `knownGroups`: groups already checked
+    /// in this batch.
+    func createRequest(
+        _ body: WireObject, _ auth: APIAuth, inGroup forcedGroup: Int64? = nil, knownGroups: Set<Int64> = []
+    ) async throws -> (domain: Domain, request: DatapointService.CreateRequest, preferred: Bool) {
         let type = try body.enumeration("type", names: ClickMeterVocabulary.typeNames, numbers: ClickMeterVocabulary.typeNumbers) ?? .trackingLink
         let link = try body.object("typeTL")
         var domain = domains.systemDomain
@@ -156,7 +171,7 @@ struct DatapointsController {
             domain = chosen
         }
         let groupID = try forcedGroup ?? body.int64("groupId")
-        try await checkGroup(groupID, auth)
+        if !(groupID.map(knownGroups.contains) ?? false) { try await checkGroup(groupID, auth) }
         if !auth.reachesWholeAccount {
             guard let groupID, auth.allowsGroup(groupID) else {
                 throw ValidationError(field: "GroupId", code: "group_not_allowed", message: "this key may only create datapoints in its groups")
@@ -172,13 +187,7 @@ struct DatapointsController {
             redirectType: try ClickMeterVocabulary.redirectType(link) ?? .default, encodeIP: try body.bool("encodeIp") ?? false, groupID: groupID)
         request.options = options
         if request.name?.isEmpty == true { request.name = nil }
-        var created = try await service.create(accountID: auth.accountID, domain: domain, request)
-        if try body.bool("preferred") == true {
-            let previous = created
-            created.isFavourite = true
-            created = try await service.save(created, previous: previous)
-        }
-        return created
+        return (domain, request, try body.bool("preferred") == true)
     }
 
     func update(_ existing: Datapoint, with body: WireObject, _ auth: APIAuth) async throws -> Datapoint {
@@ -233,15 +242,20 @@ struct DatapointsController {
     static func mapped<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
-        } catch let error as ValidationError {
-            let property: String =
-                switch error.field {
-                case "destination": "TypeTL.Url"
-                case "name": "Name"
-                case "status": "Status"
-                default: error.field
-                }
-            throw ValidationError(field: property, code: error.code, message: error.message)
+        } catch {
+            throw mappedError(error)
         }
+    }
+
+    static func mappedError(_ error: any Error) -> any Error {
+        guard let error = error as? ValidationError else { return error }
+        let property: String =
+            switch error.field {
+            case "destination": "TypeTL.Url"
+            case "name": "Name"
+            case "status": "Status"
+            default: error.field
+            }
+        return ValidationError(field: property, code: error.code, message: error.message)
     }
 }

@@ -26,16 +26,16 @@ struct TagsController {
     func addRoutes(to api: APIRoutes) {
         api.on(.get, "tags", scope: APIScope(.tags, .read)) { request, _, auth in
             let query = WireQuery(request)
-            let page = try query.page(try await filtered(query, auth))
+            let page = try await tags.page(accountID: auth.accountID, try await filter(query, auth), try query.window())
             if try query.bool("_expand") == true {
                 var wires: [TagWire] = []
-                for tag in page { wires.append(TagWire(try await visible(tag, auth))) }
+                for id in page { if let tag = try await tags.find(id: id) { wires.append(TagWire(try await visible(tag, auth))) } }
                 return ListWire(entities: wires).response
             }
-            return ListWire(entities: page.map { EntityURI("tags", $0.id) }).response
+            return ListWire(entities: page.map { EntityURI("tags", $0) }).response
         }
         api.on(.get, "tags/count", scope: APIScope(.tags, .read)) { request, _, auth in
-            CountWire(count: try await filtered(WireQuery(request), auth).count)
+            CountWire(count: try await tags.count(accountID: auth.accountID, try await filter(WireQuery(request), auth)))
         }
         api.on(.post, "tags", scope: APIScope(.tags, .write)) { request, context, auth in
             let body = try await WireBody.read(request, context)
@@ -75,11 +75,17 @@ struct TagsController {
                 return target == .datapoint ? shown.datapointIDs : shown.groupIDs
             }
             api.on(.get, "tags/:id/\(collection)", scope: APIScope(.tags, .read)) { request, context, auth in
-                let ids = try await members(try await owned(context, auth), auth)
-                return ListWire(entities: try WireQuery(request).page(ids).map { EntityURI(collection, $0) }).response
+                let tag = try await owned(context, auth)
+                let window = try WireQuery(request).window()
+                // A tag's datapoints are paged in SQL (a tag may be on a hundred thousand); its groups are few.
+                let ids = target == .datapoint ? try await datapoints.ids(tagged(tag, auth), window) : Array(try await members(tag, auth))
+                let page = target == .datapoint ? ids : Array(ids.dropFirst(window.offset).prefix(window.limit))
+                return ListWire(entities: page.map { EntityURI(collection, $0) }).response
             }
             api.on(.get, "tags/:id/\(collection)/count", scope: APIScope(.tags, .read)) { _, context, auth in
-                CountWire(count: try await members(try await owned(context, auth), auth).count)
+                let tag = try await owned(context, auth)
+                if target == .datapoint { return CountWire(count: try await datapoints.count(tagged(tag, auth))) }
+                return CountWire(count: try await members(tag, auth).count)
             }
             api.on(.delete, "tags/:id/\(collection)", scope: APIScope(.tags, .write)) { _, context, auth in
                 let tag = try await owned(context, auth)
@@ -110,6 +116,13 @@ struct TagsController {
         return tag
     }
 
+    /// The datapoints carrying the tag that the caller may see, by id.
+    func tagged(_ tag: SQLTagRepository.Tag, _ auth: APIAuth) -> DatapointQuery {
+        var query = DatapointQuery(accountID: auth.accountID, visibility: auth.visibility)
+        query.tagID = tag.id
+        return query
+    }
+
     /// The tag as the caller may see it: only the datapoints and groups it can read (`APIAuth.canRead`,
     /// `canReadGroup`), so a tag never lists an id that was not shared with a guest or a group-limited key.
     func visible(_ tag: SQLTagRepository.Tag, _ auth: APIAuth) async throws -> SQLTagRepository.Tag {
@@ -133,28 +146,21 @@ struct TagsController {
         }
     }
 
-    /// `name` (with `*` wildcards), `datapoints` and `groups` (comma-separated ids).
-    private func filtered(_ query: WireQuery, _ auth: APIAuth) async throws -> [SQLTagRepository.Tag] {
-        var all = try await tags.list(accountID: auth.accountID)
-        if !auth.reachesWholeAccount, query.string("datapoints") != nil || query.string("groups") != nil {
-            // Matched against what the caller may see, so a filter cannot tell which tags an unshared link carries.
-            var shown: [SQLTagRepository.Tag] = []
-            for tag in all { shown.append(try await visible(tag, auth)) }
-            all = shown
-        }
-        if let name = query.string("name"), !name.isEmpty {
-            let needle = name.replacingOccurrences(of: "*", with: "").lowercased()
-            all = all.filter { $0.name.lowercased().contains(needle) }
-        }
+    /// `name` (with `*` wildcards), `datapoints` and `groups` (comma-separated ids), in SQL. For a limited caller the
+    /// ids are first narrowed to what it may see, so a filter cannot tell which tags an unshared link carries.
+    private func filter(_ query: WireQuery, _ auth: APIAuth) async throws -> SQLTagRepository.Filter {
+        var filter = SQLTagRepository.Filter(name: query.string("name")?.replacingOccurrences(of: "*", with: ""))
         if let csv = query.string("datapoints") {
-            let ids = try Self.csvIDs(csv, "datapoints")
-            all = all.filter { !Set($0.datapointIDs).isDisjoint(with: ids) }
+            var ids = try Self.csvIDs(csv, "datapoints")
+            if !auth.reachesWholeAccount {
+                ids = Set(try await datapoints.find(ids: Array(ids)).filter { $0.accountID == auth.accountID && auth.canRead($0) }.map(\.id))
+            }
+            filter.datapoints = ids
         }
         if let csv = query.string("groups") {
-            let ids = try Self.csvIDs(csv, "groups")
-            all = all.filter { !Set($0.groupIDs).isDisjoint(with: ids) }
+            filter.groups = try Self.csvIDs(csv, "groups").filter { auth.reachesWholeAccount || auth.canReadGroup($0) }
         }
-        return all
+        return filter
     }
 
     static func csvIDs(_ csv: String, _ name: String) throws(ValidationError) -> Set<Int64> {

@@ -44,6 +44,7 @@ public enum Migrations {
         .m012GuestPreferences,
         .m013Imports,
         .m014DatapointQueries,
+        .m015StatsByHour,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -23,29 +23,73 @@ public struct SQLDatapointRepository: DatapointRepository {
                     .where("domain_id", .equal, new.domainID).where("name", .equal, new.name)
                     .first()
                 if taken != nil { throw Self.nameTaken(new.name) }
-                let id = try await db.insert(into: "datapoints")
-                    .columns(
-                        "account_id", "domain_id", "type", "name", "title", "notes", "is_favourite", "status", "group_id",
-                        "destination_url", "redirect_type", "encode_ip", "created_at", "updated_at", "link_options"
-                    )
-                    .values(
-                        new.accountID, new.domainID, new.type.rawValue, new.name, new.title, new.notes, false,
-                        DatapointStatus.active.rawValue, new.groupID, new.destinationURL, new.redirectType.rawValue,
-                        new.encodeIP, now, now, try Self.encoded(new.options)
-                    )
-                    .returning("id")
-                    .first(decodingColumn: "id", as: Int64.self)
-                guard let id else { throw StorageError.missingInsertID(table: "datapoints") }
-                try await Self.linkScripts(db, datapointID: id, scriptIDs: new.options.scriptIDs)
-                return Datapoint(
-                    id: id, accountID: new.accountID, domainID: new.domainID, type: new.type, name: new.name, title: new.title,
-                    notes: new.notes, groupID: new.groupID, createdAt: now, updatedAt: now, destinationURL: new.destinationURL,
-                    redirectType: new.redirectType, encodeIP: new.encodeIP, options: new.options)
+                return try await Self.insert(new, now: now, db)
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             // Another node inserted the same name between our check and our insert.
             throw Self.nameTaken(new.name)
         }
+    }
+
+    public func createMany(_ news: [NewDatapoint], now: Int64) async throws -> [Result<Datapoint, ValidationError>] {
+        guard !news.isEmpty else { return [] }
+        do {
+            return try await database.transaction { db in
+                // The names already taken, for all items at once (per domain).
+                var taken = Set<String>()
+                for (domainID, items) in Dictionary(grouping: news, by: \.domainID) {
+                    for chunk in stride(from: 0, to: items.count, by: 500) {
+                        let names = items[chunk..<min(chunk + 500, items.count)].map(\.name)
+                        for name in try await db.select().column("name").from("datapoints").where("domain_id", .equal, domainID)
+                            .where("name", .in, names).all(decodingColumn: "name", as: String.self)
+                        {
+                            taken.insert("\(domainID)/\(name)")
+                        }
+                    }
+                }
+                var results: [Result<Datapoint, ValidationError>] = []
+                for new in news {
+                    let key = "\(new.domainID)/\(new.name)"
+                    guard !taken.contains(key) else {
+                        results.append(.failure(Self.nameTaken(new.name)))
+                        continue
+                    }
+                    taken.insert(key)
+                    results.append(.success(try await Self.insert(new, now: now, db)))
+                }
+                return results
+            }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            // Another node took one of the names meanwhile: one transaction each, so only that item fails.
+            var results: [Result<Datapoint, ValidationError>] = []
+            for new in news {
+                do { results.append(.success(try await create(new, now: now))) } catch let error as ValidationError {
+                    results.append(.failure(error))
+                }
+            }
+            return results
+        }
+    }
+
+    static func insert(_ new: NewDatapoint, now: Int64, _ db: any SQLDatabase) async throws -> Datapoint {
+        let id = try await db.insert(into: "datapoints")
+            .columns(
+                "account_id", "domain_id", "type", "name", "title", "notes", "is_favourite", "status", "group_id",
+                "destination_url", "redirect_type", "encode_ip", "created_at", "updated_at", "link_options"
+            )
+            .values(
+                new.accountID, new.domainID, new.type.rawValue, new.name, new.title, new.notes, false,
+                DatapointStatus.active.rawValue, new.groupID, new.destinationURL, new.redirectType.rawValue,
+                new.encodeIP, now, now, try Self.encoded(new.options)
+            )
+            .returning("id")
+            .first(decodingColumn: "id", as: Int64.self)
+        guard let id else { throw StorageError.missingInsertID(table: "datapoints") }
+        try await Self.linkScripts(db, datapointID: id, scriptIDs: new.options.scriptIDs)
+        return Datapoint(
+            id: id, accountID: new.accountID, domainID: new.domainID, type: new.type, name: new.name, title: new.title,
+            notes: new.notes, groupID: new.groupID, createdAt: now, updatedAt: now, destinationURL: new.destinationURL,
+            redirectType: new.redirectType, encodeIP: new.encodeIP, options: new.options)
     }
 
     public func find(id: Int64) async throws -> Datapoint? {

@@ -56,6 +56,54 @@ public struct SQLTagRepository: Sendable {
         }
     }
 
+    /// Which of the account's tags a list shows: a name substring (without case), and tags on any of some datapoints
+    /// or groups.
+    public struct Filter: Sendable {
+        public var name: String?
+        public var datapoints: Set<Int64>?
+        public var groups: Set<Int64>?
+
+        public init(name: String? = nil, datapoints: Set<Int64>? = nil, groups: Set<Int64>? = nil) {
+            self.name = name
+            self.datapoints = datapoints
+            self.groups = groups
+        }
+    }
+
+    static func predicate(accountID: Int64, _ filter: Filter) -> SQLQueryString {
+        var conditions: [SQLQueryString] = ["account_id = \(bind: accountID)"]
+        if let name = filter.name, !name.isEmpty {
+            conditions.append("lower(name) LIKE \(bind: SQLDatapointRepository.likePattern(name.lowercased())) ESCAPE '\\'")
+        }
+        if let ids = filter.datapoints {
+            conditions.append("id IN (SELECT tag_id FROM datapoint_tags WHERE \(SQLDatapointRepository.within("datapoint_id", ids)))")
+        }
+        if let ids = filter.groups {
+            conditions.append("id IN (SELECT tag_id FROM group_tags WHERE \(SQLDatapointRepository.within("group_id", ids)))")
+        }
+        return conditions.joined(separator: " AND ")
+    }
+
+    /// The ids of one page of the tags the filter picks, by id.
+    public func page(accountID: Int64, _ filter: Filter, _ window: PageWindow) async throws -> [Int64] {
+        try await database.read { db in
+            try await db.raw(
+                """
+                SELECT id FROM tags WHERE \(Self.predicate(accountID: accountID, filter)) ORDER BY id \
+                LIMIT \(bind: window.limit) OFFSET \(bind: window.offset)
+                """
+            ).all(decodingColumn: "id", as: Int64.self)
+        }
+    }
+
+    public func count(accountID: Int64, _ filter: Filter) async throws -> Int {
+        try await database.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM tags WHERE \(Self.predicate(accountID: accountID, filter))").first(
+                decodingColumn: "n", as: Int.self)
+                ?? 0
+        }
+    }
+
     /// The account's tags by id, without what they are attached to (menus and filters).
     public func names(accountID: Int64) async throws -> [(id: Int64, name: String)] {
         try await database.read { db in

@@ -1,3 +1,4 @@
+import Foundation
 import SQLKit
 import TallyCore
 
@@ -27,57 +28,64 @@ extension SQLStatsRepository {
     }
 
     /// The ids of one page of `query`'s datapoints ranked by `figure` over [from, to): descending, those with the figure
-    /// first (largest first, ties by id) and then the rest by id; ascending, the exact reverse.
+    /// first (largest first, ties by id) and then the rest by id; ascending, the exact reverse. The figures come from one
+    /// read of the frame's roll-ups (only datapoints with hits in it have rows); the rest are paged by the id index.
     public func ranked(
         _ query: DatapointQuery, by figure: Figure, descending: Bool, from: Int64, to: Int64, total: Int, _ window: PageWindow
     ) async throws -> [Int64] {
+        guard let source = hourlySource(.init(datapoints: query)) else { return [] }
         let kind = database.kind
-        let members = SQLDatapointRepository.predicate(query, kind)
-        let scored: SQLQueryString = """
-            SELECT entity_id FROM stats_hourly WHERE entity_kind = \(bind: StatsEntity.datapoint.rawValue) \
-            AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) AND entity_id IN (SELECT id FROM datapoints WHERE \(members)) \
-            GROUP BY entity_id HAVING \(unsafeRaw: figure.sql) > 0
-            """
         return try await database.read { db in
-            let scoredCount = try await db.raw("SELECT COUNT(*) AS n FROM (\(scored)) AS scored").first(decodingColumn: "n", as: Int.self) ?? 0
-            func scoredPage(offset: Int, limit: Int) async throws -> [Int64] {
-                guard limit > 0 else { return [] }
-                let direction = descending ? "DESC" : "ASC"
-                let tie = descending ? "ASC" : "DESC"
-                return try await db.raw(
-                    "\(scored) ORDER BY \(unsafeRaw: figure.sql) \(unsafeRaw: direction), entity_id \(unsafeRaw: tie) LIMIT \(bind: limit) OFFSET \(bind: offset)"
-                ).all(decodingColumn: "entity_id", as: Int64.self)
+            let rows = try await db.raw(
+                """
+                SELECT stats_hourly.entity_id AS entity_id, CAST(\(unsafeRaw: figure.sql) AS DOUBLE PRECISION) AS figure \
+                FROM \(source.from) WHERE \(source.where) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) \
+                GROUP BY stats_hourly.entity_id HAVING \(unsafeRaw: figure.sql) > 0
+                """
+            ).all()
+            var scored = try rows.map {
+                (id: try $0.decode(column: "entity_id", as: Int64.self), value: try $0.decode(column: "figure", as: Double.self))
             }
+            scored.sort { descending ? ($0.value, -$0.id) > ($1.value, -$1.id) : ($0.value, -$0.id) < ($1.value, -$1.id) }
+            let scoredIDs = scored.map(\.id)
             func restPage(offset: Int, limit: Int) async throws -> [Int64] {
                 guard limit > 0 else { return [] }
+                let excluded = String(decoding: try JSONEncoder().encode(scoredIDs), as: UTF8.self)
+                let list: SQLQueryString =
+                    kind == .sqlite
+                    ? "SELECT value FROM json_each(\(bind: excluded))"
+                    : "SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(\(bind: excluded) AS JSON))"
                 return try await db.raw(
                     """
-                    SELECT id FROM datapoints WHERE \(members) AND id NOT IN (\(scored)) \
+                    SELECT id FROM datapoints WHERE \(SQLDatapointRepository.predicate(query, kind)) AND id NOT IN (\(list)) \
                     ORDER BY id \(unsafeRaw: descending ? "ASC" : "DESC") LIMIT \(bind: limit) OFFSET \(bind: offset)
                     """
                 ).all(decodingColumn: "id", as: Int64.self)
             }
             let end = window.offset + window.limit
             if descending {
-                let first = try await scoredPage(offset: window.offset, limit: min(end, scoredCount) - window.offset)
-                return first + (try await restPage(offset: max(0, window.offset - scoredCount), limit: window.limit - first.count))
+                let first = Array(scoredIDs.dropFirst(window.offset).prefix(window.limit))
+                return first + (try await restPage(offset: max(0, window.offset - scoredIDs.count), limit: window.limit - first.count))
             }
-            let restCount = max(0, total - scoredCount)
+            let restCount = max(0, total - scoredIDs.count)
             let first = try await restPage(offset: window.offset, limit: min(end, restCount) - window.offset)
-            return first + (try await scoredPage(offset: max(0, window.offset - restCount), limit: window.limit - first.count))
+            let scoredOffset = max(0, window.offset - restCount)
+            return first + Array(scoredIDs.dropFirst(scoredOffset).prefix(window.limit - first.count))
         }
     }
 
     /// Sums per group over [from, to) of the datapoints `query` picks (give it the groups in `groupIDs`).
     public func perGroup(_ query: DatapointQuery, from: Int64, to: Int64) async throws -> [Int64: StatsCounts] {
-        let kind = database.kind
+        guard let source = hourlySource(.init(datapoints: query)) else { return [:] }
+        let joined: SQLQueryString =
+            query.isNarrow
+            ? "\(source.from) JOIN datapoints ON datapoints.id = stats_hourly.entity_id" : source.from
         return try await database.read { db in
             let rows = try await db.raw(
                 """
-                SELECT d.group_id AS group_id, \(unsafeRaw: Self.sums) FROM stats_hourly s JOIN datapoints d ON d.id = s.entity_id \
-                WHERE s.entity_kind = \(bind: StatsEntity.datapoint.rawValue) AND s.hour_ms >= \(bind: from) AND s.hour_ms < \(bind: to) \
-                AND s.entity_id IN (SELECT id FROM datapoints WHERE \(SQLDatapointRepository.predicate(query, kind))) \
-                AND d.group_id IS NOT NULL GROUP BY d.group_id
+                SELECT datapoints.group_id AS group_id, \(unsafeRaw: Self.sums) FROM \(joined) \
+                WHERE \(source.where) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) \
+                AND datapoints.group_id IS NOT NULL GROUP BY datapoints.group_id
                 """
             ).all()
             var result: [Int64: StatsCounts] = [:]

@@ -51,6 +51,22 @@ public struct SQLStatsRepository: Sendable {
         }
     }
 
+    /// The FROM and WHERE of a read of `stats_hourly` over a scope: listed ids and narrow queries start from their
+    /// datapoints; a broad query (type, status, text… over a whole account) starts from the frame's rows, joined to
+    /// their datapoints (`CROSS JOIN` keeps that order on SQLite, whose planner cannot estimate the hour range).
+    func hourlySource(_ scope: Scope) -> (from: SQLQueryString, where: SQLQueryString)? {
+        if case .datapoints(let query) = scope.members, !query.isNarrow {
+            return (
+                "stats_hourly CROSS JOIN datapoints",
+                """
+                datapoints.id = stats_hourly.entity_id AND stats_hourly.entity_kind = \(bind: StatsEntity.datapoint.rawValue) \
+                AND \(SQLDatapointRepository.predicate(query, database.kind))
+                """
+            )
+        }
+        return membership(scope).map { ("stats_hourly", $0) }
+    }
+
     /// Whether a report counts clicks, views or both (`hittype`).
     public enum HitTypeFilter: Sendable {
         case all, clicks, views
@@ -84,11 +100,11 @@ public struct SQLStatsRepository: Sendable {
 
     /// Sums per UTC hour in [from, to), hours without hits left out.
     public func hourly(_ scope: Scope, from: Int64, to: Int64) async throws -> [(hour: Int64, counts: StatsCounts)] {
-        guard let members = membership(scope) else { return [] }
+        guard let source = hourlySource(scope) else { return [] }
         return try await database.read { db in
             let rows = try await db.raw(
                 """
-                SELECT hour_ms, \(unsafeRaw: Self.sums) FROM stats_hourly WHERE \(members) \
+                SELECT hour_ms, \(unsafeRaw: Self.sums) FROM \(source.from) WHERE \(source.where) \
                 AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) \
                 GROUP BY hour_ms ORDER BY hour_ms
                 """
@@ -110,12 +126,12 @@ public struct SQLStatsRepository: Sendable {
     }
 
     public func daily(_ scope: Scope, from: Int64, to: Int64, time: LocalTime) async throws -> [(hour: Int64, counts: StatsCounts)] {
-        guard let members = membership(scope) else { return [] }
+        guard let source = hourlySource(scope) else { return [] }
         guard let day = Self.localDay(of: "hour_ms", time.periods(from: from, to: to)) else { return [] }
         return try await database.read { db in
             let rows = try await db.raw(
                 """
-                SELECT MIN(hour_ms) AS hour_ms, \(unsafeRaw: Self.sums) FROM stats_hourly WHERE \(members) \
+                SELECT MIN(hour_ms) AS hour_ms, \(unsafeRaw: Self.sums) FROM \(source.from) WHERE \(source.where) \
                 AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) \
                 GROUP BY \(unsafeRaw: day) ORDER BY 1
                 """
@@ -155,11 +171,11 @@ public struct SQLStatsRepository: Sendable {
 
     /// Sums per entity over [from, to), for the summaries (one row per datapoint, group member or conversion).
     public func perEntity(_ scope: Scope, from: Int64, to: Int64) async throws -> [Int64: StatsCounts] {
-        guard let members = membership(scope) else { return [:] }
+        guard let source = hourlySource(scope) else { return [:] }
         return try await database.read { db in
             let rows = try await db.raw(
                 """
-                SELECT entity_id, \(unsafeRaw: Self.sums) FROM stats_hourly WHERE \(members) \
+                SELECT entity_id, \(unsafeRaw: Self.sums) FROM \(source.from) WHERE \(source.where) \
                 AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id
                 """
             ).all()
