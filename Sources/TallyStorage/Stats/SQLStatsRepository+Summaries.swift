@@ -33,14 +33,21 @@ extension SQLStatsRepository {
     public func ranked(
         _ query: DatapointQuery, by figure: Figure, descending: Bool, from: Int64, to: Int64, total: Int, _ window: PageWindow
     ) async throws -> [Int64] {
-        guard let source = hourlySource(.init(datapoints: query)) else { return [] }
         let kind = database.kind
+        let scope = Scope(datapoints: query)
+        let hour = byHour
+        let narrow = membership(scope)
         return try await database.read { db in
+            // Per datapoint first (one pass over the frame's rows), then each datapoint checked against the query once.
+            let figures: SQLQueryString = """
+                SELECT entity_id, CAST(\(unsafeRaw: figure.sql) AS DOUBLE PRECISION) AS figure FROM \(query.isNarrow ? "stats_hourly" : hour) \
+                WHERE \(query.isNarrow ? narrow ?? "1 = 0" : "entity_kind = \(bind: StatsEntity.datapoint.rawValue)") \
+                AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id HAVING \(unsafeRaw: figure.sql) > 0
+                """
             let rows = try await db.raw(
                 """
-                SELECT stats_hourly.entity_id AS entity_id, CAST(\(unsafeRaw: figure.sql) AS DOUBLE PRECISION) AS figure \
-                FROM \(source.from) WHERE \(source.where) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) \
-                GROUP BY stats_hourly.entity_id HAVING \(unsafeRaw: figure.sql) > 0
+                SELECT figures.entity_id AS entity_id, figures.figure AS figure FROM (\(figures)) AS figures \
+                JOIN datapoints ON datapoints.id = figures.entity_id WHERE \(SQLDatapointRepository.predicate(query, kind))
                 """
             ).all()
             var scored = try rows.map {
@@ -74,18 +81,21 @@ extension SQLStatsRepository {
         }
     }
 
-    /// Sums per group over [from, to) of the datapoints `query` picks (give it the groups in `groupIDs`).
+    /// Sums per group over [from, to) of the datapoints `query` picks (give it the groups in `groupIDs`): per datapoint
+    /// first, then per group.
     public func perGroup(_ query: DatapointQuery, from: Int64, to: Int64) async throws -> [Int64: StatsCounts] {
-        guard let source = hourlySource(.init(datapoints: query)) else { return [:] }
-        let joined: SQLQueryString =
+        let kind = database.kind
+        let source: SQLQueryString =
             query.isNarrow
-            ? "\(source.from) JOIN datapoints ON datapoints.id = stats_hourly.entity_id" : source.from
+            ? "stats_hourly WHERE \(membership(.init(datapoints: query)) ?? "1 = 0")"
+            : "\(byHour) WHERE entity_kind = \(bind: StatsEntity.datapoint.rawValue)"
         return try await database.read { db in
             let rows = try await db.raw(
                 """
-                SELECT datapoints.group_id AS group_id, \(unsafeRaw: Self.sums) FROM \(joined) \
-                WHERE \(source.where) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) \
-                AND datapoints.group_id IS NOT NULL GROUP BY datapoints.group_id
+                SELECT datapoints.group_id AS group_id, \(unsafeRaw: Self.sums) FROM \
+                (SELECT entity_id, \(unsafeRaw: Self.sums) FROM \(source) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id) \
+                AS members JOIN datapoints ON datapoints.id = members.entity_id \
+                WHERE \(SQLDatapointRepository.predicate(query, kind)) AND datapoints.group_id IS NOT NULL GROUP BY datapoints.group_id
                 """
             ).all()
             var result: [Int64: StatsCounts] = [:]
