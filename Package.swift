@@ -1,12 +1,14 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// One set of strict settings for every target, so no module is looser than another.
+// One set of strict settings for every target, so no module is looser than another. Warnings are errors through the
+// manifest's own warning control, not `unsafeFlags`: SwiftPM ignores it when another package depends on these
+// libraries (unsafe flags would refuse that dependency), and CI, like every local build, fails on a warning.
 let strictSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
-    .unsafeFlags(["-warnings-as-errors"]),
+    .treatAllWarnings(as: .error),
 ]
 
 let package = Package(

@@ -1,5 +1,4 @@
 import SQLKit
-import Synchronization
 import TallyCore
 
 /// An account's IP blacklist (visits from these addresses or networks are not recorded) and its domain whitelist
@@ -61,28 +60,5 @@ public struct SQLAccountListRepository: Sendable {
             try await db.delete(from: list.rawValue).where("id", .equal, id).run()
             return Entry(id: id, accountID: accountID, value: try row.decode(column: list.column, as: String.self))
         }
-    }
-}
-
-/// Every account's IP blacklist in memory, consulted for each hit (on the event loop: a lock and a short scan).
-public final class IPBlacklists: Sendable {
-    private let networks = Mutex<[Int64: [IPNetwork]]>([:])
-
-    public init() {}
-
-    public func blocks(accountID: Int64, address: IPAddress) -> Bool {
-        networks.withLock { $0[accountID]?.contains { $0.contains(address) } ?? false }
-    }
-
-    public func replace(with entries: [SQLAccountListRepository.Entry]) {
-        var map: [Int64: [IPNetwork]] = [:]
-        for entry in entries {
-            if let network = IPNetwork(entry.value) { map[entry.accountID, default: []].append(network) }
-        }
-        networks.withLock { $0 = map }
-    }
-
-    public func reload(from repository: SQLAccountListRepository) async throws {
-        replace(with: try await repository.entries(.ipBlacklist))
     }
 }

@@ -38,7 +38,8 @@ extension SQLStatsRepository {
         let hour = byHour
         let narrow = membership(scope)
         return try await database.read { db in
-            // Per datapoint first (one pass over the frame's rows), then each datapoint checked against the query once.
+            // Per datapoint first (one pass over the frame's rows), then each datapoint checked against the query once
+            // (`CROSS JOIN` keeps that order on SQLite, which would otherwise walk the account's datapoints).
             let figures: SQLQueryString = """
                 SELECT entity_id, CAST(\(unsafeRaw: figure.sql) AS DOUBLE PRECISION) AS figure FROM \(query.isNarrow ? "stats_hourly" : hour) \
                 WHERE \(query.isNarrow ? narrow ?? "1 = 0" : "entity_kind = \(bind: StatsEntity.datapoint.rawValue)") \
@@ -47,7 +48,7 @@ extension SQLStatsRepository {
             let rows = try await db.raw(
                 """
                 SELECT figures.entity_id AS entity_id, figures.figure AS figure FROM (\(figures)) AS figures \
-                JOIN datapoints ON datapoints.id = figures.entity_id WHERE \(SQLDatapointRepository.predicate(query, kind))
+                CROSS JOIN datapoints WHERE datapoints.id = figures.entity_id AND \(SQLDatapointRepository.predicate(query, kind))
                 """
             ).all()
             var scored = try rows.map {
@@ -94,8 +95,9 @@ extension SQLStatsRepository {
                 """
                 SELECT datapoints.group_id AS group_id, \(unsafeRaw: Self.sums) FROM \
                 (SELECT entity_id, \(unsafeRaw: Self.sums) FROM \(source) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id) \
-                AS members JOIN datapoints ON datapoints.id = members.entity_id \
-                WHERE \(SQLDatapointRepository.predicate(query, kind)) AND datapoints.group_id IS NOT NULL GROUP BY datapoints.group_id
+                AS members CROSS JOIN datapoints \
+                WHERE datapoints.id = members.entity_id AND \(SQLDatapointRepository.predicate(query, kind)) AND datapoints.group_id IS NOT NULL \
+                GROUP BY datapoints.group_id
                 """
             ).all()
             var result: [Int64: StatsCounts] = [:]

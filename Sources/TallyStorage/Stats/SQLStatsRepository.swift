@@ -82,8 +82,8 @@ public struct SQLStatsRepository: Sendable {
             try await db.raw(
                 """
                 SELECT framed.entity_id AS id FROM (SELECT DISTINCT entity_id FROM \(hour) WHERE entity_kind = \(bind: StatsEntity.datapoint.rawValue) \
-                AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to)) AS framed JOIN datapoints ON datapoints.id = framed.entity_id \
-                WHERE \(SQLDatapointRepository.predicate(query, kind))
+                AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to)) AS framed CROSS JOIN datapoints \
+                WHERE datapoints.id = framed.entity_id AND \(SQLDatapointRepository.predicate(query, kind))
                 """
             ).all(decodingColumn: "id", as: Int64.self)
         }
