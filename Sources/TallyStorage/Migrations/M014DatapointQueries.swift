@@ -85,19 +85,54 @@ extension Migration {
         """,
     ]
 
+    /// On PostgreSQL the counters are kept per statement, from its transition tables: a row trigger would update the same
+    /// counter row once per inserted row, and one transaction inserting a million rows (an import, SQL by hand) would
+    /// leave a million versions of it to walk.
     private static let postgresTriggers = [
         """
-        CREATE FUNCTION datapoint_counts_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE FUNCTION datapoint_counts_insert() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF TG_OP IN ('UPDATE', 'DELETE') THEN \(counterRemove("OLD")) END IF;
-            IF TG_OP IN ('INSERT', 'UPDATE') THEN \(counterAdd("NEW")) END IF;
+            INSERT INTO datapoint_counts (account_id, group_id, status, type, n)
+            SELECT account_id, COALESCE(group_id, 0), status, type, COUNT(*) FROM inserted GROUP BY 1, 2, 3, 4
+            ON CONFLICT (account_id, group_id, status, type) DO UPDATE SET n = datapoint_counts.n + excluded.n;
             RETURN NULL;
         END $$
         """,
-        "CREATE TRIGGER datapoint_counts_insert_delete AFTER INSERT OR DELETE ON datapoints FOR EACH ROW EXECUTE FUNCTION datapoint_counts_change()",
         """
-        CREATE TRIGGER datapoint_counts_update AFTER UPDATE OF status, group_id ON datapoints FOR EACH ROW \
-        WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.group_id IS DISTINCT FROM NEW.group_id) EXECUTE FUNCTION datapoint_counts_change()
+        CREATE FUNCTION datapoint_counts_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE datapoint_counts c SET n = c.n - r.n
+            FROM (SELECT account_id, COALESCE(group_id, 0) AS group_id, status, type, COUNT(*) AS n FROM removed GROUP BY 1, 2, 3, 4) r
+            WHERE c.account_id = r.account_id AND c.group_id = r.group_id AND c.status = r.status AND c.type = r.type;
+            RETURN NULL;
+        END $$
+        """,
+        """
+        CREATE FUNCTION datapoint_counts_update() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE datapoint_counts c SET n = c.n - r.n
+            FROM (SELECT o.account_id, COALESCE(o.group_id, 0) AS group_id, o.status, o.type, COUNT(*) AS n
+                  FROM before_rows o JOIN after_rows a ON a.id = o.id
+                  WHERE o.status <> a.status OR COALESCE(o.group_id, 0) <> COALESCE(a.group_id, 0) GROUP BY 1, 2, 3, 4) r
+            WHERE c.account_id = r.account_id AND c.group_id = r.group_id AND c.status = r.status AND c.type = r.type;
+            INSERT INTO datapoint_counts (account_id, group_id, status, type, n)
+            SELECT a.account_id, COALESCE(a.group_id, 0), a.status, a.type, COUNT(*) FROM before_rows o JOIN after_rows a ON a.id = o.id
+            WHERE o.status <> a.status OR COALESCE(o.group_id, 0) <> COALESCE(a.group_id, 0) GROUP BY 1, 2, 3, 4
+            ON CONFLICT (account_id, group_id, status, type) DO UPDATE SET n = datapoint_counts.n + excluded.n;
+            RETURN NULL;
+        END $$
+        """,
+        """
+        CREATE TRIGGER datapoint_counts_insert AFTER INSERT ON datapoints REFERENCING NEW TABLE AS inserted \
+        FOR EACH STATEMENT EXECUTE FUNCTION datapoint_counts_insert()
+        """,
+        """
+        CREATE TRIGGER datapoint_counts_delete AFTER DELETE ON datapoints REFERENCING OLD TABLE AS removed \
+        FOR EACH STATEMENT EXECUTE FUNCTION datapoint_counts_delete()
+        """,
+        """
+        CREATE TRIGGER datapoint_counts_update AFTER UPDATE ON datapoints REFERENCING OLD TABLE AS before_rows NEW TABLE AS after_rows \
+        FOR EACH STATEMENT EXECUTE FUNCTION datapoint_counts_update()
         """,
         // A sub-transaction: where pg_trgm is not installed or may not be created, the migration goes on without it.
         """
