@@ -33,15 +33,18 @@ public struct DatapointService: Sendable {
     let trackingHosts: @Sendable () -> Set<String>
     let cache: DatapointCache?
     let clock: WallClock
+    /// Told of every change, so deep list pages are not started from positions the change moved.
+    let anchors: PageAnchors?
 
     public init(
         repository: any DatapointRepository, trackingHosts: @escaping @Sendable () -> Set<String>, cache: DatapointCache? = nil,
-        clock: WallClock = .system
+        clock: WallClock = .system, anchors: PageAnchors? = nil
     ) {
         self.repository = repository
         self.trackingHosts = trackingHosts
         self.cache = cache
         self.clock = clock
+        self.anchors = anchors
     }
 
     public func create(accountID: Int64, domain: Domain, _ request: CreateRequest) async throws -> Datapoint {
@@ -80,7 +83,9 @@ public struct DatapointService: Sendable {
                 results[index] = .failure(error)
             }
         }
+        anchors?.invalidate(accountID: accountID)
         let created = try await repository.createMany(news.map(\.new), now: clock.now())
+        anchors?.invalidate(accountID: accountID)
         for (item, outcome) in zip(news, created) {
             switch outcome {
             case .success(let datapoint):
@@ -137,7 +142,9 @@ public struct DatapointService: Sendable {
             try DatapointName.validate(datapoint.name)
             try await repository.rename(id: datapoint.id, domainID: datapoint.domainID, to: datapoint.name, now: clock.now())
         }
+        anchors?.invalidate(accountID: datapoint.accountID)
         let saved = try await repository.save(datapoint, now: clock.now())
+        anchors?.invalidate(accountID: datapoint.accountID)
         cache?.invalidate(domainID: saved.domainID, name: saved.name)
         if previous.name != saved.name { cache?.invalidate(domainID: previous.domainID, name: previous.name) }
         return saved
@@ -150,15 +157,20 @@ public struct DatapointService: Sendable {
 
     public func setStatus(id: Int64, to status: DatapointStatus) async throws -> Datapoint? {
         let updated = try await repository.setStatus(id: id, to: status, now: clock.now())
-        if let updated { cache?.invalidate(domainID: updated.domainID, name: updated.name) }
+        if let updated {
+            cache?.invalidate(domainID: updated.domainID, name: updated.name)
+            anchors?.invalidate(accountID: updated.accountID)
+        }
         return updated
     }
 
     private func insert(
         accountID: Int64, domain: Domain, name: String, destination: String?, _ request: CreateRequest
     ) async throws -> Datapoint {
+        anchors?.invalidate(accountID: accountID)
         let created = try await repository.create(
             newDatapoint(accountID: accountID, domain: domain, name: name, destination: destination, request), now: clock.now())
+        anchors?.invalidate(accountID: accountID)
         cache?.invalidate(domainID: domain.id, name: name)
         return created
     }

@@ -168,6 +168,43 @@ import Testing
         }
     }
 
+    /// Deep pages started from remembered rows (`PageAnchors`, here from offset 5) give the reference's pages: for
+    /// generated queries at every offset, paging through twice, and again after writes through the service.
+    @Test(arguments: TestEngine.available)
+    func anchoredDeepPagesEqualTheReference(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, _ in
+            var world = try await World.make(database)
+            let anchors = PageAnchors(threshold: 5, clock: .fixed(1_000))
+            let anchored = SQLDatapointRepository(database: database, anchors: anchors)
+            let service = DatapointService(repository: anchored, trackingHosts: { [] }, clock: .fixed(9_000), anchors: anchors)
+            for seed in 0..<40 {
+                let query = Self.query(seed, world)
+                let expected = world.expected(query).map(\.id)
+                for _ in 0..<2 {
+                    for offset in stride(from: 0, to: expected.count + 8, by: 7) {
+                        let page = try await anchored.page(query, PageWindow(offset: offset, limit: 7)).map(\.id)
+                        #expect(page == Array(expected.dropFirst(offset).prefix(7)), "query \(seed) offset \(offset)")
+                    }
+                }
+                // A jump back and a repeat use the anchors recorded above.
+                let back = min(40, expected.count)
+                #expect(try await anchored.page(query, PageWindow(offset: back, limit: 3)).map(\.id) == Array(expected.dropFirst(back).prefix(3)))
+            }
+            // Writes through the service move positions: the next pages are read afresh, not from stale anchors.
+            let everything = DatapointQuery(accountID: world.accountID, statuses: [.active, .paused, .abuse], sort: .name)
+            _ = try await anchored.page(everything, PageWindow(offset: 30, limit: 10))
+            for index in [0, 2, 4, 6] {
+                let id = world.datapoints[index].id
+                if world.datapoints[index].status != .deleted {
+                    _ = try await service.setStatus(id: id, to: .deleted)
+                    world.datapoints[index].status = .deleted
+                }
+            }
+            let expected = world.expected(everything).map(\.id)
+            #expect(try await anchored.page(everything, PageWindow(offset: 30, limit: 10)).map(\.id) == Array(expected.dropFirst(30).prefix(10)))
+        }
+    }
+
     /// The counters follow every write: creation, status changes, group moves, and rows written by SQL alone.
     @Test(arguments: TestEngine.available)
     func countersFollowEveryWrite(_ engine: TestEngine) async throws {

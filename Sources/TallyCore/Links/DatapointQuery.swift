@@ -1,12 +1,12 @@
 /// Which of an account's datapoints a caller may see: the one rule, which storage turns into SQL and `contains`
 /// applies to a datapoint already loaded (so a list and a lookup can never disagree).
-public struct DatapointVisibility: Sendable, Equatable {
+public struct DatapointVisibility: Sendable, Hashable {
     /// A key limited to some groups sees only their datapoints (never ungrouped ones); `nil`: any group or none.
     public var groups: Set<Int64>?
     /// A guest sees only what was shared with it: these datapoints, and every datapoint of these groups; `nil`: all.
     public var shares: Shares?
 
-    public struct Shares: Sendable, Equatable {
+    public struct Shares: Sendable, Hashable {
         public var datapoints: Set<Int64>
         public var groups: Set<Int64>
 
@@ -36,13 +36,13 @@ public struct DatapointVisibility: Sendable, Equatable {
 
 /// A filter and an order over one account's datapoints, shared by the API's lists, counts and statistics and the
 /// dashboard's links page; storage answers it in SQL (`SQLDatapointRepository.page`, `count`).
-public struct DatapointQuery: Sendable, Equatable {
+public struct DatapointQuery: Sendable, Hashable {
     public enum Sort: String, Sendable, CaseIterable {
         case id, name, title, created
     }
 
     /// The datapoints of one conversion goal or one retargeting script.
-    public enum Link: Sendable, Equatable {
+    public enum Link: Sendable, Hashable {
         case conversion(Int64)
         case script(Int64)
     }

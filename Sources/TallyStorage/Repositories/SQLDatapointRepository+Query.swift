@@ -8,9 +8,77 @@ extension SQLDatapointRepository {
     /// One page of the datapoints the query picks, in its order.
     public func page(_ query: DatapointQuery, _ window: PageWindow) async throws -> [Datapoint] {
         let kind = database.kind
+        let columns = Self.columns.map { "datapoints.\($0) AS \($0)" }.joined(separator: ", ")
+        if let anchors, window.offset >= anchors.threshold, PageAnchors.anchorable(query), Self.plainPlan(query, kind) {
+            return try await anchoredPage(columns, query, window, anchors).map(Self.datapoint(from:))
+        }
         return try await database.read { db in
-            let columns = Self.columns.map { "datapoints.\($0) AS \($0)" }.joined(separator: ", ")
-            return try await db.raw(try await Self.plannedSelect(columns, query, window, kind, db)).all().map(Self.datapoint(from:))
+            try await db.raw(try await Self.plannedSelect(columns, query, window, kind, db)).all().map(Self.datapoint(from:))
+        }
+    }
+
+    /// Whether `plannedSelect` would read the query by its order's index (no text or creation-range plan).
+    static func plainPlan(_ query: DatapointQuery, _ kind: DatabaseKind) -> Bool {
+        kind == .postgres || ((query.text ?? "").isEmpty && query.createdFrom == nil && query.createdTo == nil)
+    }
+
+    /// A deep page from the nearest remembered row before it (or from the start), reading one row more at the front:
+    /// that row and the page's last are remembered for the same page again and for the next one.
+    func anchoredPage(_ columns: String, _ query: DatapointQuery, _ window: PageWindow, _ anchors: PageAnchors) async throws -> [any SQLRow] {
+        let kind = database.kind
+        let stamp = anchors.stamp(query.accountID)
+        let anchor = anchors.nearest(query, before: window.offset)
+        // SQL returns positions from `from` on (the row after the anchor); read from the row before the page when it is
+        // not the anchor itself.
+        let from = anchor.map { $0.offset + 1 } ?? 0
+        let first = min(from == window.offset ? window.offset : window.offset - 1, window.offset)
+        let skip = first - from
+        let count = window.offset + window.limit - first
+        let rows = try await database.read { db in
+            var conditions: [SQLQueryString] = [Self.predicate(query, kind)]
+            if let anchor { conditions.append(Self.after(anchor, query)) }
+            return try await db.raw(
+                """
+                SELECT \(unsafeRaw: columns), \(unsafeRaw: Self.sortValue(query)) AS sort_value FROM datapoints \
+                WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(unsafeRaw: Self.order(query)) \
+                LIMIT \(bind: count) OFFSET \(bind: skip)
+                """
+            ).all()
+        }
+        var found: [PageAnchors.Anchor] = []
+        for (index, row) in rows.enumerated() where index == 0 || index == rows.count - 1 {
+            found.append(
+                .init(offset: first + index, sortValue: try Self.decodeSortValue(row, query), id: try row.decode(column: "id", as: Int64.self)))
+        }
+        anchors.record(query, found, readUnder: stamp)
+        return Array(rows.dropFirst(window.offset - first))
+    }
+
+    /// The sort column of the query's order, as SQL compares it.
+    static func sortValue(_ query: DatapointQuery) -> String {
+        switch query.sort {
+        case .id: "NULL"
+        case .name: "lower(datapoints.name)"
+        case .title: "lower(datapoints.title)"
+        case .created: "datapoints.created_at"
+        }
+    }
+
+    static func decodeSortValue(_ row: any SQLRow, _ query: DatapointQuery) throws -> PageAnchors.SortValue {
+        switch query.sort {
+        case .id: .none
+        case .name, .title: .text(try row.decode(column: "sort_value", as: String.self))
+        case .created: .number(try row.decode(column: "sort_value", as: Int64.self))
+        }
+    }
+
+    /// The rows after `anchor` in the query's order (row values, which both engines read by the order's index).
+    static func after(_ anchor: PageAnchors.Anchor, _ query: DatapointQuery) -> SQLQueryString {
+        let comparison = query.descending ? "<" : ">"
+        switch anchor.sortValue {
+        case .none: return "id \(unsafeRaw: comparison) \(bind: anchor.id)"
+        case .text(let value): return "(\(unsafeRaw: sortValue(query)), id) \(unsafeRaw: comparison) (\(bind: value), \(bind: anchor.id))"
+        case .number(let value): return "(\(unsafeRaw: sortValue(query)), id) \(unsafeRaw: comparison) (\(bind: value), \(bind: anchor.id))"
         }
     }
 

@@ -6,9 +6,12 @@ import TallyCore
 /// Datapoints over SQLKit, the same code for both engines.
 public struct SQLDatapointRepository: DatapointRepository {
     let database: any TallyDatabase
+    /// Where deep pages start (`page`); `nil`: every page walks its offset.
+    public let anchors: PageAnchors?
 
-    public init(database: any TallyDatabase) {
+    public init(database: any TallyDatabase, anchors: PageAnchors? = nil) {
         self.database = database
+        self.anchors = anchors
     }
 
     static let columns = [
