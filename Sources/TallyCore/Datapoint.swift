@@ -100,6 +100,8 @@ public struct NewDatapoint: Sendable, Equatable {
     public var redirectType: RedirectType
     public var encodeIP: Bool
     public var options: LinkOptions
+    /// Marked as a favourite from the start (ClickMeter's `preferred` on create).
+    public var isFavourite = false
 
     public init(
         accountID: Int64, domainID: Int64, type: DatapointType, name: String, title: String = "", notes: String = "",

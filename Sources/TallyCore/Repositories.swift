@@ -16,9 +16,8 @@ public protocol DatapointRepository: Sendable {
     func setStatus(id: Int64, to status: DatapointStatus, now: Int64) async throws -> Datapoint?
     /// Up to `limit` datapoints that can be served (active or blocked), most recently changed first: a cache's warm start.
     func servable(limit: Int) async throws -> [Datapoint]
-    /// Datapoints changed at or after `time`, for caches on other nodes.
-    func changed(since time: Int64) async throws -> [Datapoint]
-    /// Which datapoints changed at or after `time`, without their rows: a cache loads only those it holds.
+    /// Which datapoints changed at or after `time` (for caches on other nodes), without their rows: a cache loads only
+    /// those it holds (`find(ids:)`).
     func changedNames(since time: Int64) async throws -> [(id: Int64, domainID: Int64, name: String)]
     /// Several datapoints by id; missing ids are left out.
     func find(ids: [Int64]) async throws -> [Datapoint]

@@ -13,6 +13,7 @@ public struct DatapointService: Sendable {
         public var encodeIP: Bool
         public var groupID: Int64?
         public var options = LinkOptions()
+        public var isFavourite = false
 
         public init(
             type: DatapointType = .trackingLink, destination: String?, name: String? = nil, title: String = "", notes: String = "",
@@ -83,9 +84,9 @@ public struct DatapointService: Sendable {
                 results[index] = .failure(error)
             }
         }
-        anchors?.invalidate(accountID: accountID)
+        // After the write, whatever its outcome: a page read before it can then no longer record its rows.
+        defer { anchors?.invalidate(accountID: accountID) }
         let created = try await repository.createMany(news.map(\.new), now: clock.now())
-        anchors?.invalidate(accountID: accountID)
         for (item, outcome) in zip(news, created) {
             switch outcome {
             case .success(let datapoint):
@@ -122,10 +123,12 @@ public struct DatapointService: Sendable {
     }
 
     private func newDatapoint(accountID: Int64, domain: Domain, name: String, destination: String?, _ request: CreateRequest) -> NewDatapoint {
-        NewDatapoint(
+        var new = NewDatapoint(
             accountID: accountID, domainID: domain.id, type: request.type, name: name, title: request.title, notes: request.notes,
             groupID: request.groupID, destinationURL: destination, redirectType: request.redirectType, encodeIP: request.encodeIP,
             options: request.type == .trackingLink ? request.options : LinkOptions())
+        new.isFavourite = request.isFavourite
+        return new
     }
 
     /// Saves edits to `datapoint` (validating a changed destination or name) and drops this node's cached copies (a
@@ -138,13 +141,12 @@ public struct DatapointService: Sendable {
             }
             datapoint.destinationURL = try DestinationURL.validate(raw, trackingHosts: trackingHosts())
         }
+        defer { anchors?.invalidate(accountID: datapoint.accountID) }
         if datapoint.name != previous.name {
             try DatapointName.validate(datapoint.name)
             try await repository.rename(id: datapoint.id, domainID: datapoint.domainID, to: datapoint.name, now: clock.now())
         }
-        anchors?.invalidate(accountID: datapoint.accountID)
         let saved = try await repository.save(datapoint, now: clock.now())
-        anchors?.invalidate(accountID: datapoint.accountID)
         cache?.invalidate(domainID: saved.domainID, name: saved.name)
         if previous.name != saved.name { cache?.invalidate(domainID: previous.domainID, name: previous.name) }
         return saved
@@ -167,10 +169,9 @@ public struct DatapointService: Sendable {
     private func insert(
         accountID: Int64, domain: Domain, name: String, destination: String?, _ request: CreateRequest
     ) async throws -> Datapoint {
-        anchors?.invalidate(accountID: accountID)
+        defer { anchors?.invalidate(accountID: accountID) }
         let created = try await repository.create(
             newDatapoint(accountID: accountID, domain: domain, name: name, destination: destination, request), now: clock.now())
-        anchors?.invalidate(accountID: accountID)
         cache?.invalidate(domainID: domain.id, name: name)
         return created
     }

@@ -40,7 +40,6 @@ import Testing
             try await base.setStatus(id: id, to: status, now: now)
         }
         func servable(limit: Int) async throws -> [Datapoint] { try await base.servable(limit: limit) }
-        func changed(since time: Int64) async throws -> [Datapoint] { try await base.changed(since: time) }
         func changedNames(since time: Int64) async throws -> [(id: Int64, domainID: Int64, name: String)] {
             try await base.changedNames(since: time)
         }

@@ -24,7 +24,11 @@ import Testing
             var renamed = link
             renamed.name = "new"
             _ = try await elsewhere.save(renamed, previous: link)
-            here.apply(try await repository.changed(since: 0))
+            // What this node's refresher does each second: it sees the change and reloads what it holds.
+            let refresher = CacheRefresher(
+                cache: here, domains: DomainDirectory(systemDomain: defaults.systemDomain), datapoints: repository,
+                domainRepository: SQLDomainRepository(database: database), clock: .fixed(5_000), logger: testLogger)
+            await refresher.refreshOnce()
 
             guard case .unknown = here.peek(domainID: domain, name: "old") else {
                 Issue.record("the old name is still cached on this node")

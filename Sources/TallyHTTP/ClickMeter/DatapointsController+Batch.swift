@@ -74,27 +74,17 @@ extension DatapointsController {
             if (try? await checkGroup(groupID, auth)) != nil { knownGroups.insert(groupID) }
         }
         var outcomes: [Result<Datapoint, any Error>?] = Array(repeating: nil, count: items.count)
-        var requests: [(index: Int, domain: Domain, request: DatapointService.CreateRequest, preferred: Bool)] = []
+        var requests: [(index: Int, domain: Domain, request: DatapointService.CreateRequest)] = []
         for (index, item) in items.enumerated() {
             do {
-                let (domain, request, preferred) = try await Self.mapped { try await createRequest(item, auth, knownGroups: knownGroups) }
-                requests.append((index, domain, request, preferred))
+                let (domain, request) = try await createRequest(item, auth, knownGroups: knownGroups)
+                requests.append((index, domain, request))
             } catch {
                 outcomes[index] = .failure(error)
             }
         }
         let created = try await service.createMany(accountID: auth.accountID, requests.map { ($0.domain, $0.request) })
-        for (item, result) in zip(requests, created) {
-            guard case .success(var datapoint) = result, item.preferred else {
-                outcomes[item.index] = result
-                continue
-            }
-            let previous = datapoint
-            datapoint.isFavourite = true
-            do { outcomes[item.index] = .success(try await service.save(datapoint, previous: previous)) } catch {
-                outcomes[item.index] = .failure(error)
-            }
-        }
+        for (item, result) in zip(requests, created) { outcomes[item.index] = result }
         let done = outcomes.compactMap { outcome -> Datapoint? in if case .success(let datapoint)? = outcome { datapoint } else { nil } }
         var wired: [Int64: DatapointWire] = [:]
         for wire in try await wires(done, auth) { wired[wire.id] = wire }
@@ -132,14 +122,8 @@ extension DatapointsController {
             let datapoint = try await Self.mapped(body)
             return BatchItemWire(
                 result: EntityURI("datapoints", datapoint.id), entityData: try await wires([datapoint], auth).first, status: "OK", errors: [])
-        } catch let error as ValidationError {
-            return BatchItemWire(
-                result: nil, entityData: nil, status: "Error",
-                errors: [ErrorWire(property: error.field, errorMessage: error.message, code: error.code)])
         } catch {
-            return BatchItemWire(
-                result: nil, entityData: nil, status: "Error",
-                errors: [ErrorWire(property: "", errorMessage: "the item could not be saved", code: "unavailable")])
+            return Self.failure(error)
         }
     }
 }

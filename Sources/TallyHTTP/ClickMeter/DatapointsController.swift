@@ -146,21 +146,15 @@ struct DatapointsController {
     }
 
     func create(_ body: WireObject, _ auth: APIAuth, inGroup forcedGroup: Int64? = nil) async throws -> Datapoint {
-        let (domain, request, preferred) = try await createRequest(body, auth, inGroup: forcedGroup)
-        var created = try await service.create(accountID: auth.accountID, domain: domain, request)
-        if preferred {
-            let previous = created
-            created.isFavourite = true
-            created = try await service.save(created, previous: previous)
-        }
-        return created
+        let (domain, request) = try await createRequest(body, auth, inGroup: forcedGroup)
+        return try await service.create(accountID: auth.accountID, domain: domain, request)
     }
 
     /// What a create body asks for, checked (the domain, the group, the options); `knownGroups`: groups already checked
     /// in this batch.
     func createRequest(
         _ body: WireObject, _ auth: APIAuth, inGroup forcedGroup: Int64? = nil, knownGroups: Set<Int64> = []
-    ) async throws -> (domain: Domain, request: DatapointService.CreateRequest, preferred: Bool) {
+    ) async throws -> (domain: Domain, request: DatapointService.CreateRequest) {
         let type = try body.enumeration("type", names: ClickMeterVocabulary.typeNames, numbers: ClickMeterVocabulary.typeNumbers) ?? .trackingLink
         let link = try body.object("typeTL")
         var domain = domains.systemDomain
@@ -187,7 +181,8 @@ struct DatapointsController {
             redirectType: try ClickMeterVocabulary.redirectType(link) ?? .default, encodeIP: try body.bool("encodeIp") ?? false, groupID: groupID)
         request.options = options
         if request.name?.isEmpty == true { request.name = nil }
-        return (domain, request, try body.bool("preferred") == true)
+        request.isFavourite = try body.bool("preferred") == true
+        return (domain, request)
     }
 
     func update(_ existing: Datapoint, with body: WireObject, _ auth: APIAuth) async throws -> Datapoint {

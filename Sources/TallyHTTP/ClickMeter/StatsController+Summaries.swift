@@ -61,8 +61,7 @@ extension StatsController {
             chosen.descending = order.descending
             ids = try await datapoints.repository.ids(chosen, window)
         }
-        let found = Dictionary(try await datapoints.repository.find(ids: ids).map { ($0.id, $0) }) { first, _ in first }
-        let page = ids.compactMap { found[$0] }
+        let page = try await datapoints.repository.find(orderedIDs: ids)
         let counts = try await stats.perEntity(.init(.datapoint, ids), from: frame.from, to: frame.to)
         let wires = try await datapoints.wires(page, auth)
         let rows = zip(page, wires).map { datapoint, wire in
@@ -124,8 +123,7 @@ extension StatsController {
         var sorted: [SummaryRow]
         switch order.key {
         case .figure(let figure):
-            let value = Self.value(figure)
-            sorted = rows.sorted { (value($0.counts), -$0.id) < (value($1.counts), -$1.id) }
+            sorted = rows.sorted { (figure.value($0.counts), -$0.id) < (figure.value($1.counts), -$1.id) }
         case .id: sorted = rows.sorted { $0.id < $1.id }
         case .name: sorted = rows.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
         }
@@ -133,21 +131,6 @@ extension StatsController {
         let window = try query.window()
         return SummaryPage(
             rows: Array(sorted.dropFirst(window.offset).prefix(window.limit)), count: rows.count, offset: window.offset, limit: window.limit)
-    }
-
-    static func value(_ figure: SQLStatsRepository.Figure) -> (StatsCounts) -> Double {
-        switch figure {
-        case .totalClicks: { Double($0.clicks) }
-        case .uniqueClicks: { Double($0.uniqueClicks) }
-        case .totalViews: { Double($0.views) }
-        case .uniqueViews: { Double($0.uniqueViews) }
-        case .spiderHits: { Double($0.spiders) }
-        case .conversions: { Double($0.conversions) }
-        case .conversionsValue: { $0.conversionValue }
-        case .commissions: { $0.commission }
-        case .lastHitDate: { Double($0.lastHit) }
-        case .totalHits: { Double($0.hits) }
-        }
     }
 
     static func wire(_ page: SummaryPage, _ frame: StatsFrame) -> AggregatedSummaryWire {

@@ -82,8 +82,7 @@ extension DashboardController {
         let ranked = try await services.stats.ranked(
             live, by: .totalHits, descending: true, from: from, to: now + 1, total: total, PageWindow(offset: 0, limit: 10))
         let perLink = try await services.stats.perEntity(.init(.datapoint, ranked), from: from, to: now + 1)
-        let found = Dictionary(try await services.datapointRepository.find(ids: ranked).map { ($0.id, $0) }) { first, _ in first }
-        let top = ranked.compactMap { found[$0] }.filter { (perLink[$0.id]?.hits ?? 0) > 0 }
+        let top = try await services.datapointRepository.find(orderedIDs: ranked).filter { (perLink[$0.id]?.hits ?? 0) > 0 }
         let values: [String: Any] = [
             "periods": periods, "chart": chart, "noLinks": total == 0,
             "top": top.map { datapoint in

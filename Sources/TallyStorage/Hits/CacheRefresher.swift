@@ -45,7 +45,7 @@ public struct CacheRefresher: Service {
         do {
             // Names first (an index range); full rows only for what this node holds or remembers as absent.
             let changed = try await datapoints.changedNames(since: clock.now() - Self.lookBack)
-            let held = changed.filter { cache.holds(id: $0.id, domainID: $0.domainID, name: $0.name) }.map(\.id)
+            let held = cache.held(among: changed)
             if !held.isEmpty { cache.apply(try await datapoints.find(ids: held)) }
             domains.replace(with: try await domainRepository.all())
             try await alsoRefresh?()

@@ -41,16 +41,14 @@ public final class DatapointCache: Sendable {
     private let entries: Mutex<State>
     private let repository: any DatapointRepository
     private let clock: WallClock
-    /// How many datapoints, and how many absent names, are kept at most.
+    /// How many datapoints are kept at most (the absent names have a bound of their own).
     public let capacity: Int
-    public let missingCapacity: Int
     static let missingTTL: Int64 = 10_000
 
     public init(repository: any DatapointRepository, clock: WallClock = .system, capacity: Int = 50_000, missingCapacity: Int = 20_000) {
         self.repository = repository
         self.clock = clock
         self.capacity = capacity
-        self.missingCapacity = missingCapacity
         entries = Mutex(State(found: LRUCache(capacity: capacity), missing: LRUCache(capacity: missingCapacity)))
     }
 
@@ -128,10 +126,12 @@ public final class DatapointCache: Sendable {
         }
     }
 
-    /// Whether a change to this datapoint concerns this cache (it holds the datapoint, or its name as absent).
-    public func holds(id: Int64, domainID: Int64, name: String) -> Bool {
-        let key = Key(domainID: domainID, name: name)
-        return entries.withLock { $0.keyByID[id] != nil || $0.missing.peek(key) != nil }
+    /// The changed datapoints that concern this cache (it holds the datapoint, or its name as absent), under one lock
+    /// however many changed.
+    public func held(among changed: [(id: Int64, domainID: Int64, name: String)]) -> [Int64] {
+        entries.withLock { state in
+            changed.filter { state.keyByID[$0.id] != nil || state.missing.peek(Key(domainID: $0.domainID, name: $0.name)) != nil }.map(\.id)
+        }
     }
 
     public func invalidate(domainID: Int64, name: String) {

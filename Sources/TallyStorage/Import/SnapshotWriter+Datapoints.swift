@@ -91,17 +91,13 @@ extension SnapshotWriter {
             name: record.name, title: record.title, notes: record.notes, redirectType: record.redirectType, encodeIP: record.encodeIP,
             groupID: mapping.id("group", record.group))
         request.options = linkOptions
+        request.isFavourite = record.isFavourite
         if options.dryRun {
             try DatapointName.validate(record.name)
             if let destination = request.destination { _ = try DestinationURL.validate(destination, trackingHosts: service.trackingHosts()) }
             return 0
         }
-        var created = try await service.create(accountID: accountID, domain: domain, request)
-        if record.isFavourite {
-            let previous = created
-            created.isFavourite = true
-            created = try await service.save(created, previous: previous)
-        }
+        let created = try await service.create(accountID: accountID, domain: domain, request)
         try await finish(created, record)
         return created.id
     }

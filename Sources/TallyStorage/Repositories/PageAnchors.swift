@@ -19,7 +19,7 @@ public final class PageAnchors: Sendable {
         let id: Int64
     }
 
-    enum SortValue: Sendable, Equatable {
+    enum SortValue: Sendable {
         case none
         case text(String)
         case number(Int64)

@@ -31,7 +31,7 @@ extension SQLDatapointRepository {
         // SQL returns positions from `from` on (the row after the anchor); read from the row before the page when it is
         // not the anchor itself.
         let from = anchor.map { $0.offset + 1 } ?? 0
-        let first = min(from == window.offset ? window.offset : window.offset - 1, window.offset)
+        let first = from == window.offset ? window.offset : window.offset - 1
         let skip = first - from
         let count = window.offset + window.limit - first
         let rows = try await database.read { db in
@@ -75,11 +75,14 @@ extension SQLDatapointRepository {
     /// The rows after `anchor` in the query's order (row values, which both engines read by the order's index).
     static func after(_ anchor: PageAnchors.Anchor, _ query: DatapointQuery) -> SQLQueryString {
         let comparison = query.descending ? "<" : ">"
-        switch anchor.sortValue {
-        case .none: return "id \(unsafeRaw: comparison) \(bind: anchor.id)"
-        case .text(let value): return "(\(unsafeRaw: sortValue(query)), id) \(unsafeRaw: comparison) (\(bind: value), \(bind: anchor.id))"
-        case .number(let value): return "(\(unsafeRaw: sortValue(query)), id) \(unsafeRaw: comparison) (\(bind: value), \(bind: anchor.id))"
-        }
+        let value: (any Encodable & Sendable)? =
+            switch anchor.sortValue {
+            case .none: nil
+            case .text(let text): text
+            case .number(let number): number
+            }
+        guard let value else { return "id \(unsafeRaw: comparison) \(bind: anchor.id)" }
+        return "(\(unsafeRaw: sortValue(query)), id) \(unsafeRaw: comparison) (\(bind: value), \(bind: anchor.id))"
     }
 
     /// The SELECT of one page, planned for the engine:
@@ -126,21 +129,26 @@ extension SQLDatapointRepository {
         let kind = database.kind
         return try await database.read { db in
             if query.isCountedByCounters {
-                var conditions: [SQLQueryString] = [
-                    "account_id = \(bind: query.accountID)", "status IN (\(binds: query.statuses.map(\.rawValue).sorted()))",
-                ]
-                if let type = query.type { conditions.append("type = \(bind: type.rawValue)") }
-                if let groupID = query.groupID { conditions.append("group_id = \(bind: groupID)") }
-                if let groups = query.visibility.groups { conditions.append(Self.within("group_id", groups)) }
-                guard !query.statuses.isEmpty else { return 0 }
-                return try await db.raw(
-                    "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM datapoint_counts WHERE \(conditions.joined(separator: " AND "))"
-                )
-                .first(decodingColumn: "n", as: Int.self) ?? 0
+                guard let counters = Self.counterConditions(query) else { return 0 }
+                return try await db.raw("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM datapoint_counts WHERE \(counters)")
+                    .first(decodingColumn: "n", as: Int.self) ?? 0
             }
             return try await db.raw("SELECT COUNT(*) AS n FROM datapoints WHERE \(Self.predicate(query, kind))")
                 .first(decodingColumn: "n", as: Int.self) ?? 0
         }
+    }
+
+    /// The rows of `datapoint_counts` a query counted by the counters sums, or `nil` when it picks no status at all.
+    static func counterConditions(_ query: DatapointQuery) -> SQLQueryString? {
+        guard !query.statuses.isEmpty else { return nil }
+        var conditions: [SQLQueryString] = [
+            "account_id = \(bind: query.accountID)", "status IN (\(binds: query.statuses.map(\.rawValue).sorted()))",
+        ]
+        if let type = query.type { conditions.append("type = \(bind: type.rawValue)") }
+        if let groupID = query.groupID { conditions.append("group_id = \(bind: groupID)") }
+        if let groupIDs = query.groupIDs { conditions.append(within("group_id", groupIDs)) }
+        if let groups = query.visibility.groups { conditions.append(within("group_id", groups)) }
+        return conditions.joined(separator: " AND ")
     }
 
     /// The ids of one page of the datapoints the query picks, in its order.
@@ -151,25 +159,25 @@ extension SQLDatapointRepository {
         }
     }
 
+    /// These datapoints in the order of `ids` (a ranked page); missing ids are left out.
+    public func find(orderedIDs ids: [Int64]) async throws -> [Datapoint] {
+        let found = Dictionary(try await find(ids: ids).map { ($0.id, $0) }) { first, _ in first }
+        return ids.compactMap { found[$0] }
+    }
+
     /// How many of the datapoints `query` picks are in each of its `groupIDs` (from the counters when they can tell).
     public func countsPerGroup(_ query: DatapointQuery) async throws -> [Int64: Int] {
         guard let groups = query.groupIDs, !groups.isEmpty else { return [:] }
         let kind = database.kind
         return try await database.read { db in
-            var counter = query
-            counter.groupIDs = nil
+            // The groups themselves are a column of the counters; only the other filters decide.
+            var others = query
+            others.groupIDs = nil
             let rows: [any SQLRow]
-            if counter.isCountedByCounters, counter.groupID == nil {
-                var conditions: [SQLQueryString] = [
-                    "account_id = \(bind: query.accountID)", Self.within("group_id", groups),
-                    "status IN (\(binds: query.statuses.map(\.rawValue).sorted()))",
-                ]
-                if let type = query.type { conditions.append("type = \(bind: type.rawValue)") }
-                if let keyGroups = query.visibility.groups { conditions.append(Self.within("group_id", keyGroups)) }
-                guard !query.statuses.isEmpty else { return [:] }
-                rows = try await db.raw(
-                    "SELECT group_id, CAST(SUM(n) AS BIGINT) AS n FROM datapoint_counts WHERE \(conditions.joined(separator: " AND ")) GROUP BY group_id"
-                ).all()
+            if others.isCountedByCounters {
+                guard let counters = Self.counterConditions(query) else { return [:] }
+                rows = try await db.raw("SELECT group_id, CAST(SUM(n) AS BIGINT) AS n FROM datapoint_counts WHERE \(counters) GROUP BY group_id")
+                    .all()
             } else {
                 rows = try await db.raw("SELECT group_id, COUNT(*) AS n FROM datapoints WHERE \(Self.predicate(query, kind)) GROUP BY group_id").all()
             }

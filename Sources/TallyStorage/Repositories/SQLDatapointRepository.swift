@@ -81,7 +81,7 @@ public struct SQLDatapointRepository: DatapointRepository {
                 "destination_url", "redirect_type", "encode_ip", "created_at", "updated_at", "link_options"
             )
             .values(
-                new.accountID, new.domainID, new.type.rawValue, new.name, new.title, new.notes, false,
+                new.accountID, new.domainID, new.type.rawValue, new.name, new.title, new.notes, new.isFavourite,
                 DatapointStatus.active.rawValue, new.groupID, new.destinationURL, new.redirectType.rawValue,
                 new.encodeIP, now, now, try Self.encoded(new.options)
             )
@@ -91,7 +91,7 @@ public struct SQLDatapointRepository: DatapointRepository {
         try await Self.linkScripts(db, datapointID: id, scriptIDs: new.options.scriptIDs)
         return Datapoint(
             id: id, accountID: new.accountID, domainID: new.domainID, type: new.type, name: new.name, title: new.title,
-            notes: new.notes, groupID: new.groupID, createdAt: now, updatedAt: now, destinationURL: new.destinationURL,
+            notes: new.notes, isFavourite: new.isFavourite, groupID: new.groupID, createdAt: now, updatedAt: now, destinationURL: new.destinationURL,
             redirectType: new.redirectType, encodeIP: new.encodeIP, options: new.options)
     }
 
@@ -181,14 +181,6 @@ public struct SQLDatapointRepository: DatapointRepository {
             try await db.select().columns(Self.columns).from("datapoints")
                 .where("status", .in, [DatapointStatus.active.rawValue, DatapointStatus.abuse.rawValue])
                 .orderBy("updated_at", .descending).limit(limit)
-                .all().map(Self.datapoint(from:))
-        }
-    }
-
-    public func changed(since time: Int64) async throws -> [Datapoint] {
-        try await database.read { db in
-            try await db.select().columns(Self.columns).from("datapoints")
-                .where("updated_at", .greaterThanOrEqual, time)
                 .all().map(Self.datapoint(from:))
         }
     }

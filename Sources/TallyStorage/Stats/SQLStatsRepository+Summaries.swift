@@ -1,4 +1,3 @@
-import Foundation
 import SQLKit
 import TallyCore
 
@@ -25,6 +24,22 @@ extension SQLStatsRepository {
             case .totalHits: "SUM(clicks + views)"
             }
         }
+
+        /// The same figure of counts already summed (summaries of lists short enough to rank in memory).
+        public func value(_ counts: StatsCounts) -> Double {
+            switch self {
+            case .totalClicks: Double(counts.clicks)
+            case .uniqueClicks: Double(counts.uniqueClicks)
+            case .totalViews: Double(counts.views)
+            case .uniqueViews: Double(counts.uniqueViews)
+            case .spiderHits: Double(counts.spiders)
+            case .conversions: Double(counts.conversions)
+            case .conversionsValue: counts.conversionValue
+            case .commissions: counts.commission
+            case .lastHitDate: Double(counts.lastHit)
+            case .totalHits: Double(counts.hits)
+            }
+        }
     }
 
     /// The ids of one page of `query`'s datapoints ranked by `figure` over [from, to): descending, those with the figure
@@ -34,15 +49,12 @@ extension SQLStatsRepository {
         _ query: DatapointQuery, by figure: Figure, descending: Bool, from: Int64, to: Int64, total: Int, _ window: PageWindow
     ) async throws -> [Int64] {
         let kind = database.kind
-        let scope = Scope(datapoints: query)
-        let hour = byHour
-        let narrow = membership(scope)
+        let source = perDatapointSource(query)
         return try await database.read { db in
             // Per datapoint first (one pass over the frame's rows), then each datapoint checked against the query once
             // (`CROSS JOIN` keeps that order on SQLite, which would otherwise walk the account's datapoints).
             let figures: SQLQueryString = """
-                SELECT entity_id, CAST(\(unsafeRaw: figure.sql) AS DOUBLE PRECISION) AS figure FROM \(query.isNarrow ? "stats_hourly" : hour) \
-                WHERE \(query.isNarrow ? narrow ?? "1 = 0" : "entity_kind = \(bind: StatsEntity.datapoint.rawValue)") \
+                SELECT entity_id, CAST(\(unsafeRaw: figure.sql) AS DOUBLE PRECISION) AS figure FROM \(source) \
                 AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id HAVING \(unsafeRaw: figure.sql) > 0
                 """
             let rows = try await db.raw(
@@ -56,16 +68,12 @@ extension SQLStatsRepository {
             }
             scored.sort { descending ? ($0.value, -$0.id) > ($1.value, -$1.id) : ($0.value, -$0.id) < ($1.value, -$1.id) }
             let scoredIDs = scored.map(\.id)
+            let excluded = jsonIDs(scoredIDs)
             func restPage(offset: Int, limit: Int) async throws -> [Int64] {
                 guard limit > 0 else { return [] }
-                let excluded = String(decoding: try JSONEncoder().encode(scoredIDs), as: UTF8.self)
-                let list: SQLQueryString =
-                    kind == .sqlite
-                    ? "SELECT value FROM json_each(\(bind: excluded))"
-                    : "SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(\(bind: excluded) AS JSON))"
                 return try await db.raw(
                     """
-                    SELECT id FROM datapoints WHERE \(SQLDatapointRepository.predicate(query, kind)) AND id NOT IN (\(list)) \
+                    SELECT id FROM datapoints WHERE \(SQLDatapointRepository.predicate(query, kind)) AND id NOT IN (\(excluded)) \
                     ORDER BY id \(unsafeRaw: descending ? "ASC" : "DESC") LIMIT \(bind: limit) OFFSET \(bind: offset)
                     """
                 ).all(decodingColumn: "id", as: Int64.self)
@@ -86,10 +94,7 @@ extension SQLStatsRepository {
     /// first, then per group.
     public func perGroup(_ query: DatapointQuery, from: Int64, to: Int64) async throws -> [Int64: StatsCounts] {
         let kind = database.kind
-        let source: SQLQueryString =
-            query.isNarrow
-            ? "stats_hourly WHERE \(membership(.init(datapoints: query)) ?? "1 = 0")"
-            : "\(byHour) WHERE entity_kind = \(bind: StatsEntity.datapoint.rawValue)"
+        let source = perDatapointSource(query)
         return try await database.read { db in
             let rows = try await db.raw(
                 """

@@ -30,11 +30,6 @@ public struct SQLStatsRepository: Sendable {
             self.entity = .datapoint
             self.members = .datapoints(query)
         }
-
-        /// The listed ids, or `nil` when a query picks the members.
-        public var ids: [Int64]? {
-            if case .ids(let ids) = members { ids } else { nil }
-        }
     }
 
     /// `entity_kind = … AND entity_id IN (…)` for a scope, or `nil` when it has no member.
@@ -60,6 +55,15 @@ public struct SQLStatsRepository: Sendable {
         let ids = try await frameMembers(query, from: from, to: to)
         guard !ids.isEmpty else { return nil }
         return (byHour, "entity_kind = \(bind: StatsEntity.datapoint.rawValue) AND entity_id IN (\(jsonIDs(ids)))")
+    }
+
+    /// `FROM … WHERE …` of a per-datapoint read of the roll-ups over `query`'s members (append the hour range): a narrow
+    /// query's members by subquery, a broad one's every datapoint row by the hour index (join the datapoints after
+    /// aggregating, so each is checked once).
+    func perDatapointSource(_ query: DatapointQuery) -> SQLQueryString {
+        query.isNarrow
+            ? "stats_hourly WHERE \(membership(.init(datapoints: query)) ?? "1 = 0")"
+            : "\(byHour) WHERE entity_kind = \(bind: StatsEntity.datapoint.rawValue)"
     }
 
     /// `stats_hourly` read by its hour index: SQLite's planner cannot estimate an hour range and would walk the primary
