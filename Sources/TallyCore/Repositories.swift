@@ -32,4 +32,6 @@ public protocol HitRepository: Sendable {
 /// Storage of domains.
 public protocol DomainRepository: Sendable {
     func all() async throws -> [Domain]
+    /// One account's domains (`nil`: those of no account).
+    func all(accountID: Int64?) async throws -> [Domain]
 }

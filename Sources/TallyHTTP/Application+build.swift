@@ -51,10 +51,12 @@ public func buildApplication(
     logger.info("datapoint cache warmed", metadata: ["datapoints": "\(warmed)"])
     let accountLists = SQLAccountListRepository(database: database)
     let blacklists = IPBlacklists()
-    try await blacklists.reload(from: accountLists)
     let retargeting = SQLRetargetingRepository(database: database)
     let extras = LinkExtras(retargeting: retargeting, lists: accountLists, conversions: SQLConversionRepository(database: database))
-    try await extras.reload()
+    let lists = ListMirror(
+        versions: SQLListVersionRepository(database: database), lists: accountLists, domainRepository: domainRepository,
+        blacklists: blacklists, extras: extras, domains: domains)
+    try await lists.loadAll()
     let buffer = HitBuffer(capacity: configuration.hitBufferCapacity)
     let metrics = TallyMetrics()
 
@@ -99,9 +101,9 @@ public func buildApplication(
     datapointsAPI.addRoutes(to: api)
     datapointsAPI.addLinkAliases(to: api)
     datapointsAPI.addBatchRoutes(to: api)
-    let conversionsAPI = ConversionsController(repository: conversions, datapoints: datapointsAPI, clock: clock)
+    let conversionsAPI = ConversionsController(repository: conversions, datapoints: datapointsAPI, lists: lists, clock: clock)
     conversionsAPI.addRoutes(to: api)
-    RetargetingController(repository: retargeting, datapoints: datapointsAPI, extras: extras, clock: clock).addRoutes(to: api)
+    RetargetingController(repository: retargeting, datapoints: datapointsAPI, lists: lists, clock: clock).addRoutes(to: api)
     let groupsAPI = GroupsController(groups: groups, datapoints: datapointsAPI, guests: guests, clock: clock)
     groupsAPI.addRoutes(to: api)
     let stats = SQLStatsRepository(database: database)
@@ -125,8 +127,8 @@ public func buildApplication(
     let rebucketer = StatsRebucketer(database: database, clock: clock, logger: logger)
     AccountController(database: database, clock: clock, rebucketer: rebucketer).addRoutes(to: api)
     GuestsController(guests: guests, keys: keys, datapoints: repository, groups: groups, clock: clock).addRoutes(to: api)
-    DomainsController(repository: domainRepository, directory: domains, clock: clock).addRoutes(to: api)
-    AccountListsController(repository: accountLists, blacklists: blacklists, extras: extras, clock: clock).addRoutes(to: api)
+    DomainsController(repository: domainRepository, lists: lists, clock: clock).addRoutes(to: api)
+    AccountListsController(repository: accountLists, lists: lists, clock: clock).addRoutes(to: api)
     OpenAPIDocument.addRoute(to: api)
     let setup = SetupGate(open: try await accounts.userCount() == 0)
     let throttle = LoginThrottle(database: database)
@@ -138,7 +140,7 @@ public func buildApplication(
             twoFactor: TwoFactorService(database: database, serverSecret: serverSecret), setup: setup, keys: keys, verifier: verifier,
             keyEvents: keyEvents,
             datapoints: service, datapointRepository: repository, groups: groups, tags: tagRepository, conversions: conversions, stats: stats,
-            hits: SQLHitListRepository(database: database), accountLists: accountLists, blacklists: blacklists, extras: extras, guests: guests,
+            hits: SQLHitListRepository(database: database), accountLists: accountLists, lists: lists, guests: guests,
             domains: domains, alertWebhookConfigured: webhook != nil, outbound: outbound, streams: streams, rebucketer: rebucketer,
             defaultAccountID: defaults.accountID)
     ).addRoutes(to: router)
@@ -161,12 +163,7 @@ public func buildApplication(
         linger: configuration.durable ? .zero : configuration.hitFlushInterval, observer: metrics, clock: clock, logger: logger)
     writer.locator = try geoLocator(configuration, logger: logger)
     writer.enricher = EnrichmentData.enricher(configuration, logger: logger)
-    var refresher = CacheRefresher(
-        cache: cache, domains: domains, datapoints: repository, domainRepository: domainRepository, clock: clock, logger: logger)
-    refresher.alsoRefresh = {
-        try await blacklists.reload(from: accountLists)
-        try await extras.reload()
-    }
+    let refresher = CacheRefresher(cache: cache, datapoints: repository, lists: lists, clock: clock, logger: logger)
     let publicURL = configuration.publicURL
     let date = HTTPDate()
     let application = Application(

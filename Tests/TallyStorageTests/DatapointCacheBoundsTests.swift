@@ -99,10 +99,8 @@ import Testing
             let cache = DatapointCache(repository: repository, clock: .fixed(5_000), capacity: 10, missingCapacity: 10)
             _ = try await cache.datapoint(domainID: domain, name: "l3")
             _ = try await cache.datapoint(domainID: domain, name: "later")  // absent now, created below
-            let domains = DomainDirectory(systemDomain: try await SQLDomainRepository(database: database).all()[0], domains: [])
             let refresher = CacheRefresher(
-                cache: cache, domains: domains, datapoints: repository, domainRepository: SQLDomainRepository(database: database),
-                clock: .fixed(5_000), logger: testLogger)
+                cache: cache, datapoints: repository, lists: nil, clock: .fixed(5_000), logger: testLogger)
             // Twenty changed links (all made at 1,000, within the look-back) and one new one: rows only for l3 and "later".
             let created = try await SQLDatapointRepository(database: database).create(
                 NewDatapoint(accountID: links[0].accountID, domainID: domain, type: .trackingLink, name: "later", destinationURL: "https://e.com"),

@@ -26,8 +26,7 @@ import Testing
             _ = try await elsewhere.save(renamed, previous: link)
             // What this node's refresher does each second: it sees the change and reloads what it holds.
             let refresher = CacheRefresher(
-                cache: here, domains: DomainDirectory(systemDomain: defaults.systemDomain), datapoints: repository,
-                domainRepository: SQLDomainRepository(database: database), clock: .fixed(5_000), logger: testLogger)
+                cache: here, datapoints: repository, lists: nil, clock: .fixed(5_000), logger: testLogger)
             await refresher.refreshOnce()
 
             guard case .unknown = here.peek(domainID: domain, name: "old") else {

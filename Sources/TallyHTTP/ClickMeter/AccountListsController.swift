@@ -6,8 +6,8 @@ import TallyStorage
 /// `/v2/account/ipblacklist` and `/v2/account/domainwhitelist`: ids are strings on the wire.
 struct AccountListsController {
     let repository: SQLAccountListRepository
-    let blacklists: IPBlacklists
-    let extras: LinkExtras
+    /// Refreshed after each change, so this node's next hit obeys it.
+    let lists: ListMirror
     let clock: WallClock
 
     struct BlacklistWire: ResponseEncodable {
@@ -37,14 +37,14 @@ struct AccountListsController {
                 throw ValidationError(field: "Ip", code: "ip_invalid", message: "Ip must be an IPv4 or IPv6 address, or a network in CIDR form")
             }
             let entry = try await repository.add(.ipBlacklist, accountID: auth.accountID, value: network.compactDescription, now: clock.now())
-            try await blacklists.reload(from: repository)
+            try await lists.refresh()
             return BlacklistWire(entry)
         }
         api.on(.delete, "account/ipblacklist/:id", scope: APIScope(.account, .write)) { _, context, auth in
             guard let id = context.parameters.get("id", as: Int64.self),
                 let entry = try await repository.remove(.ipBlacklist, id: id, accountID: auth.accountID)
             else { throw APIError.notFound }
-            try await blacklists.reload(from: repository)
+            try await lists.refresh()
             return BlacklistWire(entry)
         }
         api.on(.get, "account/domainwhitelist", scope: APIScope(.account, .read)) { request, _, auth in
@@ -56,14 +56,14 @@ struct AccountListsController {
             guard let text = try body.string("name") else { throw ValidationError(field: "Name", code: "name_required", message: "Name is required") }
             let name = try SQLDomainRepository.validateName(text)
             let entry = try await repository.add(.domainWhitelist, accountID: auth.accountID, value: name, now: clock.now())
-            try await extras.reload()
+            try await lists.refresh()
             return WhitelistWire(id: String(entry.id), name: entry.value)
         }
         api.on(.delete, "account/domainwhitelist/:id", scope: APIScope(.account, .write)) { _, context, auth in
             guard let id = context.parameters.get("id", as: Int64.self),
                 let entry = try await repository.remove(.domainWhitelist, id: id, accountID: auth.accountID)
             else { throw APIError.notFound }
-            try await extras.reload()
+            try await lists.refresh()
             return WhitelistWire(id: String(entry.id), name: entry.value)
         }
     }

@@ -8,6 +8,7 @@ import TallyStorage
 struct ConversionsController {
     let repository: SQLConversionRepository
     let datapoints: DatapointsController
+    let lists: ListMirror
     let clock: WallClock
 
     struct ConversionWire: ResponseEncodable {
@@ -75,7 +76,7 @@ struct ConversionsController {
             conversion.isDeleted = true
             let saved = try await repository.save(conversion, now: clock.now())
             // Its links stop setting attribution cookies on this node at once (other nodes within a second).
-            try await datapoints.extras.reload()
+            try await lists.refresh()
             return EntityURI("conversions", saved.id)
         }
         api.on(.put, "conversions/:id/notes", scope: APIScope(.conversions, .write)) { request, context, auth in
@@ -147,7 +148,7 @@ struct ConversionsController {
             try await repository.patch(conversionID: conversion.id, datapointID: patch.datapointID, action: patch.action, now: clock.now())
         }
         // A link that now leads to a conversion starts setting attribution cookies at once.
-        try await datapoints.extras.reload()
+        try await lists.refresh()
     }
 
     func requireVisible(_ id: Int64, _ auth: APIAuth, property: String) async throws {

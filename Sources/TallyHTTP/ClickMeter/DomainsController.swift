@@ -8,7 +8,7 @@ import TallyStorage
 /// node at once and on others within a second (`CacheRefresher`).
 struct DomainsController {
     let repository: SQLDomainRepository
-    let directory: DomainDirectory
+    let lists: ListMirror
     let clock: WallClock
 
     struct DomainWire: ResponseEncodable {
@@ -49,7 +49,7 @@ struct DomainsController {
             var type = try body.enumeration("type", names: Self.typeNames, numbers: Self.typeNumbers) ?? .dedicated
             if type == .system || type == .go { type = .dedicated }
             let domain = try await repository.create(accountID: auth.accountID, name: name, type: type, now: clock.now())
-            directory.replace(with: try await repository.all())
+            try await lists.refresh()
             return EntityURI("domains", domain.id)
         }
         api.on(.get, "domains/:id", scope: APIScope(.domains, .read)) { _, context, auth in
@@ -62,13 +62,13 @@ struct DomainsController {
         api.on(.delete, "domains/:id", scope: APIScope(.domains, .write)) { _, context, auth in
             let domain = try owned(context, auth, writing: true)
             try await repository.delete(id: domain.id)
-            directory.replace(with: try await repository.all())
+            try await lists.refresh()
             return EntityURI("domains", domain.id)
         }
     }
 
     private func owned(_ context: TallyRequestContext, _ auth: APIAuth, writing: Bool) throws -> Domain {
-        guard let id = context.parameters.get("id", as: Int64.self), let domain = directory.domain(id: id),
+        guard let id = context.parameters.get("id", as: Int64.self), let domain = lists.domains.domain(id: id),
             domain.type == .system || domain.accountID == auth.accountID
         else { throw APIError.notFound }
         if writing, domain.type == .system {
@@ -79,7 +79,7 @@ struct DomainsController {
 
     /// The system domain and the account's own, optionally of one `type`.
     private func visible(_ query: WireQuery, _ auth: APIAuth) throws -> [Domain] {
-        var all = directory.all.filter { $0.type == .system || $0.accountID == auth.accountID }
+        var all = lists.domains.all.filter { $0.type == .system || $0.accountID == auth.accountID }
         if let text = query.string("type")?.lowercased() {
             guard let type = Self.typeNames[text] else { throw WireQuery.invalid("type", "one of system, go, dedicated, personal") }
             all = all.filter { $0.type == type }

@@ -7,7 +7,7 @@ import TallyStorage
 struct RetargetingController {
     let repository: SQLRetargetingRepository
     let datapoints: DatapointsController
-    let extras: LinkExtras
+    let lists: ListMirror
     let clock: WallClock
 
     struct ScriptWire: ResponseEncodable {
@@ -37,7 +37,7 @@ struct RetargetingController {
             let body = try await WireBody.read(request, context)
             let created = try await repository.create(
                 accountID: auth.accountID, name: try body.string("name") ?? "", script: try body.string("script") ?? "", now: clock.now())
-            try await extras.reload()
+            try await lists.refresh()
             return EntityURI("retargeting", created.id)
         }
         api.on(.get, "retargeting/:id", scope: APIScope(.datapoints, .read)) { _, context, auth in
@@ -50,7 +50,7 @@ struct RetargetingController {
             if let name = try body.string("name") { script.name = name }
             if let text = try body.string("script") { script.script = text }
             let saved = try await repository.save(script, now: clock.now())
-            try await extras.reload()
+            try await lists.refresh()
             return EntityURI("retargeting", saved.id)
         }
         api.on(.delete, "retargeting/:id", scope: APIScope(.datapoints, .write)) { _, context, auth in
@@ -58,7 +58,7 @@ struct RetargetingController {
             let script = try await owned(context, auth)
             let linked = try await repository.datapointIDs(scriptID: script.id)
             try await repository.delete(id: script.id, now: clock.now())
-            try await extras.reload()
+            try await lists.refresh()
             try await datapoints.forgetCached(linked)
             return EntityURI("retargeting", script.id)
         }

@@ -26,7 +26,7 @@ extension DashboardController {
                 }
                 _ = try await services.accountLists.add(
                     .ipBlacklist, accountID: visit.session.accountID, value: network.description, now: services.clock.now())
-                try await services.blacklists.reload(from: services.accountLists)
+                try await services.lists.refresh()
                 return DashboardHTML.seeOther("/dashboard/settings?saved=blacklist")
             })
         dashboard.post(
@@ -36,7 +36,7 @@ extension DashboardController {
                     let name = try SQLDomainRepository.validateName(visit.form.trimmed("domain"))
                     _ = try await services.accountLists.add(
                         .domainWhitelist, accountID: visit.session.accountID, value: name, now: services.clock.now())
-                    try await services.extras.reload()
+                    try await services.lists.refresh()
                 } catch let error as ValidationError {
                     return try await settingsPage(visit, error: error.message, status: .badRequest)
                 }
@@ -48,8 +48,8 @@ extension DashboardController {
                 let list: SQLAccountListRepository.List = visit.context.parameters.get("list") == "whitelist" ? .domainWhitelist : .ipBlacklist
                 if let id = visit.context.parameters.get("id", as: Int64.self) {
                     _ = try await services.accountLists.remove(list, id: id, accountID: visit.session.accountID)
-                    try await services.blacklists.reload(from: services.accountLists)
-                    try await services.extras.reload()
+                    try await services.lists.refresh()
+                    try await services.lists.refresh()
                 }
                 return DashboardHTML.seeOther("/dashboard/settings")
             })

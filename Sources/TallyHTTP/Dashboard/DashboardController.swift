@@ -159,8 +159,8 @@ struct DashboardServices: Sendable {
     let stats: SQLStatsRepository
     let hits: SQLHitListRepository
     let accountLists: SQLAccountListRepository
-    let blacklists: IPBlacklists
-    let extras: LinkExtras
+    /// The lists kept in memory for tracking, refreshed after a change in the settings.
+    let lists: ListMirror
     let guests: SQLGuestRepository
     let domains: DomainDirectory
     let alertWebhookConfigured: Bool

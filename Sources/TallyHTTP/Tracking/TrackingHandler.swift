@@ -43,7 +43,7 @@ struct TrackingHandler: Sendable {
     func respond(to request: TrackingRequest) async throws -> Response {
         let datapoint =
             request.target.couldExist ? try await cache.datapoint(domainID: domainID(of: request), name: String(request.target.name)) : nil
-        let converts = datapoint.map { extras?.leadsToConversions($0.id) == true } ?? false
+        let converts = datapoint.map { extras?.leadsToConversions($0) == true } ?? false
         let (answer, hit) = decide(request, datapoint: datapoint, leadsToConversions: converts)
         if let hit {
             if durable {
@@ -63,7 +63,7 @@ struct TrackingHandler: Sendable {
         if request.target.couldExist {
             switch cache.peek(domainID: domainID(of: request), name: String(request.target.name)) {
             // Links with options (rotators, pages, cookies) take the routed path; plain redirects stay here.
-            case .found(let found) where !found.options.isPlain || extras?.leadsToConversions(found.id) == true: return nil
+            case .found(let found) where !found.options.isPlain || extras?.leadsToConversions(found) == true: return nil
             case .found(let found): datapoint = found
             case .absent: datapoint = nil
             case .unknown: return nil

@@ -2,29 +2,26 @@ import Logging
 import ServiceLifecycle
 import TallyCore
 
-/// Polls for datapoints and domains changed by any node (or the CLI) and applies them to this node's caches.
+/// Polls for datapoints and lists changed by any node (or the CLI) and applies them to this node's caches.
 /// Polling every second with a 10-second look-back tolerates commit delays and clock skew between nodes,
 /// and keeps a change made elsewhere visible here within about a second.
 public struct CacheRefresher: Service {
     let cache: DatapointCache
-    let domains: DomainDirectory
     let datapoints: any DatapointRepository
-    let domainRepository: any DomainRepository
+    /// Blacklists, whitelists, scripts, goals' links and domains: read only where their versions changed.
+    let lists: ListMirror?
     let interval: Duration
     let clock: WallClock
     let logger: Logger
-    /// Anything else kept in memory from the database and refreshed with the caches (the IP blacklists).
-    public var alsoRefresh: (@Sendable () async throws -> Void)?
     static let lookBack: Int64 = 10_000
 
     public init(
-        cache: DatapointCache, domains: DomainDirectory, datapoints: any DatapointRepository, domainRepository: any DomainRepository,
-        interval: Duration = .seconds(1), clock: WallClock = .system, logger: Logger
+        cache: DatapointCache, datapoints: any DatapointRepository, lists: ListMirror?, interval: Duration = .seconds(1),
+        clock: WallClock = .system, logger: Logger
     ) {
         self.cache = cache
-        self.domains = domains
         self.datapoints = datapoints
-        self.domainRepository = domainRepository
+        self.lists = lists
         self.interval = interval
         self.clock = clock
         self.logger = logger
@@ -47,8 +44,7 @@ public struct CacheRefresher: Service {
             let changed = try await datapoints.changedNames(since: clock.now() - Self.lookBack)
             let held = cache.held(among: changed)
             if !held.isEmpty { cache.apply(try await datapoints.find(ids: held)) }
-            domains.replace(with: try await domainRepository.all())
-            try await alsoRefresh?()
+            try await lists?.refresh()
         } catch {
             logger.warning("cache refresh failed", metadata: ["error": "\(String(reflecting: error))"])
         }

@@ -32,6 +32,14 @@ public final class DomainDirectory: Sendable {
         byName.withLock { $0 = map }
     }
 
+    /// One account's domains (`nil`: those of no account), the others kept.
+    public func replace(accountID: Int64?, with domains: [Domain]) {
+        byName.withLock { map in
+            map = map.filter { $0.value.accountID != accountID || $0.value.id == systemDomain.id }
+            for domain in domains where domain.name != systemDomain.name { map[domain.name] = domain }
+        }
+    }
+
     private static func byName(_ domains: [Domain], system: Domain) -> [String: Domain] {
         var map = Dictionary(domains.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         map[system.name] = system

@@ -19,6 +19,12 @@ public final class IPBlacklists: Sendable {
         networks.withLock { $0 = map }
     }
 
+    /// One account's entries, the others kept (what a refresh does when only that account's list changed).
+    public func replace(accountID: Int64, with entries: [SQLAccountListRepository.Entry]) {
+        let list = entries.compactMap { IPNetwork($0.value) }
+        networks.withLock { $0[accountID] = list.isEmpty ? nil : list }
+    }
+
     public func reload(from repository: SQLAccountListRepository) async throws {
         replace(with: try await repository.entries(.ipBlacklist))
     }

@@ -45,6 +45,7 @@ public enum Migrations {
         .m013Imports,
         .m014DatapointQueries,
         .m015StatsByHour,
+        .m016ListVersions,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

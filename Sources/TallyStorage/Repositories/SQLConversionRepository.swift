@@ -63,16 +63,34 @@ public struct SQLConversionRepository: Sendable {
         return saved
     }
 
-    /// Every datapoint attached to a conversion that is not deleted.
-    public func linkedDatapointIDs() async throws -> Set<Int64> {
+    /// Every datapoint attached to a conversion that is not deleted (of one account, or of all).
+    public func linkedDatapointIDs(accountID: Int64? = nil) async throws -> Set<Int64> {
         try await database.read { db in
-            Set(
+            let account: SQLQueryString = accountID.map { " AND c.account_id = \(bind: $0)" } ?? ""
+            return Set(
                 try await db.raw(
                     """
                     SELECT DISTINCT cd.datapoint_id FROM conversion_datapoints cd JOIN conversions c ON c.id = cd.conversion_id \
-                    WHERE c.is_deleted = \(bind: false)
+                    WHERE c.is_deleted = \(bind: false)\(account)
                     """
                 ).all(decodingColumn: "datapoint_id", as: Int64.self))
+        }
+    }
+
+    /// Every account's links attached to one of its goals that is not deleted.
+    public func linkedDatapointIDsByAccount() async throws -> [Int64: Set<Int64>] {
+        try await database.read { db in
+            var byAccount: [Int64: Set<Int64>] = [:]
+            for row in try await db.raw(
+                """
+                SELECT DISTINCT c.account_id, cd.datapoint_id FROM conversion_datapoints cd JOIN conversions c ON c.id = cd.conversion_id \
+                WHERE c.is_deleted = \(bind: false)
+                """
+            ).all() {
+                byAccount[try row.decode(column: "account_id", as: Int64.self), default: []].insert(
+                    try row.decode(column: "datapoint_id", as: Int64.self))
+            }
+            return byAccount
         }
     }
 

@@ -15,6 +15,15 @@ public struct SQLDomainRepository: DomainRepository {
         }
     }
 
+    /// One account's domains (`nil`: those of no account, the system domain's row).
+    public func all(accountID: Int64?) async throws -> [Domain] {
+        try await database.read { db in
+            let query = db.select().columns("id", "account_id", "name", "type").from("domains")
+            if let accountID { query.where("account_id", .equal, accountID) } else { query.where("account_id", .is, SQLLiteral.null) }
+            return try await query.orderBy("id").all().map(Self.domain(from:))
+        }
+    }
+
     /// A dedicated or personal domain of an account: a host name (with a port only for local testing), lower case.
     public func create(accountID: Int64, name: String, type: DomainType, now: Int64) async throws -> Domain {
         let name = try Self.validateName(name)
