@@ -36,8 +36,8 @@ public struct TallyServer: Sendable {
 /// The composition root. The database is opened and kept running by the caller (so a test can look at
 /// it before and after); everything else is made here.
 public func buildApplication(
-    configuration: AppConfiguration, database: any TallyDatabase, clock: WallClock = .system, logger: Logger,
-    onListening: @escaping @Sendable (_ port: Int) -> Void = { _ in }
+    configuration: AppConfiguration, database: any TallyDatabase, clock: WallClock = .system, timers: ServiceTimers = .system,
+    logger: Logger, onListening: @escaping @Sendable (_ port: Int) -> Void = { _ in }
 ) async throws -> TallyServer {
     try await prepareSchema(configuration: configuration, database: database, clock: clock, logger: logger)
     let defaults = try await Bootstrap(database: database).ensureDefaults(
@@ -124,7 +124,7 @@ public func buildApplication(
     conversionTracking.addRoutes(to: router)
     ConversionEventsController(tracking: conversionTracking, conversions: conversionsAPI, clock: clock).addRoutes(to: api)
     TagsController(tags: tagRepository, datapoints: repository, groups: groups).addRoutes(to: api)
-    let rebucketer = StatsRebucketer(database: database, clock: clock, logger: logger)
+    let rebucketer = StatsRebucketer(database: database, clock: clock, timer: timers.jobs, logger: logger)
     AccountController(database: database, clock: clock, rebucketer: rebucketer).addRoutes(to: api)
     GuestsController(guests: guests, keys: keys, datapoints: repository, groups: groups, clock: clock).addRoutes(to: api)
     DomainsController(repository: domainRepository, lists: lists, clock: clock).addRoutes(to: api)
@@ -160,10 +160,10 @@ public func buildApplication(
 
     var writer = HitWriter(
         buffer: buffer, repository: SQLHitRepository(database: database), batchLimit: configuration.hitBatchLimit,
-        linger: configuration.durable ? .zero : configuration.hitFlushInterval, observer: metrics, clock: clock, logger: logger)
+        linger: configuration.durable ? .zero : configuration.hitFlushInterval, observer: metrics, clock: clock, timer: timers.writer, logger: logger)
     writer.locator = try geoLocator(configuration, logger: logger)
     writer.enricher = EnrichmentData.enricher(configuration, logger: logger)
-    let refresher = CacheRefresher(cache: cache, datapoints: repository, lists: lists, clock: clock, logger: logger)
+    let refresher = CacheRefresher(cache: cache, datapoints: repository, lists: lists, clock: clock, timer: timers.refresh, logger: logger)
     let publicURL = configuration.publicURL
     let date = HTTPDate()
     let application = Application(
@@ -174,8 +174,9 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         // Shut down in reverse: the server stops first, then the refresher, then the writer drains the buffer.
         services: [
-            writer, refresher, KeyExpirySweeper(database: database, clock: clock, logger: logger),
-            RequestLogPruner(database: database, retentionDays: configuration.requestLogDays, clock: clock, logger: logger), rebucketer,
+            writer, refresher, KeyExpirySweeper(database: database, clock: clock, timer: timers.jobs, logger: logger),
+            RequestLogPruner(
+                database: database, retentionDays: configuration.requestLogDays, clock: clock, timer: timers.jobs, logger: logger), rebucketer,
         ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port

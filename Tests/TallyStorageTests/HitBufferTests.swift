@@ -20,26 +20,65 @@ import Testing
     }
 }
 
+/// The writer's linger runs on a clock moved by hand: what it waits for is proven by what happens before and after the
+/// clock moves, not by how long a busy machine took.
 @Suite struct HitWriterLingerTests {
-    /// With a flush interval the writer waits for a fuller batch, but never while requests wait for room,
-    /// and never once the buffer is closed.
-    @Test func lingersForFullerBatchesButNotWhenFullOrClosing() async throws {
+    /// With a flush interval the writer waits for a fuller batch, but never while requests wait for room: ten hits
+    /// through a buffer of three are all written without the clock moving at all.
+    @Test func aFullBufferEndsTheLingerAtOnce() async throws {
         try await withMigratedTestDatabase(.sqlite) { database, _ in
             let link = try await HitRecordingTests.makeLink(database)
             let buffer = HitBuffer(capacity: 3)
+            let timer = ManualClock()
             let writer = HitWriter(
-                buffer: buffer, repository: SQLHitRepository(database: database), batchLimit: 100, linger: .seconds(30), logger: testLogger)
+                buffer: buffer, repository: SQLHitRepository(database: database), batchLimit: 100, linger: .seconds(30), timer: timer,
+                logger: testLogger)
             let drained = Task { await writer.drain() }
-            let start = ContinuousClock.now
             for index in 0..<10 {
                 try await buffer.append(Hit(datapointID: link.id, time: Int64(index), kind: .click, ip: "1.1.1.\(index)"))
             }
-            // Ten hits through a buffer of three: each time it filled, the writer stopped lingering.
-            #expect(ContinuousClock.now - start < .seconds(10))
+            // The last hit completes no batch: the writer lingers for it on the clock, and the clock has not moved.
+            await timer.waitUntilSleeping(1)
+            #expect(buffer.depth == 1)
+            #expect(try await database.count("hits") == 9)
+            // Closing the buffer ends the linger at once (shutdown drains), still without the clock moving.
             buffer.close()
             await drained.value
-            #expect(ContinuousClock.now - start < .seconds(10))
             #expect(try await database.count("hits") == 10)
         }
     }
+
+    /// A batch that does not fill is written when the linger is over, not before.
+    @Test func aPartialBatchWaitsForTheLinger() async throws {
+        try await withMigratedTestDatabase(.sqlite) { database, _ in
+            let link = try await HitRecordingTests.makeLink(database)
+            let buffer = HitBuffer(capacity: 100)
+            let timer = ManualClock()
+            let (commits, committed) = AsyncStream.makeStream(of: Int.self)
+            let writer = HitWriter(
+                buffer: buffer, repository: SQLHitRepository(database: database), batchLimit: 100, linger: .seconds(30),
+                observer: CommitSignal(sizes: committed), timer: timer, logger: testLogger)
+            let drained = Task { await writer.drain() }
+            for index in 0..<5 {
+                try await buffer.append(Hit(datapointID: link.id, time: Int64(index), kind: .click, ip: "1.1.1.\(index)"))
+            }
+            await timer.waitUntilSleeping(1)
+            timer.advance(by: .seconds(29))
+            #expect(buffer.depth == 5, "still lingering at 29 s")
+            #expect(try await database.count("hits") == 0)
+            timer.advance(by: .seconds(1))
+            var sizes = commits.makeAsyncIterator()
+            #expect(await sizes.next() == 5, "the five are written as one batch when the linger is over")
+            #expect(try await database.count("hits") == 5)
+            buffer.close()
+            await drained.value
+        }
+    }
+}
+
+/// Passes each committed batch's size to a stream the test reads.
+private struct CommitSignal: HitWriterObserver {
+    let sizes: AsyncStream<Int>.Continuation
+    func batchCommitted(size: Int, duration: Duration) { sizes.yield(size) }
+    func batchFailed(size: Int) {}
 }

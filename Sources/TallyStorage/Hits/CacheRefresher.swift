@@ -12,13 +12,16 @@ public struct CacheRefresher: Service {
     let lists: ListMirror?
     let interval: Duration
     let clock: WallClock
+    /// What `interval` runs on (tests move it by hand).
+    let timer: any Clock<Duration>
     let logger: Logger
     static let lookBack: Int64 = 10_000
 
     public init(
         cache: DatapointCache, datapoints: any DatapointRepository, lists: ListMirror?, interval: Duration = .seconds(1),
-        clock: WallClock = .system, logger: Logger
+        clock: WallClock = .system, timer: any Clock<Duration> = ContinuousClock(), logger: Logger
     ) {
+        self.timer = timer
         self.cache = cache
         self.datapoints = datapoints
         self.lists = lists
@@ -31,7 +34,7 @@ public struct CacheRefresher: Service {
         await cancelWhenGracefulShutdown {
             // Start-up has just loaded everything; the first refresh is due one interval later.
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
+                try? await timer.sleep(for: interval)
                 if Task.isCancelled { break }
                 await refreshOnce()
             }

@@ -18,7 +18,9 @@ public final class HitBuffer: Sendable {
     private struct State {
         var entries: [Entry] = []
         var isClosed = false
+        /// The writer, waiting for `wanted` hits (one, or while it lets a batch fill, a full batch).
         var consumer: CheckedContinuation<Void, Never>?
+        var wanted = 1
         var waitingProducers: [CheckedContinuation<Void, Never>] = []
     }
 
@@ -89,6 +91,7 @@ public final class HitBuffer: Sendable {
             if state.isClosed { return .closed }
             guard state.entries.count < capacity else { return .full }
             state.entries.append(entry)
+            guard state.entries.count >= state.wanted else { return .added(nil) }
             let consumer = state.consumer
             state.consumer = nil
             return .added(consumer)
@@ -120,10 +123,33 @@ public final class HitBuffer: Sendable {
                 let wakeNow = state.withLock { state in
                     if !state.entries.isEmpty || state.isClosed { return true }
                     state.consumer = consumer
+                    state.wanted = 1
                     return false
                 }
                 if wakeNow { consumer.resume() }
             }
+        }
+    }
+
+    /// Returns once `count` hits are queued, the buffer is closed, or the calling task is cancelled (the writer's
+    /// linger: woken by the append that completes a batch, not by polling).
+    func waitForDepth(_ count: Int) async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (consumer: CheckedContinuation<Void, Never>) in
+                let wakeNow = state.withLock { state in
+                    if state.entries.count >= count || state.isClosed || Task.isCancelled { return true }
+                    state.consumer = consumer
+                    state.wanted = count
+                    return false
+                }
+                if wakeNow { consumer.resume() }
+            }
+        } onCancel: {
+            let consumer = state.withLock { state in
+                defer { state.consumer = nil }
+                return state.consumer
+            }
+            consumer?.resume()
         }
     }
 

@@ -24,12 +24,16 @@ public struct HitWriter: Service {
     /// Browser, OS, device type, bot verdict, referrer and language (uap-core and crawler lists when configured).
     public var enricher = HitEnricher(parser: nil, bots: nil)
     let clock: WallClock
+    /// What `linger` and the retry back-off are measured on (tests move it by hand).
+    let timer: any Clock<Duration>
     let logger: Logger
 
     public init(
         buffer: HitBuffer, repository: SQLHitRepository, batchLimit: Int = 1000, linger: Duration = .zero,
-        observer: (any HitWriterObserver)? = nil, clock: WallClock = .system, logger: Logger
+        observer: (any HitWriterObserver)? = nil, clock: WallClock = .system, timer: any Clock<Duration> = ContinuousClock(),
+        logger: Logger
     ) {
+        self.timer = timer
         self.buffer = buffer
         self.repository = repository
         self.batchLimit = batchLimit
@@ -68,11 +72,14 @@ public struct HitWriter: Service {
     /// Waits up to `linger` for a full batch; never once the buffer is closed (shutdown drains at once).
     func letBatchFill() async {
         guard linger > .zero else { return }
-        let deadline = ContinuousClock.now + linger
-        // A full buffer has requests waiting on it: write at once.
+        // A full buffer has requests waiting on it: write at once. Whichever comes first, the batch or the deadline.
         let enough = min(batchLimit, buffer.capacity)
-        while buffer.depth < enough, !buffer.isClosed, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(5))
+        let (buffer, timer, linger) = (buffer, timer, linger)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await buffer.waitForDepth(enough) }
+            group.addTask { try? await timer.sleep(for: linger) }
+            await group.next()
+            group.cancelAll()
         }
     }
 
@@ -99,7 +106,7 @@ public struct HitWriter: Service {
             } catch {
                 observer?.batchFailed(size: hits.count)
                 logger.error("hit batch failed; retrying", metadata: ["size": "\(hits.count)", "error": "\(String(reflecting: error))"])
-                try? await Task.sleep(for: delay)
+                try? await timer.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             }
         }

@@ -9,9 +9,14 @@ public struct KeyExpirySweeper: Service {
     let database: any TallyDatabase
     let interval: Duration
     let clock: WallClock
+    let timer: any Clock<Duration>
     let logger: Logger
 
-    public init(database: any TallyDatabase, interval: Duration = .seconds(60), clock: WallClock = .system, logger: Logger) {
+    public init(
+        database: any TallyDatabase, interval: Duration = .seconds(60), clock: WallClock = .system,
+        timer: any Clock<Duration> = ContinuousClock(), logger: Logger
+    ) {
+        self.timer = timer
         self.database = database
         self.interval = interval
         self.clock = clock
@@ -19,7 +24,7 @@ public struct KeyExpirySweeper: Service {
     }
 
     public func run() async throws {
-        await runPeriodically(every: interval, logger: logger, what: "key expiry sweep") { try await sweep() }
+        await runPeriodically(every: interval, on: timer, logger: logger, what: "key expiry sweep") { try await sweep() }
     }
 
     /// Inserts the missing `expired` entries in one statement, so two nodes sweeping at once rarely both write.

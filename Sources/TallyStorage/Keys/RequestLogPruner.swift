@@ -9,9 +9,14 @@ public struct RequestLogPruner: Service {
     let retentionMilliseconds: Int64
     let interval: Duration
     let clock: WallClock
+    let timer: any Clock<Duration>
     let logger: Logger
 
-    public init(database: any TallyDatabase, retentionDays: Int, interval: Duration = .seconds(300), clock: WallClock = .system, logger: Logger) {
+    public init(
+        database: any TallyDatabase, retentionDays: Int, interval: Duration = .seconds(300), clock: WallClock = .system,
+        timer: any Clock<Duration> = ContinuousClock(), logger: Logger
+    ) {
+        self.timer = timer
         self.events = SQLKeyEventRepository(database: database)
         self.retentionMilliseconds = Int64(retentionDays) * 86_400_000
         self.interval = interval
@@ -20,7 +25,7 @@ public struct RequestLogPruner: Service {
     }
 
     public func run() async throws {
-        await runPeriodically(every: interval, logger: logger, what: "request log pruning") { try await prune() }
+        await runPeriodically(every: interval, on: timer, logger: logger, what: "request log pruning") { try await prune() }
     }
 
     @discardableResult

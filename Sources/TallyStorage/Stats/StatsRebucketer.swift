@@ -38,7 +38,11 @@ public actor StatsRebucketer: Service {
     /// Called after each staging chunk with its number (tests hold the re-bucketing half-way with it).
     private var afterChunk: (@Sendable (Int) async -> Void)?
 
-    public init(database: any TallyDatabase, clock: WallClock = .system, logger: Logger) {
+    /// What the 30-second resume interval runs on (tests move it by hand).
+    let timer: any Clock<Duration>
+
+    public init(database: any TallyDatabase, clock: WallClock = .system, timer: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+        self.timer = timer
         self.database = database
         self.clock = clock
         self.logger = logger
@@ -48,7 +52,7 @@ public actor StatsRebucketer: Service {
 
     /// Resumes accounts whose re-bucketing was interrupted (a restart, a node that died) every 30 seconds.
     public func run() async throws {
-        await runPeriodically(every: .seconds(30), logger: logger, what: "time-zone re-bucketing") { try await self.runPending() }
+        await runPeriodically(every: .seconds(30), on: timer, logger: logger, what: "time-zone re-bucketing") { try await self.runPending() }
     }
 
     /// Sets the zone and re-buckets; returns when the account's days are in the new zone. The work runs in its own
