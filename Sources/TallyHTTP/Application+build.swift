@@ -95,24 +95,29 @@ public func buildApplication(
     let groups = SQLGroupRepository(database: database)
     let tagRepository = SQLTagRepository(database: database)
     let conversions = SQLConversionRepository(database: database)
-    let datapointsAPI = DatapointsController(
-        service: service, repository: repository, groups: groups, tags: tagRepository, domains: domains, retargeting: retargeting,
-        conversions: conversions, extras: extras, publicURL: configuration.publicURL)
+    // What the ClickMeter controllers share: who may see which datapoint, group and goal, decided once here.
+    let datapointAccess = DatapointAccess(
+        repository: repository, groups: groups, tags: tagRepository, conversions: conversions, domains: domains, extras: extras,
+        publicURL: configuration.publicURL)
+    let editor = DatapointEditor(service: service, repository: repository, groups: groups, domains: domains, retargeting: retargeting)
+    let groupAccess = GroupAccess(groups: groups)
+    let conversionAccess = ConversionAccess(repository: conversions)
+    let stats = SQLStatsRepository(database: database)
+    let subjects = StatsSubjects(datapoints: datapointAccess, groups: groupAccess, conversions: conversionAccess)
+    let datapointsAPI = DatapointsController(service: service, access: datapointAccess, editor: editor)
     datapointsAPI.addRoutes(to: api)
     datapointsAPI.addLinkAliases(to: api)
     datapointsAPI.addBatchRoutes(to: api)
-    let conversionsAPI = ConversionsController(repository: conversions, datapoints: datapointsAPI, lists: lists, clock: clock)
-    conversionsAPI.addRoutes(to: api)
-    RetargetingController(repository: retargeting, datapoints: datapointsAPI, lists: lists, clock: clock).addRoutes(to: api)
-    let groupsAPI = GroupsController(groups: groups, datapoints: datapointsAPI, guests: guests, clock: clock)
-    groupsAPI.addRoutes(to: api)
-    let stats = SQLStatsRepository(database: database)
-    let statsAPI = StatsController(stats: stats, datapoints: datapointsAPI, groups: groupsAPI, conversions: conversionsAPI, clock: clock)
-    statsAPI.addRoutes(to: api)
-    ReportsController(stats: stats, statsController: statsAPI, clock: clock).addRoutes(to: api)
+    ConversionsController(repository: conversions, access: conversionAccess, datapoints: datapointAccess, lists: lists, clock: clock)
+        .addRoutes(to: api)
+    RetargetingController(repository: retargeting, datapoints: datapointAccess, service: service, lists: lists, clock: clock).addRoutes(to: api)
+    GroupsController(groups: groups, access: groupAccess, datapoints: datapointAccess, editor: editor, guests: guests, clock: clock)
+        .addRoutes(to: api)
+    StatsController(stats: stats, subjects: subjects, clock: clock).addRoutes(to: api)
+    ReportsController(stats: stats, subjects: subjects, clock: clock).addRoutes(to: api)
     let streams = LiveStreamSlots()
     let hitsAPI = HitsController(
-        hits: SQLHitListRepository(database: database), stats: stats, statsController: statsAPI, clock: clock, keys: keyRepository,
+        hits: SQLHitListRepository(database: database), stats: stats, subjects: subjects, clock: clock, keys: keyRepository,
         streams: streams)
     hitsAPI.addRoutes(to: api)
     hitsAPI.addLiveRoute(to: api)
@@ -122,7 +127,7 @@ public func buildApplication(
         attributionMilliseconds: Int64(configuration.attributionDays) * 86_400_000, publicURL: configuration.publicURL,
         clickTokens: clickTokens)
     conversionTracking.addRoutes(to: router)
-    ConversionEventsController(tracking: conversionTracking, conversions: conversionsAPI, clock: clock).addRoutes(to: api)
+    ConversionEventsController(tracking: conversionTracking, conversions: conversionAccess, clock: clock).addRoutes(to: api)
     TagsController(tags: tagRepository, datapoints: repository, groups: groups).addRoutes(to: api)
     let rebucketer = StatsRebucketer(database: database, clock: clock, timer: timers.jobs, logger: logger)
     AccountController(database: database, clock: clock, rebucketer: rebucketer).addRoutes(to: api)

@@ -153,6 +153,14 @@ public struct DatapointService: Sendable {
     }
 
     /// Drops this node's cached copy, after a change made outside this service (a deleted retargeting script).
+    /// Drops this node's cached copies of these datapoints (their options changed behind the service's back, as when
+    /// a retargeting script they fire is changed).
+    public func forgetCached(ids: Set<Int64>) async throws {
+        for id in ids {
+            if let datapoint = try await repository.find(id: id) { forget(datapoint) }
+        }
+    }
+
     public func forget(_ datapoint: Datapoint) {
         cache?.invalidate(domainID: datapoint.domainID, name: datapoint.name)
     }

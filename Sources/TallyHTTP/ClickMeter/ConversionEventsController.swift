@@ -7,7 +7,7 @@ import TallyStorage
 /// `idempotencyKey` member) makes retries safe: the same key for the same goal counts once.
 struct ConversionEventsController {
     let tracking: ConversionTracking
-    let conversions: ConversionsController
+    let conversions: ConversionAccess
     let clock: WallClock
 
     struct EventWire: ResponseEncodable {

@@ -7,7 +7,8 @@ import TallyStorage
 /// Conversion tracking (pixel, events) and statistics belong to the analytics work.
 struct ConversionsController {
     let repository: SQLConversionRepository
-    let datapoints: DatapointsController
+    let access: ConversionAccess
+    let datapoints: DatapointAccess
     let lists: ListMirror
     let clock: WallClock
 
@@ -48,14 +49,14 @@ struct ConversionsController {
     func addRoutes(to api: APIRoutes) {
         api.on(.get, "conversions", scope: APIScope(.conversions, .read)) { request, _, auth in
             let query = WireQuery(request)
-            let page = try await repository.page(try listQuery(query, auth), try query.window())
+            let page = try await repository.page(try access.listQuery(query, auth), try query.window())
             if try query.bool("_expand") == true {
                 return ListWire(entities: page.map { ConversionWire($0, baseURL: datapoints.publicURL) }).response
             }
             return ListWire(entities: page.map { EntityURI("conversions", $0.id) }).response
         }
         api.on(.get, "conversions/count", scope: APIScope(.conversions, .read)) { request, _, auth in
-            CountWire(count: try await repository.count(try listQuery(WireQuery(request), auth)))
+            CountWire(count: try await repository.count(try access.listQuery(WireQuery(request), auth)))
         }
         api.on(.post, "conversions", scope: APIScope(.conversions, .write)) { request, context, auth in
             let body = try await WireBody.read(request, context)
@@ -64,15 +65,15 @@ struct ConversionsController {
             return EntityURI("conversions", try await repository.create(conversion, now: clock.now()).id)
         }
         api.on(.get, "conversions/:id", scope: APIScope(.conversions, .read)) { _, context, auth in
-            ConversionWire(try await owned(context, auth), baseURL: datapoints.publicURL)
+            ConversionWire(try await access.owned(context, auth), baseURL: datapoints.publicURL)
         }
         api.on(.post, "conversions/:id", scope: APIScope(.conversions, .write)) { request, context, auth in
-            var conversion = try await owned(context, auth)
+            var conversion = try await access.owned(context, auth)
             try apply(try await WireBody.read(request, context), to: &conversion)
             return EntityURI("conversions", try await repository.save(conversion, now: clock.now()).id)
         }
         api.on(.delete, "conversions/:id", scope: APIScope(.conversions, .write)) { _, context, auth in
-            var conversion = try await owned(context, auth)
+            var conversion = try await access.owned(context, auth)
             conversion.isDeleted = true
             let saved = try await repository.save(conversion, now: clock.now())
             // Its links stop setting attribution cookies on this node at once (other nodes within a second).
@@ -80,26 +81,26 @@ struct ConversionsController {
             return EntityURI("conversions", saved.id)
         }
         api.on(.put, "conversions/:id/notes", scope: APIScope(.conversions, .write)) { request, context, auth in
-            var conversion = try await owned(context, auth)
+            var conversion = try await access.owned(context, auth)
             conversion.notes = try await WireBody.notes(request, context)
             return EntityURI("conversions", try await repository.save(conversion, now: clock.now()).id)
         }
         api.on(.get, "conversions/:id/datapoints", scope: APIScope(.datapoints, .read)) { request, context, auth in
-            let conversion = try await owned(context, auth)
+            let conversion = try await access.owned(context, auth)
             return try await datapoints.listResponse(WireQuery(request), auth, linkedTo: .conversion(conversion.id))
         }
         api.on(.get, "conversions/:id/datapoints/count", scope: APIScope(.datapoints, .read)) { request, context, auth in
-            let conversion = try await owned(context, auth)
+            let conversion = try await access.owned(context, auth)
             return try await datapoints.count(WireQuery(request), auth, linkedTo: .conversion(conversion.id))
         }
         api.on(.put, "conversions/:id/datapoints/patch", scope: APIScope(.conversions, .write)) { request, context, auth in
-            let conversion = try await owned(context, auth)
+            let conversion = try await access.owned(context, auth)
             let patch = try await patchRequest(try await WireBody.read(request, context), auth, property: "")
             try await apply([patch], to: conversion)
             return EntityURI("conversions", conversion.id)
         }
         api.on(.put, "conversions/:id/datapoints/batch/patch", scope: APIScope(.conversions, .write)) { request, context, auth in
-            let conversion = try await owned(context, auth)
+            let conversion = try await access.owned(context, auth)
             let body = try await WireBody.read(request, context)
             guard let items = try body.objects("patchRequests"), !items.isEmpty, items.count <= 1000 else {
                 throw ValidationError(field: "PatchRequests", code: "patch_requests_required", message: "PatchRequests must hold 1 to 1000 patches")
@@ -160,7 +161,7 @@ struct ConversionsController {
     func apply(_ body: WireObject, to conversion: inout Conversion) throws(ValidationError) {
         if let name = try body.string("name") { conversion.name = name }
         if let description = try body.string("description") { conversion.description = description }
-        if let notes = try body.string("notes") { conversion.notes = try DatapointsController.bounded(notes, "Notes", 10_000) }
+        if let notes = try body.string("notes") { conversion.notes = try WireText.bounded(notes, "Notes", 10_000) }
         if let value = try body.double("value") { conversion.value = value }
         if let https = try body.enumeration("protocol", names: Self.protocolNames, numbers: Self.protocolNumbers) { conversion.isHTTPS = https }
         if let attribution = try body.string("attribution") {
@@ -170,26 +171,5 @@ struct ConversionsController {
             conversion.attribution = parsed
         }
         try conversion.validate()
-    }
-
-    /// `status=active|deleted|all` (default active), `textSearch`, `createdAfter`/`createdBefore`.
-    func listQuery(_ query: WireQuery, _ auth: APIAuth) throws -> NamedListQuery {
-        var chosen = NamedListQuery(accountID: auth.accountID, deletion: try GroupsController.deletion(query))
-        chosen.text = query.string("textSearch")?.replacingOccurrences(of: "*", with: "")
-        chosen.createdFrom = try query.date("createdAfter")
-        chosen.createdTo = try query.date("createdBefore")
-        return chosen
-    }
-
-    /// Every goal the query picks (the summaries rank them themselves).
-    func filtered(_ query: WireQuery, _ auth: APIAuth) async throws -> [Conversion] {
-        try await repository.page(try listQuery(query, auth), nil)
-    }
-
-    func owned(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> Conversion {
-        guard let id = context.parameters.get("id", as: Int64.self), let conversion = try await repository.find(id: id),
-            conversion.accountID == auth.accountID
-        else { throw APIError.notFound }
-        return conversion
     }
 }

@@ -36,7 +36,7 @@ extension DatapointsController {
                 for item in items {
                     results.append(
                         await outcome(auth) {
-                            try await update(try await ownedForBatch(try item.int64("id"), auth), with: item, auth)
+                            try await editor.update(try await ownedForBatch(try item.int64("id"), auth), with: item, auth)
                         })
                 }
                 return BatchWire(results: results)
@@ -71,13 +71,13 @@ extension DatapointsController {
     private func createBatch(_ items: [WireObject], _ auth: APIAuth) async throws -> BatchWire {
         var knownGroups = Set<Int64>()
         for groupID in Set(items.compactMap { try? $0.int64("groupId") }) {
-            if (try? await checkGroup(groupID, auth)) != nil { knownGroups.insert(groupID) }
+            if (try? await editor.checkGroup(groupID, auth)) != nil { knownGroups.insert(groupID) }
         }
         var outcomes: [Result<Datapoint, any Error>?] = Array(repeating: nil, count: items.count)
         var requests: [(index: Int, domain: Domain, request: DatapointService.CreateRequest)] = []
         for (index, item) in items.enumerated() {
             do {
-                let (domain, request) = try await createRequest(item, auth, knownGroups: knownGroups)
+                let (domain, request) = try await editor.createRequest(item, auth, knownGroups: knownGroups)
                 requests.append((index, domain, request))
             } catch {
                 outcomes[index] = .failure(error)
@@ -87,13 +87,13 @@ extension DatapointsController {
         for (item, result) in zip(requests, created) { outcomes[item.index] = result }
         let done = outcomes.compactMap { outcome -> Datapoint? in if case .success(let datapoint)? = outcome { datapoint } else { nil } }
         var wired: [Int64: DatapointWire] = [:]
-        for wire in try await wires(done, auth) { wired[wire.id] = wire }
+        for wire in try await access.wires(done, auth) { wired[wire.id] = wire }
         return BatchWire(
             results: outcomes.map { outcome in
                 switch outcome {
                 case .success(let datapoint)?:
                     BatchItemWire(result: EntityURI("datapoints", datapoint.id), entityData: wired[datapoint.id], status: "OK", errors: [])
-                case .failure(let error)?: Self.failure(Self.mappedError(error))
+                case .failure(let error)?: Self.failure(DatapointEditor.mappedError(error))
                 case nil: Self.failure(ValidationError(field: "", code: "unavailable", message: "the item could not be saved"))
                 }
             })
@@ -111,7 +111,7 @@ extension DatapointsController {
 
     private func ownedForBatch(_ id: Int64?, _ auth: APIAuth) async throws -> Datapoint {
         guard let id else { throw ValidationError(field: "Id", code: "id_required", message: "Id is required") }
-        guard let datapoint = try await repository.find(id: id), datapoint.accountID == auth.accountID, auth.allows(datapoint) else {
+        guard let datapoint = try await access.repository.find(id: id), datapoint.accountID == auth.accountID, auth.allows(datapoint) else {
             throw ValidationError(field: "Id", code: "not_found", message: "no datapoint \(id) in this account")
         }
         return datapoint
@@ -119,9 +119,9 @@ extension DatapointsController {
 
     private func outcome(_ auth: APIAuth, _ body: () async throws -> Datapoint) async -> BatchItemWire {
         do {
-            let datapoint = try await Self.mapped(body)
+            let datapoint = try await DatapointEditor.mapped(body)
             return BatchItemWire(
-                result: EntityURI("datapoints", datapoint.id), entityData: try await wires([datapoint], auth).first, status: "OK", errors: [])
+                result: EntityURI("datapoints", datapoint.id), entityData: try await access.wires([datapoint], auth).first, status: "OK", errors: [])
         } catch {
             return Self.failure(error)
         }

@@ -6,7 +6,9 @@ import TallyStorage
 /// `/v2/groups…`: campaigns, and the datapoints in them.
 struct GroupsController {
     let groups: SQLGroupRepository
-    let datapoints: DatapointsController
+    let access: GroupAccess
+    let datapoints: DatapointAccess
+    let editor: DatapointEditor
     let guests: SQLGuestRepository
     let clock: WallClock
 
@@ -39,14 +41,14 @@ struct GroupsController {
     func addRoutes(to api: APIRoutes) {
         api.on(.get, "groups", scope: APIScope(.groups, .read)) { request, _, auth in
             let query = WireQuery(request)
-            let page = try await groups.page(try listQuery(query, auth), try query.window())
+            let page = try await groups.page(try access.listQuery(query, auth), try query.window())
             if try query.bool("_expand") == true {
                 return ListWire(entities: page.map { GroupWire($0, writable: auth.canWriteGroup($0.id)) }).response
             }
             return ListWire(entities: page.map { EntityURI("groups", $0.id) }).response
         }
         api.on(.get, "groups/count", scope: APIScope(.groups, .read)) { request, _, auth in
-            CountWire(count: try await groups.count(try listQuery(WireQuery(request), auth)))
+            CountWire(count: try await groups.count(try access.listQuery(WireQuery(request), auth)))
         }
         api.on(.post, "groups", scope: APIScope(.groups, .write)) { request, context, auth in
             guard auth.reachesWholeAccount || auth.key.groupIDs.isEmpty && auth.guest?.allowGroupCreation == true else {
@@ -55,7 +57,7 @@ struct GroupsController {
             let body = try await WireBody.read(request, context)
             guard let name = try body.string("name") else { throw ValidationError(field: "Name", code: "name_required", message: "Name is required") }
             let group = try await groups.create(
-                accountID: auth.accountID, name: name, notes: try DatapointsController.bounded(try body.string("notes") ?? "", "Notes", 10_000),
+                accountID: auth.accountID, name: name, notes: try WireText.bounded(try body.string("notes") ?? "", "Notes", 10_000),
                 isFavourite: try body.bool("preferred") ?? false, now: clock.now())
             if let guest = auth.guest, !guest.allowAll {
                 // A guest allowed to create groups may write the groups they create.
@@ -64,75 +66,44 @@ struct GroupsController {
             return EntityURI("groups", group.id)
         }
         api.on(.get, "groups/:id", scope: APIScope(.groups, .read)) { _, context, auth in
-            let group = try await owned(context, auth)
+            let group = try await access.owned(context, auth)
             return GroupWire(group, writable: auth.canWriteGroup(group.id))
         }
         api.on(.post, "groups/:id", scope: APIScope(.groups, .write)) { request, context, auth in
-            var group = try await owned(context, auth)
+            var group = try await access.owned(context, auth)
             let body = try await WireBody.read(request, context)
             if let name = try body.string("name") { group.name = name }
-            if let notes = try body.string("notes") { group.notes = try DatapointsController.bounded(notes, "Notes", 10_000) }
+            if let notes = try body.string("notes") { group.notes = try WireText.bounded(notes, "Notes", 10_000) }
             if let preferred = try body.bool("preferred") { group.isFavourite = preferred }
             return EntityURI("groups", try await groups.save(group, now: clock.now()).id)
         }
         api.on(.delete, "groups/:id", scope: APIScope(.groups, .write)) { _, context, auth in
-            var group = try await owned(context, auth)
+            var group = try await access.owned(context, auth)
             group.isDeleted = true
             return EntityURI("groups", try await groups.save(group, now: clock.now()).id)
         }
         api.on(.put, "groups/:id/favourite", scope: APIScope(.groups, .write)) { _, context, auth in
-            var group = try await owned(context, auth)
+            var group = try await access.owned(context, auth)
             group.isFavourite.toggle()
             return EntityURI("groups", try await groups.save(group, now: clock.now()).id)
         }
         api.on(.put, "groups/:id/notes", scope: APIScope(.groups, .write)) { request, context, auth in
-            var group = try await owned(context, auth)
+            var group = try await access.owned(context, auth)
             group.notes = try await WireBody.notes(request, context)
             return EntityURI("groups", try await groups.save(group, now: clock.now()).id)
         }
         api.on(.get, "groups/:id/datapoints", scope: APIScope(.datapoints, .read)) { request, context, auth in
-            try await datapoints.listResponse(WireQuery(request), auth, groupID: try await owned(context, auth).id)
+            try await datapoints.listResponse(WireQuery(request), auth, groupID: try await access.owned(context, auth).id)
         }
         api.on(.get, "groups/:id/datapoints/count", scope: APIScope(.datapoints, .read)) { request, context, auth in
-            let group = try await owned(context, auth)
+            let group = try await access.owned(context, auth)
             return try await datapoints.count(WireQuery(request), auth, groupID: group.id)
         }
         api.on(.post, "groups/:id/datapoints", scope: APIScope(.datapoints, .write)) { request, context, auth in
-            let group = try await owned(context, auth)
+            let group = try await access.owned(context, auth)
             let body = try await WireBody.read(request, context)
-            let created = try await DatapointsController.mapped { try await datapoints.create(body, auth, inGroup: group.id) }
+            let created = try await DatapointEditor.mapped { try await editor.create(body, auth, inGroup: group.id) }
             return EntityURI("datapoints", created.id)
         }
-    }
-
-    /// The group named by the path, if the key may see it; 404 otherwise.
-    func owned(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> LinkGroup {
-        guard let id = context.parameters.get("id", as: Int64.self), let group = try await groups.find(id: id), group.accountID == auth.accountID,
-            auth.canReadGroup(group.id)
-        else { throw APIError.notFound }
-        guard auth.allowsGroup(group.id) else { throw APIError.readOnlyShare }
-        return group
-    }
-
-    /// `status=active|deleted|all` (default active), `textSearch`, `createdAfter`/`createdBefore`; only the groups the
-    /// caller may see.
-    func listQuery(_ query: WireQuery, _ auth: APIAuth) throws -> NamedListQuery {
-        var chosen = NamedListQuery(accountID: auth.accountID, deletion: try Self.deletion(query), ids: auth.readableGroups)
-        chosen.text = query.string("textSearch")?.replacingOccurrences(of: "*", with: "")
-        chosen.createdFrom = try query.date("createdAfter")
-        chosen.createdTo = try query.date("createdBefore")
-        return chosen
-    }
-
-    /// Every group the query picks (the summaries rank them themselves).
-    func filtered(_ query: WireQuery, _ auth: APIAuth) async throws -> [LinkGroup] {
-        try await groups.page(try listQuery(query, auth), nil)
-    }
-
-    static func deletion(_ query: WireQuery) throws(ValidationError) -> NamedListQuery.Deletion {
-        guard let deletion = NamedListQuery.Deletion(rawValue: query.string("status")?.lowercased() ?? "active") else {
-            throw WireQuery.invalid("status", "one of active, deleted, all")
-        }
-        return deletion
     }
 }

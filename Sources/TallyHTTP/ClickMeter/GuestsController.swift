@@ -167,7 +167,7 @@ struct GuestsController {
         if let email = try body.string("email") { guest.email = email.trimmingCharacters(in: .whitespaces) }
         if let userName = try body.string("userName") { guest.userName = userName }
         if guest.userName.isEmpty { guest.userName = guest.email }
-        if let notes = try body.string("notes") { guest.notes = try DatapointsController.bounded(notes, "Notes", 10_000) }
+        if let notes = try body.string("notes") { guest.notes = try WireText.bounded(notes, "Notes", 10_000) }
         if let zone = try body.int("timeZone") { guest.preferences.timeZone = zone }
         if let language = try body.string("language") { guest.preferences.language = language }
         if let format = try body.string("dateFormat") { guest.preferences.dateFormat = format }

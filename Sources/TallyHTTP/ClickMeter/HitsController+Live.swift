@@ -19,11 +19,11 @@ extension HitsController {
             let deadline = maxSeconds.map { ContinuousClock.now + .seconds($0) }
             var only: Set<Int64>?
             if let id = try query.int("datapoint") {
-                only = try await statsController.memberIDs(try await statsController.datapointSubject(ReportsController.context(context, id), auth))
+                only = try await subjects.memberIDs(try await subjects.datapointSubject(ReportsController.context(context, id), auth))
             } else if let id = try query.int("group") {
-                only = try await statsController.memberIDs(try await statsController.groupSubject(ReportsController.context(context, id), auth))
+                only = try await subjects.memberIDs(try await subjects.groupSubject(ReportsController.context(context, id), auth))
             } else if !auth.reachesWholeAccount {
-                only = try await statsController.memberIDs(try await statsController.accountSubject(auth))
+                only = try await subjects.memberIDs(try await subjects.accountSubject(auth))
             }
             let filter = try Self.filter(query)
             guard filter != .conversions else {

@@ -7,7 +7,7 @@ import TallyStorage
 struct HitsController {
     let hits: SQLHitListRepository
     let stats: SQLStatsRepository
-    let statsController: StatsController
+    let subjects: StatsSubjects
     let clock: WallClock
     /// For the live stream: its key is checked again every second, and each key holds at most 5 streams.
     let keys: SQLAPIKeyRepository
@@ -19,18 +19,18 @@ struct HitsController {
             if auth.reachesWholeAccount {
                 owner = .account(auth.accountID)
             } else {
-                owner = .matching(statsController.visible(auth))
+                owner = .matching(subjects.visible(auth))
             }
             return try await page(request, owner, auth)
         }
         api.on(.get, "datapoints/:id/hits", scope: StatsController.scope) { request, context, auth in
-            try await page(request, Self.owner(try await statsController.datapointSubject(context, auth).hits), auth)
+            try await page(request, Self.owner(try await subjects.datapointSubject(context, auth).hits), auth)
         }
         api.on(.get, "groups/:id/hits", scope: StatsController.scope) { request, context, auth in
-            try await page(request, Self.owner(try await statsController.groupSubject(context, auth).hits), auth)
+            try await page(request, Self.owner(try await subjects.groupSubject(context, auth).hits), auth)
         }
         api.on(.get, "conversions/:id/hits", scope: StatsController.scope) { request, context, auth in
-            let conversion = try await statsController.conversions.owned(context, auth)
+            let conversion = try await subjects.conversions.owned(context, auth)
             return try await page(request, try await conversionOwner(conversion.id, auth), auth)
         }
         api.on(.get, "clickstream", scope: StatsController.scope) { request, context, auth in
@@ -75,15 +75,15 @@ struct HitsController {
         }
         let owner: SQLHitListRepository.Owner
         if let id = try query.int("datapoint") {
-            owner = Self.owner(try await statsController.datapointSubject(ReportsController.context(context, id), auth).hits)
+            owner = Self.owner(try await subjects.datapointSubject(ReportsController.context(context, id), auth).hits)
         } else if let id = try query.int("group") {
-            owner = Self.owner(try await statsController.groupSubject(ReportsController.context(context, id), auth).hits)
+            owner = Self.owner(try await subjects.groupSubject(ReportsController.context(context, id), auth).hits)
         } else if let id = try query.int("conversion") {
-            owner = try await conversionOwner(try await statsController.conversions.owned(ReportsController.context(context, id), auth).id, auth)
+            owner = try await conversionOwner(try await subjects.conversions.owned(ReportsController.context(context, id), auth).id, auth)
         } else if auth.reachesWholeAccount {
             owner = .account(auth.accountID)
         } else {
-            owner = Self.owner(try await statsController.accountSubject(auth).hits)
+            owner = Self.owner(try await subjects.accountSubject(auth).hits)
         }
         let found = try await hits.page(owner, from: 0, to: Int64.max, filter: try Self.filter(query), after: nil, limit: pageSize)
         let wires = try await wires(found, auth)
@@ -93,7 +93,7 @@ struct HitsController {
 
     /// A conversion's clicks, only on the datapoints the caller may read (`APIAuth.canRead`, via `accountSubject`).
     func conversionOwner(_ id: Int64, _ auth: APIAuth) async throws -> SQLHitListRepository.Owner {
-        .conversion(id, accountID: auth.accountID, within: auth.reachesWholeAccount ? nil : statsController.visible(auth))
+        .conversion(id, accountID: auth.accountID, within: auth.reachesWholeAccount ? nil : subjects.visible(auth))
     }
 
     /// The hits of what a statistics subject sums.
@@ -107,14 +107,14 @@ struct HitsController {
 
     /// Each hit with its datapoint and its conversions, loaded in one query each for the whole page.
     func wires(_ found: [StoredHit], _ auth: APIAuth) async throws -> [HitWire] {
-        let datapoints = statsController.datapoints
+        let datapoints = subjects.datapoints
         let owned = try await datapoints.repository.find(ids: found.map(\.datapointID)).filter { $0.accountID == auth.accountID }
         var byID: [Int64: DatapointWire] = [:]
         for wire in try await datapoints.wires(owned, auth) { byID[wire.id] = wire }
         let events = try await hits.conversions(ofClicks: found.map(\.clickID))
         var goals: [Int64: Conversion] = [:]
         if !events.isEmpty {
-            for conversion in try await statsController.conversions.repository.list(accountID: auth.accountID) { goals[conversion.id] = conversion }
+            for conversion in try await subjects.conversions.repository.list(accountID: auth.accountID) { goals[conversion.id] = conversion }
         }
         return found.map { hit in
             HitWire(hit, datapoint: byID[hit.datapointID], conversions: (events[hit.clickID] ?? []).map { ($0, goals[$0.conversionID]) })

@@ -6,7 +6,7 @@ import TallyStorage
 /// conversions for a conversion goal), from the daily dimension roll-ups.
 struct ReportsController {
     let stats: SQLStatsRepository
-    let statsController: StatsController
+    let subjects: StatsSubjects
     let clock: WallClock
 
     /// ClickMeter's report types and the roll-up each reads. `platforms` is the device class; `devices` and
@@ -33,24 +33,24 @@ struct ReportsController {
             }
             let subject: StatsSubject
             if let id = try query.int("datapoint") {
-                subject = try await statsController.datapointSubject(Self.context(context, id), auth)
+                subject = try await subjects.datapointSubject(Self.context(context, id), auth)
             } else if let id = try query.int("group") {
-                subject = try await statsController.groupSubject(Self.context(context, id), auth)
+                subject = try await subjects.groupSubject(Self.context(context, id), auth)
             } else if let id = try query.int("conversion") {
-                subject = try await statsController.conversionSubject(Self.context(context, id), auth)
+                subject = try await subjects.conversionSubject(Self.context(context, id), auth)
             } else {
-                subject = try await statsController.accountSubject(auth)
+                subject = try await subjects.accountSubject(auth)
             }
             return try await report(request, subject, auth)
         }
         api.on(.get, "datapoints/:id/reports", scope: StatsController.scope) { request, context, auth in
-            try await report(request, try await statsController.datapointSubject(context, auth), auth)
+            try await report(request, try await subjects.datapointSubject(context, auth), auth)
         }
         api.on(.get, "groups/:id/reports", scope: StatsController.scope) { request, context, auth in
-            try await report(request, try await statsController.groupSubject(context, auth), auth)
+            try await report(request, try await subjects.groupSubject(context, auth), auth)
         }
         api.on(.get, "conversions/:id/reports", scope: StatsController.scope) { request, context, auth in
-            try await report(request, try await statsController.conversionSubject(context, auth), auth)
+            try await report(request, try await subjects.conversionSubject(context, auth), auth)
         }
     }
 

@@ -6,7 +6,8 @@ import TallyStorage
 /// `/v2/retargeting…`: scripts a tracking link fires on an intermediate page before redirecting.
 struct RetargetingController {
     let repository: SQLRetargetingRepository
-    let datapoints: DatapointsController
+    let datapoints: DatapointAccess
+    let service: DatapointService
     let lists: ListMirror
     let clock: WallClock
 
@@ -59,7 +60,7 @@ struct RetargetingController {
             let linked = try await repository.datapointIDs(scriptID: script.id)
             try await repository.delete(id: script.id, now: clock.now())
             try await lists.refresh()
-            try await datapoints.forgetCached(linked)
+            try await service.forgetCached(ids: linked)
             return EntityURI("retargeting", script.id)
         }
         api.on(.get, "retargeting/:id/datapoints", scope: APIScope(.datapoints, .read)) { request, context, auth in

@@ -20,7 +20,7 @@ extension StatsController {
             var chosen = try await groups.filtered(query.removing("sortBy", "sortDirection"), auth)
             if try query.bool("favourite") == true { chosen = chosen.filter(\.isFavourite) }
             let frame = try await StatsFrame.resolve(query, accountID: auth.accountID, stats: stats, now: clock.now())
-            var members = visible(auth)
+            var members = subjects.visible(auth)
             members.groupIDs = Set(chosen.map(\.id))
             let perGroup = try await stats.perGroup(members, from: frame.from, to: frame.to)
             let linksCount = try await datapoints.repository.countsPerGroup(members.without(.deleted))

@@ -6,22 +6,24 @@ import TallyStorage
 /// series from the roll-ups, in the account's time zone.
 struct StatsController {
     let stats: SQLStatsRepository
-    let datapoints: DatapointsController
-    let groups: GroupsController
-    let conversions: ConversionsController
+    /// What each route sums, with access checked.
+    let subjects: StatsSubjects
     let clock: WallClock
+    var datapoints: DatapointAccess { subjects.datapoints }
+    var groups: GroupAccess { subjects.groups }
+    var conversions: ConversionAccess { subjects.conversions }
 
     static let scope = APIScope(.stats, .read)
 
     func addRoutes(to api: APIRoutes) {
         // One total (optionally with its hours) and a series, for each kind of scope.
         let singles: [(String, @Sendable (Request, TallyRequestContext, APIAuth) async throws -> StatsSubject)] = [
-            ("aggregated", { _, _, auth in try await accountSubject(auth) }),
-            ("datapoints/aggregated", { request, _, auth in try await datapointsSubject(WireQuery(request), auth) }),
-            ("groups/aggregated", { request, _, auth in try await groupsSubject(WireQuery(request), auth) }),
-            ("datapoints/:id/aggregated", { _, context, auth in try await datapointSubject(context, auth) }),
-            ("groups/:id/aggregated", { _, context, auth in try await groupSubject(context, auth) }),
-            ("conversions/:id/aggregated", { _, context, auth in try await conversionSubject(context, auth) }),
+            ("aggregated", { _, _, auth in try await subjects.accountSubject(auth) }),
+            ("datapoints/aggregated", { request, _, auth in try await subjects.datapointsSubject(WireQuery(request), auth) }),
+            ("groups/aggregated", { request, _, auth in try await subjects.groupsSubject(WireQuery(request), auth) }),
+            ("datapoints/:id/aggregated", { _, context, auth in try await subjects.datapointSubject(context, auth) }),
+            ("groups/:id/aggregated", { _, context, auth in try await subjects.groupSubject(context, auth) }),
+            ("conversions/:id/aggregated", { _, context, auth in try await subjects.conversionSubject(context, auth) }),
         ]
         for (path, subject) in singles {
             api.on(.get, path, scope: Self.scope) { request, context, auth in
@@ -32,7 +34,7 @@ struct StatsController {
             }
         }
         api.on(.get, "conversions/aggregated/list", scope: Self.scope) { request, _, auth in
-            try await series(request, subject: try await allConversionsSubject(WireQuery(request), auth), auth)
+            try await series(request, subject: try await subjects.allConversionsSubject(WireQuery(request), auth), auth)
         }
         addSummaryRoutes(to: api)
     }
@@ -65,110 +67,5 @@ struct StatsController {
             return CSV.response(header: AggregatedWire.csvHeader, rows: rows.map(\.csvRow), filename: "aggregated")
         }
         return RowsWire(rows: rows).response
-    }
-
-    // MARK: what each route sums
-
-    func accountSubject(_ auth: APIAuth) async throws -> StatsSubject {
-        if auth.reachesWholeAccount { return StatsSubject(entityID: "\(auth.accountID)", hits: .init(.account, [auth.accountID])) }
-        // A key limited to a group, or a guest: only what it may read.
-        return StatsSubject(entityID: "\(auth.accountID)", hits: .init(datapoints: visible(auth)))
-    }
-
-    /// The datapoints a subject sums, listed (the live stream filters each hit by them in memory).
-    func memberIDs(_ subject: StatsSubject) async throws -> Set<Int64> {
-        switch subject.hits?.members {
-        case .ids(let ids)?: return Set(ids)
-        case .datapoints(let query)?: return Set(try await datapoints.repository.ids(query, PageWindow(offset: 0, limit: Int.max)))
-        case nil: return []
-        }
-    }
-
-    /// Every datapoint of the account the caller may read, whatever its status.
-    func visible(_ auth: APIAuth) -> DatapointQuery {
-        DatapointQuery(accountID: auth.accountID, visibility: auth.visibility)
-    }
-
-    func datapointsSubject(_ query: WireQuery, _ auth: APIAuth) async throws -> StatsSubject {
-        let chosen = try datapoints.query(query, auth)
-        // Every datapoint of the account: its own roll-up holds the same sums, in one row an hour.
-        if chosen.isWholeAccount { return StatsSubject(entityID: "", hits: .init(.account, [auth.accountID])) }
-        return StatsSubject(entityID: "", hits: .init(datapoints: chosen))
-    }
-
-    func groupsSubject(_ query: WireQuery, _ auth: APIAuth) async throws -> StatsSubject {
-        var chosen = try await groups.filtered(query, auth)
-        if try query.bool("favourite") == true { chosen = chosen.filter(\.isFavourite) }
-        var members = visible(auth)
-        members.groupIDs = Set(chosen.map(\.id))
-        return StatsSubject(entityID: "", hits: .init(datapoints: members))
-    }
-
-    func datapointSubject(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> StatsSubject {
-        let datapoint = try await datapoints.owned(context, auth)
-        return StatsSubject(
-            entityID: "\(datapoint.id)", hits: .init(.datapoint, [datapoint.id]),
-            entityData: .datapoint(try await datapoints.wires([datapoint], auth)[0]))
-    }
-
-    func groupSubject(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> StatsSubject {
-        let group = try await groups.owned(context, auth)
-        var members = visible(auth)
-        members.groupIDs = [group.id]
-        let live = try await datapoints.repository.countsPerGroup(members.without(.deleted))[group.id] ?? 0
-        return StatsSubject(
-            entityID: "\(group.id)", hits: .init(datapoints: members),
-            entityData: .group(.init(group, writable: auth.canWriteGroup(group.id)), linksCount: live))
-    }
-
-    /// A goal's conversions, beside the clicks and views of the links that lead to it (so the rate can be read).
-    func conversionSubject(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> StatsSubject {
-        let conversion = try await conversions.owned(context, auth)
-        var linked = visible(auth)
-        linked.linkedTo = .conversion(conversion.id)
-        return StatsSubject(
-            entityID: "\(conversion.id)", hits: .init(datapoints: linked), conversions: .init(.conversion, [conversion.id]),
-            entityData: .conversion(.init(conversion, baseURL: datapoints.publicURL)))
-    }
-
-    func allConversionsSubject(_ query: WireQuery, _ auth: APIAuth) async throws -> StatsSubject {
-        let chosen = try await conversions.filtered(query, auth)
-        return StatsSubject(entityID: "", hits: nil, conversions: .init(.conversion, chosen.map(\.id)))
-    }
-}
-
-/// What one statistics route sums: hit counters from one scope and, for conversion goals, conversion counters
-/// from another.
-struct StatsSubject: Sendable {
-    let entityID: String
-    let hits: SQLStatsRepository.Scope?
-    var conversions: SQLStatsRepository.Scope? = nil
-    /// The datapoint, group or conversion itself, for routes about one entity.
-    var entityData: EntityData? = nil
-
-    /// Sums per hour, or per local day keyed by the day's first hour with rows (enough for totals and day buckets).
-    func sums(_ stats: SQLStatsRepository, _ frame: StatsFrame, byHour: Bool) async throws -> [(hour: Int64, counts: StatsCounts)] {
-        func read(_ scope: SQLStatsRepository.Scope) async throws -> [(hour: Int64, counts: StatsCounts)] {
-            byHour
-                ? try await stats.hourly(scope, from: frame.from, to: frame.to)
-                : try await stats.daily(scope, from: frame.from, to: frame.to, time: frame.time)
-        }
-        var merged: [Int64: StatsCounts] = [:]
-        if let hits {
-            for (hour, counts) in try await read(hits) {
-                var only = counts
-                // The goal's own rows carry its conversions; the links' rows would count other goals' too.
-                if conversions != nil {
-                    only.conversions = 0; only.uniqueConversions = 0; only.convertedClicks = 0; only.conversionValue = 0; only.commission = 0
-                }
-                merged[hour, default: StatsCounts()].add(only)
-            }
-        }
-        if let conversions {
-            for (hour, counts) in try await read(conversions) {
-                merged[hour, default: StatsCounts()].add(counts)
-            }
-        }
-        return merged.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 }

@@ -5,6 +5,9 @@ import TallyCore
 /// A request's query as ClickMeter clients send it: parameter names in any case (`timeFrame`/`timeframe`),
 /// enum values in any case, booleans as `true`/`1`, days as 8, 12 or 14 digits.
 struct WireQuery {
+    /// Larger `limit`s are accepted and capped here (clients page with big limits and stop at an empty page).
+    static let maximumLimit = 1000
+
     private var values: [String: String] = [:]
 
     init(_ request: Request) {
@@ -41,13 +44,13 @@ struct WireQuery {
         return time
     }
 
-    /// `offset` (default 0) and `limit` (default 20, at most `DatapointsController.maximumLimit`).
+    /// `offset` (default 0) and `limit` (default 20, at most `WireQuery.maximumLimit`).
     func window() throws(ValidationError) -> PageWindow {
         let offset = try int("offset") ?? 0
         let limit = try int("limit") ?? 20
         guard offset >= 0 else { throw Self.invalid("offset", "zero or more") }
         guard limit >= 1 else { throw Self.invalid("limit", "one or more") }
-        return PageWindow(offset: offset, limit: min(limit, DatapointsController.maximumLimit))
+        return PageWindow(offset: offset, limit: min(limit, WireQuery.maximumLimit))
     }
 
     /// A page of a list already in memory (the account's short lists: domains, guests, tags…).
@@ -148,6 +151,6 @@ enum WireBody {
         guard let text = try await read(request, context).string("text") else {
             throw ValidationError(field: "Text", code: "text_required", message: "Text is required")
         }
-        return try DatapointsController.bounded(text, "Notes", 10_000)
+        return try WireText.bounded(text, "Notes", 10_000)
     }
 }

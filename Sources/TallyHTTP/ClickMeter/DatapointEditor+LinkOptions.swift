@@ -4,14 +4,7 @@ import TallyStorage
 
 /// `typeTL`'s behaviour members: destination mode with rotator items, dynamic destination,
 /// `hideUrl`/`hideUrlTitle`, `referrerClean`, and the retargeting `scripts` a link fires.
-extension DatapointsController {
-    /// Drops this node's cached copies of these datapoints (their options changed behind the service's back).
-    func forgetCached(_ ids: Set<Int64>) async throws {
-        for id in ids {
-            if let datapoint = try await repository.find(id: id) { service.forget(datapoint) }
-        }
-    }
-
+extension DatapointEditor {
     /// `existing` with whatever `link` says changed, every destination and script checked.
     func linkOptions(from link: WireObject?, existing: LinkOptions, auth: APIAuth) async throws -> LinkOptions {
         guard let link else { return existing }
