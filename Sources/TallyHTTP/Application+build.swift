@@ -130,7 +130,8 @@ public func buildApplication(
     ConversionEventsController(tracking: conversionTracking, conversions: conversionAccess, clock: clock).addRoutes(to: api)
     TagsController(tags: tagRepository, datapoints: repository, groups: groups).addRoutes(to: api)
     let rebucketer = StatsRebucketer(database: database, clock: clock, timer: timers.jobs, logger: logger)
-    AccountController(database: database, clock: clock, rebucketer: rebucketer).addRoutes(to: api)
+    AccountController(profiles: SQLAccountProfileRepository(database: database), stats: stats, clock: clock, rebucketer: rebucketer).addRoutes(
+        to: api)
     GuestsController(guests: guests, keys: keys, datapoints: repository, groups: groups, clock: clock).addRoutes(to: api)
     DomainsController(repository: domainRepository, lists: lists, clock: clock).addRoutes(to: api)
     AccountListsController(repository: accountLists, lists: lists, clock: clock).addRoutes(to: api)

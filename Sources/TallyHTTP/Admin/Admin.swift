@@ -1,5 +1,4 @@
 import Logging
-import SQLKit
 import TallyCore
 import TallyStorage
 
@@ -108,7 +107,7 @@ public struct Admin: Sendable {
             }
             accountID = user.accountID
         case .id(let id):
-            guard try await database.read({ db in try await db.select().column("id").from("accounts").where("id", .equal, id).first() }) != nil else {
+            guard try await SQLAccountProfileRepository(database: database).exists(accountID: id) else {
                 throw ValidationError(field: "account", code: "account_unknown", message: "no account \(id)")
             }
             accountID = id

@@ -1,13 +1,13 @@
 import Foundation
 import Hummingbird
-import SQLKit
 import TallyCore
 import TallyStorage
 
 /// `/v2/account`, `/v2/me`, `/v2/account/plan`, `/v2/me/plan` with honest values for a
 /// self-hosted server: no price, no billing, limits that only the machine sets.
 struct AccountController {
-    let database: any TallyDatabase
+    let profiles: SQLAccountProfileRepository
+    let stats: SQLStatsRepository
     let clock: WallClock
     let rebucketer: StatsRebucketer
 
@@ -61,9 +61,7 @@ struct AccountController {
                 guard !trimmed.isEmpty, trimmed.count <= 200 else {
                     throw ValidationError(field: "CompanyName", code: "company_name_invalid", message: "CompanyName must be 1 to 200 characters")
                 }
-                try await database.transaction { db in
-                    try await db.update("accounts").set("name", to: trimmed).where("id", .equal, auth.accountID).run()
-                }
+                try await profiles.rename(accountID: auth.accountID, to: trimmed)
             }
             // The time zone decides where each day of the statistics starts; the daily roll-ups are re-bucketed in the
             // background (other accounts' hits keep being written) and the answer comes when they are done.
@@ -75,18 +73,10 @@ struct AccountController {
     }
 
     private func user(_ auth: APIAuth) async throws -> UserWire {
-        let (name, created, email, zone) = try await database.read { db in
-            let account = try await db.select().columns("name", "created_at", "time_zone").from("accounts").where("id", .equal, auth.accountID)
-                .first()
-            let email = try await db.select().column("email").from("users").where("account_id", .equal, auth.accountID).orderBy("id").limit(1)
-                .first(decodingColumn: "email", as: String.self)
-            return (
-                try account?.decode(column: "name", as: String.self) ?? "", try account?.decode(column: "created_at", as: Int64.self) ?? 0,
-                email ?? "", try account?.decode(column: "time_zone", as: String.self) ?? "UTC"
-            )
-        }
+        let profile = try await profiles.profile(accountID: auth.accountID)
+        let (name, created, email, zone) = (profile?.name ?? "", profile?.createdAt ?? 0, profile?.email ?? "", profile?.timeZone ?? "UTC")
         // Where the statistics begin: imported history may go back before the account was made here.
-        let statisticsBegin = try await SQLStatsRepository(database: database).accountClock(auth.accountID).createdAt
+        let statisticsBegin = try await stats.accountClock(auth.accountID).createdAt
         return UserWire(
             email: email, companyName: name, companyRole: "", firstName: "", lastName: "", phone: "", redirectOnly: false,
             registrationDate: ClickMeterDate.format(created), timeframeMinDate: ClickMeterDate.format(statisticsBegin),
@@ -96,24 +86,12 @@ struct AccountController {
 
     private func plan(_ auth: APIAuth) async throws -> PlanWire {
         let (start, end) = Self.currentMonth(now: clock.now())
-        // SUM of BIGINT is NUMERIC on PostgreSQL: cast back, so both engines decode the same Int64.
-        let (datapoints, events) = try await database.read { db in
-            let datapoints = try await db.raw(
-                "SELECT COUNT(*) AS n FROM datapoints WHERE account_id = \(bind: auth.accountID) AND status <> \(bind: DatapointStatus.deleted.rawValue)"
-            ).first(decodingColumn: "n", as: Int64.self)
-            let events = try await db.raw(
-                """
-                SELECT CAST(COALESCE(SUM(clicks + views), 0) AS BIGINT) AS n FROM stats_hourly \
-                WHERE entity_kind = \(bind: StatsEntity.account.rawValue) AND entity_id = \(bind: auth.accountID) AND hour_ms >= \(bind: start)
-                """
-            ).first(decodingColumn: "n", as: Int64.self)
-            return (datapoints ?? 0, events ?? 0)
-        }
+        let usage = try await profiles.usage(accountID: auth.accountID, since: start)
         return PlanWire(
             name: "ClickTally self-hosted", price: 0, profileId: 0, recurring: false, recurringPeriod: 0,
             billingPeriodStart: ClickMeterDate.format(start), billingPeriodEnd: ClickMeterDate.format(end - 1000),
             maximumDatapoints: Self.unlimited, maximumGuests: Self.unlimited, monthlyEvents: Self.unlimited, bonusMonthlyEvents: 0,
-            allowedPersonalDomains: 1000, allowedPersonalUrls: 1000, usedDatapoints: datapoints, usedMonthlyEvents: events)
+            allowedPersonalDomains: 1000, allowedPersonalUrls: 1000, usedDatapoints: usage.datapoints, usedMonthlyEvents: usage.events)
     }
 
     /// An IANA name as given, or a number read as the whole hours east of UTC that `GET /account` answers in `timezone`
