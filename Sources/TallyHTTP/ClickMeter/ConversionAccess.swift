@@ -10,11 +10,7 @@ struct ConversionAccess: Sendable {
 
     /// `status=active|deleted|all` (default active), `textSearch`, `createdAfter`/`createdBefore`.
     func listQuery(_ query: WireQuery, _ auth: APIAuth) throws -> NamedListQuery {
-        var chosen = NamedListQuery(accountID: auth.accountID, deletion: try GroupAccess.deletion(query))
-        chosen.text = query.string("textSearch")?.replacingOccurrences(of: "*", with: "")
-        chosen.createdFrom = try query.date("createdAfter")
-        chosen.createdTo = try query.date("createdBefore")
-        return chosen
+        try GroupAccess.namedListQuery(query, accountID: auth.accountID)
     }
 
     /// Every goal the query picks (the summaries rank them themselves).

@@ -20,7 +20,12 @@ struct GroupAccess: Sendable {
     /// `status=active|deleted|all` (default active), `textSearch`, `createdAfter`/`createdBefore`; only the groups the
     /// caller may see.
     func listQuery(_ query: WireQuery, _ auth: APIAuth) throws -> NamedListQuery {
-        var chosen = NamedListQuery(accountID: auth.accountID, deletion: try Self.deletion(query), ids: auth.readableGroups)
+        try Self.namedListQuery(query, accountID: auth.accountID, ids: auth.readableGroups)
+    }
+
+    /// The parameters that group and goal lists share, read once for both.
+    static func namedListQuery(_ query: WireQuery, accountID: Int64, ids: Set<Int64>? = nil) throws -> NamedListQuery {
+        var chosen = NamedListQuery(accountID: accountID, deletion: try deletion(query), ids: ids)
         chosen.text = query.string("textSearch")?.replacingOccurrences(of: "*", with: "")
         chosen.createdFrom = try query.date("createdAfter")
         chosen.createdTo = try query.date("createdBefore")
