@@ -56,7 +56,7 @@ public struct AppConfiguration: Sendable {
     /// bcrypt's work factor for dashboard passwords (2^cost rounds): 12 by default; tests use 4.
     public var bcryptCost: Int
 
-    /// The configuration keys, as docs/reference.md's configuration table lists them.
+    /// The configuration keys, as docs/configuration.md's table lists them.
     public enum Key {
         public static let host = "host"
         public static let port = "port"
