@@ -33,143 +33,33 @@ public struct TallyServer: Sendable {
     let clock: WallClock
 }
 
-/// The composition root. The database is opened and kept running by the caller (so a test can look at
-/// it before and after); everything else is made here.
+/// The composition root: the one place that makes things. The database is opened and kept running by the caller (so a
+/// test can look at it before and after); here the schema is prepared, `TallyServices` is built once, `RouteTable`
+/// adds every route, and the tracking path, the hit writer and the background services are wired to the same values.
 public func buildApplication(
     configuration: AppConfiguration, database: any TallyDatabase, clock: WallClock = .system, timers: ServiceTimers = .system,
     logger: Logger, onListening: @escaping @Sendable (_ port: Int) -> Void = { _ in }
 ) async throws -> TallyServer {
     try await prepareSchema(configuration: configuration, database: database, clock: clock, logger: logger)
-    let defaults = try await Bootstrap(database: database).ensureDefaults(
-        systemDomainName: configuration.systemDomainName, now: clock.now())
-    let domainRepository = SQLDomainRepository(database: database)
-    let domains = DomainDirectory(systemDomain: defaults.systemDomain, domains: try await domainRepository.all())
-    let anchors = PageAnchors(clock: clock)
-    let repository = SQLDatapointRepository(database: database, anchors: anchors)
-    let cache = DatapointCache(repository: repository, clock: clock)
-    let warmed = try await cache.warm()
-    logger.info("datapoint cache warmed", metadata: ["datapoints": "\(warmed)"])
-    let accountLists = SQLAccountListRepository(database: database)
-    let blacklists = IPBlacklists()
-    let retargeting = SQLRetargetingRepository(database: database)
-    let extras = LinkExtras(retargeting: retargeting, lists: accountLists, conversions: SQLConversionRepository(database: database))
-    let lists = ListMirror(
-        versions: SQLListVersionRepository(database: database), lists: accountLists, domainRepository: domainRepository,
-        blacklists: blacklists, extras: extras, domains: domains)
-    try await lists.loadAll()
-    let buffer = HitBuffer(capacity: configuration.hitBufferCapacity)
-    let metrics = TallyMetrics()
-
+    let services = try await TallyServices.make(configuration: configuration, database: database, clock: clock, timers: timers, logger: logger)
     let router = Router(context: TallyRequestContext.self)
-    OperabilityController(database: database, buffer: buffer, metrics: metrics, clock: clock).addRoutes(to: router)
-    let serverSecret = try KeyPepper.load(configured: configuration.keyPepper, dataDirectory: configuration.dataDirectory)
-    let hasher = APIKeyHasher(pepper: serverSecret)
-    let clickTokens = ClickTokenSigner(serverSecret: serverSecret)
-    let keyRepository = SQLAPIKeyRepository(database: database)
-    let keyEvents = SQLKeyEventRepository(database: database)
-    let verifier = KeyVerifier(repository: keyRepository, hasher: hasher, clock: clock)
-    let keys = KeyService(database: database, hasher: hasher, clock: clock)
-    let catalogue = APIRouteCatalogue()
-    let guests = SQLGuestRepository(database: database)
-    let failures = FailureCounter(events: keyEvents)
-    let outbound = OutboundPolicy(allowLoopback: configuration.outboundAllowLoopback)
-    let webhook = try configuration.alertWebhookURL.map {
-        WebhookSender(
-            url: try OutboundURL($0, policy: .operatorConfigured), secret: configuration.alertWebhookSecret ?? "", policy: .operatorConfigured,
-            logger: logger)
-    }
-    let accounts = AccountService(database: database, bcryptCost: UInt8(configuration.bcryptCost), serverSecret: serverSecret)
-    // One resolver for the API, the dashboard, tracking and conversions: the same proxy rule everywhere.
-    let addresses = ClientAddressResolver(trustedProxies: configuration.trustedProxies, header: configuration.forwardedHeader)
-    let webhooks = AlertWebhooks(fallback: webhook, accounts: accounts, policy: outbound, logger: logger)
-    let v2 = router.group("v2").add(
-        middleware: APIKeyMiddleware(
-            verifier: verifier, keys: keyRepository, events: keyEvents, failures: failures, guests: guests, catalogue: catalogue,
-            addresses: addresses,
-            allowQueryKeys: configuration.allowQueryKeys, clock: clock, watch: UsageWatch(events: keyEvents), webhooks: webhooks,
-            failureBurst: configuration.authFailureBurst, tls: configuration.tlsEnabled))
-    let api = APIRoutes(group: v2, catalogue: catalogue)
-    KeysController(service: keys, verifier: verifier, events: keyEvents, clock: clock, webhooks: webhooks).addRoutes(to: api)
-    let service = DatapointService(
-        repository: repository, trackingHosts: { domains.trackingHosts }, cache: cache, clock: clock, anchors: anchors)
-    let groups = SQLGroupRepository(database: database)
-    let tagRepository = SQLTagRepository(database: database)
-    let conversions = SQLConversionRepository(database: database)
-    // What the ClickMeter controllers share: who may see which datapoint, group and goal, decided once here.
-    let datapointAccess = DatapointAccess(
-        repository: repository, groups: groups, tags: tagRepository, conversions: conversions, domains: domains, extras: extras,
-        publicURL: configuration.publicURL)
-    let editor = DatapointEditor(service: service, repository: repository, groups: groups, domains: domains, retargeting: retargeting)
-    let groupAccess = GroupAccess(groups: groups)
-    let conversionAccess = ConversionAccess(repository: conversions)
-    let stats = SQLStatsRepository(database: database)
-    let subjects = StatsSubjects(datapoints: datapointAccess, groups: groupAccess, conversions: conversionAccess)
-    let datapointsAPI = DatapointsController(service: service, access: datapointAccess, editor: editor)
-    datapointsAPI.addRoutes(to: api)
-    datapointsAPI.addLinkAliases(to: api)
-    datapointsAPI.addBatchRoutes(to: api)
-    ConversionsController(repository: conversions, access: conversionAccess, datapoints: datapointAccess, lists: lists, clock: clock)
-        .addRoutes(to: api)
-    RetargetingController(repository: retargeting, datapoints: datapointAccess, service: service, lists: lists, clock: clock).addRoutes(to: api)
-    GroupsController(groups: groups, access: groupAccess, datapoints: datapointAccess, editor: editor, guests: guests, clock: clock)
-        .addRoutes(to: api)
-    StatsController(stats: stats, subjects: subjects, clock: clock).addRoutes(to: api)
-    ReportsController(stats: stats, subjects: subjects, clock: clock).addRoutes(to: api)
-    let streams = LiveStreamSlots()
-    let hitsAPI = HitsController(
-        hits: SQLHitListRepository(database: database), stats: stats, subjects: subjects, clock: clock, keys: keyRepository,
-        streams: streams)
-    hitsAPI.addRoutes(to: api)
-    hitsAPI.addLiveRoute(to: api)
-    let conversionTracking = ConversionTracking(
-        conversions: conversions, events: SQLConversionEventRepository(database: database), stats: stats,
-        addresses: addresses, clock: clock,
-        attributionMilliseconds: Int64(configuration.attributionDays) * 86_400_000, publicURL: configuration.publicURL,
-        clickTokens: clickTokens)
-    conversionTracking.addRoutes(to: router)
-    ConversionEventsController(tracking: conversionTracking, conversions: conversionAccess, clock: clock).addRoutes(to: api)
-    TagsController(tags: tagRepository, datapoints: repository, groups: groups).addRoutes(to: api)
-    let rebucketer = StatsRebucketer(database: database, clock: clock, timer: timers.jobs, logger: logger)
-    AccountController(profiles: SQLAccountProfileRepository(database: database), stats: stats, clock: clock, rebucketer: rebucketer).addRoutes(
-        to: api)
-    GuestsController(guests: guests, keys: keys, datapoints: repository, groups: groups, clock: clock).addRoutes(to: api)
-    DomainsController(repository: domainRepository, lists: lists, clock: clock).addRoutes(to: api)
-    AccountListsController(repository: accountLists, lists: lists, clock: clock).addRoutes(to: api)
-    OpenAPIDocument.addRoute(to: api)
-    let setup = SetupGate(open: try await accounts.userCount() == 0)
-    let throttle = LoginThrottle(database: database)
-    DashboardController(
-        services: DashboardServices(
-            database: database, clock: clock, logger: logger, tls: configuration.tlsEnabled, publicURL: configuration.publicURL,
-            addresses: addresses, accounts: accounts,
-            sessions: DashboardSessionStore(database: database), throttle: throttle,
-            twoFactor: TwoFactorService(database: database, serverSecret: serverSecret), setup: setup, keys: keys, verifier: verifier,
-            keyEvents: keyEvents,
-            datapoints: service, datapointRepository: repository, groups: groups, tags: tagRepository, conversions: conversions, stats: stats,
-            hits: SQLHitListRepository(database: database), accountLists: accountLists, lists: lists, guests: guests,
-            domains: domains, alertWebhookConfigured: webhook != nil, outbound: outbound, streams: streams, rebucketer: rebucketer,
-            defaultAccountID: defaults.accountID)
-    ).addRoutes(to: router)
+    let catalogue = RouteTable(services: services, configuration: configuration).addRoutes(to: router)
     let routerRoutes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
-    var trackingSetup = TrackingHandler(
-        cache: cache, domains: domains, buffer: buffer,
-        addresses: addresses, durable: configuration.durable, clock: clock,
-        metrics: metrics)
-    trackingSetup.blacklists = blacklists
-    trackingSetup.extras = extras
-    trackingSetup.attributionSeconds = configuration.attributionDays * 86_400
-    trackingSetup.clickTokens = clickTokens
-    trackingSetup.secureCookies = configuration.tlsEnabled || configuration.publicURL.hasPrefix("https://")
-    let tracking = trackingSetup
-    var responder = TallyResponder(router: router.buildResponder(), tracking: tracking, hsts: configuration.tlsEnabled)
-    responder.apiHosts = configuration.apiHosts
-
-    var writer = HitWriter(
-        buffer: buffer, repository: SQLHitRepository(database: database), batchLimit: configuration.hitBatchLimit,
-        linger: configuration.durable ? .zero : configuration.hitFlushInterval, observer: metrics, clock: clock, timer: timers.writer, logger: logger)
-    writer.locator = try geoLocator(configuration, logger: logger)
-    writer.enricher = EnrichmentData.enricher(configuration, logger: logger)
-    let refresher = CacheRefresher(cache: cache, datapoints: repository, lists: lists, clock: clock, timer: timers.refresh, logger: logger)
+    let tracking = TrackingHandler(
+        cache: services.cache, domains: services.domains, buffer: services.buffer, addresses: services.addresses,
+        durable: configuration.durable, clock: clock, metrics: services.metrics, blacklists: services.blacklists, extras: services.extras,
+        attributionSeconds: configuration.attributionDays * 86_400,
+        secureCookies: configuration.tlsEnabled || configuration.publicURL.hasPrefix("https://"), clickTokens: services.clickTokens)
+    let responder = TallyResponder(
+        router: router.buildResponder(), tracking: tracking, hsts: configuration.tlsEnabled, apiHosts: configuration.apiHosts)
+    let writer = HitWriter(
+        buffer: services.buffer, repository: services.repositories.hits, batchLimit: configuration.hitBatchLimit,
+        linger: configuration.durable ? .zero : configuration.hitFlushInterval, observer: services.metrics,
+        locator: try geoLocator(configuration, logger: logger), enricher: EnrichmentData.enricher(configuration, logger: logger),
+        clock: clock, timer: timers.writer, logger: logger)
+    let refresher = CacheRefresher(
+        cache: services.cache, datapoints: services.repositories.datapoints, lists: services.lists, clock: clock, timer: timers.refresh,
+        logger: logger)
     let publicURL = configuration.publicURL
     let date = HTTPDate()
     let application = Application(
@@ -182,7 +72,8 @@ public func buildApplication(
         services: [
             writer, refresher, KeyExpirySweeper(database: database, clock: clock, timer: timers.jobs, logger: logger),
             RequestLogPruner(
-                database: database, retentionDays: configuration.requestLogDays, clock: clock, timer: timers.jobs, logger: logger), rebucketer,
+                database: database, retentionDays: configuration.requestLogDays, clock: clock, timer: timers.jobs, logger: logger),
+            services.rebucketer,
         ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
@@ -192,8 +83,9 @@ public func buildApplication(
         },
         logger: logger)
     return TallyServer(
-        application: application, defaults: defaults, datapoints: service, keys: keys, apiRoutes: catalogue, routerRoutes: routerRoutes, setup: setup,
-        dashboardThrottle: throttle, failures: failures, streams: streams, rebucketer: rebucketer, clock: clock)
+        application: application, defaults: services.defaults, datapoints: services.datapoints, keys: services.keys, apiRoutes: catalogue,
+        routerRoutes: routerRoutes, setup: services.setup, dashboardThrottle: services.throttle, failures: services.failures,
+        streams: services.streams, rebucketer: services.rebucketer, clock: clock)
 }
 
 /// The `--geoip-db` database, opened once (a bad path or file stops the start with a clear message).

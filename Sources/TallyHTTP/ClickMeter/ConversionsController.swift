@@ -153,7 +153,7 @@ struct ConversionsController {
     }
 
     func requireVisible(_ id: Int64, _ auth: APIAuth, property: String) async throws {
-        guard let datapoint = try await datapoints.repository.find(id: id), datapoint.accountID == auth.accountID,
+        guard let datapoint = try await datapoints.queries.find(id: id), datapoint.accountID == auth.accountID,
             auth.canRead(datapoint)
         else { throw ValidationError(field: property, code: "datapoint_unknown", message: "no datapoint \(id) in this account") }
     }

@@ -8,7 +8,7 @@ import TallyStorage
 /// datapoints in their wire shape. The datapoint, group, conversion, retargeting and statistics controllers share this
 /// one value instead of reaching into each other, so object-level access to datapoints is decided here and nowhere else.
 struct DatapointAccess: Sendable {
-    let repository: SQLDatapointRepository
+    let queries: DatapointQueries
     let groups: SQLGroupRepository
     let tags: SQLTagRepository
     let conversions: SQLConversionRepository
@@ -44,7 +44,7 @@ struct DatapointAccess: Sendable {
     /// The datapoint named by the path, if the key may see it; 404 otherwise, whatever the reason.
     func owned(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> Datapoint {
         guard let id = context.parameters.get("id", as: Int64.self) else { throw APIError.notFound }
-        return try auth.check(try await repository.find(id: id))
+        return try auth.check(try await queries.find(id: id))
     }
 
     /// A page of the datapoints `query` picks, as `{id, uri}` or (`_expand=true`) full datapoints.
@@ -52,7 +52,7 @@ struct DatapointAccess: Sendable {
         _ wire: WireQuery, _ auth: APIAuth, type: DatapointType? = nil, groupID: Int64? = nil, linkedTo: DatapointQuery.Link? = nil
     ) async throws -> Response {
         let chosen = try query(wire, auth, type: type, groupID: groupID, linkedTo: linkedTo)
-        let page = try await repository.page(chosen, try wire.window())
+        let page = try await queries.page(chosen, try wire.window())
         if try wire.bool("_expand") == true { return ListWire(entities: try await wires(page, auth)).response }
         return ListWire(entities: page.map { EntityURI("datapoints", $0.id) }).response
     }
@@ -61,7 +61,7 @@ struct DatapointAccess: Sendable {
     func count(
         _ wire: WireQuery, _ auth: APIAuth, groupID: Int64? = nil, linkedTo: DatapointQuery.Link? = nil
     ) async throws -> CountWire {
-        CountWire(count: try await repository.count(try query(wire, auth, groupID: groupID, linkedTo: linkedTo)))
+        CountWire(count: try await queries.count(try query(wire, auth, groupID: groupID, linkedTo: linkedTo)))
     }
 
     /// The datapoints a list's query parameters pick, among those the caller may see: `status`, `type`, `tags`

@@ -111,7 +111,7 @@ extension DatapointsController {
 
     private func ownedForBatch(_ id: Int64?, _ auth: APIAuth) async throws -> Datapoint {
         guard let id else { throw ValidationError(field: "Id", code: "id_required", message: "Id is required") }
-        guard let datapoint = try await access.repository.find(id: id), datapoint.accountID == auth.accountID, auth.allows(datapoint) else {
+        guard let datapoint = try await access.queries.find(id: id), datapoint.accountID == auth.accountID, auth.allows(datapoint) else {
             throw ValidationError(field: "Id", code: "not_found", message: "no datapoint \(id) in this account")
         }
         return datapoint

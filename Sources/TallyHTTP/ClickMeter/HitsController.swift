@@ -108,7 +108,7 @@ struct HitsController {
     /// Each hit with its datapoint and its conversions, loaded in one query each for the whole page.
     func wires(_ found: [StoredHit], _ auth: APIAuth) async throws -> [HitWire] {
         let datapoints = subjects.datapoints
-        let owned = try await datapoints.repository.find(ids: found.map(\.datapointID)).filter { $0.accountID == auth.accountID }
+        let owned = try await datapoints.queries.find(ids: found.map(\.datapointID)).filter { $0.accountID == auth.accountID }
         var byID: [Int64: DatapointWire] = [:]
         for wire in try await datapoints.wires(owned, auth) { byID[wire.id] = wire }
         let events = try await hits.conversions(ofClicks: found.map(\.clickID))

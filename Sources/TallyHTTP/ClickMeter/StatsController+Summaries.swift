@@ -23,7 +23,7 @@ extension StatsController {
             var members = subjects.visible(auth)
             members.groupIDs = Set(chosen.map(\.id))
             let perGroup = try await stats.perGroup(members, from: frame.from, to: frame.to)
-            let linksCount = try await datapoints.repository.countsPerGroup(members.without(.deleted))
+            let linksCount = try await datapoints.queries.countsPerGroup(members.without(.deleted))
             let rows = chosen.map { group in
                 SummaryRow(
                     id: group.id, name: group.name, counts: perGroup[group.id] ?? StatsCounts(),
@@ -51,7 +51,7 @@ extension StatsController {
         let frame = try await StatsFrame.resolve(query, accountID: auth.accountID, stats: stats, now: clock.now())
         let order = try Self.order(query)
         let window = try query.window()
-        let total = try await datapoints.repository.count(chosen)
+        let total = try await datapoints.queries.count(chosen)
         let ids: [Int64]
         switch order.key {
         case .figure(let figure):
@@ -59,9 +59,9 @@ extension StatsController {
         case .id, .name:
             chosen.sort = order.key == .id ? .id : .name
             chosen.descending = order.descending
-            ids = try await datapoints.repository.ids(chosen, window)
+            ids = try await datapoints.queries.ids(chosen, window)
         }
-        let page = try await datapoints.repository.find(orderedIDs: ids)
+        let page = try await datapoints.queries.find(orderedIDs: ids)
         let counts = try await stats.perEntity(.init(.datapoint, ids), from: frame.from, to: frame.to)
         let wires = try await datapoints.wires(page, auth)
         let rows = zip(page, wires).map { datapoint, wire in

@@ -20,7 +20,7 @@ struct StatsSubjects: Sendable {
     func memberIDs(_ subject: StatsSubject) async throws -> Set<Int64> {
         switch subject.hits?.members {
         case .ids(let ids)?: return Set(ids)
-        case .datapoints(let query)?: return Set(try await datapoints.repository.ids(query, PageWindow(offset: 0, limit: Int.max)))
+        case .datapoints(let query)?: return Set(try await datapoints.queries.ids(query, PageWindow(offset: 0, limit: Int.max)))
         case nil: return []
         }
     }
@@ -56,7 +56,7 @@ struct StatsSubjects: Sendable {
         let group = try await groups.owned(context, auth)
         var members = visible(auth)
         members.groupIDs = [group.id]
-        let live = try await datapoints.repository.countsPerGroup(members.without(.deleted))[group.id] ?? 0
+        let live = try await datapoints.queries.countsPerGroup(members.without(.deleted))[group.id] ?? 0
         return StatsSubject(
             entityID: "\(group.id)", hits: .init(datapoints: members),
             entityData: .group(.init(group, writable: auth.canWriteGroup(group.id)), linksCount: live))

@@ -22,7 +22,7 @@ extension DashboardController {
                         throw ValidationError(field: "value", code: "value_invalid", message: "the default value must be a number, 0 or more")
                     }
                     try conversion.validate()
-                    _ = try await services.conversions.create(conversion, now: now)
+                    _ = try await services.repositories.conversions.create(conversion, now: now)
                 } catch let error as ValidationError {
                     return try await conversionsPage(visit, error: error.message, status: .badRequest)
                 }
@@ -31,9 +31,10 @@ extension DashboardController {
     }
 
     func conversionsPage(_ visit: Visit, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let conversions = try await services.conversions.list(accountID: visit.session.accountID).filter { !$0.isDeleted }
+        let conversions = try await services.repositories.conversions.list(accountID: visit.session.accountID).filter { !$0.isDeleted }
         let now = services.clock.now()
-        let counts = try await services.stats.perEntity(.init(.conversion, conversions.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)
+        let counts = try await services.repositories.stats.perEntity(
+            .init(.conversion, conversions.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)
         var values: [String: Any] = [
             "conversions": conversions.map { conversion in
                 let numbers = counts[conversion.id] ?? StatsCounts()

@@ -12,7 +12,7 @@ extension DashboardController {
 
     func linkForm(_ visit: Visit, values: [String: Any], editing: Datapoint? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         var values = values
-        let groups = try await services.groups.list(accountID: visit.session.accountID, includeDeleted: false)
+        let groups = try await services.repositories.groups.list(accountID: visit.session.accountID, includeDeleted: false)
         let chosenGroup = values["groupID"] as? String ?? ""
         values["groups"] = groups.map { ["id": $0.id, "name": $0.name, "selected": String($0.id) == chosenGroup] as [String: Any] }
         let chosenMode = values["mode"] as? String ?? "0"
@@ -69,7 +69,7 @@ extension DashboardController {
             try options.validate()
             var groupID: Int64?
             if let id = Int64(form.trimmed("group")) {
-                guard try await services.groups.find(id: id)?.accountID == visit.session.accountID else {
+                guard try await services.repositories.groups.find(id: id)?.accountID == visit.session.accountID else {
                     throw ValidationError(field: "group", code: "group_unknown", message: "choose one of your campaigns")
                 }
                 groupID = id
@@ -104,13 +104,13 @@ extension DashboardController {
 
     func setTags(_ list: String, on datapoint: Datapoint, accountID: Int64) async throws {
         let wanted = Set(list.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty })
-        let current = try await services.tags.tags(ofDatapoints: [datapoint.id])[datapoint.id] ?? []
+        let current = try await services.repositories.tags.tags(ofDatapoints: [datapoint.id])[datapoint.id] ?? []
         for tag in current where !wanted.contains(tag.name) {
-            try await services.tags.set(tagID: tag.id, .datapoint, id: datapoint.id, attached: false)
+            try await services.repositories.tags.set(tagID: tag.id, .datapoint, id: datapoint.id, attached: false)
         }
         for name in wanted where !current.contains(where: { $0.name == name }) {
-            let tag = try await services.tags.findOrCreate(accountID: accountID, name: name)
-            try await services.tags.set(tagID: tag.id, .datapoint, id: datapoint.id, attached: true)
+            let tag = try await services.repositories.tags.findOrCreate(accountID: accountID, name: name)
+            try await services.repositories.tags.set(tagID: tag.id, .datapoint, id: datapoint.id, attached: true)
         }
     }
 }

@@ -17,7 +17,7 @@ extension DashboardController {
             "links/:id/edit",
             use: signedIn { visit in
                 let datapoint = try await ownDatapoint(visit)
-                return try await linkForm(visit, values: try await Self.formValues(datapoint, tags: services.tags), editing: datapoint)
+                return try await linkForm(visit, values: try await Self.formValues(datapoint, tags: services.repositories.tags), editing: datapoint)
             })
         dashboard.post("links/:id", use: signedIn(.editLinks) { visit in try await saveLink(visit, existing: try await ownDatapoint(visit)) })
         for (action, status) in [("pause", DatapointStatus.paused), ("resume", .active), ("delete", .deleted)] {
@@ -41,7 +41,7 @@ extension DashboardController {
     }
 
     func ownDatapoint(_ visit: Visit) async throws -> Datapoint {
-        guard let id = visit.context.parameters.get("id", as: Int64.self), let datapoint = try await services.datapointRepository.find(id: id),
+        guard let id = visit.context.parameters.get("id", as: Int64.self), let datapoint = try await services.datapointQueries.find(id: id),
             datapoint.accountID == visit.session.accountID, datapoint.status != .deleted
         else { throw HTTPError(.notFound) }
         return datapoint
@@ -66,15 +66,15 @@ extension DashboardController {
         chosen.tagID = Int64(query["tag"] ?? "")
         // Bounded so the offset cannot overflow; past the end the page is simply empty.
         let page = min(max(1, Int(query["page"] ?? "") ?? 1), 10_000_000)
-        let total = try await services.datapointRepository.count(chosen)
-        let shown = try await services.datapointRepository.page(
+        let total = try await services.datapointQueries.count(chosen)
+        let shown = try await services.datapointQueries.page(
             chosen, PageWindow(offset: (page - 1) * Self.linksPerPage, limit: Self.linksPerPage))
-        let tagsByLink = try await services.tags.tags(ofDatapoints: shown.map(\.id))
+        let tagsByLink = try await services.repositories.tags.tags(ofDatapoints: shown.map(\.id))
         let now = services.clock.now()
-        let counts = try await services.stats.perEntity(.init(.datapoint, shown.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)
-        let groups = try await services.groups.list(accountID: accountID, includeDeleted: false)
+        let counts = try await services.repositories.stats.perEntity(.init(.datapoint, shown.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)
+        let groups = try await services.repositories.groups.list(accountID: accountID, includeDeleted: false)
         let groupNames = Dictionary(groups.map { ($0.id, $0.name) }) { $1 }
-        let tags = try await services.tags.names(accountID: accountID)
+        let tags = try await services.repositories.tags.names(accountID: accountID)
         var values: [String: Any] = [
             "links": shown.map { datapoint in
                 [

@@ -24,7 +24,7 @@ extension DashboardController {
                     return try await settingsPage(
                         visit, error: "Give an IPv4 or IPv6 address, or a network such as 203.0.113.0/24.", status: .badRequest)
                 }
-                _ = try await services.accountLists.add(
+                _ = try await services.repositories.accountLists.add(
                     .ipBlacklist, accountID: visit.session.accountID, value: network.description, now: services.clock.now())
                 try await services.lists.refresh()
                 return DashboardHTML.seeOther("/dashboard/settings?saved=blacklist")
@@ -34,7 +34,7 @@ extension DashboardController {
             use: signedIn(.manageSettings) { visit in
                 do {
                     let name = try SQLDomainRepository.validateName(visit.form.trimmed("domain"))
-                    _ = try await services.accountLists.add(
+                    _ = try await services.repositories.accountLists.add(
                         .domainWhitelist, accountID: visit.session.accountID, value: name, now: services.clock.now())
                     try await services.lists.refresh()
                 } catch let error as ValidationError {
@@ -47,7 +47,7 @@ extension DashboardController {
             use: signedIn(.manageSettings) { visit in
                 let list: SQLAccountListRepository.List = visit.context.parameters.get("list") == "whitelist" ? .domainWhitelist : .ipBlacklist
                 if let id = visit.context.parameters.get("id", as: Int64.self) {
-                    _ = try await services.accountLists.remove(list, id: id, accountID: visit.session.accountID)
+                    _ = try await services.repositories.accountLists.remove(list, id: id, accountID: visit.session.accountID)
                     try await services.lists.refresh()
                     try await services.lists.refresh()
                 }
@@ -86,7 +86,7 @@ extension DashboardController {
                 let created: Guest
                 do {
                     try guest.validate()
-                    created = try await services.guests.create(guest, now: now)
+                    created = try await services.repositories.guests.create(guest, now: now)
                 } catch let error as ValidationError {
                     return try await settingsPage(visit, error: error.message, status: .badRequest)
                 }
@@ -125,18 +125,18 @@ extension DashboardController {
 
     func settingsPage(_ visit: Visit, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let accountID = visit.session.accountID
-        let (time, _) = try await services.stats.accountClock(accountID)
-        let blacklist = try await services.accountLists.entries(.ipBlacklist, accountID: accountID)
-        let whitelist = try await services.accountLists.entries(.domainWhitelist, accountID: accountID)
+        let (time, _) = try await services.repositories.stats.accountClock(accountID)
+        let blacklist = try await services.repositories.accountLists.entries(.ipBlacklist, accountID: accountID)
+        let whitelist = try await services.repositories.accountLists.entries(.domainWhitelist, accountID: accountID)
         let users = try await services.accounts.users(accountID: accountID)
-        let guests = try await services.guests.list(accountID: accountID)
+        let guests = try await services.repositories.guests.list(accountID: accountID)
         var values: [String: Any] = [
             "timezone": time.zone.identifier == "GMT" ? "UTC" : time.zone.identifier,
             "blacklist": blacklist.map { ["id": $0.id, "value": $0.value] as [String: Any] }, "noBlacklist": blacklist.isEmpty,
             "whitelist": whitelist.map { ["id": $0.id, "value": $0.value] as [String: Any] }, "noWhitelist": whitelist.isEmpty,
             "users": users.map { ["email": $0.user.email, "role": $0.role.label, "me": $0.user.id == visit.session.userID] as [String: Any] },
             "guests": guests.map { ["name": $0.name, "email": $0.email] as [String: Any] }, "noGuests": guests.isEmpty,
-            "webhook": services.alertWebhookConfigured, "ownWebhook": try await services.accounts.alertWebhook(accountID: accountID)?.url ?? "",
+            "webhook": services.hasAlertWebhook, "ownWebhook": try await services.accounts.alertWebhook(accountID: accountID)?.url ?? "",
         ]
         if let saved = visit.query["saved"] { values["notice"] = "Saved (\(saved))." }
         if let error { values["error"] = error }

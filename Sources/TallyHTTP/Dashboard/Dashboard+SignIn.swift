@@ -30,7 +30,7 @@ extension DashboardController {
             }
             do {
                 let user = try await services.accounts.createUser(
-                    email: email, password: password, accountID: services.defaultAccountID, role: .owner, now: services.clock.now())
+                    email: email, password: password, accountID: services.defaults.accountID, role: .owner, now: services.clock.now())
                 let session = try await services.sessions.create(
                     userID: user.id, secondFactorDone: true, clientIP: clientIP(request, context), now: services.clock.now())
                 services.logger.notice("owner account created in the dashboard", metadata: ["user": "\(user.id)"])

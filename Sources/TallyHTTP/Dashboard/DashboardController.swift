@@ -9,7 +9,7 @@ import TallyStorage
 /// setup and sign-in needs a session; every form carries the session's CSRF token; plain HTTP is refused off
 /// loopback, as for API keys (a password is a secret too).
 struct DashboardController: Sendable {
-    let services: DashboardServices
+    let services: TallyServices
     let html = DashboardHTML()
 
     static let sessionCookie = "ct_session"
@@ -135,39 +135,7 @@ struct DashboardController: Sendable {
     static func expiredCookie(_ name: String) -> String { "\(name)=; Path=/dashboard; HttpOnly; SameSite=Lax; Max-Age=0" }
 }
 
-/// Everything the pages call: the same services and repositories as the API.
-struct DashboardServices: Sendable {
-    let database: any TallyDatabase
-    let clock: WallClock
-    let logger: Logger
-    let tls: Bool
-    let publicURL: String
-    let addresses: ClientAddressResolver
-    let accounts: AccountService
-    let sessions: DashboardSessionStore
-    let throttle: LoginThrottle
-    let twoFactor: TwoFactorService
-    let setup: SetupGate
-    let keys: KeyService
-    let verifier: KeyVerifier
-    let keyEvents: SQLKeyEventRepository
-    let datapoints: DatapointService
-    let datapointRepository: SQLDatapointRepository
-    let groups: SQLGroupRepository
-    let tags: SQLTagRepository
-    let conversions: SQLConversionRepository
-    let stats: SQLStatsRepository
-    let hits: SQLHitListRepository
-    let accountLists: SQLAccountListRepository
-    /// The lists kept in memory for tracking, refreshed after a change in the settings.
-    let lists: ListMirror
-    let guests: SQLGuestRepository
-    let domains: DomainDirectory
-    let alertWebhookConfigured: Bool
-    /// What an account's webhook may point at.
-    let outbound: OutboundPolicy
-    /// Live streams held open, at most 5 per session.
-    let streams: LiveStreamSlots
-    let rebucketer: StatsRebucketer
-    let defaultAccountID: Int64
+extension TallyServices {
+    /// Whether the operator configured `--alert-webhook-url` (the settings page says where alerts go).
+    var hasAlertWebhook: Bool { alertWebhook != nil }
 }

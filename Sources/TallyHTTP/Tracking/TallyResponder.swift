@@ -11,9 +11,9 @@ public struct TallyResponder: HTTPResponder {
     let router: RouterResponder<TallyRequestContext>
     let tracking: TrackingHandler
     /// Under built-in TLS every answer tells browsers to keep using HTTPS.
-    var hsts = false
+    let hsts: Bool
     /// Hosts that serve the API at their root (`--api-host`); no tracking there.
-    var apiHosts = APIHosts.none
+    let apiHosts: APIHosts
 
     public func respond(to request: Request, context: TallyRequestContext) async throws -> Response {
         let start = ContinuousClock.now

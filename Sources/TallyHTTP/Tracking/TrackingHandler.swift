@@ -27,17 +27,17 @@ struct TrackingHandler: Sendable {
     let clock: WallClock
     let metrics: TallyMetrics
     /// Addresses each account asked not to record (its own office, monitoring); they are still redirected.
-    var blacklists = IPBlacklists()
+    let blacklists: IPBlacklists
     /// Retargeting scripts and dynamic-destination whitelists, for links with options.
-    var extras: LinkExtras?
+    let extras: LinkExtras?
     let rotators = RotatorState()
     /// How long the attribution cookies live (`--attribution-days`).
-    var attributionSeconds = 30 * 86_400
+    let attributionSeconds: Int
     /// Over https the cookies are `SameSite=None; Secure`, so a conversion pixel on another site still receives them;
     /// over plain http browsers refuse that, and `Lax` works when the thank-you page is on the same site.
-    var secureCookies = false
-    /// Signs the click tokens handed to visitors and destinations; set by the composition root from the server secret.
-    var clickTokens = ClickTokenSigner(serverSecret: [])
+    let secureCookies: Bool
+    /// Signs the click tokens handed to visitors and destinations (a key derived from the server secret).
+    let clickTokens: ClickTokenSigner
 
     /// The routed path: may read the database and wait for buffer room (or, durable, for the commit).
     func respond(to request: TrackingRequest) async throws -> Response {

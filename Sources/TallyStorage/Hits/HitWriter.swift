@@ -20,9 +20,9 @@ public struct HitWriter: Service {
     let linger: Duration
     let observer: (any HitWriterObserver)?
     /// Finds each hit's country, region and city from its full address; `nil` without `--geoip-db`.
-    public var locator: GeoLocator?
+    let locator: GeoLocator?
     /// Browser, OS, device type, bot verdict, referrer and language (uap-core and crawler lists when configured).
-    public var enricher = HitEnricher(parser: nil, bots: nil)
+    let enricher: HitEnricher
     let clock: WallClock
     /// What `linger` and the retry back-off are measured on (tests move it by hand).
     let timer: any Clock<Duration>
@@ -30,7 +30,8 @@ public struct HitWriter: Service {
 
     public init(
         buffer: HitBuffer, repository: SQLHitRepository, batchLimit: Int = 1000, linger: Duration = .zero,
-        observer: (any HitWriterObserver)? = nil, clock: WallClock = .system, timer: any Clock<Duration> = ContinuousClock(),
+        observer: (any HitWriterObserver)? = nil, locator: GeoLocator? = nil, enricher: HitEnricher = HitEnricher(parser: nil, bots: nil),
+        clock: WallClock = .system, timer: any Clock<Duration> = ContinuousClock(),
         logger: Logger
     ) {
         self.timer = timer
@@ -39,6 +40,8 @@ public struct HitWriter: Service {
         self.batchLimit = batchLimit
         self.linger = linger
         self.observer = observer
+        self.locator = locator
+        self.enricher = enricher
         self.clock = clock
         self.logger = logger
     }
