@@ -15,6 +15,8 @@ public struct TallyServer: Sendable {
     public let defaults: Bootstrap.Defaults
     public let datapoints: DatapointService
     public let keys: KeyService
+    /// The hits between tracking and the writer (tests await `waitUntilCommitted` instead of polling the database).
+    public let hits: HitBuffer
     /// Every `/v2` route with the scope it declared, and every route the router knows (for the test that
     /// no API route goes unguarded).
     public let apiRoutes: APIRouteCatalogue
@@ -83,7 +85,8 @@ public func buildApplication(
         },
         logger: logger)
     return TallyServer(
-        application: application, defaults: services.defaults, datapoints: services.datapoints, keys: services.keys, apiRoutes: catalogue,
+        application: application, defaults: services.defaults, datapoints: services.datapoints, keys: services.keys, hits: services.buffer,
+        apiRoutes: catalogue,
         routerRoutes: routerRoutes, setup: services.setup, dashboardThrottle: services.throttle, failures: services.failures,
         streams: services.streams, rebucketer: services.rebucketer, clock: clock)
 }

@@ -25,12 +25,12 @@ public func testConfiguration(_ values: [String: ConfigContent] = [:], database:
 
 /// Builds the full application on a fresh database of `engine`.
 public func withTestServer<T: Sendable>(
-    _ engine: TestEngine, _ values: [String: ConfigContent] = [:], clock: WallClock = .system,
+    _ engine: TestEngine, _ values: [String: ConfigContent] = [:], clock: WallClock = .system, timers: ServiceTimers = .system,
     _ body: @Sendable (TallyServer, any TallyDatabase) async throws -> T
 ) async throws -> T {
     try await withMigratedTestDatabase(engine) { database, location in
         let configuration = try testConfiguration(values, database: location)
-        let server = try await buildApplication(configuration: configuration, database: database, clock: clock, logger: testLogger)
+        let server = try await buildApplication(configuration: configuration, database: database, clock: clock, timers: timers, logger: testLogger)
         return try await body(server, database)
     }
 }

@@ -29,12 +29,8 @@ import Testing
                     try DatapointsAPITests.json(try await client.execute(uri: "/v2/account", method: .get, headers: key))["companyName"] as? String
                         == "Acme")
                 // Hits reach the plan's usage once the writer has committed them.
-                var plan: [String: Any] = [:]
-                for _ in 0..<40 {
-                    plan = try DatapointsAPITests.json(try await client.execute(uri: "/v2/me/plan", method: .get, headers: key))
-                    if plan["usedMonthlyEvents"] as? Int == 3 { break }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
+                await server.hits.waitUntilCommitted(3)
+                let plan = try DatapointsAPITests.json(try await client.execute(uri: "/v2/me/plan", method: .get, headers: key))
                 #expect(plan["usedDatapoints"] as? Int == 1 && plan["usedMonthlyEvents"] as? Int == 3 && plan["price"] as? Double == 0)
                 #expect(
                     try DatapointsAPITests.json(try await client.execute(uri: "/v2/account/plan", method: .get, headers: key))["name"] as? String

@@ -329,7 +329,7 @@ import Testing
 
     @Test(arguments: TestEngine.available)
     func linksAreCreatedEditedPausedAndCountedOnTheirPage(_ engine: TestEngine) async throws {
-        try await Self.withOwner(engine) { _, database, browser in
+        try await Self.withOwner(engine) { server, database, browser in
             let csrf = try #require(DashboardBrowser.field(try await browser.get("/dashboard/links/new"), "_csrf"))
             let bad = try await browser.post("/dashboard/links", [("_csrf", csrf), ("type", "link"), ("destination", "javascript:alert(1)")])
             #expect(bad.status == .badRequest && DashboardBrowser.text(bad).contains("class=\"error\""))
@@ -345,12 +345,8 @@ import Testing
             #expect(try await database.count("datapoint_tags") == 2)
             // A click on the tracking link shows on the link's page.
             #expect(try await browser.client.execute(uri: "/spring", method: .get).status == .found)
-            var page = ""
-            for _ in 0..<40 {
-                page = DashboardBrowser.text(try await browser.get(location))
-                if page.contains("<b id=\"total-hits\">1</b>") { break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            await server.hits.waitUntilCommitted(1)
+            let page = DashboardBrowser.text(try await browser.get(location))
             #expect(page.contains("<b id=\"total-hits\">1</b>"))
             #expect(page.contains("<svg") && page.contains("Hits per day, last 30 days"))
             #expect(page.contains("QR code for http"))

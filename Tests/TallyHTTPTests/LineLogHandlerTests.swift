@@ -50,12 +50,26 @@ import Testing
         #expect(sink.text == "one\ntwo\nthree\n")
     }
 
-    @Test func quietLinesAreWrittenWithinAQuarterSecond() async throws {
+    @Test func quietLinesAreWrittenAtTheFlushersNextTick() {
         let sink = Sink()
-        let output = BufferedStandardError(descriptor: sink.descriptor)
+        // The flusher's pause, given by hand: `paused` says it is waiting, `tick` lets it go round once.
+        let paused = DispatchSemaphore(value: 0)
+        let tick = DispatchSemaphore(value: 0)
+        let output = BufferedStandardError(descriptor: sink.descriptor) {
+            paused.signal()
+            tick.wait()
+        }
         output.append("quiet\n")
-        try await Task.sleep(for: .milliseconds(700))
+        paused.wait()
+        #expect(sink.text == "", "nothing is written before the tick")
+        tick.signal()
+        paused.wait()  // round again: the flush of that tick is done
         #expect(sink.text == "quiet\n")
+        output.append("later\n")
+        #expect(sink.text == "quiet\n")
+        tick.signal()
+        paused.wait()
+        #expect(sink.text == "quiet\nlater\n")
     }
 
     @Test func aFullBufferIsWrittenWithoutWaiting() {

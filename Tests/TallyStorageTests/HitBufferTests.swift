@@ -12,7 +12,7 @@ import Testing
         try await buffer.append(hit)
         #expect(buffer.depth == 2 && buffer.oldestHitTime == 5)
         let third = Task { try await buffer.append(hit) }
-        try await Task.sleep(for: .milliseconds(100))
+        while buffer.waitingProducerCount == 0 { await Task.yield() }
         #expect(buffer.depth == 2)  // still waiting, nothing dropped
         buffer.close()
         await #expect(throws: HitBufferError.closed) { try await third.value }

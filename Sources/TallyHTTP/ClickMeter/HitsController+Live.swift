@@ -16,7 +16,7 @@ extension HitsController {
             if let maxEvents, !(1...100_000).contains(maxEvents) { throw WireQuery.invalid("maxEvents", "between 1 and 100000") }
             let maxSeconds = try query.int("maxSeconds")
             if let maxSeconds, !(1...86_400).contains(maxSeconds) { throw WireQuery.invalid("maxSeconds", "between 1 and 86400") }
-            let deadline = maxSeconds.map { ContinuousClock.now + .seconds($0) }
+            let lasting = maxSeconds.map { Duration.seconds($0) }
             var only: Set<Int64>?
             if let id = try query.int("datapoint") {
                 only = try await subjects.memberIDs(try await subjects.datapointSubject(ReportsController.context(context, id), auth))
@@ -30,7 +30,7 @@ extension HitsController {
                 throw ValidationError(
                     field: "filter", code: "filter_not_live", message: "filter=conversions is not offered live (a conversion comes after its click)")
             }
-            let stream = LiveHitStream(hits: hits, accountID: auth.accountID)
+            let stream = LiveHitStream(hits: hits, accountID: auth.accountID, timer: timer)
             let visible = only
             let first = try await stream.start(request)
             let holder = "key \(auth.key.id)"
@@ -46,7 +46,7 @@ extension HitsController {
                 return key.status == .active && !key.isExpired(at: clock.now())
             }
             let body = stream.body(
-                after: first, deadline: deadline, maxEvents: maxEvents, slot: (streams, holder), stillAllowed: stillAllowed
+                after: first, lasting: lasting, maxEvents: maxEvents, slot: (streams, holder), stillAllowed: stillAllowed
             ) { batch in
                 let shown = batch.filter { hit in (visible?.contains(hit.datapointID) ?? true) && Self.matches(hit, filter) }
                 return try await zip(shown, wires(shown, auth)).map { hit, wire in

@@ -12,6 +12,8 @@ struct HitsController {
     /// For the live stream: its key is checked again every second, and each key holds at most 5 streams.
     let keys: SQLAPIKeyRepository
     let streams: LiveStreamSlots
+    /// The live streams' clock (`ServiceTimers.streams`).
+    let timer: any Clock<Duration>
 
     func addRoutes(to api: APIRoutes) {
         api.on(.get, "hits", scope: StatsController.scope) { request, _, auth in

@@ -36,7 +36,9 @@ struct RouteTable {
             .addRoutes(to: api)
         StatsController(stats: r.stats, subjects: s.subjects, clock: clock).addRoutes(to: api)
         ReportsController(stats: r.stats, subjects: s.subjects, clock: clock).addRoutes(to: api)
-        let hits = HitsController(hits: r.hitLists, stats: r.stats, subjects: s.subjects, clock: clock, keys: r.keys, streams: s.streams)
+        let hits = HitsController(
+            hits: r.hitLists, stats: r.stats, subjects: s.subjects, clock: clock, keys: r.keys, streams: s.streams,
+            timer: s.timers.streams)
         hits.addRoutes(to: api)
         hits.addLiveRoute(to: api)
         let conversionTracking = ConversionTracking(

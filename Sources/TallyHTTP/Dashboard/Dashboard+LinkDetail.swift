@@ -57,7 +57,8 @@ extension DashboardController {
             "links/:id/live",
             use: signedIn { visit in
                 let datapoint = try await ownDatapoint(visit)
-                let stream = LiveHitStream(hits: services.repositories.hitLists, accountID: visit.session.accountID)
+                let stream = LiveHitStream(
+                    hits: services.repositories.hitLists, accountID: visit.session.accountID, timer: services.timers.streams)
                 let seconds = min(max(Int(visit.query["maxSeconds"] ?? "") ?? 600, 1), 600)
                 let start = try await stream.start(visit.request, since: Int64(visit.query["since"] ?? ""))
                 let holder = "session " + SignInSecrets.hash(visit.token)
@@ -70,7 +71,7 @@ extension DashboardController {
                 let (sessions, clock, token) = (services.sessions, services.clock, visit.token)
                 // Signed out (or the session ended elsewhere): the stream stops within a second.
                 let body = stream.body(
-                    after: start, deadline: ContinuousClock.now + .seconds(seconds), slot: (services.streams, holder),
+                    after: start, lasting: .seconds(seconds), slot: (services.streams, holder),
                     stillAllowed: { try await sessions.find(token: token, now: clock.now()) != nil }
                 ) { batch in
                     try batch.filter { $0.datapointID == datapoint.id }.map { hit in

@@ -22,9 +22,12 @@ public final class BufferedStandardError: Sendable {
     /// Held from taking the pending bytes until they are written, so batches reach the file in the order taken.
     private let writing = Mutex<Void>(())
     private let flusherStarted = Atomic<Bool>(false)
+    /// What the flusher thread waits on between flushes: a quarter of a second, or a tick a test gives by hand.
+    private let pause: @Sendable () -> Void
 
-    init(descriptor: Int32) {
+    init(descriptor: Int32, pause: @escaping @Sendable () -> Void = { Thread.sleep(forTimeInterval: BufferedStandardError.interval) }) {
         self.descriptor = descriptor
+        self.pause = pause
     }
 
     public func append(_ line: String, urgent: Bool = false) {
@@ -61,7 +64,7 @@ public final class BufferedStandardError: Sendable {
         else { return }
         Thread.detachNewThread { [self] in
             while true {
-                Thread.sleep(forTimeInterval: Self.interval)
+                pause()
                 flush()
             }
         }

@@ -45,6 +45,8 @@ struct LiveHitStream: Sendable {
 
     let hits: SQLHitListRepository
     let accountID: Int64
+    /// What the polls wait on and `lasting` is measured on (`ServiceTimers.streams`).
+    let timer: any Clock<Duration>
 
     /// Where to start: the newest hit now, or earlier when the client says what it saw last (`Last-Event-ID`, or `since`).
     func start(_ request: Request, since: Int64? = nil) async throws -> Int64 {
@@ -61,12 +63,12 @@ struct LiveHitStream: Sendable {
     ///   - slot: the holder's slot (`LiveStreamSlots`), given back when the stream ends however it ends.
     ///   - stillAllowed: asked every second: the key not revoked or expired, the session not ended; `false` ends it.
     func body(
-        after first: Int64, deadline: ContinuousClock.Instant?, maxEvents: Int? = nil, slot: (LiveStreamSlots, String)? = nil,
+        after first: Int64, lasting: Duration?, maxEvents: Int? = nil, slot: (LiveStreamSlots, String)? = nil,
         stillAllowed: @escaping @Sendable () async throws -> Bool = { true },
         events: @escaping @Sendable ([StoredHit]) async throws -> [(id: Int64, data: String)]
     ) -> ResponseBody {
-        let hits = hits
-        let accountID = accountID
+        let (hits, accountID, timer) = (hits, accountID, timer)
+        let deadline = lasting.map { ClockDeadline(after: $0, on: timer) }
         return ResponseBody { writer in
             defer { if let (slots, holder) = slot { slots.release(holder) } }
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
@@ -74,14 +76,14 @@ struct LiveHitStream: Sendable {
             var sent = 0
             var idle = 0
             var polls = 0
-            while !Task.isCancelled, deadline.map({ ContinuousClock.now < $0 }) ?? true {
+            while !Task.isCancelled, deadline?.hasPassed() != true {
                 polls += 1
                 if polls % Self.recheckEvery == 0, try await !stillAllowed() { break }
                 let batch = try await hits.after(id: last, accountID: accountID, limit: 200)
                 guard let newest = batch.last?.id else {
                     idle += 1
                     if idle % Self.keepAliveEvery == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
-                    try await Task.sleep(for: Self.poll)
+                    try await timer.sleep(for: Self.poll)
                     continue
                 }
                 last = newest
@@ -102,4 +104,15 @@ struct LiveHitStream: Sendable {
     static let headers: HTTPFields = [
         .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no",
     ]
+}
+
+/// A moment `duration` after now on a clock of any kind (the system's, or a test's moved by hand), asked whether it has
+/// passed: opening the clock keeps its own instant type, which an `any Clock` cannot compare.
+struct ClockDeadline: Sendable {
+    let hasPassed: @Sendable () -> Bool
+
+    init<C: Clock<Duration>>(after duration: Duration, on clock: C) {
+        let end = clock.now.advanced(by: duration)
+        hasPassed = { clock.now >= end }
+    }
 }

@@ -22,6 +22,9 @@ public final class HitBuffer: Sendable {
         var consumer: CheckedContinuation<Void, Never>?
         var wanted = 1
         var waitingProducers: [CheckedContinuation<Void, Never>] = []
+        /// Hits the writer has committed since the start, and who waits for a number of them.
+        var committed = 0
+        var commitWaiters: [(count: Int, waiter: CheckedContinuation<Void, Never>)] = []
     }
 
     public let capacity: Int
@@ -110,6 +113,9 @@ public final class HitBuffer: Sendable {
         }
     }
 
+    /// Requests waiting for room (back-pressure at work when above zero).
+    public var waitingProducerCount: Int { state.withLock { $0.waitingProducers.count } }
+
     /// Whether `close()` was called.
     public var isClosed: Bool { state.withLock { $0.isClosed } }
 
@@ -168,6 +174,34 @@ public final class HitBuffer: Sendable {
             if !batch.isEmpty { return batch }
         }
         return nil
+    }
+
+    /// Hits committed to the database since the start (`/metrics` counts the same).
+    public var committedCount: Int { state.withLock { $0.committed } }
+
+    /// Returns once at least `count` hits have been committed since the start: what a test (or an operator's tool)
+    /// awaits instead of polling the database on a timer.
+    public func waitUntilCommitted(_ count: Int) async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let reached = state.withLock { state in
+                if state.committed >= count { return true }
+                state.commitWaiters.append((count, waiter))
+                return false
+            }
+            if reached { waiter.resume() }
+        }
+    }
+
+    /// Told by the writer after each commit.
+    func committed(_ count: Int) {
+        let ready = state.withLock { state in
+            state.committed += count
+            let total = state.committed
+            let ready = state.commitWaiters.filter { $0.count <= total }.map(\.waiter)
+            state.commitWaiters.removeAll { $0.count <= total }
+            return ready
+        }
+        for waiter in ready { waiter.resume() }
     }
 
     /// Refuses new hits; the writer drains what is queued and then stops.

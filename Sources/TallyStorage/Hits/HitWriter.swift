@@ -105,6 +105,7 @@ public struct HitWriter: Service {
                 _ = try await repository.record(hits)
                 observer?.batchCommitted(size: hits.count, duration: ContinuousClock.now - start)
                 for entry in batch { entry.acknowledgement?.resume() }
+                buffer.committed(batch.count)
                 return
             } catch {
                 observer?.batchFailed(size: hits.count)
