@@ -2,11 +2,11 @@ import Foundation
 import Synchronization
 
 /// A thread of its own for the hit writer's Swift work (enrichment of each hit, building the batch's SQL, the
-/// roll-ups). On the shared cooperative pool — two threads on two cores — a batch of thousands of hits held one of
-/// them for tens of milliseconds, and every request that took the routed path (a cache miss, an expired negative
-/// entry) waited behind it: the redirect's p99 grew with the batch (measured at a million links: 30 ms with 20 ms
+/// roll-ups). `serve` makes NIO's event loops Swift's global executor, so there a batch of thousands of hits held an
+/// event loop for tens of milliseconds, and every connection of that loop waited behind it: the redirect's p99 grew
+/// with the batch (measured at a million links: 30 ms with 20 ms
 /// batches, 70 ms with 500 ms, 99 ms with 2 s). The writer prefers this executor, so the kernel shares the cores
-/// between it and the request threads instead of the request tasks queueing behind it.
+/// between it and the event loops instead.
 public final class WriterThread: TaskExecutor {
     /// One for the process: writers of several servers in one process (tests) take turns on it; each waits on its
     /// database off this thread, so none holds it while another has work.
