@@ -49,12 +49,10 @@ public struct HitWriter: Service {
     public func run() async throws {
         // Services shut down in reverse order, so by the time this runs the server has stopped taking
         // requests: closing the buffer then only lets us drain what is already queued.
-        await withTaskExecutorPreference(WriterThread.shared) {
-            await withGracefulShutdownHandler {
-                await drain()
-            } onGracefulShutdown: {
-                buffer.close()
-            }
+        await withGracefulShutdownHandler {
+            await drain()
+        } onGracefulShutdown: {
+            buffer.close()
         }
         logger.info("hit writer stopped", metadata: ["bufferedHits": "\(buffer.depth)"])
     }
