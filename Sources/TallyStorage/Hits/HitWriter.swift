@@ -49,10 +49,12 @@ public struct HitWriter: Service {
     public func run() async throws {
         // Services shut down in reverse order, so by the time this runs the server has stopped taking
         // requests: closing the buffer then only lets us drain what is already queued.
-        await withGracefulShutdownHandler {
-            await drain()
-        } onGracefulShutdown: {
-            buffer.close()
+        await withTaskExecutorPreference(WriterThread.shared) {
+            await withGracefulShutdownHandler {
+                await drain()
+            } onGracefulShutdown: {
+                buffer.close()
+            }
         }
         logger.info("hit writer stopped", metadata: ["bufferedHits": "\(buffer.depth)"])
     }
