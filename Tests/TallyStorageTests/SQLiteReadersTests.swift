@@ -42,6 +42,25 @@ import Testing
         }
     }
 
+    /// A TEMP table belongs to the connection that made it: marking each connection a read lands on, and counting the
+    /// reads that found no mark, counts the connections the reads went to.
+    @Test func readsGoRoundEveryConnection() async throws {
+        for readers in [1, 3] {
+            try await withDatabase(readers: readers) { database in
+                var unmarked = 0
+                for _ in 0..<(readers * 4) {
+                    let fresh = try await database.read { db in
+                        let marked = try await db.raw("SELECT name FROM sqlite_temp_master WHERE name = 'mark'").first() != nil
+                        if !marked { try await db.raw("CREATE TEMP TABLE mark (x INTEGER)").run() }
+                        return !marked
+                    }
+                    if fresh { unmarked += 1 }
+                }
+                #expect(unmarked == readers, "\(readers) read connections, but reads found \(unmarked) unmarked ones")
+            }
+        }
+    }
+
     @Test func manyReadsAtOnceEachGetTheirOwnAnswer() async throws {
         try await withDatabase(readers: 2) { database in
             let answers = try await withThrowingTaskGroup(of: (Int, Int).self) { group in

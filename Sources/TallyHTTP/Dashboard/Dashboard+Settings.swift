@@ -136,7 +136,7 @@ extension DashboardController {
             "whitelist": whitelist.map { ["id": $0.id, "value": $0.value] as [String: Any] }, "noWhitelist": whitelist.isEmpty,
             "users": users.map { ["email": $0.user.email, "role": $0.role.label, "me": $0.user.id == visit.session.userID] as [String: Any] },
             "guests": guests.map { ["name": $0.name, "email": $0.email] as [String: Any] }, "noGuests": guests.isEmpty,
-            "webhook": services.hasAlertWebhook, "ownWebhook": try await services.accounts.alertWebhook(accountID: accountID)?.url ?? "",
+            "webhook": services.alertWebhook != nil, "ownWebhook": try await services.accounts.alertWebhook(accountID: accountID)?.url ?? "",
         ]
         if let saved = visit.query["saved"] { values["notice"] = "Saved (\(saved))." }
         if let error { values["error"] = error }

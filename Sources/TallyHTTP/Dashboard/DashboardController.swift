@@ -134,8 +134,3 @@ struct DashboardController: Sendable {
 
     static func expiredCookie(_ name: String) -> String { "\(name)=; Path=/dashboard; HttpOnly; SameSite=Lax; Max-Age=0" }
 }
-
-extension TallyServices {
-    /// Whether the operator configured `--alert-webhook-url` (the settings page says where alerts go).
-    var hasAlertWebhook: Bool { alertWebhook != nil }
-}

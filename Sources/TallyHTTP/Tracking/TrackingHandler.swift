@@ -29,7 +29,7 @@ struct TrackingHandler: Sendable {
     /// Addresses each account asked not to record (its own office, monitoring); they are still redirected.
     let blacklists: IPBlacklists
     /// Retargeting scripts and dynamic-destination whitelists, for links with options.
-    let extras: LinkExtras?
+    let extras: LinkExtras
     let rotators = RotatorState()
     /// How long the attribution cookies live (`--attribution-days`).
     let attributionSeconds: Int
@@ -43,7 +43,7 @@ struct TrackingHandler: Sendable {
     func respond(to request: TrackingRequest) async throws -> Response {
         let datapoint =
             request.target.couldExist ? try await cache.datapoint(domainID: domainID(of: request), name: String(request.target.name)) : nil
-        let converts = datapoint.map { extras?.leadsToConversions($0) == true } ?? false
+        let converts = datapoint.map { extras.leadsToConversions($0) } ?? false
         let (answer, hit) = decide(request, datapoint: datapoint, leadsToConversions: converts)
         if let hit {
             if durable {
@@ -63,7 +63,7 @@ struct TrackingHandler: Sendable {
         if request.target.couldExist {
             switch cache.peek(domainID: domainID(of: request), name: String(request.target.name)) {
             // Links with options (rotators, pages, cookies) take the routed path; plain redirects stay here.
-            case .found(let found) where !found.options.isPlain || extras?.leadsToConversions(found) == true: return nil
+            case .found(let found) where !found.options.isPlain || extras.leadsToConversions(found): return nil
             case .found(let found): datapoint = found
             case .absent: datapoint = nil
             case .unknown: return nil
@@ -140,7 +140,7 @@ struct TrackingHandler: Sendable {
             query = split.rest
             if let ddu = split.ddu,
                 let target = DynamicDestination.target(
-                    ddu, whitelist: extras?.whitelist(accountID: datapoint.accountID) ?? [], trackingHosts: domains.trackingHosts)
+                    ddu, whitelist: extras.whitelist(accountID: datapoint.accountID), trackingHosts: domains.trackingHosts)
             {
                 destination = target
             }
@@ -165,7 +165,7 @@ struct TrackingHandler: Sendable {
         var answer =
             options.needsPage
             ? LinkPages.answer(
-                destination: location, options: options, scripts: extras?.scripts(options.scriptIDs, accountID: datapoint.accountID) ?? [])
+                destination: location, options: options, scripts: extras.scripts(options.scriptIDs, accountID: datapoint.accountID))
             : TrackingResponses.redirect(to: location, type: datapoint.effectiveRedirectType)
         if let cookie { answer.headers.add(name: "Set-Cookie", value: cookie) }
         return answer
