@@ -157,6 +157,10 @@ import Testing
                 let expected = world.expected(query)
                 if !expected.isEmpty { nonEmpty += 1 }
                 #expect(try await world.repository.count(query) == expected.count, "count of query \(seed): \(query)")
+                // A count that stops (the dashboard's search): exact below the limit, the limit above it.
+                for limit in [0, 3, 40] {
+                    #expect(try await world.repository.count(query, upTo: limit) == min(expected.count, limit), "count up to \(limit), \(seed)")
+                }
                 for window in [PageWindow(offset: 0, limit: 1000), PageWindow(offset: 0, limit: 7), PageWindow(offset: 5, limit: 13)] {
                     let page = try await world.repository.page(query, window).map(\.id)
                     let reference = Array(expected.dropFirst(window.offset).prefix(window.limit)).map(\.id)

@@ -6,6 +6,7 @@ import TallyStorage
 
 extension DashboardController {
     static let linksPerPage = 50
+    static let searchCountLimit = 10_000
 
     func addLinkRoutes(to dashboard: RouterGroup<TallyRequestContext>) {
         dashboard.get("links", use: signedIn { visit in try await linksPage(visit) })
@@ -66,13 +67,21 @@ extension DashboardController {
         chosen.tagID = Int64(query["tag"] ?? "")
         // Bounded so the offset cannot overflow; past the end the page is simply empty.
         let page = min(max(1, Int(query["page"] ?? "") ?? 1), 10_000_000)
-        let total = try await services.datapointQueries.count(chosen)
-        let shown = try await services.datapointQueries.page(
-            chosen, PageWindow(offset: (page - 1) * Self.linksPerPage, limit: Self.linksPerPage))
+        // A search counts up to `searchCountLimit` ("10,000+"): counting every match of a common word is most of a
+        // search's cost on a million links, and nobody pages that far.
+        let counted =
+            search.isEmpty
+            ? try await services.datapointQueries.count(chosen)
+            : try await services.datapointQueries.count(chosen, upTo: Self.searchCountLimit + 1)
+        let exact = search.isEmpty || counted <= Self.searchCountLimit
+        let total = exact ? counted : Self.searchCountLimit
+        let window = PageWindow(offset: (page - 1) * Self.linksPerPage, limit: Self.linksPerPage)
+        // Past the end there is nothing to read (an OFFSET beyond the last row walks every row to find that out).
+        let shown = !exact || window.offset < total ? try await services.datapointQueries.page(chosen, window) : []
         let tagsByLink = try await services.repositories.tags.tags(ofDatapoints: shown.map(\.id))
         let now = services.clock.now()
         let counts = try await services.repositories.stats.perEntity(.init(.datapoint, shown.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)
-        let groups = try await services.repositories.groups.list(accountID: accountID, includeDeleted: false)
+        let groups = try await services.repositories.groups.names(accountID: accountID)
         let groupNames = Dictionary(groups.map { ($0.id, $0.name) }) { $1 }
         let tags = try await services.repositories.tags.names(accountID: accountID)
         var values: [String: Any] = [
@@ -85,7 +94,8 @@ extension DashboardController {
                     "hits": DashboardFormat.number(counts[datapoint.id]?.hits ?? 0),
                 ] as [String: Any]
             },
-            "none": shown.isEmpty, "total": total, "q": query.trimmed("q"),
+            "none": shown.isEmpty, "total": exact ? DashboardFormat.number(Int64(total)) : "\(DashboardFormat.number(Int64(total)))+",
+            "q": query.trimmed("q"),
             "groups": groups.map { ["id": $0.id, "name": $0.name, "selected": String($0.id) == query["group"]] as [String: Any] },
             "tags": tags.map { ["id": $0.id, "name": $0.name, "selected": String($0.id) == query["tag"]] as [String: Any] },
             "status_\(query["status"] ?? "any")": true, "type_\(query["type"] ?? "any")": true,
@@ -93,7 +103,7 @@ extension DashboardController {
         var base = query.pairs.filter { $0.0 != "page" }.map { "\($0.0)=\(DashboardForm.encode($0.1))" }.joined(separator: "&")
         base = base.isEmpty ? "?" : "?\(base)&"
         if page > 1 { values["previous"] = "/dashboard/links\(base)page=\(page - 1)" }
-        if page * Self.linksPerPage < total { values["next"] = "/dashboard/links\(base)page=\(page + 1)" }
+        if exact ? page * Self.linksPerPage < total : shown.count == Self.linksPerPage { values["next"] = "/dashboard/links\(base)page=\(page + 1)" }
         values["page"] = page
         if let deleted = query["deleted"] { values["notice"] = "Deleted \(deleted)." }
         return html.page("links", title: "Links", values, session: visit.session, section: "links")

@@ -46,6 +46,7 @@ public enum Migrations {
         .m014DatapointQueries,
         .m015StatsByHour,
         .m016ListVersions,
+        .m017LinkTableIndexes,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
