@@ -23,6 +23,7 @@ struct ConfigOptions: ParsableArguments {
     )
     var apiHost: [String] = []
     @Option(help: "Hits buffered before requests wait (default 60000).") var hitBufferSize: Int?
+    @Option(help: "Datapoints the tracking cache holds at most (default 50000).") var linkCacheSize: Int?
     @Option(help: "Most hits written per transaction (default 20000).") var hitBatchSize: Int?
     @Option(help: "Milliseconds the writer lets a batch fill, 0-10000 (default 500; 0 with --durable).") var hitFlushMs: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical (default info).") var logLevel: String?
@@ -65,6 +66,7 @@ struct ConfigOptions: ParsableArguments {
         set(Key.apiHosts, apiHost.isEmpty ? nil : ConfigContent.string(apiHost.joined(separator: ",")))
         set(Key.forwardedHeader, forwardedHeader.map(ConfigContent.string))
         set(Key.hitBufferSize, hitBufferSize.map(ConfigContent.int))
+        set(Key.linkCacheSize, linkCacheSize.map(ConfigContent.int))
         set(Key.hitBatchSize, hitBatchSize.map(ConfigContent.int))
         set(Key.hitFlushMilliseconds, hitFlushMs.map(ConfigContent.int))
         set(Key.logLevel, logLevel.map(ConfigContent.string))

@@ -31,7 +31,7 @@ import Testing
             RecordedHit(hit: hit(at: 0), isUnique: true), RecordedHit(hit: hit(at: 59), isUnique: false),
             RecordedHit(hit: hit(at: 60, spider: true), isUnique: false), RecordedHit(hit: hit(2, at: 5), isUnique: true),
         ]
-        let owners = [Int64(1): StatsRollup.Owner(accountID: 9, time: .utc)]
+        let owners = [Int64(1): StatsRollup.Owner(accountID: 9, time: .utc, type: .trackingLink)]
         let hours = StatsRollup.increments(for: hits, owners: owners).hours
         func counts(_ entity: StatsEntity, _ id: Int64, _ hour: Int64) -> (Int64, Int64, Int64)? {
             hours[.init(entity: entity, id: id, hour: hour)].map { ($0.clicks, $0.uniqueClicks, $0.spiderClicks) }

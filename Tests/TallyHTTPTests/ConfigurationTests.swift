@@ -11,6 +11,7 @@ import Testing
         #expect(configuration.publicURL == "http://127.0.0.1:8080")
         #expect(configuration.database == .sqlite(path: "./data/clicktally.sqlite"))
         #expect(!configuration.durable && configuration.trustedProxies.isEmpty && configuration.autoMigrate == nil)
+        #expect(configuration.linkCacheCapacity == 50_000)
     }
 
     @Test func flagsBeatEnvironmentWhichBeatsDefaults() throws {
@@ -52,6 +53,7 @@ import Testing
         ("trustedProxies", .string("10.0.0.0/99"), "trusted-proxies"), ("logLevel", .string("loud"), "logLevel"),
         ("port", .int(70000), "port"), ("bcryptCost", .int(3), "bcryptCost"), ("bcryptCost", .int(32), "bcryptCost"),
         ("attributionDays", .int(0), "attributionDays"), ("forwardedHeader", .string("x-real-ip"), "forwardedHeader"),
+        ("linkCacheSize", .int(0), "linkCacheSize"),
     ])
     func badValuesAreRefusedByName(_ key: String, _ value: ConfigContent, _ field: String) {
         let reader = ConfigReader(provider: InMemoryProvider(values: [AbsoluteConfigKey(ConfigKey(key)): ConfigValue(value, isSecret: false)]))

@@ -102,6 +102,15 @@ public struct DatapointQuery: Sendable, Hashable {
             && (text ?? "").isEmpty
     }
 
+    /// The type, when the query picks every datapoint of the account of one type (its totals are the account's
+    /// per-type roll-up); `nil` otherwise.
+    public var wholeAccountType: DatapointType? {
+        guard let type else { return nil }
+        var others = self
+        others.type = nil
+        return others.isWholeAccount ? type : nil
+    }
+
     /// Whether the query picks few datapoints whatever the account holds (one group, a goal's or a script's links, a
     /// tag's, a guest's shares): statistics then start from those datapoints rather than from the frame's roll-ups.
     public var isNarrow: Bool {

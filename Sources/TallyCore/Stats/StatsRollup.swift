@@ -33,14 +33,27 @@ public enum StatsRollup {
         }
     }
 
-    /// Whose a datapoint is and which clock its days follow.
+    /// Whose a datapoint is, which clock its days follow and which type it is.
     public struct Owner: Sendable {
         public let accountID: Int64
         public let time: LocalTime
+        public let type: DatapointType
 
-        public init(accountID: Int64, time: LocalTime) {
+        public init(accountID: Int64, time: LocalTime, type: DatapointType) {
             self.accountID = accountID
             self.time = time
+            self.type = type
+        }
+    }
+
+    /// A datapoint's account and type: where its hours also count (`StatsEntity.account(of:)`).
+    public struct Kind: Sendable, Hashable {
+        public let accountID: Int64
+        public let type: DatapointType
+
+        public init(accountID: Int64, type: DatapointType) {
+            self.accountID = accountID
+            self.type = type
         }
     }
 
@@ -49,6 +62,18 @@ public enum StatsRollup {
         public var days: [DayKey: StatsCounts] = [:]
 
         public init() {}
+
+        /// The datapoints' hourly increments added to their account's per-type rows, once each; datapoints `kinds`
+        /// does not know (gone from the database) count for themselves only, as they do for the account.
+        public mutating func addTypeTotals(_ kinds: [Int64: Kind]) {
+            for (key, counts) in hours where key.entity == .datapoint {
+                guard let kind = kinds[key.id] else { continue }
+                hours[HourKey(entity: .account(of: kind.type), id: kind.accountID, hour: key.hour), default: StatsCounts()].add(counts)
+            }
+        }
+
+        /// The datapoints whose hours these increments add to.
+        public var datapointIDs: Set<Int64> { Set(hours.keys.lazy.filter { $0.entity == .datapoint }.map(\.id)) }
     }
 
     public static func hourStart(of time: Int64) -> Int64 {

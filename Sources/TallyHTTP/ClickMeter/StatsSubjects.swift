@@ -34,6 +34,8 @@ struct StatsSubjects: Sendable {
         let chosen = try datapoints.query(query, auth)
         // Every datapoint of the account: its own roll-up holds the same sums, in one row an hour.
         if chosen.isWholeAccount { return StatsSubject(entityID: "", hits: .init(.account, [auth.accountID])) }
+        // Every tracking link (or pixel) of the account: the per-type roll-up, the same sums in one row an hour.
+        if let type = chosen.wholeAccountType { return StatsSubject(entityID: "", hits: .init(.account(of: type), [auth.accountID])) }
         return StatsSubject(entityID: "", hits: .init(datapoints: chosen))
     }
 

@@ -64,7 +64,7 @@ struct TallyServices: Sendable {
         let anchors = PageAnchors(clock: clock)
         let repositories = TallyRepositories(database: database, anchors: anchors)
         let domains = DomainDirectory(systemDomain: defaults.systemDomain, domains: try await repositories.domains.all())
-        let cache = DatapointCache(repository: repositories.datapoints, clock: clock)
+        let cache = DatapointCache(repository: repositories.datapoints, clock: clock, capacity: configuration.linkCacheCapacity)
         let warmed = try await cache.warm()
         logger.info("datapoint cache warmed", metadata: ["datapoints": "\(warmed)"])
         let blacklists = IPBlacklists()

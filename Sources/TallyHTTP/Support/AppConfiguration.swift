@@ -19,6 +19,8 @@ public struct AppConfiguration: Sendable {
     public var apiHosts: APIHosts
     public var hitBufferCapacity: Int
     public var hitBatchLimit: Int
+    /// How many datapoints the tracking cache holds at most (least recently used out first; a miss is one lookup).
+    public var linkCacheCapacity: Int
     /// How long the writer lets a batch fill (never in durable mode, where requests wait for the commit).
     public var hitFlushInterval: Duration
     public var logLevel: Logger.Level
@@ -69,6 +71,7 @@ public struct AppConfiguration: Sendable {
         public static let apiHosts = "apiHost"
         public static let hitBufferSize = "hitBufferSize"
         public static let hitBatchSize = "hitBatchSize"
+        public static let linkCacheSize = "linkCacheSize"
         public static let hitFlushMilliseconds = "hitFlushMs"
         public static let logLevel = "logLevel"
         public static let autoMigrate = "autoMigrate"
@@ -120,6 +123,10 @@ public struct AppConfiguration: Sendable {
         hitFlushInterval = .milliseconds(flush)
         guard hitBufferCapacity > 0, hitBatchLimit > 0 else {
             throw Self.invalid(Key.hitBufferSize, "hit buffer and batch sizes must be positive")
+        }
+        linkCacheCapacity = reader.int(forKey: ConfigKey(Key.linkCacheSize), default: 50_000)
+        guard (1...10_000_000).contains(linkCacheCapacity) else {
+            throw Self.invalid(Key.linkCacheSize, "link cache size must be 1 to 10000000")
         }
         let level = reader.string(forKey: ConfigKey(Key.logLevel), default: "info")
         guard let parsedLevel = Logger.Level(rawValue: level) else {

@@ -47,6 +47,7 @@ public enum Migrations {
         .m015StatsByHour,
         .m016ListVersions,
         .m017LinkTableIndexes,
+        .m018TypeTotals,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -50,7 +50,9 @@ public struct SQLHitRepository: HitRepository {
             for chunk in toWrite.chunked(Self.rowsPerStatement) {
                 try await Self.upsertWindows(chunk, into: db)
             }
-            try await StatsUpserts.apply(StatsRollup.increments(for: recorded, owners: owners), in: db)
+            try await StatsUpserts.apply(
+                StatsRollup.increments(for: recorded, owners: owners), in: db,
+                kinds: owners.mapValues { StatsRollup.Kind(accountID: $0.accountID, type: $0.type) })
             return (recorded, shared)
         }
         // Only after the commit: a failed batch is retried and must be judged as if it never happened.
@@ -97,7 +99,10 @@ public struct SQLHitRepository: HitRepository {
     /// accounts are held `FOR KEY SHARE` until the commit: a time-zone swap (`StatsRebucketer`) takes its account
     /// `FOR UPDATE`, so this batch's days are in the zone it read, and batches of other accounts never wait for it.
     static func owners(of ids: Set<Int64>, in db: any SQLDatabase) async throws -> [Int64: StatsRollup.Owner] {
-        var query = db.select().columns(SQLColumn("id", table: "d"), SQLColumn("account_id", table: "d"), SQLColumn("time_zone", table: "a"))
+        var query = db.select()
+            .columns(
+                SQLColumn("id", table: "d"), SQLColumn("account_id", table: "d"), SQLColumn("type", table: "d"), SQLColumn("time_zone", table: "a")
+            )
             .from(SQLAlias(SQLIdentifier("datapoints"), as: SQLIdentifier("d")))
             .join(
                 SQLAlias(SQLIdentifier("accounts"), as: SQLIdentifier("a")), on: SQLColumn("id", table: "a"), .equal,
@@ -112,7 +117,9 @@ public struct SQLHitRepository: HitRepository {
             let zone = try row.decode(column: "time_zone", as: String.self)
             let time = zones[zone] ?? LocalTime(identifier: zone)
             zones[zone] = time
-            owners[try row.decode(column: "id", as: Int64.self)] = .init(accountID: try row.decode(column: "account_id", as: Int64.self), time: time)
+            owners[try row.decode(column: "id", as: Int64.self)] = .init(
+                accountID: try row.decode(column: "account_id", as: Int64.self), time: time,
+                type: DatapointType(rawValue: try row.decode(column: "type", as: Int.self)) ?? .trackingLink)
         }
         return owners
     }

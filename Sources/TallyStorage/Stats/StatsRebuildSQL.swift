@@ -106,6 +106,23 @@ struct StatsRebuildSQL {
         }
     }
 
+    /// The account's per-type hourly rows, summed from its datapoints' hourly rows (run after those are complete).
+    static func typeTotalsStatement(accountID: Int64?) -> String {
+        let account = accountID.map { " AND d.account_id = \($0)" } ?? ""
+        let summed = counterColumns.split(separator: ",").map { column in
+            let name = column.filter { $0 != " " }
+            return name == "last_hit_ms" ? "MAX(h.last_hit_ms)" : "SUM(h.\(name))"
+        }.joined(separator: ", ")
+        return """
+            INSERT INTO stats_hourly (entity_kind, entity_id, hour_ms, \(counterColumns)) \
+            SELECT CASE WHEN d.type = \(DatapointType.trackingLink.rawValue) THEN \(StatsEntity.accountLinks.rawValue) \
+            ELSE \(StatsEntity.accountPixels.rawValue) END, d.account_id, h.hour_ms, \(summed) \
+            FROM stats_hourly h JOIN datapoints d ON d.id = h.entity_id WHERE h.entity_kind = \(StatsEntity.datapoint.rawValue)\(account) \
+            GROUP BY d.type, d.account_id, h.hour_ms \
+            \(adding("entity_kind, entity_id, hour_ms", table: "stats_hourly"))
+            """
+    }
+
     /// Hourly rows an import brought (`SQLImportedHistory`), added back after the hits' own.
     func importedHourlyStatements() -> [String] {
         var conditions = ["hour_ms >= \(from)", "hour_ms < \(to)"]
