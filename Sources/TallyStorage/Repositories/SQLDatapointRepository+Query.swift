@@ -72,9 +72,12 @@ extension SQLDatapointRepository {
         }
     }
 
-    /// The rows after `anchor` in the query's order (row values, which both engines read by the order's index).
+    /// The rows after `anchor` in the query's order: `value >= v AND (value > v OR id > i)` rather than the row value
+    /// `(value, id) > (v, i)`, which SQLite does not turn into a range of the order's index (it walked every row of the
+    /// account before the anchor: 245 ms at row 500,000 by name, 11 ms with this form); PostgreSQL reads both as a range.
     static func after(_ anchor: PageAnchors.Anchor, _ query: DatapointQuery) -> SQLQueryString {
         let comparison = query.descending ? "<" : ">"
+        let bound = query.descending ? "<=" : ">="
         let value: (any Encodable & Sendable)? =
             switch anchor.sortValue {
             case .none: nil
@@ -82,7 +85,11 @@ extension SQLDatapointRepository {
             case .number(let number): number
             }
         guard let value else { return "id \(unsafeRaw: comparison) \(bind: anchor.id)" }
-        return "(\(unsafeRaw: sortValue(query)), id) \(unsafeRaw: comparison) (\(bind: value), \(bind: anchor.id))"
+        let column = sortValue(query)
+        return """
+            \(unsafeRaw: column) \(unsafeRaw: bound) \(bind: value) \
+            AND (\(unsafeRaw: column) \(unsafeRaw: comparison) \(bind: value) OR id \(unsafeRaw: comparison) \(bind: anchor.id))
+            """
     }
 
     /// The SELECT of one page, planned for the engine:
