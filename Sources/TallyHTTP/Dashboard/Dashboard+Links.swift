@@ -67,6 +67,9 @@ extension DashboardController {
         chosen.tagID = Int64(query["tag"] ?? "")
         // Bounded so the offset cannot overflow; past the end the page is simply empty.
         let page = min(max(1, Int(query["page"] ?? "") ?? 1), 10_000_000)
+        // The reads that do not depend on the page run beside it (each is a round trip to PostgreSQL or a reader thread).
+        async let groupsRead = services.repositories.groups.names(accountID: accountID)
+        async let tagsRead = services.repositories.tags.names(accountID: accountID)
         // A search counts up to `searchCountLimit` ("1,000+", as GitHub's searches do): counting every match of a
         // common word is most of a search's cost on a million links (PostgreSQL tests each row's text: 10,000 matches
         // of "spring" took 40 ms to count, 1,000 take 4), and a search shown 50 a page is not paged that far.
@@ -79,12 +82,11 @@ extension DashboardController {
         let window = PageWindow(offset: (page - 1) * Self.linksPerPage, limit: Self.linksPerPage)
         // Past the end there is nothing to read (an OFFSET beyond the last row walks every row to find that out).
         let shown = !exact || window.offset < total ? try await services.datapointQueries.page(chosen, window) : []
-        let tagsByLink = try await services.repositories.tags.tags(ofDatapoints: shown.map(\.id))
         let now = services.clock.now()
-        let counts = try await services.repositories.stats.perEntity(.init(.datapoint, shown.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)
-        let groups = try await services.repositories.groups.names(accountID: accountID)
+        async let tagsByLinkRead = services.repositories.tags.tags(ofDatapoints: shown.map(\.id))
+        async let countsRead = services.repositories.stats.perEntity(.init(.datapoint, shown.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)
+        let (tagsByLink, counts, groups, tags) = try await (tagsByLinkRead, countsRead, groupsRead, tagsRead)
         let groupNames = Dictionary(groups.map { ($0.id, $0.name) }) { $1 }
-        let tags = try await services.repositories.tags.names(accountID: accountID)
         var values: [String: Any] = [
             "links": shown.map { datapoint in
                 [
