@@ -87,28 +87,25 @@ extension DashboardController {
         async let countsRead = services.repositories.stats.perEntity(.init(.datapoint, shown.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)
         let (tagsByLink, counts, groups, tags) = try await (tagsByLinkRead, countsRead, groupsRead, tagsRead)
         let groupNames = Dictionary(groups.map { ($0.id, $0.name) }) { $1 }
-        var values: [String: Any] = [
-            "links": shown.map { datapoint in
-                [
-                    "id": datapoint.id, "name": datapoint.name, "title": datapoint.title, "url": trackingURL(datapoint),
-                    "destination": datapoint.destinationURL ?? "(pixel)", "status": datapoint.status.name,
-                    "type": datapoint.type == .trackingLink ? "link" : "pixel", "group": datapoint.groupID.flatMap { groupNames[$0] } ?? "",
-                    "tags": (tagsByLink[datapoint.id] ?? []).map(\.name).joined(separator: ", "),
-                    "hits": DashboardFormat.number(counts[datapoint.id]?.hits ?? 0),
-                ] as [String: Any]
-            },
-            "none": shown.isEmpty, "total": exact ? DashboardFormat.number(Int64(total)) : "\(DashboardFormat.number(Int64(total)))+",
-            "q": query.trimmed("q"),
-            "groups": groups.map { ["id": $0.id, "name": $0.name, "selected": String($0.id) == query["group"]] as [String: Any] },
-            "tags": tags.map { ["id": $0.id, "name": $0.name, "selected": String($0.id) == query["tag"]] as [String: Any] },
-            "status_\(query["status"] ?? "any")": true, "type_\(query["type"] ?? "any")": true,
-        ]
         var base = query.pairs.filter { $0.0 != "page" }.map { "\($0.0)=\(DashboardForm.encode($0.1))" }.joined(separator: "&")
         base = base.isEmpty ? "?" : "?\(base)&"
-        if page > 1 { values["previous"] = "/dashboard/links\(base)page=\(page - 1)" }
-        if exact ? page * Self.linksPerPage < total : shown.count == Self.linksPerPage { values["next"] = "/dashboard/links\(base)page=\(page + 1)" }
-        values["page"] = page
-        if let deleted = query["deleted"] { values["notice"] = "Deleted \(deleted)." }
-        return html.page("links", title: "Links", values, session: visit.session, section: "links")
+        let hasNext = exact ? page * Self.linksPerPage < total : shown.count == Self.linksPerPage
+        let view = LinksView(
+            links: shown.map { datapoint in
+                LinksView.Row(
+                    id: datapoint.id, name: datapoint.name, title: datapoint.title, url: trackingURL(datapoint),
+                    destination: datapoint.destinationURL ?? "(pixel)", status: datapoint.status.name,
+                    type: datapoint.type == .trackingLink ? "link" : "pixel", group: datapoint.groupID.flatMap { groupNames[$0] } ?? "",
+                    tags: (tagsByLink[datapoint.id] ?? []).map(\.name).joined(separator: ", "),
+                    hits: DashboardFormat.number(counts[datapoint.id]?.hits ?? 0))
+            },
+            total: exact ? DashboardFormat.number(Int64(total)) : "\(DashboardFormat.number(Int64(total)))+", q: search,
+            groups: groups.map { DashboardChoice(id: $0.id, name: $0.name, selected: String($0.id) == query["group"]) },
+            tags: tags.map { DashboardChoice(id: $0.id, name: $0.name, selected: String($0.id) == query["tag"]) },
+            status: query["status"] ?? "any", type: query["type"] ?? "any", page: page,
+            previous: page > 1 ? "/dashboard/links\(base)page=\(page - 1)" : nil,
+            next: hasNext ? "/dashboard/links\(base)page=\(page + 1)" : nil,
+            notice: query["deleted"].map { "Deleted \($0)." })
+        return html.page("links", title: "Links", view, session: visit.session, section: "links")
     }
 }

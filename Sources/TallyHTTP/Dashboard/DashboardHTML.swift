@@ -41,7 +41,19 @@ struct DashboardHTML: Sendable {
             values["csrf"] = session.csrfToken
             values["signedInEmail"] = session.email
         }
-        let body = library.render(values, withTemplate: template) ?? ""
+        return layout(library.render(values, withTemplate: template) ?? "", title: title, session: session, section: section, status: status)
+    }
+
+    /// A page from its typed view model.
+    func page(
+        _ template: String, title: String, _ view: some DashboardView, session: DashboardSession?, section: String = "",
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let scoped = SessionScopedView(view: view, csrf: session?.csrfToken, email: session?.email)
+        return layout(library.render(scoped, withTemplate: template) ?? "", title: title, session: session, section: section, status: status)
+    }
+
+    private func layout(_ body: String, title: String, session: DashboardSession?, section: String, status: HTTPResponse.Status) -> Response {
         var layout: [String: Any] = ["title": title, "body": body, "signedIn": session?.secondFactorDone == true]
         if let session { layout["csrf"] = session.csrfToken; layout["email"] = session.email }
         layout["nav"] = Self.sections.map { name, path, label in
