@@ -35,20 +35,17 @@ extension DashboardController {
         let now = services.clock.now()
         let counts = try await services.repositories.stats.perEntity(
             .init(.conversion, conversions.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)
-        var values: [String: Any] = [
-            "conversions": conversions.map { conversion in
+        let view = ConversionsView(
+            conversions: conversions.map { conversion in
                 let numbers = counts[conversion.id] ?? StatsCounts()
-                return [
-                    "id": conversion.id, "name": conversion.name, "attribution": conversion.attribution == .firstClick ? "first click" : "last click",
-                    "pixel": ConversionCode.pixelURL(conversionID: conversion.id, baseURL: services.publicURL),
-                    "snippet": ConversionCode.snippet(conversionID: conversion.id, baseURL: services.publicURL, value: conversion.value),
-                    "count": DashboardFormat.number(numbers.conversions), "unique": DashboardFormat.number(numbers.uniqueConversions),
-                    "value": String(format: "%.2f", numbers.conversionValue), "commission": String(format: "%.2f", numbers.commission),
-                ] as [String: Any]
+                return ConversionsView.Row(
+                    id: conversion.id, name: conversion.name, attribution: conversion.attribution == .firstClick ? "first click" : "last click",
+                    pixel: ConversionCode.pixelURL(conversionID: conversion.id, baseURL: services.publicURL),
+                    snippet: ConversionCode.snippet(conversionID: conversion.id, baseURL: services.publicURL, value: conversion.value),
+                    count: DashboardFormat.number(numbers.conversions), unique: DashboardFormat.number(numbers.uniqueConversions),
+                    value: String(format: "%.2f", numbers.conversionValue), commission: String(format: "%.2f", numbers.commission))
             },
-            "none": conversions.isEmpty,
-        ]
-        if let error { values["error"] = error }
-        return html.page("conversions", title: "Conversions", values, session: visit.session, section: "conversions", status: status)
+            error: error)
+        return html.page("conversions", title: "Conversions", view, session: visit.session, section: "conversions", status: status)
     }
 }
