@@ -21,12 +21,7 @@ import Testing
             try await setup.server.application.test(.live) { client in
                 var json = setup.key
                 json[.contentType] = "application/json"
-                let created = try await client.execute(
-                    uri: "/v2/conversions", method: .post, headers: json, body: ByteBuffer(string: #"{"name":"Sale","value":20}"#))
-                let conversionID = try #require(Stats.int(try Stats.json(created), "id"))
-                _ = try await client.execute(
-                    uri: "/v2/conversions/\(conversionID)/datapoints/patch", method: .put, headers: json,
-                    body: ByteBuffer(string: #"{"action":"add","id":\#(link.id)}"#))
+                let conversionID = try await Stats.goal(client, setup, linkedTo: link.id)
                 let click = try await client.execute(uri: "/sale", method: .get, headers: [.userAgent: Stats.chrome])
                 let cookie = try #require(click.headers[values: .setCookie].first { $0.hasPrefix("ct_lc=") })
                 let real = String(cookie.dropFirst(6).prefix { $0 != ";" })

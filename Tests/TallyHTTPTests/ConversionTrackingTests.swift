@@ -21,13 +21,7 @@ import Testing
             try await setup.server.application.test(.live) { client in
                 var json = setup.key
                 json[.contentType] = "application/json"
-                let created = try await client.execute(
-                    uri: "/v2/conversions", method: .post, headers: json, body: ByteBuffer(string: #"{"name":"Sale","value":20}"#))
-                let conversionID = try #require(Stats.int(try Stats.json(created), "id"))
-                let patched = try await client.execute(
-                    uri: "/v2/conversions/\(conversionID)/datapoints/patch", method: .put, headers: json,
-                    body: ByteBuffer(string: #"{"action":"add","id":\#(link.id)}"#))
-                #expect(patched.status == .ok)
+                let conversionID = try await Stats.goal(client, setup, linkedTo: link.id)
                 let goal = try Stats.json(try await client.execute(uri: "/v2/conversions/\(conversionID)", method: .get, headers: setup.key))
                 #expect((goal["pixelUrl"] as? String)?.hasSuffix("/cv/\(conversionID).gif") == true)
                 #expect((goal["code"] as? String)?.contains("/cv/\(conversionID).js") == true)

@@ -7,7 +7,7 @@ import Testing
 /// and the refusal of the last form.
 @Suite struct ConversionsViewTests {
     static func render(_ view: ConversionsView, csrf: String? = "tok") -> String {
-        DashboardHTML().library.render(SessionScopedView(view: view, csrf: csrf, email: nil), withTemplate: "conversions") ?? ""
+        DashboardHTML().library.render(SessionScopedView(content: view, csrf: csrf, email: nil), withTemplate: "conversions") ?? ""
     }
 
     @Test func goalsTheirFiguresAndTheFormRender() {

@@ -8,7 +8,7 @@ import Testing
 /// notice, and leaves out what it does not have (no "Next" without a next page, no selected option without a filter).
 @Suite struct LinksViewTests {
     static func render(_ view: LinksView) -> String {
-        DashboardHTML().library.render(SessionScopedView(view: view, csrf: nil, email: nil), withTemplate: "links") ?? ""
+        DashboardHTML().library.render(SessionScopedView(content: view, csrf: nil, email: nil), withTemplate: "links") ?? ""
     }
 
     static let row = LinksView.Row(

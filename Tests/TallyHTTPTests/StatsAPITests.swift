@@ -57,6 +57,20 @@ final class MovableClock: Sendable {
 
     static func int(_ object: [String: Any], _ name: String) -> Int? { (object[name] as? NSNumber)?.intValue }
 
+    /// A conversion goal "Sale" (default value 20) made through the API, with `linkID` attached: its id.
+    static func goal(_ client: some TestClientProtocol, _ setup: Setup, linkedTo linkID: Int64) async throws -> Int {
+        var headers = setup.key
+        headers[.contentType] = "application/json"
+        let created = try await client.execute(
+            uri: "/v2/conversions", method: .post, headers: headers, body: ByteBuffer(string: #"{"name":"Sale","value":20}"#))
+        let id = try #require(int(try json(created), "id"))
+        let patched = try await client.execute(
+            uri: "/v2/conversions/\(id)/datapoints/patch", method: .put, headers: headers,
+            body: ByteBuffer(string: #"{"action":"add","id":\#(linkID)}"#))
+        #expect(patched.status == .ok)
+        return id
+    }
+
     @Test(.enabled(if: HitDetailsTests.available), arguments: TestEngine.available)
     func browsersBotsPreviewsHeadAndPrefetchCountExactlyAndUniquesFollowThe30MinuteRule(_ engine: TestEngine) async throws {
         try await Self.withStats(engine) { setup in

@@ -22,14 +22,7 @@ import Testing
             try await setup.server.link("https://shop.example/other", name: "other")
             try await setup.server.pixel(name: "px")
             try await setup.server.application.test(.live) { client in
-                var json = setup.key
-                json[.contentType] = "application/json"
-                let created = try await client.execute(
-                    uri: "/v2/conversions", method: .post, headers: json, body: ByteBuffer(string: #"{"name":"Sale","value":20}"#))
-                let conversionID = try #require(Stats.int(try Stats.json(created), "id"))
-                _ = try await client.execute(
-                    uri: "/v2/conversions/\(conversionID)/datapoints/patch", method: .put, headers: json,
-                    body: ByteBuffer(string: #"{"action":"add","id":\#(link.id)}"#))
+                let conversionID = try await Stats.goal(client, setup, linkedTo: link.id)
                 for path in ["/buy", "/buy", "/other", "/px", "/px", "/px"] {
                     #expect([.found, .ok].contains(try await client.execute(uri: path, method: .get, headers: [.userAgent: Stats.chrome]).status))
                 }

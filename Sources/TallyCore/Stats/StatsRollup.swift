@@ -46,29 +46,18 @@ public enum StatsRollup {
         }
     }
 
-    /// A datapoint's account and type: where its hours also count (`StatsEntity.account(of:)`).
-    public struct Kind: Sendable, Hashable {
-        public let accountID: Int64
-        public let type: DatapointType
-
-        public init(accountID: Int64, type: DatapointType) {
-            self.accountID = accountID
-            self.type = type
-        }
-    }
-
     public struct Increments: Sendable {
         public var hours: [HourKey: StatsCounts] = [:]
         public var days: [DayKey: StatsCounts] = [:]
 
         public init() {}
 
-        /// The datapoints' hourly increments added to their account's per-type rows, once each; datapoints `kinds`
+        /// The datapoints' hourly increments added to their account's per-type rows, once each; datapoints `owners`
         /// does not know (gone from the database) count for themselves only, as they do for the account.
-        public mutating func addTypeTotals(_ kinds: [Int64: Kind]) {
+        public mutating func addTypeTotals(_ owners: [Int64: Owner]) {
             for (key, counts) in hours where key.entity == .datapoint {
-                guard let kind = kinds[key.id] else { continue }
-                hours[HourKey(entity: .account(of: kind.type), id: kind.accountID, hour: key.hour), default: StatsCounts()].add(counts)
+                guard let owner = owners[key.id] else { continue }
+                hours[HourKey(entity: .account(of: owner.type), id: owner.accountID, hour: key.hour), default: StatsCounts()].add(counts)
             }
         }
 

@@ -36,12 +36,7 @@ struct DashboardHTML: Sendable {
         _ template: String, title: String, _ values: [String: Any] = [:], session: DashboardSession? = nil, section: String = "",
         status: HTTPResponse.Status = .ok
     ) -> Response {
-        var values = values
-        if let session {
-            values["csrf"] = session.csrfToken
-            values["signedInEmail"] = session.email
-        }
-        return layout(library.render(values, withTemplate: template) ?? "", title: title, session: session, section: section, status: status)
+        render(template, values, title: title, session: session, section: section, status: status)
     }
 
     /// A page from its typed view model.
@@ -49,11 +44,16 @@ struct DashboardHTML: Sendable {
         _ template: String, title: String, _ view: some DashboardView, session: DashboardSession?, section: String = "",
         status: HTTPResponse.Status = .ok
     ) -> Response {
-        let scoped = SessionScopedView(view: view, csrf: session?.csrfToken, email: session?.email)
-        return layout(library.render(scoped, withTemplate: template) ?? "", title: title, session: session, section: section, status: status)
+        render(template, view, title: title, session: session, section: section, status: status)
     }
 
-    private func layout(_ body: String, title: String, session: DashboardSession?, section: String, status: HTTPResponse.Status) -> Response {
+    /// The template over `content` with the session's values in front, inside the layout.
+    private func render(
+        _ template: String, _ content: any MustacheParent, title: String, session: DashboardSession?, section: String,
+        status: HTTPResponse.Status
+    ) -> Response {
+        let scoped = SessionScopedView(content: content, csrf: session?.csrfToken, email: session?.email)
+        let body = library.render(scoped, withTemplate: template) ?? ""
         var layout: [String: Any] = ["title": title, "body": body, "signedIn": session?.secondFactorDone == true]
         if let session { layout["csrf"] = session.csrfToken; layout["email"] = session.email }
         layout["nav"] = Self.sections.map { name, path, label in

@@ -21,9 +21,10 @@ struct DashboardChoice: DashboardView {
     }
 }
 
-/// A view with the signed-in session's values every form needs (`csrf`, `signedInEmail`) in front of it.
+/// A page's values (a view model, or a dictionary) with the signed-in session's values every form needs (`csrf`,
+/// `signedInEmail`) in front of them.
 struct SessionScopedView: MustacheParent {
-    let view: any DashboardView
+    let content: any MustacheParent
     let csrf: String?
     let email: String?
 
@@ -31,7 +32,7 @@ struct SessionScopedView: MustacheParent {
         switch name {
         case "csrf" where csrf != nil: csrf
         case "signedInEmail" where email != nil: email
-        default: view.child(named: name)
+        default: content.child(named: name)
         }
     }
 }

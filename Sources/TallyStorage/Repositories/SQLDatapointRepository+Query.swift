@@ -155,7 +155,7 @@ extension SQLDatapointRepository {
 
     /// How many datapoints the query picks, counting no further than `limit`: a word on a third of a million links is
     /// counted in the page's own plan (SQLite's trigram index in id order) and stops at `limit` instead of collecting
-    /// every match. What the dashboard shows as "10,000+".
+    /// every match. What the dashboard shows as "1,000+".
     public func count(_ query: DatapointQuery, upTo limit: Int) async throws -> Int {
         if query.isCountedByCounters { return min(try await count(query), limit) }
         let kind = database.kind

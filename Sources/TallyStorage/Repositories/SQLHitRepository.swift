@@ -50,9 +50,7 @@ public struct SQLHitRepository: HitRepository {
             for chunk in toWrite.chunked(Self.rowsPerStatement) {
                 try await Self.upsertWindows(chunk, into: db)
             }
-            try await StatsUpserts.apply(
-                StatsRollup.increments(for: recorded, owners: owners), in: db,
-                kinds: owners.mapValues { StatsRollup.Kind(accountID: $0.accountID, type: $0.type) })
+            try await StatsUpserts.apply(StatsRollup.increments(for: recorded, owners: owners), in: db, owners: owners)
             return (recorded, shared)
         }
         // Only after the commit: a failed batch is retried and must be judged as if it never happened.
@@ -95,10 +93,11 @@ public struct SQLHitRepository: HitRepository {
         ("account_id", .bigint), ("click_id", .bigint),
     ]
 
-    /// Each datapoint's account and that account's time zone (for local days), read once per batch. On PostgreSQL the
+    /// Each datapoint's account, type and that account's time zone (for local days), read once per batch. On PostgreSQL the
     /// accounts are held `FOR KEY SHARE` until the commit: a time-zone swap (`StatsRebucketer`) takes its account
     /// `FOR UPDATE`, so this batch's days are in the zone it read, and batches of other accounts never wait for it.
     static func owners(of ids: Set<Int64>, in db: any SQLDatabase) async throws -> [Int64: StatsRollup.Owner] {
+        guard !ids.isEmpty else { return [:] }
         var query = db.select()
             .columns(
                 SQLColumn("id", table: "d"), SQLColumn("account_id", table: "d"), SQLColumn("type", table: "d"), SQLColumn("time_zone", table: "a")

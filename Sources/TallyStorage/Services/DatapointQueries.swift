@@ -28,7 +28,7 @@ public struct DatapointQueries: Sendable {
 
     public func count(_ query: DatapointQuery) async throws -> Int { try await repository.count(query) }
 
-    /// The count, stopping at `limit` (a search's "10,000+").
+    /// The count, stopping at `limit` (a search's "1,000+").
     public func count(_ query: DatapointQuery, upTo limit: Int) async throws -> Int { try await repository.count(query, upTo: limit) }
 
     /// How many of the query's datapoints each group holds (groups with none are left out).

@@ -109,14 +109,10 @@ struct StatsRebuildSQL {
     /// The account's per-type hourly rows, summed from its datapoints' hourly rows (run after those are complete).
     static func typeTotalsStatement(accountID: Int64?) -> String {
         let account = accountID.map { " AND d.account_id = \($0)" } ?? ""
-        let summed = counterColumns.split(separator: ",").map { column in
-            let name = column.filter { $0 != " " }
-            return name == "last_hit_ms" ? "MAX(h.last_hit_ms)" : "SUM(h.\(name))"
-        }.joined(separator: ", ")
         return """
             INSERT INTO stats_hourly (entity_kind, entity_id, hour_ms, \(counterColumns)) \
             SELECT CASE WHEN d.type = \(DatapointType.trackingLink.rawValue) THEN \(StatsEntity.accountLinks.rawValue) \
-            ELSE \(StatsEntity.accountPixels.rawValue) END, d.account_id, h.hour_ms, \(summed) \
+            ELSE \(StatsEntity.accountPixels.rawValue) END, d.account_id, h.hour_ms, \(summed(from: "h.")) \
             FROM stats_hourly h JOIN datapoints d ON d.id = h.entity_id WHERE h.entity_kind = \(StatsEntity.datapoint.rawValue)\(account) \
             GROUP BY d.type, d.account_id, h.hour_ms \
             \(adding("entity_kind, entity_id, hour_ms", table: "stats_hourly"))
@@ -143,10 +139,15 @@ struct StatsRebuildSQL {
         ]
     }
 
-    static let summedCounters = counterColumns.split(separator: ",").map { column in
-        let name = column.filter { $0 != " " }
-        return name == "last_hit_ms" ? "MAX(last_hit_ms)" : "SUM(\(name))"
-    }.joined(separator: ", ")
+    static let summedCounters = summed(from: "")
+
+    /// Each counter column summed (the last hit's time: its maximum), `prefix` naming the table (`h.`) when joined.
+    static func summed(from prefix: String) -> String {
+        counterColumns.split(separator: ",").map { column in
+            let name = column.filter { $0 != " " }
+            return name == "last_hit_ms" ? "MAX(\(prefix)last_hit_ms)" : "SUM(\(prefix)\(name))"
+        }.joined(separator: ", ")
+    }
 
     /// Daily rows of hits per dimension, in local days at this stretch's `offset`.
     func dailyStatements() -> [String] {

@@ -45,16 +45,14 @@ enum StatsUpserts {
 
     /// Rows go in key order, as the hits do: each index page is touched once. Every roll-up write passes here, so the
     /// account's per-type rows (`StatsEntity.accountLinks`, `.accountPixels`) are added here and stay the sums of its
-    /// datapoints' rows: `kinds` (each datapoint's account and type) when the caller read them already, or read now.
-    static func apply(_ increments: StatsRollup.Increments, in db: any SQLDatabase, kinds: [Int64: StatsRollup.Kind]? = nil) async throws {
+    /// datapoints' rows: from the datapoints' `owners` (account and type) when the caller read them already, or read now.
+    static func apply(_ increments: StatsRollup.Increments, in db: any SQLDatabase, owners: [Int64: StatsRollup.Owner]? = nil) async throws {
         var increments = increments
-        let known: [Int64: StatsRollup.Kind]
-        if let kinds {
-            known = kinds
+        if let owners {
+            increments.addTypeTotals(owners)
         } else {
-            known = try await Self.kinds(of: increments.datapointIDs, in: db)
+            increments.addTypeTotals(try await SQLHitRepository.owners(of: increments.datapointIDs, in: db))
         }
-        increments.addTypeTotals(known)
         let hours = increments.hours.sorted { ($0.key.entity.rawValue, $0.key.id, $0.key.hour) < ($1.key.entity.rawValue, $1.key.id, $1.key.hour) }
         for chunk in hours.chunked(SQLHitRepository.rowsPerStatement) {
             var rows = JSONRows(reservingRows: chunk.count, bytesPerRow: 64)
@@ -93,20 +91,5 @@ enum StatsUpserts {
                 + counterColumns
             try await db.execute(sql: JSONRowInsert(table: "stats_daily", columns: columns, rows: rows, suffix: dailySuffix)) { _ in }
         }
-    }
-
-    /// Each datapoint's account and type.
-    static func kinds(of ids: Set<Int64>, in db: any SQLDatabase) async throws -> [Int64: StatsRollup.Kind] {
-        var kinds: [Int64: StatsRollup.Kind] = [:]
-        for chunk in ids.sorted().chunked(500) {
-            for row in try await db.select().columns("id", "account_id", "type").from("datapoints").where("id", .in, SQLBind.group(Array(chunk)))
-                .all()
-            {
-                kinds[try row.decode(column: "id", as: Int64.self)] = .init(
-                    accountID: try row.decode(column: "account_id", as: Int64.self),
-                    type: DatapointType(rawValue: try row.decode(column: "type", as: Int.self)) ?? .trackingLink)
-            }
-        }
-        return kinds
     }
 }
