@@ -9,7 +9,7 @@ import TallyStorage
 struct KeysController {
     let service: KeyService
     let verifier: KeyVerifier
-    let events: SQLKeyEventRepository
+    let activity: KeyActivity
     let clock: WallClock
     let webhooks: AlertWebhooks
 
@@ -97,7 +97,7 @@ struct KeysController {
             guard (to - from) / bucket <= 10_000 else {
                 throw ValidationError(field: "granularity", code: "range_too_long", message: "at most 10000 buckets: choose a coarser granularity")
             }
-            let rows = try await events.usage(keyID: key.id, from: from, to: to, bucketMilliseconds: bucket)
+            let rows = try await activity.usage(of: key, from: from, to: to, bucketMilliseconds: bucket)
             return Entities(
                 entities: rows.map { UsageJSON(time: KeyJSON.iso($0.bucketStart), route: $0.route, status: $0.statusClass, count: $0.count) })
         }
@@ -106,23 +106,23 @@ struct KeysController {
             let query = request.uri.queryParameters
             let limit = min(max(query["limit"].flatMap { Int($0) } ?? 50, 1), 500)
             let before = (query["lastKey"] ?? query["offset"]).flatMap { Int64($0) }
-            let rows = try await events.requests(keyID: key.id, before: before, limit: limit)
+            let rows = try await activity.requests(of: key, before: before, limit: limit)
             return Entities(
                 entities: rows.map { RequestJSON($0.record) }, lastKey: rows.count == limit ? rows.last.map { String($0.id) } : nil)
         }
         api.on(.get, "alerts", scope: APIScope(.keys, .read)) { _, _, auth in
-            Entities(entities: try await events.alerts(accountID: auth.accountID).map(AlertJSON.init))
+            Entities(entities: try await activity.alerts(accountID: auth.accountID).map(AlertJSON.init))
         }
         api.on(.post, "alerts/:id/acknowledge", scope: APIScope(.keys, .write)) { _, context, auth in
             // A limited key, stolen, must not silence the alert its misuse raised.
             try auth.requireWholeAccount("acknowledge the account's alerts")
             guard let id = context.parameters.get("id", as: Int64.self),
-                try await events.acknowledge(alertID: id, accountID: auth.accountID, at: clock.now())
+                try await activity.acknowledge(alertID: id, accountID: auth.accountID)
             else { throw APIError.notFound }
             return Response(status: .noContent)
         }
         api.on(.get, "audit", scope: APIScope(.keys, .read)) { _, _, auth in
-            Entities(entities: try await events.audit(accountID: auth.accountID).map(AuditJSON.init))
+            Entities(entities: try await activity.audit(accountID: auth.accountID).map(AuditJSON.init))
         }
         // Like GitHub's secret-scanning partner endpoint: no key needed, the same answer whatever was sent — and in the
         // same time: the report is handled after the answer, so timing cannot tell a live key from a dead one.

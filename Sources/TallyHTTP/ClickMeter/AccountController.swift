@@ -7,7 +7,7 @@ import TallyStorage
 /// self-hosted server: no price, no billing, limits that only the machine sets.
 struct AccountController {
     let profiles: SQLAccountProfileRepository
-    let stats: SQLStatsRepository
+    let stats: StatsQueries
     let clock: WallClock
     let rebucketer: StatsRebucketer
 

@@ -5,10 +5,7 @@ import TallyStorage
 
 /// `/v2/account/ipblacklist` and `/v2/account/domainwhitelist`: ids are strings on the wire.
 struct AccountListsController {
-    let repository: SQLAccountListRepository
-    /// Refreshed after each change, so this node's next hit obeys it.
-    let lists: ListMirror
-    let clock: WallClock
+    let lists: AccountListService
 
     struct BlacklistWire: ResponseEncodable {
         let id: String
@@ -28,7 +25,7 @@ struct AccountListsController {
 
     func addRoutes(to api: APIRoutes) {
         api.on(.get, "account/ipblacklist", scope: APIScope(.account, .read)) { request, _, auth in
-            let entries = try WireQuery(request).page(try await repository.entries(.ipBlacklist, accountID: auth.accountID))
+            let entries = try WireQuery(request).page(try await lists.entries(.ipBlacklist, accountID: auth.accountID))
             return ListWire(entities: entries.map(BlacklistWire.init)).response
         }
         api.on(.post, "account/ipblacklist", scope: APIScope(.account, .write)) { request, context, auth in
@@ -36,34 +33,28 @@ struct AccountListsController {
             guard let text = try body.string("ip"), let network = IPNetwork(text.trimmingSpaces) else {
                 throw ValidationError(field: "Ip", code: "ip_invalid", message: "Ip must be an IPv4 or IPv6 address, or a network in CIDR form")
             }
-            let entry = try await repository.add(.ipBlacklist, accountID: auth.accountID, value: network.compactDescription, now: clock.now())
-            try await lists.refresh()
-            return BlacklistWire(entry)
+            return BlacklistWire(try await lists.block(network, accountID: auth.accountID))
         }
         api.on(.delete, "account/ipblacklist/:id", scope: APIScope(.account, .write)) { _, context, auth in
             guard let id = context.parameters.get("id", as: Int64.self),
-                let entry = try await repository.remove(.ipBlacklist, id: id, accountID: auth.accountID)
+                let entry = try await lists.remove(.ipBlacklist, id: id, accountID: auth.accountID)
             else { throw APIError.notFound }
-            try await lists.refresh()
             return BlacklistWire(entry)
         }
         api.on(.get, "account/domainwhitelist", scope: APIScope(.account, .read)) { request, _, auth in
-            let entries = try WireQuery(request).page(try await repository.entries(.domainWhitelist, accountID: auth.accountID))
+            let entries = try WireQuery(request).page(try await lists.entries(.domainWhitelist, accountID: auth.accountID))
             return ListWire(entities: entries.map { WhitelistWire(id: String($0.id), name: $0.value) }).response
         }
         api.on(.post, "account/domainwhitelist", scope: APIScope(.account, .write)) { request, context, auth in
             let body = try await WireBody.read(request, context)
             guard let text = try body.string("name") else { throw ValidationError(field: "Name", code: "name_required", message: "Name is required") }
-            let name = try SQLDomainRepository.validateName(text)
-            let entry = try await repository.add(.domainWhitelist, accountID: auth.accountID, value: name, now: clock.now())
-            try await lists.refresh()
+            let entry = try await lists.allow(domain: text, accountID: auth.accountID)
             return WhitelistWire(id: String(entry.id), name: entry.value)
         }
         api.on(.delete, "account/domainwhitelist/:id", scope: APIScope(.account, .write)) { _, context, auth in
             guard let id = context.parameters.get("id", as: Int64.self),
-                let entry = try await repository.remove(.domainWhitelist, id: id, accountID: auth.accountID)
+                let entry = try await lists.remove(.domainWhitelist, id: id, accountID: auth.accountID)
             else { throw APIError.notFound }
-            try await lists.refresh()
             return WhitelistWire(id: String(entry.id), name: entry.value)
         }
     }

@@ -6,11 +6,9 @@ import TallyStorage
 /// `/v2/conversions…` management: goals, their notes and the datapoints that lead to them.
 /// Conversion tracking (pixel, events) and statistics belong to the analytics work.
 struct ConversionsController {
-    let repository: SQLConversionRepository
+    let conversions: ConversionService
     let access: ConversionAccess
     let datapoints: DatapointAccess
-    let lists: ListMirror
-    let clock: WallClock
 
     struct ConversionWire: ResponseEncodable {
         let id: Int64
@@ -49,41 +47,42 @@ struct ConversionsController {
     func addRoutes(to api: APIRoutes) {
         api.on(.get, "conversions", scope: APIScope(.conversions, .read)) { request, _, auth in
             let query = WireQuery(request)
-            let page = try await repository.page(try access.listQuery(query, auth), try query.window())
+            let page = try await conversions.page(try access.listQuery(query, auth), try query.window())
             if try query.bool("_expand") == true {
                 return ListWire(entities: page.map { ConversionWire($0, baseURL: datapoints.publicURL) }).response
             }
             return ListWire(entities: page.map { EntityURI("conversions", $0.id) }).response
         }
         api.on(.get, "conversions/count", scope: APIScope(.conversions, .read)) { request, _, auth in
-            CountWire(count: try await repository.count(try access.listQuery(WireQuery(request), auth)))
+            CountWire(count: try await conversions.count(try access.listQuery(WireQuery(request), auth)))
         }
         api.on(.post, "conversions", scope: APIScope(.conversions, .write)) { request, context, auth in
             let body = try await WireBody.read(request, context)
             var conversion = Conversion(id: 0, accountID: auth.accountID, name: "", createdAt: 0, updatedAt: 0)
             try apply(body, to: &conversion)
-            return EntityURI("conversions", try await repository.create(conversion, now: clock.now()).id)
+            return EntityURI("conversions", try await conversions.create(conversion).id)
         }
         api.on(.get, "conversions/:id", scope: APIScope(.conversions, .read)) { _, context, auth in
             ConversionWire(try await access.owned(context, auth), baseURL: datapoints.publicURL)
         }
         api.on(.post, "conversions/:id", scope: APIScope(.conversions, .write)) { request, context, auth in
-            var conversion = try await access.owned(context, auth)
+            let previous = try await access.owned(context, auth)
+            var conversion = previous
             try apply(try await WireBody.read(request, context), to: &conversion)
-            return EntityURI("conversions", try await repository.save(conversion, now: clock.now()).id)
+            return EntityURI("conversions", try await conversions.save(conversion, previous: previous).id)
         }
         api.on(.delete, "conversions/:id", scope: APIScope(.conversions, .write)) { _, context, auth in
-            var conversion = try await access.owned(context, auth)
+            let previous = try await access.owned(context, auth)
+            var conversion = previous
             conversion.isDeleted = true
-            let saved = try await repository.save(conversion, now: clock.now())
             // Its links stop setting attribution cookies on this node at once (other nodes within a second).
-            try await lists.refresh()
-            return EntityURI("conversions", saved.id)
+            return EntityURI("conversions", try await conversions.save(conversion, previous: previous).id)
         }
         api.on(.put, "conversions/:id/notes", scope: APIScope(.conversions, .write)) { request, context, auth in
-            var conversion = try await access.owned(context, auth)
+            let previous = try await access.owned(context, auth)
+            var conversion = previous
             conversion.notes = try await WireBody.notes(request, context)
-            return EntityURI("conversions", try await repository.save(conversion, now: clock.now()).id)
+            return EntityURI("conversions", try await conversions.save(conversion, previous: previous).id)
         }
         api.on(.get, "conversions/:id/datapoints", scope: APIScope(.datapoints, .read)) { request, context, auth in
             let conversion = try await access.owned(context, auth)
@@ -96,7 +95,7 @@ struct ConversionsController {
         api.on(.put, "conversions/:id/datapoints/patch", scope: APIScope(.conversions, .write)) { request, context, auth in
             let conversion = try await access.owned(context, auth)
             let patch = try await patchRequest(try await WireBody.read(request, context), auth, property: "")
-            try await apply([patch], to: conversion)
+            try await conversions.apply([patch], to: conversion)
             return EntityURI("conversions", conversion.id)
         }
         api.on(.put, "conversions/:id/datapoints/batch/patch", scope: APIScope(.conversions, .write)) { request, context, auth in
@@ -106,22 +105,15 @@ struct ConversionsController {
                 throw ValidationError(field: "PatchRequests", code: "patch_requests_required", message: "PatchRequests must hold 1 to 1000 patches")
             }
             // Every patch is checked before any is applied, so a bad one changes nothing.
-            var patches: [Patch] = []
+            var patches: [ConversionService.Patch] = []
             for (index, item) in items.enumerated() { patches.append(try await patchRequest(item, auth, property: "PatchRequests[\(index)].")) }
-            try await apply(patches, to: conversion)
+            try await conversions.apply(patches, to: conversion)
             return EntityURI("conversions", conversion.id)
         }
     }
 
-    struct Patch {
-        let action: SQLConversionRepository.PatchAction
-        let datapointID: Int64
-        /// `replace`: the datapoint detached in favour of `datapointID`.
-        let replacing: Int64?
-    }
-
     /// `{"action": "add"|"remove"|"replace", "id": datapoint, "replaceId": datapoint}`, each datapoint visible to the key.
-    func patchRequest(_ body: WireObject, _ auth: APIAuth, property: String) async throws -> Patch {
+    func patchRequest(_ body: WireObject, _ auth: APIAuth, property: String) async throws -> ConversionService.Patch {
         let action = try body.enumeration("action", names: ["add": "add", "remove": "remove", "replace": "replace"], numbers: [:])
         guard let action else {
             throw ValidationError(field: property + "Action", code: "action_required", message: "Action must be add, remove or replace")
@@ -133,23 +125,9 @@ struct ConversionsController {
                 throw ValidationError(field: property + "ReplaceId", code: "id_required", message: "ReplaceId is required to replace")
             }
             try await requireVisible(replaced, auth, property: property + "ReplaceId")
-            return Patch(action: .add, datapointID: id, replacing: replaced)
+            return ConversionService.Patch(action: .add, datapointID: id, replacing: replaced)
         }
-        return Patch(action: action == "add" ? .add : .remove, datapointID: id, replacing: nil)
-    }
-
-    func apply(_ patches: [Patch], to conversion: Conversion) async throws {
-        guard !conversion.isDeleted || patches.allSatisfy({ $0.action == .remove }) else {
-            throw ValidationError(field: "Id", code: "conversion_deleted", message: "a deleted conversion cannot gain datapoints")
-        }
-        for patch in patches {
-            if let replaced = patch.replacing {
-                try await repository.patch(conversionID: conversion.id, datapointID: replaced, action: .remove, now: clock.now())
-            }
-            try await repository.patch(conversionID: conversion.id, datapointID: patch.datapointID, action: patch.action, now: clock.now())
-        }
-        // A link that now leads to a conversion starts setting attribution cookies at once.
-        try await lists.refresh()
+        return ConversionService.Patch(action: action == "add" ? .add : .remove, datapointID: id)
     }
 
     func requireVisible(_ id: Int64, _ auth: APIAuth, property: String) async throws {

@@ -9,9 +9,9 @@ import TallyStorage
 /// one value instead of reaching into each other, so object-level access to datapoints is decided here and nowhere else.
 struct DatapointAccess: Sendable {
     let queries: DatapointQueries
-    let groups: SQLGroupRepository
-    let tags: SQLTagRepository
-    let conversions: SQLConversionRepository
+    let groups: GroupService
+    let tags: TagService
+    let conversions: ConversionService
     let domains: DomainDirectory
     let extras: LinkExtras
     let publicURL: String

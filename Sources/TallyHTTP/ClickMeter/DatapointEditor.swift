@@ -6,8 +6,7 @@ import TallyStorage
 /// `DatapointService` request. Shared by the datapoint routes, their batches and a group's "new datapoint" route.
 struct DatapointEditor: Sendable {
     let service: DatapointService
-    let repository: SQLDatapointRepository
-    let groups: SQLGroupRepository
+    let groups: GroupService
     let domains: DomainDirectory
     let retargeting: SQLRetargetingRepository
 
@@ -87,7 +86,7 @@ struct DatapointEditor: Sendable {
     /// A datapoint may only be put in a live group of its own account.
     func checkGroup(_ groupID: Int64?, _ auth: APIAuth) async throws {
         guard let groupID else { return }
-        guard let group = try await groups.find(id: groupID), group.accountID == auth.accountID, !group.isDeleted else {
+        guard try await groups.owned(groupID, accountID: auth.accountID, includeDeleted: false) != nil else {
             throw ValidationError(field: "GroupId", code: "group_unknown", message: "no group \(groupID) in this account")
         }
     }

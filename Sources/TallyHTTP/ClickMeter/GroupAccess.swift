@@ -6,11 +6,11 @@ import TallyStorage
 /// The groups a key may see, as the ClickMeter routes read them: one by its path id, or those a list's query
 /// parameters pick. Shared by the group and statistics routes, so who may see a group is decided here only.
 struct GroupAccess: Sendable {
-    let groups: SQLGroupRepository
+    let groups: GroupService
 
     /// The group named by the path, if the key may see it; 404 otherwise.
     func owned(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> LinkGroup {
-        guard let id = context.parameters.get("id", as: Int64.self), let group = try await groups.find(id: id), group.accountID == auth.accountID,
+        guard let id = context.parameters.get("id", as: Int64.self), let group = try await groups.owned(id, accountID: auth.accountID),
             auth.canReadGroup(group.id)
         else { throw APIError.notFound }
         guard auth.allowsGroup(group.id) else { throw APIError.readOnlyShare }

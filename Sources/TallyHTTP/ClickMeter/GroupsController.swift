@@ -5,12 +5,11 @@ import TallyStorage
 
 /// `/v2/groups…`: campaigns, and the datapoints in them.
 struct GroupsController {
-    let groups: SQLGroupRepository
+    let groups: GroupService
     let access: GroupAccess
     let datapoints: DatapointAccess
     let editor: DatapointEditor
-    let guests: SQLGuestRepository
-    let clock: WallClock
+    let guests: GuestService
 
     struct GroupWire: ResponseEncodable {
         let id: Int64
@@ -58,7 +57,7 @@ struct GroupsController {
             guard let name = try body.string("name") else { throw ValidationError(field: "Name", code: "name_required", message: "Name is required") }
             let group = try await groups.create(
                 accountID: auth.accountID, name: name, notes: try WireText.bounded(try body.string("notes") ?? "", "Notes", 10_000),
-                isFavourite: try body.bool("preferred") ?? false, now: clock.now())
+                isFavourite: try body.bool("preferred") ?? false)
             if let guest = auth.guest, !guest.allowAll {
                 // A guest allowed to create groups may write the groups they create.
                 try await guests.setGrant(guestID: guest.guestID, GuestGrant(entityType: .group, entityID: group.id, verb: .write), remove: false)
@@ -75,22 +74,22 @@ struct GroupsController {
             if let name = try body.string("name") { group.name = name }
             if let notes = try body.string("notes") { group.notes = try WireText.bounded(notes, "Notes", 10_000) }
             if let preferred = try body.bool("preferred") { group.isFavourite = preferred }
-            return EntityURI("groups", try await groups.save(group, now: clock.now()).id)
+            return EntityURI("groups", try await groups.save(group).id)
         }
         api.on(.delete, "groups/:id", scope: APIScope(.groups, .write)) { _, context, auth in
             var group = try await access.owned(context, auth)
             group.isDeleted = true
-            return EntityURI("groups", try await groups.save(group, now: clock.now()).id)
+            return EntityURI("groups", try await groups.save(group).id)
         }
         api.on(.put, "groups/:id/favourite", scope: APIScope(.groups, .write)) { _, context, auth in
             var group = try await access.owned(context, auth)
             group.isFavourite.toggle()
-            return EntityURI("groups", try await groups.save(group, now: clock.now()).id)
+            return EntityURI("groups", try await groups.save(group).id)
         }
         api.on(.put, "groups/:id/notes", scope: APIScope(.groups, .write)) { request, context, auth in
             var group = try await access.owned(context, auth)
             group.notes = try await WireBody.notes(request, context)
-            return EntityURI("groups", try await groups.save(group, now: clock.now()).id)
+            return EntityURI("groups", try await groups.save(group).id)
         }
         api.on(.get, "groups/:id/datapoints", scope: APIScope(.datapoints, .read)) { request, context, auth in
             try await datapoints.listResponse(WireQuery(request), auth, groupID: try await access.owned(context, auth).id)

@@ -6,17 +6,9 @@ import TallyStorage
 /// `/v2/account/guests…`: people outside the account with their own keys, reaching only
 /// the datapoints and groups shared with them. The grants are enforced by `APIAuth`, the same check as scopes.
 struct GuestsController {
-    let guests: SQLGuestRepository
-    let keys: KeyService
-    let datapoints: SQLDatapointRepository
-    let groups: SQLGroupRepository
-    let clock: WallClock
-
-    /// A guest's key may manage datapoints and groups shared for writing, and read the rest of what is shared.
-    static let guestScopes = APIScopeSet([
-        APIScope(.datapoints, .write), APIScope(.groups, .write), APIScope(.tags, .read), APIScope(.conversions, .read),
-        APIScope(.stats, .read), APIScope(.domains, .read),
-    ])
+    let guests: GuestService
+    let datapoints: DatapointQueries
+    let groups: GroupService
 
     struct GuestWire: ResponseEncodable {
         struct ExtendedGrants: Codable {
@@ -73,18 +65,11 @@ struct GuestsController {
             try requireOwner(auth)
             var guest = Guest(id: 0, accountID: auth.accountID, name: "", email: "", userName: "", createdAt: 0, updatedAt: 0)
             try apply(try await WireBody.read(request, context), to: &guest)
-            let created = try await guests.create(guest, now: clock.now())
-            var new = KeyService.NewKey(name: "guest \(created.userName)", scopes: Self.guestScopes)
-            new.guestID = created.id
             let actor = KeyService.Actor.key(auth.key, clientIP: auth.clientIP)
-            do {
-                let issued = try await KeysController.mapped { try await keys.create(new, accountID: auth.accountID, by: actor) }
-                return try await wire(created, apiKey: issued.fullKey)
-            } catch {
-                // A guest without a key is no use to anyone: undo, and say why (e.g. a key that cannot grant the guest's scopes).
-                try? await guests.delete(id: created.id, now: clock.now())
-                throw error
-            }
+            // A guest without a key is no use to anyone: the service undoes the guest and says why (e.g. a key that
+            // cannot grant the guest's scopes).
+            let invited = try await KeysController.mapped { try await guests.invite(guest, by: actor) }
+            return try await wire(invited.guest, apiKey: invited.fullKey)
         }
         api.on(.get, "account/guests/:id", scope: APIScope(.account, .read)) { _, context, auth in
             try await wire(try await owned(context, auth))
@@ -92,11 +77,11 @@ struct GuestsController {
         api.on(.post, "account/guests/:id", scope: APIScope(.account, .write)) { request, context, auth in
             var guest = try await owned(context, auth)
             try apply(try await WireBody.read(request, context), to: &guest)
-            return try await wire(try await guests.save(guest, now: clock.now()))
+            return try await wire(try await guests.save(guest))
         }
         api.on(.delete, "account/guests/:id", scope: APIScope(.account, .write)) { _, context, auth in
             let guest = try await owned(context, auth)
-            try await guests.delete(id: guest.id, now: clock.now())
+            try await guests.delete(guest)
             return EntityURI("account/guests", guest.id)
         }
         api.on(.get, "account/guests/:id/permissions", scope: APIScope(.account, .read)) { request, context, auth in
@@ -104,7 +89,7 @@ struct GuestsController {
             let query = WireQuery(request)
             let page = try query.page(try await permissions(guest, query))
             var wires: [GrantWire] = []
-            for grant in page { wires.append(try await grantWire(grant)) }
+            for grant in page { wires.append(try await grantWire(grant, accountID: guest.accountID)) }
             return ListWire(entities: wires).response
         }
         api.on(.get, "account/guests/:id/permissions/count", scope: APIScope(.account, .read)) { request, context, auth in
@@ -148,7 +133,7 @@ struct GuestsController {
 
     func owned(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> Guest {
         try requireOwner(auth)
-        guard let id = context.parameters.get("id", as: Int64.self), let guest = try await guests.find(id: id), guest.accountID == auth.accountID
+        guard let id = context.parameters.get("id", as: Int64.self), let guest = try await guests.owned(id, accountID: auth.accountID)
         else { throw APIError.notFound }
         return guest
     }
@@ -157,7 +142,7 @@ struct GuestsController {
         let found: Bool
         switch type {
         case .datapoint: found = try await datapoints.find(id: id)?.accountID == auth.accountID
-        case .group: found = try await groups.find(id: id)?.accountID == auth.accountID
+        case .group: found = try await groups.owned(id, accountID: auth.accountID) != nil
         }
         guard found else { throw ValidationError(field: "Id", code: "entity_unknown", message: "no \(type.rawValue) \(id) in this account") }
     }
@@ -206,7 +191,7 @@ struct GuestsController {
 
     /// `entityType=datapoint|group`, `type=r|w`, `entityId`.
     func permissions(_ guest: Guest, _ query: WireQuery) async throws -> [GuestGrant] {
-        var grants = try await guests.grants(guestID: guest.id)
+        var grants = try await guests.grants(of: guest)
         if let text = query.string("entityType") {
             guard let type = Self.entityType(text) else { throw WireQuery.invalid("entityType", "datapoint or group") }
             grants = grants.filter { $0.entityType == type }
@@ -222,7 +207,7 @@ struct GuestsController {
         return grants
     }
 
-    func grantWire(_ grant: GuestGrant) async throws -> GrantWire {
+    func grantWire(_ grant: GuestGrant, accountID: Int64) async throws -> GrantWire {
         switch grant.entityType {
         case .datapoint:
             let datapoint = try await datapoints.find(id: grant.entityID)
@@ -230,7 +215,7 @@ struct GuestsController {
                 DatapointType: datapoint.map { $0.type == .trackingLink ? "tl" : "tp" }, Entity: EntityURI("datapoints", grant.entityID),
                 EntityName: datapoint?.name ?? "", EntityType: "Datapoint", Type: Self.verbWire(grant.verb))
         case .group:
-            let group = try await groups.find(id: grant.entityID)
+            let group = try await groups.owned(grant.entityID, accountID: accountID)
             return GrantWire(
                 DatapointType: nil, Entity: EntityURI("groups", grant.entityID), EntityName: group?.name ?? "", EntityType: "Group",
                 Type: Self.verbWire(grant.verb))
@@ -244,7 +229,7 @@ struct GuestsController {
         var tl = 0
         var tp = 0
         var grouped = 0
-        for grant in try await guests.grants(guestID: guest.id) {
+        for grant in try await guests.grants(of: guest) {
             switch grant.entityType {
             case .group: grouped += 1
             case .datapoint: if try await datapoints.find(id: grant.entityID)?.type == .trackingPixel { tp += 1 } else { tl += 1 }

@@ -5,8 +5,8 @@ import TallyStorage
 /// Hit lists with cursor paging (the per-entity `…/hits`) and the clickstream: raw hits,
 /// newest first, with the link and the conversions each led to.
 struct HitsController {
-    let hits: SQLHitListRepository
-    let stats: SQLStatsRepository
+    let hits: HitQueries
+    let stats: StatsQueries
     let subjects: StatsSubjects
     let clock: WallClock
     /// For the live stream: its key is checked again every second, and each key holds at most 5 streams.
@@ -116,7 +116,7 @@ struct HitsController {
         let events = try await hits.conversions(ofClicks: found.map(\.clickID))
         var goals: [Int64: Conversion] = [:]
         if !events.isEmpty {
-            for conversion in try await subjects.conversions.repository.list(accountID: auth.accountID) { goals[conversion.id] = conversion }
+            for conversion in try await subjects.conversions.conversions.all(accountID: auth.accountID) { goals[conversion.id] = conversion }
         }
         return found.map { hit in
             HitWire(hit, datapoint: byID[hit.datapointID], conversions: (events[hit.clickID] ?? []).map { ($0, goals[$0.conversionID]) })

@@ -5,7 +5,7 @@ import TallyStorage
 /// The "top" reports (the per-entity `…/reports`): values of one dimension ranked by hits (by
 /// conversions for a conversion goal), from the daily dimension roll-ups.
 struct ReportsController {
-    let stats: SQLStatsRepository
+    let stats: StatsQueries
     let subjects: StatsSubjects
     let clock: WallClock
 

@@ -44,30 +44,19 @@ extension StatsController {
         }
     }
 
-    /// One page of datapoints ranked in SQL (`SQLStatsRepository.ranked`, or the list's own order for id and name);
-    /// only that page's sums and datapoints are read.
+    /// One page of datapoints ranked in SQL (`StatsQueries.ranking`: by a figure over the frame, or the list's own order
+    /// for id and name); only that page's sums and datapoints are read.
     func datapointSummary(_ query: WireQuery, _ auth: APIAuth, groupID: Int64?) async throws -> AggregatedSummaryWire {
-        var chosen = try datapoints.query(query.removing("sortBy", "sortDirection"), auth, groupID: groupID)
+        let chosen = try datapoints.query(query.removing("sortBy", "sortDirection"), auth, groupID: groupID)
         let frame = try await StatsFrame.resolve(query, accountID: auth.accountID, stats: stats, now: clock.now())
         let order = try Self.order(query)
         let window = try query.window()
-        let total = try await datapoints.queries.count(chosen)
-        let ids: [Int64]
-        switch order.key {
-        case .figure(let figure):
-            ids = try await stats.ranked(chosen, by: figure, descending: order.descending, from: frame.from, to: frame.to, total: total, window)
-        case .id, .name:
-            chosen.sort = order.key == .id ? .id : .name
-            chosen.descending = order.descending
-            ids = try await datapoints.queries.ids(chosen, window)
+        let ranking = try await stats.ranking(chosen, order: order.key, descending: order.descending, from: frame.from, to: frame.to, window)
+        let wires = try await datapoints.wires(ranking.rows.map(\.datapoint), auth)
+        let rows = zip(ranking.rows, wires).map { row, wire in
+            SummaryRow(id: row.datapoint.id, name: row.datapoint.name, counts: row.counts, data: .datapoint(wire))
         }
-        let page = try await datapoints.queries.find(orderedIDs: ids)
-        let counts = try await stats.perEntity(.init(.datapoint, ids), from: frame.from, to: frame.to)
-        let wires = try await datapoints.wires(page, auth)
-        let rows = zip(page, wires).map { datapoint, wire in
-            SummaryRow(id: datapoint.id, name: datapoint.name, counts: counts[datapoint.id] ?? StatsCounts(), data: .datapoint(wire))
-        }
-        return Self.wire(SummaryPage(rows: rows, count: total, offset: window.offset, limit: window.limit), frame)
+        return Self.wire(SummaryPage(rows: rows, count: ranking.total, offset: window.offset, limit: window.limit), frame)
     }
 
     func summary(_ rows: [SummaryRow], _ query: WireQuery, _ frame: StatsFrame) throws -> AggregatedSummaryWire {
@@ -88,10 +77,7 @@ extension StatsController {
         let limit: Int
     }
 
-    enum SortKey: Equatable {
-        case figure(SQLStatsRepository.Figure)
-        case id, name
-    }
+    typealias SortKey = StatsQueries.Order
 
     /// `sortBy`: a figure (totalClicks, uniqueClicks, totalViews, uniqueViews, spiderHitsCount, conversionsCount,
     /// conversionsValue, commissionsCost, lastHitDate, totalHits) or id/name; `sortDirection` asc|desc (default desc

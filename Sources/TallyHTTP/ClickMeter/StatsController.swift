@@ -5,7 +5,7 @@ import TallyStorage
 /// The aggregated statistics (the `…/aggregated` routes): totals and
 /// series from the roll-ups, in the account's time zone.
 struct StatsController {
-    let stats: SQLStatsRepository
+    let stats: StatsQueries
     /// What each route sums, with access checked.
     let subjects: StatsSubjects
     let clock: WallClock

@@ -11,7 +11,7 @@ struct StatsFrame {
     let to: Int64
     let time: LocalTime
 
-    static func resolve(_ query: WireQuery, accountID: Int64, stats: SQLStatsRepository, now: Int64) async throws -> StatsFrame {
+    static func resolve(_ query: WireQuery, accountID: Int64, stats: StatsQueries, now: Int64) async throws -> StatsFrame {
         let frame = try TimeFrame.parse(query.string("timeFrame"))
         let (time, createdAt) = try await stats.accountClock(accountID)
         let today = time.day(of: now)

@@ -90,7 +90,7 @@ struct StatsSubject: Sendable {
     var entityData: EntityData? = nil
 
     /// Sums per hour, or per local day keyed by the day's first hour with rows (enough for totals and day buckets).
-    func sums(_ stats: SQLStatsRepository, _ frame: StatsFrame, byHour: Bool) async throws -> [(hour: Int64, counts: StatsCounts)] {
+    func sums(_ stats: StatsQueries, _ frame: StatsFrame, byHour: Bool) async throws -> [(hour: Int64, counts: StatsCounts)] {
         func read(_ scope: SQLStatsRepository.Scope) async throws -> [(hour: Int64, counts: StatsCounts)] {
             byHour
                 ? try await stats.hourly(scope, from: frame.from, to: frame.to)

@@ -5,9 +5,9 @@ import TallyStorage
 
 /// `/v2/tags…`: names shared by datapoints and groups of one account.
 struct TagsController {
-    let tags: SQLTagRepository
-    let datapoints: SQLDatapointRepository
-    let groups: SQLGroupRepository
+    let tags: TagService
+    let datapoints: DatapointQueries
+    let groups: GroupService
 
     struct TagWire: ResponseEncodable {
         let id: Int64
@@ -29,7 +29,9 @@ struct TagsController {
             let page = try await tags.page(accountID: auth.accountID, try await filter(query, auth), try query.window())
             if try query.bool("_expand") == true {
                 var wires: [TagWire] = []
-                for id in page { if let tag = try await tags.find(id: id) { wires.append(TagWire(try await visible(tag, auth))) } }
+                for id in page {
+                    if let tag = try await tags.owned(id, accountID: auth.accountID) { wires.append(TagWire(try await visible(tag, auth))) }
+                }
                 return ListWire(entities: wires).response
             }
             return ListWire(entities: page.map { EntityURI("tags", $0) }).response
@@ -43,11 +45,11 @@ struct TagsController {
             let tag = try await tags.findOrCreate(accountID: auth.accountID, name: name)
             for id in try Self.ids(body, "datapoints") {
                 try await ownedDatapoint(id, auth)
-                try await tags.set(tagID: tag.id, .datapoint, id: id, attached: true)
+                try await tags.set(tag, .datapoint, id: id, attached: true)
             }
             for id in try Self.ids(body, "groups") {
                 try await ownedGroup(id, auth)
-                try await tags.set(tagID: tag.id, .group, id: id, attached: true)
+                try await tags.set(tag, .group, id: id, attached: true)
             }
             return EntityURI("tags", tag.id)
         }
@@ -57,7 +59,7 @@ struct TagsController {
         api.on(.delete, "tags/:id", scope: APIScope(.tags, .write)) { _, context, auth in
             let tag = try await owned(context, auth)
             try auth.requireWholeAccount("delete a tag")
-            try await tags.delete(id: tag.id)
+            try await tags.delete(tag)
             return EntityURI("tags", tag.id)
         }
         api.on(.put, "tags/:id/name", scope: APIScope(.tags, .write)) { request, context, auth in
@@ -65,7 +67,7 @@ struct TagsController {
             try auth.requireWholeAccount("rename a tag")
             let body = try await WireBody.read(request, context)
             guard let text = try body.string("text") else { throw ValidationError(field: "Text", code: "text_required", message: "Text is required") }
-            try await tags.rename(id: tag.id, to: text)
+            try await tags.rename(tag, to: text)
             return EntityURI("tags", tag.id)
         }
         for (collection, target) in [("datapoints", SQLTagRepository.Target.datapoint), ("groups", .group)] {
@@ -90,7 +92,7 @@ struct TagsController {
             api.on(.delete, "tags/:id/\(collection)", scope: APIScope(.tags, .write)) { _, context, auth in
                 let tag = try await owned(context, auth)
                 try auth.requireWholeAccount("detach a tag everywhere")
-                try await tags.detachAll(tagID: tag.id, target)
+                try await tags.detachAll(tag, target)
                 return EntityURI("tags", tag.id)
             }
         }
@@ -102,7 +104,7 @@ struct TagsController {
                 guard let attach else { throw ValidationError(field: "Action", code: "action_required", message: "Action must be add or remove") }
                 guard let id = try body.int64("id") else { throw ValidationError(field: "Id", code: "id_required", message: "Id is required") }
                 if target == .datapoint { try await ownedDatapoint(id, auth) } else { try await ownedGroup(id, auth) }
-                try await tags.set(tagID: tag.id, target, id: id, attached: attach)
+                try await tags.set(tag, target, id: id, attached: attach)
                 // The running API answered with the datapoint or group it patched, not the tag.
                 return EntityURI(target == .datapoint ? "datapoints" : "groups", id)
             }
@@ -110,7 +112,7 @@ struct TagsController {
     }
 
     func owned(_ context: TallyRequestContext, _ auth: APIAuth) async throws -> SQLTagRepository.Tag {
-        guard let id = context.parameters.get("id", as: Int64.self), let tag = try await tags.find(id: id), tag.accountID == auth.accountID else {
+        guard let id = context.parameters.get("id", as: Int64.self), let tag = try await tags.owned(id, accountID: auth.accountID) else {
             throw APIError.notFound
         }
         return tag
@@ -141,7 +143,7 @@ struct TagsController {
     }
 
     private func ownedGroup(_ id: Int64, _ auth: APIAuth) async throws {
-        guard let group = try await groups.find(id: id), group.accountID == auth.accountID, auth.allowsGroup(group.id) else {
+        guard try await groups.owned(id, accountID: auth.accountID) != nil, auth.allowsGroup(id) else {
             throw ValidationError(field: "Id", code: "group_unknown", message: "no group \(id) in this account")
         }
     }

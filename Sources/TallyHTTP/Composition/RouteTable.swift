@@ -23,21 +23,20 @@ struct RouteTable {
                 addresses: s.addresses, allowQueryKeys: configuration.allowQueryKeys, clock: clock, watch: UsageWatch(events: r.keyEvents),
                 webhooks: s.webhooks, failureBurst: configuration.authFailureBurst, tls: configuration.tlsEnabled))
         let api = APIRoutes(group: v2, catalogue: catalogue)
-        KeysController(service: s.keys, verifier: s.verifier, events: r.keyEvents, clock: clock, webhooks: s.webhooks).addRoutes(to: api)
+        KeysController(service: s.keys, verifier: s.verifier, activity: s.keyActivity, clock: clock, webhooks: s.webhooks).addRoutes(to: api)
         let datapoints = DatapointsController(service: s.datapoints, access: s.datapointAccess, editor: s.editor)
         datapoints.addRoutes(to: api)
         datapoints.addLinkAliases(to: api)
         datapoints.addBatchRoutes(to: api)
-        ConversionsController(repository: r.conversions, access: s.conversionAccess, datapoints: s.datapointAccess, lists: s.lists, clock: clock)
-            .addRoutes(to: api)
+        ConversionsController(conversions: s.conversions, access: s.conversionAccess, datapoints: s.datapointAccess).addRoutes(to: api)
         RetargetingController(repository: r.retargeting, datapoints: s.datapointAccess, service: s.datapoints, lists: s.lists, clock: clock)
             .addRoutes(to: api)
-        GroupsController(groups: r.groups, access: s.groupAccess, datapoints: s.datapointAccess, editor: s.editor, guests: r.guests, clock: clock)
+        GroupsController(groups: s.groups, access: s.groupAccess, datapoints: s.datapointAccess, editor: s.editor, guests: s.guests)
             .addRoutes(to: api)
-        StatsController(stats: r.stats, subjects: s.subjects, clock: clock).addRoutes(to: api)
-        ReportsController(stats: r.stats, subjects: s.subjects, clock: clock).addRoutes(to: api)
+        StatsController(stats: s.stats, subjects: s.subjects, clock: clock).addRoutes(to: api)
+        ReportsController(stats: s.stats, subjects: s.subjects, clock: clock).addRoutes(to: api)
         let hits = HitsController(
-            hits: r.hitLists, stats: r.stats, subjects: s.subjects, clock: clock, keys: r.keys, streams: s.streams,
+            hits: s.hits, stats: s.stats, subjects: s.subjects, clock: clock, keys: r.keys, streams: s.streams,
             timer: s.timers.streams)
         hits.addRoutes(to: api)
         hits.addLiveRoute(to: api)
@@ -46,11 +45,11 @@ struct RouteTable {
             attributionMilliseconds: Int64(configuration.attributionDays) * 86_400_000, publicURL: configuration.publicURL,
             clickTokens: s.clickTokens)
         ConversionEventsController(tracking: conversionTracking, conversions: s.conversionAccess, clock: clock).addRoutes(to: api)
-        TagsController(tags: r.tags, datapoints: r.datapoints, groups: r.groups).addRoutes(to: api)
-        AccountController(profiles: r.profiles, stats: r.stats, clock: clock, rebucketer: s.rebucketer).addRoutes(to: api)
-        GuestsController(guests: r.guests, keys: s.keys, datapoints: r.datapoints, groups: r.groups, clock: clock).addRoutes(to: api)
+        TagsController(tags: s.tags, datapoints: s.datapointQueries, groups: s.groups).addRoutes(to: api)
+        AccountController(profiles: r.profiles, stats: s.stats, clock: clock, rebucketer: s.rebucketer).addRoutes(to: api)
+        GuestsController(guests: s.guests, datapoints: s.datapointQueries, groups: s.groups).addRoutes(to: api)
         DomainsController(repository: r.domains, lists: s.lists, clock: clock).addRoutes(to: api)
-        AccountListsController(repository: r.accountLists, lists: s.lists, clock: clock).addRoutes(to: api)
+        AccountListsController(lists: s.accountLists).addRoutes(to: api)
         OpenAPIDocument.addRoute(to: api)
 
         // Outside `/v2`: the conversion pixel and script (no key: visitors' browsers call them), and the dashboard.

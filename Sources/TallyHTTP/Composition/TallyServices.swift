@@ -29,6 +29,7 @@ struct TallyServices: Sendable {
     let clickTokens: ClickTokenSigner
     let verifier: KeyVerifier
     let keys: KeyService
+    let keyActivity: KeyActivity
     let failures: FailureCounter
     let accounts: AccountService
     let addresses: ClientAddressResolver
@@ -47,6 +48,17 @@ struct TallyServices: Sendable {
     let datapointQueries: DatapointQueries
     let datapointAccess: DatapointAccess
     let editor: DatapointEditor
+
+    // Groups, tags, conversion goals and statistics: what the API's controllers and the dashboard both call (whose
+    // object an id names is decided in each service's `owned`).
+    let groups: GroupService
+    let tags: TagService
+    let conversions: ConversionService
+    let stats: StatsQueries
+    let accountLists: AccountListService
+    let hits: HitQueries
+    let guests: GuestService
+
     let groupAccess: GroupAccess
     let conversionAccess: ConversionAccess
     let subjects: StatsSubjects
@@ -83,14 +95,18 @@ struct TallyServices: Sendable {
                 url: try OutboundURL($0, policy: .operatorConfigured), secret: configuration.alertWebhookSecret ?? "",
                 policy: .operatorConfigured, logger: logger)
         }
+        let keys = KeyService(database: database, hasher: hasher, clock: clock)
         let datapoints = DatapointService(
             repository: repositories.datapoints, trackingHosts: { domains.trackingHosts }, cache: cache, clock: clock, anchors: anchors)
         let queries = DatapointQueries(repository: repositories.datapoints)
+        let groups = GroupService(repository: repositories.groups, clock: clock)
+        let tags = TagService(repository: repositories.tags, datapoints: repositories.datapoints, groups: groups)
+        let conversions = ConversionService(repository: repositories.conversions, datapoints: repositories.datapoints, lists: lists, clock: clock)
         let datapointAccess = DatapointAccess(
-            queries: queries, groups: repositories.groups, tags: repositories.tags, conversions: repositories.conversions, domains: domains,
-            extras: extras, publicURL: configuration.publicURL)
-        let groupAccess = GroupAccess(groups: repositories.groups)
-        let conversionAccess = ConversionAccess(repository: repositories.conversions)
+            queries: queries, groups: groups, tags: tags, conversions: conversions, domains: domains, extras: extras,
+            publicURL: configuration.publicURL)
+        let groupAccess = GroupAccess(groups: groups)
+        let conversionAccess = ConversionAccess(conversions: conversions)
         return TallyServices(
             database: database, repositories: repositories, clock: clock, timers: timers, logger: logger, defaults: defaults,
             publicURL: configuration.publicURL, tls: configuration.tlsEnabled,
@@ -98,7 +114,8 @@ struct TallyServices: Sendable {
             buffer: HitBuffer(capacity: configuration.hitBufferCapacity), metrics: TallyMetrics(),
             clickTokens: ClickTokenSigner(serverSecret: serverSecret),
             verifier: KeyVerifier(repository: repositories.keys, hasher: hasher, clock: clock),
-            keys: KeyService(database: database, hasher: hasher, clock: clock), failures: FailureCounter(events: repositories.keyEvents),
+            keys: keys,
+            keyActivity: KeyActivity(events: repositories.keyEvents, clock: clock), failures: FailureCounter(events: repositories.keyEvents),
             accounts: accounts,
             // One resolver for the API, the dashboard, tracking and conversions: the same proxy rule everywhere.
             addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies, header: configuration.forwardedHeader),
@@ -108,8 +125,10 @@ struct TallyServices: Sendable {
             throttle: LoginThrottle(database: database), twoFactor: TwoFactorService(database: database, serverSecret: serverSecret),
             datapoints: datapoints, datapointQueries: queries, datapointAccess: datapointAccess,
             editor: DatapointEditor(
-                service: datapoints, repository: repositories.datapoints, groups: repositories.groups, domains: domains,
-                retargeting: repositories.retargeting),
+                service: datapoints, groups: groups, domains: domains, retargeting: repositories.retargeting),
+            groups: groups, tags: tags, conversions: conversions, stats: StatsQueries(stats: repositories.stats, datapoints: queries),
+            accountLists: AccountListService(repository: repositories.accountLists, lists: lists, clock: clock),
+            hits: HitQueries(repository: repositories.hitLists), guests: GuestService(repository: repositories.guests, keys: keys, clock: clock),
             groupAccess: groupAccess, conversionAccess: conversionAccess,
             subjects: StatsSubjects(datapoints: datapointAccess, groups: groupAccess, conversions: conversionAccess),
             streams: LiveStreamSlots(),

@@ -15,7 +15,7 @@ extension DashboardController {
         var totals: [StatsCounts] = []
         if byHour {
             let first = now - now % 3_600_000 - 47 * 3_600_000
-            let rows = Dictionary(try await services.repositories.stats.hourly(scope, from: first, to: now + 1).map { ($0.hour, $0.counts) }) { $1 }
+            let rows = Dictionary(try await services.stats.hourly(scope, from: first, to: now + 1).map { ($0.hour, $0.counts) }) { $1 }
             for index in 0..<48 {
                 let hour = first + Int64(index) * 3_600_000
                 labels.append(DashboardFormat.hour(hour + time.offset(at: hour)))
@@ -25,7 +25,7 @@ extension DashboardController {
             let today = time.day(of: now)
             let firstDay = today - days + 1
             var sums: [Int64: StatsCounts] = [:]
-            for (hour, counts) in try await services.repositories.stats.daily(
+            for (hour, counts) in try await services.stats.daily(
                 scope, from: time.start(ofDay: firstDay), to: time.start(ofDay: today + 1), time: time)
             {
                 sums[time.day(of: hour), default: StatsCounts()].add(counts)
@@ -52,7 +52,7 @@ extension DashboardController {
         -> [String: Any]
     {
         let today = time.day(of: services.clock.now())
-        let rows = try await services.repositories.stats.top(scope, dimension: dimension, days: (today - days + 1)...today, limit: 8)
+        let rows = try await services.stats.top(scope, dimension: dimension, days: (today - days + 1)...today, limit: 8)
         let largest = max(rows.map(\.counts.hits).max() ?? 1, 1)
         return [
             "title": title, "empty": rows.isEmpty,

@@ -21,8 +21,7 @@ extension DashboardController {
                     guard let value, value.isFinite, value >= 0 else {
                         throw ValidationError(field: "value", code: "value_invalid", message: "the default value must be a number, 0 or more")
                     }
-                    try conversion.validate()
-                    _ = try await services.repositories.conversions.create(conversion, now: now)
+                    _ = try await services.conversions.create(conversion)
                 } catch let error as ValidationError {
                     return try await conversionsPage(visit, error: error.message, status: .badRequest)
                 }
@@ -31,9 +30,9 @@ extension DashboardController {
     }
 
     func conversionsPage(_ visit: Visit, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let conversions = try await services.repositories.conversions.list(accountID: visit.session.accountID).filter { !$0.isDeleted }
+        let conversions = try await services.conversions.live(accountID: visit.session.accountID)
         let now = services.clock.now()
-        let counts = try await services.repositories.stats.perEntity(
+        let counts = try await services.stats.perEntity(
             .init(.conversion, conversions.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)
         let view = ConversionsView(
             conversions: conversions.map { conversion in

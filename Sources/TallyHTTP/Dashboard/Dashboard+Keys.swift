@@ -65,15 +65,14 @@ extension DashboardController {
             "alerts/:id/acknowledge",
             use: signedIn(.manageKeys) { visit in
                 if let id = visit.context.parameters.get("id", as: Int64.self) {
-                    _ = try await services.repositories.keyEvents.acknowledge(
-                        alertID: id, accountID: visit.session.accountID, at: services.clock.now())
+                    _ = try await services.keyActivity.acknowledge(alertID: id, accountID: visit.session.accountID)
                 }
                 return DashboardHTML.seeOther("/dashboard/keys#alerts")
             })
         dashboard.get(
             "audit",
             use: signedIn { visit in
-                let entries = try await services.repositories.keyEvents.audit(accountID: visit.session.accountID, limit: 200).map { entry in
+                let entries = try await services.keyActivity.audit(accountID: visit.session.accountID, limit: 200).map { entry in
                     [
                         "time": DashboardFormat.time(entry.createdAt), "event": entry.event, "actor": entry.actor, "ip": entry.clientIP,
                         "details": entry.details, "key": entry.keyID.map(String.init) ?? "",
@@ -119,8 +118,8 @@ extension DashboardController {
     func keysPage(_ visit: Visit, form: [String: Any] = [:], status: HTTPResponse.Status = .ok) async throws -> Response {
         let now = services.clock.now()
         let keys = try await services.keys.list(accountID: visit.session.accountID)
-        let groups = try await services.repositories.groups.list(accountID: visit.session.accountID, includeDeleted: false)
-        let alerts = try await services.repositories.keyEvents.alerts(accountID: visit.session.accountID, limit: 50)
+        let groups = try await services.groups.list(accountID: visit.session.accountID)
+        let alerts = try await services.keyActivity.alerts(accountID: visit.session.accountID, limit: 50)
         var values = form
         values["keys"] = keys.map { Self.keyRow($0, now: now) }
         values["noKeys"] = keys.isEmpty
@@ -211,7 +210,7 @@ extension DashboardController {
         let now = services.clock.now()
         let from = now - now % 3_600_000 - 23 * 3_600_000
         var perHour = [Int64: (ok: Int, failed: Int)]()
-        for row in try await services.repositories.keyEvents.usage(keyID: key.id, from: from, to: now + 1, bucketMilliseconds: 3_600_000) {
+        for row in try await services.keyActivity.usage(of: key, from: from, to: now + 1, bucketMilliseconds: 3_600_000) {
             var entry = perHour[row.bucketStart] ?? (0, 0)
             if row.statusClass == "2xx" || row.statusClass == "3xx" { entry.ok += row.count } else { entry.failed += row.count }
             perHour[row.bucketStart] = entry
@@ -224,7 +223,7 @@ extension DashboardController {
                 .init(name: "Refused or failed", values: hours.map { Double(perHour[$0]?.failed ?? 0) }, colour: .warning),
             ], style: .bars
         ).svg()
-        let requests = try await services.repositories.keyEvents.requests(keyID: key.id, before: nil, limit: 50).map { row in
+        let requests = try await services.keyActivity.requests(of: key, before: nil, limit: 50).map { row in
             [
                 "time": DashboardFormat.time(row.record.time), "method": row.record.method, "route": row.record.route, "status": row.record.status,
                 "ip": row.record.clientIP, "ms": String(format: "%.1f", Double(row.record.latencyMicroseconds) / 1000),

@@ -11,7 +11,7 @@ extension DashboardController {
         let scope = SQLStatsRepository.Scope(.datapoint, [datapoint.id])
         let byHour = visit.query["by"] == "hour"
         let days = Int64(visit.query["days"] ?? "").flatMap { [7, 30, 90].contains($0) ? $0 : nil } ?? 30
-        let (time, _) = try await services.repositories.stats.accountClock(accountID)
+        let (time, _) = try await services.stats.accountClock(accountID)
         let (chart, total, _) = try await trafficChart(scope, time: time, days: days, byHour: byHour)
         var breakdowns: [[String: Any]] = []
         for (dimension, title) in [
@@ -21,7 +21,7 @@ extension DashboardController {
             breakdowns.append(try await breakdown(scope, dimension, title: title, time: time, days: byHour ? 2 : days))
         }
         let now = services.clock.now()
-        let recent = try await services.repositories.hitLists.page(
+        let recent = try await services.hits.page(
             .datapoints([datapoint.id]), from: 0, to: now + 1, filter: nil, after: nil, limit: 20)
         let url = trackingURL(datapoint)
         var values: [String: Any] = [
@@ -32,7 +32,7 @@ extension DashboardController {
             "totalHits": DashboardFormat.number(total.hits), "uniqueHits": DashboardFormat.number(total.uniqueHits),
             "botHits": DashboardFormat.number(total.spiders), "period": byHour ? "last 48 hours" : "last \(days) days",
             "breakdowns": breakdowns, "hits": recent.map(Self.hitRow), "noHits": recent.isEmpty,
-            "latest": try await services.repositories.hitLists.latestID(),
+            "latest": try await services.hits.latestID(),
             "byHour": byHour, "days\(days)": !byHour,
         ]
         if datapoint.options.mode.isRotator {
@@ -58,7 +58,7 @@ extension DashboardController {
             use: signedIn { visit in
                 let datapoint = try await ownDatapoint(visit)
                 let stream = LiveHitStream(
-                    hits: services.repositories.hitLists, accountID: visit.session.accountID, timer: services.timers.streams)
+                    hits: services.hits, accountID: visit.session.accountID, timer: services.timers.streams)
                 let seconds = min(max(Int(visit.query["maxSeconds"] ?? "") ?? 600, 1), 600)
                 let start = try await stream.start(visit.request, since: Int64(visit.query["since"] ?? ""))
                 let holder = "session " + SignInSecrets.hash(visit.token)

@@ -12,7 +12,7 @@ extension DashboardController {
 
     func linkForm(_ visit: Visit, values: [String: Any], editing: Datapoint? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         var values = values
-        let groups = try await services.repositories.groups.list(accountID: visit.session.accountID, includeDeleted: false)
+        let groups = try await services.groups.list(accountID: visit.session.accountID)
         let chosenGroup = values["groupID"] as? String ?? ""
         values["groups"] = groups.map { ["id": $0.id, "name": $0.name, "selected": String($0.id) == chosenGroup] as [String: Any] }
         let chosenMode = values["mode"] as? String ?? "0"
@@ -31,7 +31,7 @@ extension DashboardController {
             status: status)
     }
 
-    static func formValues(_ datapoint: Datapoint, tags: SQLTagRepository) async throws -> [String: Any] {
+    static func formValues(_ datapoint: Datapoint, tags: TagService) async throws -> [String: Any] {
         let names = try await tags.tags(ofDatapoints: [datapoint.id])[datapoint.id]?.map(\.name) ?? []
         return [
             "isLink": datapoint.type == .trackingLink, "destination": datapoint.destinationURL ?? "", "name": datapoint.name,
@@ -69,7 +69,7 @@ extension DashboardController {
             try options.validate()
             var groupID: Int64?
             if let id = Int64(form.trimmed("group")) {
-                guard try await services.repositories.groups.find(id: id)?.accountID == visit.session.accountID else {
+                guard try await services.groups.owned(id, accountID: visit.session.accountID, includeDeleted: false) != nil else {
                     throw ValidationError(field: "group", code: "group_unknown", message: "choose one of your campaigns")
                 }
                 groupID = id
@@ -95,22 +95,10 @@ extension DashboardController {
                 request.options = options
                 saved = try await services.datapoints.create(accountID: visit.session.accountID, domain: services.domains.systemDomain, request)
             }
-            try await setTags(form.trimmed("tags"), on: saved, accountID: visit.session.accountID)
+            try await services.tags.replaceTags(of: saved, with: form.trimmed("tags").split(separator: ",").map(String.init))
             return DashboardHTML.seeOther("/dashboard/links/\(saved.id)")
         } catch let error as ValidationError {
             return try await linkForm(visit, values: echo.merging(["error": error.message]) { $1 }, editing: existing, status: .badRequest)
-        }
-    }
-
-    func setTags(_ list: String, on datapoint: Datapoint, accountID: Int64) async throws {
-        let wanted = Set(list.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty })
-        let current = try await services.repositories.tags.tags(ofDatapoints: [datapoint.id])[datapoint.id] ?? []
-        for tag in current where !wanted.contains(tag.name) {
-            try await services.repositories.tags.set(tagID: tag.id, .datapoint, id: datapoint.id, attached: false)
-        }
-        for name in wanted where !current.contains(where: { $0.name == name }) {
-            let tag = try await services.repositories.tags.findOrCreate(accountID: accountID, name: name)
-            try await services.repositories.tags.set(tagID: tag.id, .datapoint, id: datapoint.id, attached: true)
         }
     }
 }

@@ -18,7 +18,7 @@ extension DashboardController {
             "links/:id/edit",
             use: signedIn { visit in
                 let datapoint = try await ownDatapoint(visit)
-                return try await linkForm(visit, values: try await Self.formValues(datapoint, tags: services.repositories.tags), editing: datapoint)
+                return try await linkForm(visit, values: try await Self.formValues(datapoint, tags: services.tags), editing: datapoint)
             })
         dashboard.post("links/:id", use: signedIn(.editLinks) { visit in try await saveLink(visit, existing: try await ownDatapoint(visit)) })
         for (action, status) in [("pause", DatapointStatus.paused), ("resume", .active), ("delete", .deleted)] {
@@ -68,8 +68,8 @@ extension DashboardController {
         // Bounded so the offset cannot overflow; past the end the page is simply empty.
         let page = min(max(1, Int(query["page"] ?? "") ?? 1), 10_000_000)
         // The reads that do not depend on the page run beside it (each is a round trip to PostgreSQL or a reader thread).
-        async let groupsRead = services.repositories.groups.names(accountID: accountID)
-        async let tagsRead = services.repositories.tags.names(accountID: accountID)
+        async let groupsRead = services.groups.names(accountID: accountID)
+        async let tagsRead = services.tags.names(accountID: accountID)
         // A search counts up to `searchCountLimit` ("1,000+", as GitHub's searches do): counting every match of a
         // common word is most of a search's cost on a million links (PostgreSQL tests each row's text: 10,000 matches
         // of "spring" took 40 ms to count, 1,000 take 4), and a search shown 50 a page is not paged that far.
@@ -83,8 +83,8 @@ extension DashboardController {
         // Past the end there is nothing to read (an OFFSET beyond the last row walks every row to find that out).
         let shown = !exact || window.offset < total ? try await services.datapointQueries.page(chosen, window) : []
         let now = services.clock.now()
-        async let tagsByLinkRead = services.repositories.tags.tags(ofDatapoints: shown.map(\.id))
-        async let countsRead = services.repositories.stats.perEntity(.init(.datapoint, shown.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)
+        async let tagsByLinkRead = services.tags.tags(ofDatapoints: shown.map(\.id))
+        async let countsRead = services.stats.perEntity(.init(.datapoint, shown.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)
         let (tagsByLink, counts, groups, tags) = try await (tagsByLinkRead, countsRead, groupsRead, tagsRead)
         let groupNames = Dictionary(groups.map { ($0.id, $0.name) }) { $1 }
         var base = query.pairs.filter { $0.0 != "page" }.map { "\($0.0)=\(DashboardForm.encode($0.1))" }.joined(separator: "&")

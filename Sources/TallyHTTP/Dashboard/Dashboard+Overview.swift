@@ -14,8 +14,7 @@ extension DashboardController {
                 guard let name = Self.groupName(visit.form) else {
                     return try await groupsPage(visit, error: Self.groupNameRule, status: .badRequest)
                 }
-                _ = try await services.repositories.groups.create(
-                    accountID: visit.session.accountID, name: name, notes: "", isFavourite: false, now: services.clock.now())
+                _ = try await services.groups.create(accountID: visit.session.accountID, name: name)
                 return DashboardHTML.seeOther("/dashboard/groups")
             })
         dashboard.post(
@@ -26,7 +25,7 @@ extension DashboardController {
                     return try await groupsPage(visit, error: Self.groupNameRule, status: .badRequest)
                 }
                 group.name = name
-                _ = try await services.repositories.groups.save(group, now: services.clock.now())
+                _ = try await services.groups.save(group)
                 return DashboardHTML.seeOther("/dashboard/groups")
             })
         dashboard.post(
@@ -37,7 +36,7 @@ extension DashboardController {
                     return try await groupsPage(visit, error: "Tick the box to delete the campaign (its links stay).", status: .badRequest)
                 }
                 group.isDeleted = true
-                _ = try await services.repositories.groups.save(group, now: services.clock.now())
+                _ = try await services.groups.save(group)
                 return DashboardHTML.seeOther("/dashboard/groups")
             })
         dashboard.post(
@@ -45,7 +44,7 @@ extension DashboardController {
             use: signedIn(.editLinks) { visit in
                 let tag = try await ownTag(visit)
                 do {
-                    try await services.repositories.tags.rename(id: tag.id, to: visit.form.trimmed("name"))
+                    try await services.tags.rename(tag, to: visit.form.trimmed("name"))
                 } catch let error as ValidationError {
                     return try await groupsPage(visit, error: error.message, status: .badRequest)
                 }
@@ -54,7 +53,7 @@ extension DashboardController {
         dashboard.post(
             "tags/:id/delete",
             use: signedIn(.editLinks) { visit in
-                try await services.repositories.tags.delete(id: try await ownTag(visit).id)
+                try await services.tags.delete(try await ownTag(visit))
                 return DashboardHTML.seeOther("/dashboard/groups#tags")
             })
     }
@@ -62,7 +61,7 @@ extension DashboardController {
     func overviewPage(_ visit: Visit) async throws -> Response {
         let accountID = visit.session.accountID
         let account = SQLStatsRepository.Scope(.account, [accountID])
-        let (time, _) = try await services.repositories.stats.accountClock(accountID)
+        let (time, _) = try await services.stats.accountClock(accountID)
         let now = services.clock.now()
         let today = time.day(of: now)
         // One read of the last 30 days serves the chart and the today / 7 / 30-day figures.
@@ -78,18 +77,15 @@ extension DashboardController {
         // The ten busiest links of 30 days, ranked in SQL (an account may hold a million).
         let live = DatapointQuery(accountID: accountID, statuses: [.active, .paused])
         let from = time.start(ofDay: today - 29)
-        let total = try await services.datapointQueries.count(live)
-        let ranked = try await services.repositories.stats.ranked(
-            live, by: .totalHits, descending: true, from: from, to: now + 1, total: total, PageWindow(offset: 0, limit: 10))
-        let perLink = try await services.repositories.stats.perEntity(.init(.datapoint, ranked), from: from, to: now + 1)
-        let top = try await services.datapointQueries.find(orderedIDs: ranked).filter { (perLink[$0.id]?.hits ?? 0) > 0 }
+        let ranking = try await services.stats.ranking(
+            live, order: .figure(.totalHits), descending: true, from: from, to: now + 1, PageWindow(offset: 0, limit: 10))
+        let top = ranking.rows.filter { $0.counts.hits > 0 }
         let values: [String: Any] = [
-            "periods": periods, "chart": chart, "noLinks": total == 0,
-            "top": top.map { datapoint in
+            "periods": periods, "chart": chart, "noLinks": ranking.total == 0,
+            "top": top.map { datapoint, counts in
                 [
-                    "id": datapoint.id, "name": datapoint.name, "title": datapoint.title,
-                    "hits": DashboardFormat.number(perLink[datapoint.id]?.hits ?? 0),
-                    "unique": DashboardFormat.number(perLink[datapoint.id]?.uniqueHits ?? 0),
+                    "id": datapoint.id, "name": datapoint.name, "title": datapoint.title, "hits": DashboardFormat.number(counts.hits),
+                    "unique": DashboardFormat.number(counts.uniqueHits),
                 ] as [String: Any]
             },
             "noTop": top.isEmpty,
@@ -105,29 +101,29 @@ extension DashboardController {
     }
 
     func ownGroup(_ visit: Visit) async throws -> LinkGroup {
-        guard let id = visit.context.parameters.get("id", as: Int64.self), let group = try await services.repositories.groups.find(id: id),
-            group.accountID == visit.session.accountID, !group.isDeleted
+        guard let id = visit.context.parameters.get("id", as: Int64.self),
+            let group = try await services.groups.owned(id, accountID: visit.session.accountID, includeDeleted: false)
         else { throw HTTPError(.notFound) }
         return group
     }
 
-    func ownTag(_ visit: Visit) async throws -> SQLTagRepository.Tag {
-        guard let id = visit.context.parameters.get("id", as: Int64.self), let tag = try await services.repositories.tags.find(id: id),
-            tag.accountID == visit.session.accountID
+    func ownTag(_ visit: Visit) async throws -> TagService.Tag {
+        guard let id = visit.context.parameters.get("id", as: Int64.self),
+            let tag = try await services.tags.owned(id, accountID: visit.session.accountID)
         else { throw HTTPError(.notFound) }
         return tag
     }
 
     func groupsPage(_ visit: Visit, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let accountID = visit.session.accountID
-        let groups = try await services.repositories.groups.list(accountID: accountID, includeDeleted: false)
+        let groups = try await services.groups.list(accountID: accountID)
         let now = services.clock.now()
         // Per group, in SQL: the live links (from the counters) and their hits of 30 days.
         var members = DatapointQuery(accountID: accountID, statuses: [.active, .paused])
         members.groupIDs = Set(groups.map(\.id))
         let linkCounts = try await services.datapointQueries.countsPerGroup(members)
-        let perGroup = try await services.repositories.stats.perGroup(members, from: now - 30 * 86_400_000, to: now + 1)
-        let tags = try await services.repositories.tags.names(accountID: accountID)
+        let perGroup = try await services.stats.perGroup(members, from: now - 30 * 86_400_000, to: now + 1)
+        let tags = try await services.tags.names(accountID: accountID)
         var values: [String: Any] = [
             "groups": groups.map { group in
                 [

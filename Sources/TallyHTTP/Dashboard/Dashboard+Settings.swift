@@ -24,19 +24,14 @@ extension DashboardController {
                     return try await settingsPage(
                         visit, error: "Give an IPv4 or IPv6 address, or a network such as 203.0.113.0/24.", status: .badRequest)
                 }
-                _ = try await services.repositories.accountLists.add(
-                    .ipBlacklist, accountID: visit.session.accountID, value: network.description, now: services.clock.now())
-                try await services.lists.refresh()
+                _ = try await services.accountLists.block(network, accountID: visit.session.accountID)
                 return DashboardHTML.seeOther("/dashboard/settings?saved=blacklist")
             })
         dashboard.post(
             "settings/whitelist",
             use: signedIn(.manageSettings) { visit in
                 do {
-                    let name = try SQLDomainRepository.validateName(visit.form.trimmed("domain"))
-                    _ = try await services.repositories.accountLists.add(
-                        .domainWhitelist, accountID: visit.session.accountID, value: name, now: services.clock.now())
-                    try await services.lists.refresh()
+                    _ = try await services.accountLists.allow(domain: visit.form.trimmed("domain"), accountID: visit.session.accountID)
                 } catch let error as ValidationError {
                     return try await settingsPage(visit, error: error.message, status: .badRequest)
                 }
@@ -47,9 +42,7 @@ extension DashboardController {
             use: signedIn(.manageSettings) { visit in
                 let list: SQLAccountListRepository.List = visit.context.parameters.get("list") == "whitelist" ? .domainWhitelist : .ipBlacklist
                 if let id = visit.context.parameters.get("id", as: Int64.self) {
-                    _ = try await services.repositories.accountLists.remove(list, id: id, accountID: visit.session.accountID)
-                    try await services.lists.refresh()
-                    try await services.lists.refresh()
+                    _ = try await services.accountLists.remove(list, id: id, accountID: visit.session.accountID)
                 }
                 return DashboardHTML.seeOther("/dashboard/settings")
             })
@@ -83,20 +76,16 @@ extension DashboardController {
                 let guest = Guest(
                     id: 0, accountID: visit.session.accountID, name: visit.form.trimmed("name"), email: visit.form.trimmed("email"),
                     userName: visit.form.trimmed("userName"), createdAt: now, updatedAt: now)
-                let created: Guest
+                let invited: (guest: Guest, key: APIKey, fullKey: String)
                 do {
-                    try guest.validate()
-                    created = try await services.repositories.guests.create(guest, now: now)
+                    // The same as the API: a guest comes with a key of their own (guest scopes, bounded by what is shared).
+                    invited = try await services.guests.invite(guest, by: actor(visit))
                 } catch let error as ValidationError {
                     return try await settingsPage(visit, error: error.message, status: .badRequest)
                 }
-                // The same as the API: a guest comes with a key of their own (guest scopes, bounded by what is shared).
-                var new = KeyService.NewKey(name: "guest \(created.userName)", scopes: GuestsController.guestScopes)
-                new.guestID = created.id
-                let (key, fullKey) = try await services.keys.create(new, accountID: visit.session.accountID, by: actor(visit))
                 return try await shownOnce(
-                    visit, key: key, fullKey: fullKey, heading: "Guest key created",
-                    note: "Give this key to \(created.name). They see only what you share with them (the API's guest permissions).")
+                    visit, key: invited.key, fullKey: invited.fullKey, heading: "Guest key created",
+                    note: "Give this key to \(invited.guest.name). They see only what you share with them (the API's guest permissions).")
             })
         dashboard.post(
             "settings/users",
@@ -125,11 +114,11 @@ extension DashboardController {
 
     func settingsPage(_ visit: Visit, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let accountID = visit.session.accountID
-        let (time, _) = try await services.repositories.stats.accountClock(accountID)
-        let blacklist = try await services.repositories.accountLists.entries(.ipBlacklist, accountID: accountID)
-        let whitelist = try await services.repositories.accountLists.entries(.domainWhitelist, accountID: accountID)
+        let (time, _) = try await services.stats.accountClock(accountID)
+        let blacklist = try await services.accountLists.entries(.ipBlacklist, accountID: accountID)
+        let whitelist = try await services.accountLists.entries(.domainWhitelist, accountID: accountID)
         let users = try await services.accounts.users(accountID: accountID)
-        let guests = try await services.repositories.guests.list(accountID: accountID)
+        let guests = try await services.guests.list(accountID: accountID)
         var values: [String: Any] = [
             "timezone": time.zone.identifier == "GMT" ? "UTC" : time.zone.identifier,
             "blacklist": blacklist.map { ["id": $0.id, "value": $0.value] as [String: Any] }, "noBlacklist": blacklist.isEmpty,

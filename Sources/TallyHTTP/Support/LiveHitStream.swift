@@ -43,7 +43,7 @@ struct LiveHitStream: Sendable {
     /// How often the stream asks whether its key or session still stands: a revoked key's stream ends within this.
     static let recheckEvery = 4
 
-    let hits: SQLHitListRepository
+    let hits: HitQueries
     let accountID: Int64
     /// What the polls wait on and `lasting` is measured on (`ServiceTimers.streams`).
     let timer: any Clock<Duration>

@@ -1,0 +1,84 @@
+import TallyCore
+
+/// How the API's statistics, summaries and reports and the dashboard's charts and rankings read sums: one place for
+/// an account's clock, the series, the per-entity sums and the rankings of its datapoints, so a dashboard figure and
+/// the API's figure for the same frame cannot drift apart. Which entities a scope holds is the caller's access value's
+/// business; this only sums them.
+public struct StatsQueries: Sendable {
+    public typealias Scope = SQLStatsRepository.Scope
+    public typealias Figure = SQLStatsRepository.Figure
+
+    let stats: SQLStatsRepository
+    let datapoints: DatapointQueries
+
+    public init(stats: SQLStatsRepository, datapoints: DatapointQueries) {
+        self.stats = stats
+        self.datapoints = datapoints
+    }
+
+    /// The account's time zone and where its statistics begin.
+    public func accountClock(_ accountID: Int64) async throws -> (time: LocalTime, createdAt: Int64) {
+        try await stats.accountClock(accountID)
+    }
+
+    /// Sums per UTC hour in [from, to), hours without hits left out.
+    public func hourly(_ scope: Scope, from: Int64, to: Int64) async throws -> [(hour: Int64, counts: StatsCounts)] {
+        try await stats.hourly(scope, from: from, to: to)
+    }
+
+    /// Sums per local day of `time` in [from, to), days without hits left out.
+    public func daily(_ scope: Scope, from: Int64, to: Int64, time: LocalTime) async throws -> [(hour: Int64, counts: StatsCounts)] {
+        try await stats.daily(scope, from: from, to: to, time: time)
+    }
+
+    /// Sums per dimension value (browser, country, …) over local days, the busiest first.
+    public func top(
+        _ scope: Scope, dimension: StatsDimension, days: ClosedRange<Int64>, hitType: SQLStatsRepository.HitTypeFilter = .all, limit: Int
+    ) async throws -> [(value: String, counts: StatsCounts)] {
+        try await stats.top(scope, dimension: dimension, days: days, hitType: hitType, limit: limit)
+    }
+
+    /// Sums per entity over [from, to).
+    public func perEntity(_ scope: Scope, from: Int64, to: Int64) async throws -> [Int64: StatsCounts] {
+        try await stats.perEntity(scope, from: from, to: to)
+    }
+
+    /// Sums per group over [from, to) of the datapoints `query` picks (its `groupIDs` name the groups).
+    public func perGroup(_ query: DatapointQuery, from: Int64, to: Int64) async throws -> [Int64: StatsCounts] {
+        try await stats.perGroup(query, from: from, to: to)
+    }
+
+    /// How a ranking of datapoints is ordered: by a figure over the frame, or by the list's own id or name order.
+    public enum Order: Sendable, Equatable {
+        case figure(Figure)
+        case id, name
+    }
+
+    /// One page of a ranking: each datapoint with its sums over the frame, and how many the query picks in all.
+    public struct Ranking: Sendable {
+        public let total: Int
+        public let rows: [(datapoint: Datapoint, counts: StatsCounts)]
+    }
+
+    /// One page of `query`'s datapoints ordered by `order` over [from, to), with their sums: ranked in SQL, so only
+    /// the page's datapoints and sums are read (the API's summaries and the dashboard's busiest links).
+    public func ranking(
+        _ query: DatapointQuery, order: Order, descending: Bool, from: Int64, to: Int64, _ window: PageWindow
+    ) async throws -> Ranking {
+        let total = try await datapoints.count(query)
+        let ids: [Int64]
+        switch order {
+        case .figure(let figure):
+            ids = try await stats.ranked(query, by: figure, descending: descending, from: from, to: to, total: total, window)
+        case .id, .name:
+            var ordered = query
+            ordered.sort = order == .id ? .id : .name
+            ordered.descending = descending
+            ids = try await datapoints.ids(ordered, window)
+        }
+        async let pageRead = datapoints.find(orderedIDs: ids)
+        async let countsRead = stats.perEntity(.init(.datapoint, ids), from: from, to: to)
+        let (page, counts) = try await (pageRead, countsRead)
+        return Ranking(total: total, rows: page.map { ($0, counts[$0.id] ?? StatsCounts()) })
+    }
+}

@@ -1,0 +1,88 @@
+import TallyCore
+
+/// An account's tags as the API and the dashboard read and change them. Whose tag an id names, and whether the
+/// datapoint or group a tag is attached to is the same account's, is decided here only: no surface can tag another
+/// account's link or reach another account's tag.
+public struct TagService: Sendable {
+    public typealias Tag = SQLTagRepository.Tag
+    public typealias Target = SQLTagRepository.Target
+
+    let repository: SQLTagRepository
+    let datapoints: SQLDatapointRepository
+    let groups: GroupService
+
+    public init(repository: SQLTagRepository, datapoints: SQLDatapointRepository, groups: GroupService) {
+        self.repository = repository
+        self.datapoints = datapoints
+        self.groups = groups
+    }
+
+    /// The tag `id` if it belongs to `accountID`, `nil` otherwise.
+    public func owned(_ id: Int64, accountID: Int64) async throws -> Tag? {
+        guard let tag = try await repository.find(id: id), tag.accountID == accountID else { return nil }
+        return tag
+    }
+
+    /// The account's tag of that name, created when missing (ClickMeter answers a duplicate create with the existing tag).
+    public func findOrCreate(accountID: Int64, name: String) async throws -> Tag {
+        try await repository.findOrCreate(accountID: accountID, name: name)
+    }
+
+    /// Renames a tag read through `owned`; a name the account already uses is refused (`tag_name_taken`).
+    public func rename(_ tag: Tag, to name: String) async throws { try await repository.rename(id: tag.id, to: name) }
+
+    /// Deletes a tag read through `owned` and every attachment of it.
+    public func delete(_ tag: Tag) async throws { try await repository.delete(id: tag.id) }
+
+    /// Whether `id` names a datapoint (or a group, deleted or not) of the tag's account: what may carry the tag.
+    public func canCarry(_ tag: Tag, _ target: Target, id: Int64) async throws -> Bool {
+        switch target {
+        case .datapoint: try await datapoints.find(id: id)?.accountID == tag.accountID
+        case .group: try await groups.owned(id, accountID: tag.accountID) != nil
+        }
+    }
+
+    /// Attaches or detaches the tag on one datapoint or group of its own account; another account's id is refused
+    /// (`target_unknown`) before anything is written.
+    public func set(_ tag: Tag, _ target: Target, id: Int64, attached: Bool) async throws {
+        guard try await canCarry(tag, target, id: id) else {
+            let kind = target == .datapoint ? "datapoint" : "group"
+            throw ValidationError(field: "Id", code: "\(kind)_unknown", message: "no \(kind) \(id) in this account")
+        }
+        try await repository.set(tagID: tag.id, target, id: id, attached: attached)
+    }
+
+    /// Detaches the tag from every datapoint (or group) it is on.
+    public func detachAll(_ tag: Tag, _ target: Target) async throws { try await repository.detachAll(tagID: tag.id, target) }
+
+    /// Makes `names` (comma-free, trimmed, blanks ignored) the exact tags of one of the account's datapoints: tags no
+    /// longer named are detached, new names are found or created and attached.
+    public func replaceTags(of datapoint: Datapoint, with names: [String]) async throws {
+        let wanted = Set(names.map(\.trimmingSpaces).filter { !$0.isEmpty })
+        let current = try await repository.tags(ofDatapoints: [datapoint.id])[datapoint.id] ?? []
+        for tag in current where !wanted.contains(tag.name) {
+            try await repository.set(tagID: tag.id, .datapoint, id: datapoint.id, attached: false)
+        }
+        for name in wanted.sorted() where !current.contains(where: { $0.name == name }) {
+            let tag = try await repository.findOrCreate(accountID: datapoint.accountID, name: name)
+            try await repository.set(tagID: tag.id, .datapoint, id: datapoint.id, attached: true)
+        }
+    }
+
+    /// Tag ids and names by datapoint, for the datapoints listed.
+    public func tags(ofDatapoints ids: [Int64]) async throws -> [Int64: [(id: Int64, name: String)]] {
+        try await repository.tags(ofDatapoints: ids)
+    }
+
+    /// Id and name of every tag of the account (menus and filters).
+    public func names(accountID: Int64) async throws -> [(id: Int64, name: String)] { try await repository.names(accountID: accountID) }
+
+    /// One page of the account's tag ids a filter picks, paged in SQL.
+    public func page(accountID: Int64, _ filter: SQLTagRepository.Filter, _ window: PageWindow) async throws -> [Int64] {
+        try await repository.page(accountID: accountID, filter, window)
+    }
+
+    public func count(accountID: Int64, _ filter: SQLTagRepository.Filter) async throws -> Int {
+        try await repository.count(accountID: accountID, filter)
+    }
+}
