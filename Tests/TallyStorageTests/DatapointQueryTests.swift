@@ -317,6 +317,9 @@ import Testing
                     let reference = descending ? scored + rest : (scored + rest).reversed()
                     for window in [
                         PageWindow(offset: 0, limit: 200), PageWindow(offset: 0, limit: 5), PageWindow(offset: max(0, scored.count - 2), limit: 6),
+                        // Across the boundary of the ascending order (the unscored come first), inside the scored, and past the end.
+                        PageWindow(offset: max(0, rest.count - 2), limit: 6), PageWindow(offset: rest.count + 1, limit: 3),
+                        PageWindow(offset: chosen.count + 3, limit: 5), PageWindow(offset: 1, limit: 1),
                     ] {
                         let page = try await stats.ranked(
                             query, by: .totalClicks, descending: descending, from: 0, to: 10_000_000, total: chosen.count, window)

@@ -66,13 +66,12 @@ extension DashboardController {
         let today = time.day(of: now)
         // One read of the last 30 days serves the chart and the today / 7 / 30-day figures.
         let (chart, _, days) = try await trafficChart(account, time: time, days: 30, byHour: false)
-        let periods: [[String: Any]] = [("Today", 1), ("7 days", 7), ("30 days", 30)].map { label, count in
+        let periods = [("Today", 1), ("7 days", 7), ("30 days", 30)].map { label, count in
             var total = StatsCounts()
             for counts in days.suffix(count) { total.add(counts) }
-            return [
-                "label": label, "clicks": DashboardFormat.number(total.clicks), "views": DashboardFormat.number(total.views),
-                "unique": DashboardFormat.number(total.uniqueHits), "bots": DashboardFormat.number(total.spiders),
-            ]
+            return OverviewView.Period(
+                label: label, clicks: DashboardFormat.number(total.clicks), views: DashboardFormat.number(total.views),
+                unique: DashboardFormat.number(total.uniqueHits), bots: DashboardFormat.number(total.spiders))
         }
         // The ten busiest links of 30 days, ranked in SQL (an account may hold a million).
         let live = DatapointQuery(accountID: accountID, statuses: [.active, .paused])
@@ -80,17 +79,14 @@ extension DashboardController {
         let ranking = try await services.stats.ranking(
             live, order: .figure(.totalHits), descending: true, from: from, to: now + 1, PageWindow(offset: 0, limit: 10))
         let top = ranking.rows.filter { $0.counts.hits > 0 }
-        let values: [String: Any] = [
-            "periods": periods, "chart": chart, "noLinks": ranking.total == 0,
-            "top": top.map { datapoint, counts in
-                [
-                    "id": datapoint.id, "name": datapoint.name, "title": datapoint.title, "hits": DashboardFormat.number(counts.hits),
-                    "unique": DashboardFormat.number(counts.uniqueHits),
-                ] as [String: Any]
-            },
-            "noTop": top.isEmpty,
-        ]
-        return html.page("overview", title: "Overview", values, session: visit.session, section: "overview")
+        let view = OverviewView(
+            periods: periods, chart: chart, noLinks: ranking.total == 0,
+            top: top.map { datapoint, counts in
+                OverviewView.TopLink(
+                    id: datapoint.id, name: datapoint.name, title: datapoint.title, hits: DashboardFormat.number(counts.hits),
+                    unique: DashboardFormat.number(counts.uniqueHits))
+            })
+        return html.page("overview", title: "Overview", view, session: visit.session, section: "overview")
     }
 
     static let groupNameRule = "A campaign needs a name of 1 to 200 characters."
@@ -124,16 +120,12 @@ extension DashboardController {
         let linkCounts = try await services.datapointQueries.countsPerGroup(members)
         let perGroup = try await services.stats.perGroup(members, from: now - 30 * 86_400_000, to: now + 1)
         let tags = try await services.tags.names(accountID: accountID)
-        var values: [String: Any] = [
-            "groups": groups.map { group in
-                [
-                    "id": group.id, "name": group.name, "links": linkCounts[group.id] ?? 0,
-                    "hits": DashboardFormat.number(perGroup[group.id]?.hits ?? 0),
-                ] as [String: Any]
+        let view = GroupsView(
+            groups: groups.map { group in
+                GroupsView.Group(
+                    id: group.id, name: group.name, links: linkCounts[group.id] ?? 0, hits: DashboardFormat.number(perGroup[group.id]?.hits ?? 0))
             },
-            "none": groups.isEmpty, "tags": tags.map { ["id": $0.id, "name": $0.name] as [String: Any] }, "noTags": tags.isEmpty,
-        ]
-        if let error { values["error"] = error }
-        return html.page("groups", title: "Campaigns", values, session: visit.session, section: "groups", status: status)
+            tags: tags.map { DashboardChoice(id: $0.id, name: $0.name, selected: false) }, error: error)
+        return html.page("groups", title: "Campaigns", view, session: visit.session, section: "groups", status: status)
     }
 }

@@ -48,6 +48,7 @@ public enum Migrations {
         .m016ListVersions,
         .m017LinkTableIndexes,
         .m018TypeTotals,
+        .m019StatsClusteredByHour,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -43,50 +43,59 @@ extension SQLStatsRepository {
     }
 
     /// The ids of one page of `query`'s datapoints ranked by `figure` over [from, to): descending, those with the figure
-    /// first (largest first, ties by id) and then the rest by id; ascending, the exact reverse. The figures come from one
-    /// read of the frame's roll-ups (only datapoints with hits in it have rows); the rest are paged by the id index.
+    /// first (largest first, ties by id) and then the rest by id; ascending, the exact reverse. The ranking is SQL's: one
+    /// read of the frame's roll-ups (only datapoints with hits in it have rows) ranked with a window, of which only the
+    /// page's rows and the number ranked come back; the rest are paged by the id index.
     public func ranked(
         _ query: DatapointQuery, by figure: Figure, descending: Bool, from: Int64, to: Int64, total: Int, _ window: PageWindow
     ) async throws -> [Int64] {
         let kind = database.kind
         let source = perDatapointSource(query)
+        let members = datapointsByAccount
         return try await database.read { db in
             // Per datapoint first (one pass over the frame's rows), then each datapoint checked against the query once
             // (`CROSS JOIN` keeps that order on SQLite, which would otherwise walk the account's datapoints).
-            let figures: SQLQueryString = """
-                SELECT entity_id, CAST(\(unsafeRaw: figure.sql) AS DOUBLE PRECISION) AS figure FROM \(source) \
-                AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id HAVING \(unsafeRaw: figure.sql) > 0
+            let scored: SQLQueryString = """
+                SELECT figures.entity_id AS entity_id, figures.figure AS figure FROM (SELECT entity_id,                 CAST(\(unsafeRaw: figure.sql) AS DOUBLE PRECISION) AS figure FROM \(source)                 AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id HAVING \(unsafeRaw: figure.sql) > 0) AS figures \
+                CROSS JOIN \(members) WHERE datapoints.id = figures.entity_id AND \(SQLDatapointRepository.predicate(query, kind))
                 """
+            // Positions in the whole list: descending, rank r is position r - 1; ascending, the unscored datapoints come
+            // first, so rank r is position (total - scored) + r - 1. The first rank always comes back, carrying the count.
+            let shift = descending ? 0 : 1
+            let low = window.offset + 1 - (descending ? 0 : total)
+            let order = descending ? "figure DESC, entity_id ASC" : "figure ASC, entity_id DESC"
             let rows = try await db.raw(
                 """
-                SELECT figures.entity_id AS entity_id, figures.figure AS figure FROM (\(figures)) AS figures \
-                CROSS JOIN datapoints WHERE datapoints.id = figures.entity_id AND \(SQLDatapointRepository.predicate(query, kind))
+                SELECT entity_id, place, scored FROM (SELECT entity_id, ROW_NUMBER() OVER (ORDER BY \(unsafeRaw: order)) AS place, \
+                COUNT(*) OVER () AS scored FROM (\(scored)) AS ranked) AS numbered \
+                WHERE place = 1 OR (place - \(bind: shift) * scored >= \(bind: low) \
+                AND place - \(bind: shift) * scored < \(bind: low + window.limit)) ORDER BY place
                 """
             ).all()
-            var scored = try rows.map {
-                (id: try $0.decode(column: "entity_id", as: Int64.self), value: try $0.decode(column: "figure", as: Double.self))
+            let scoredCount = try rows.first?.decode(column: "scored", as: Int.self) ?? 0
+            var page: [Int64] = []
+            for row in rows {
+                let position = try row.decode(column: "place", as: Int.self) - 1 + (descending ? 0 : total - scoredCount)
+                if position >= window.offset, position < window.offset + window.limit {
+                    page.append(try row.decode(column: "entity_id", as: Int64.self))
+                }
             }
-            scored.sort { descending ? ($0.value, -$0.id) > ($1.value, -$1.id) : ($0.value, -$0.id) < ($1.value, -$1.id) }
-            let scoredIDs = scored.map(\.id)
-            let excluded = jsonIDs(scoredIDs)
             func restPage(offset: Int, limit: Int) async throws -> [Int64] {
                 guard limit > 0 else { return [] }
                 return try await db.raw(
                     """
-                    SELECT id FROM datapoints WHERE \(SQLDatapointRepository.predicate(query, kind)) AND id NOT IN (\(excluded)) \
+                    SELECT id FROM datapoints WHERE \(SQLDatapointRepository.predicate(query, kind)) \
+                    AND id NOT IN (SELECT entity_id FROM (\(scored)) AS excluded) \
                     ORDER BY id \(unsafeRaw: descending ? "ASC" : "DESC") LIMIT \(bind: limit) OFFSET \(bind: offset)
                     """
                 ).all(decodingColumn: "id", as: Int64.self)
             }
-            let end = window.offset + window.limit
             if descending {
-                let first = Array(scoredIDs.dropFirst(window.offset).prefix(window.limit))
-                return first + (try await restPage(offset: max(0, window.offset - scoredIDs.count), limit: window.limit - first.count))
+                return page + (try await restPage(offset: max(0, window.offset - scoredCount), limit: window.limit - page.count))
             }
-            let restCount = max(0, total - scoredIDs.count)
-            let first = try await restPage(offset: window.offset, limit: min(end, restCount) - window.offset)
-            let scoredOffset = max(0, window.offset - restCount)
-            return first + Array(scoredIDs.dropFirst(scoredOffset).prefix(window.limit - first.count))
+            let restCount = max(0, total - scoredCount)
+            let rest = try await restPage(offset: window.offset, limit: min(window.offset + window.limit, restCount) - window.offset)
+            return rest + page
         }
     }
 
@@ -95,12 +104,13 @@ extension SQLStatsRepository {
     public func perGroup(_ query: DatapointQuery, from: Int64, to: Int64) async throws -> [Int64: StatsCounts] {
         let kind = database.kind
         let source = perDatapointSource(query)
+        let members = datapointsByAccount
         return try await database.read { db in
             let rows = try await db.raw(
                 """
                 SELECT datapoints.group_id AS group_id, \(unsafeRaw: Self.sums) FROM \
                 (SELECT entity_id, \(unsafeRaw: Self.sums) FROM \(source) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id) \
-                AS members CROSS JOIN datapoints \
+                AS members CROSS JOIN \(members) \
                 WHERE datapoints.id = members.entity_id AND \(SQLDatapointRepository.predicate(query, kind)) AND datapoints.group_id IS NOT NULL \
                 GROUP BY datapoints.group_id
                 """
