@@ -119,16 +119,14 @@ extension DashboardController {
         let whitelist = try await services.accountLists.entries(.domainWhitelist, accountID: accountID)
         let users = try await services.accounts.users(accountID: accountID)
         let guests = try await services.guests.list(accountID: accountID)
-        var values: [String: Any] = [
-            "timezone": time.zone.identifier == "GMT" ? "UTC" : time.zone.identifier,
-            "blacklist": blacklist.map { ["id": $0.id, "value": $0.value] as [String: Any] }, "noBlacklist": blacklist.isEmpty,
-            "whitelist": whitelist.map { ["id": $0.id, "value": $0.value] as [String: Any] }, "noWhitelist": whitelist.isEmpty,
-            "users": users.map { ["email": $0.user.email, "role": $0.role.label, "me": $0.user.id == visit.session.userID] as [String: Any] },
-            "guests": guests.map { ["name": $0.name, "email": $0.email] as [String: Any] }, "noGuests": guests.isEmpty,
-            "webhook": services.alertWebhook != nil, "ownWebhook": try await services.accounts.alertWebhook(accountID: accountID)?.url ?? "",
-        ]
-        if let saved = visit.query["saved"] { values["notice"] = "Saved (\(saved))." }
-        if let error { values["error"] = error }
-        return html.page("settings", title: "Settings", values, session: visit.session, section: "settings", status: status)
+        let view = SettingsView(
+            timeZone: time.zone.identifier == "GMT" ? "UTC" : time.zone.identifier,
+            blacklist: blacklist.map { SettingsView.Entry(id: $0.id, value: $0.value) },
+            whitelist: whitelist.map { SettingsView.Entry(id: $0.id, value: $0.value) },
+            users: users.map { SettingsView.User(email: $0.user.email, role: $0.role.label, me: $0.user.id == visit.session.userID) },
+            guests: guests.map { SettingsView.Guest(name: $0.name, email: $0.email) }, serverWebhook: services.alertWebhook != nil,
+            ownWebhook: try await services.accounts.alertWebhook(accountID: accountID)?.url ?? "",
+            notice: visit.query["saved"].map { "Saved (\($0))." }, error: error)
+        return html.page("settings", title: "Settings", view, session: visit.session, section: "settings", status: status)
     }
 }
