@@ -12,16 +12,16 @@ extension SQLStatsRepository {
 
         var sql: String {
             switch self {
-            case .totalClicks: "SUM(clicks)"
-            case .uniqueClicks: "SUM(unique_clicks)"
-            case .totalViews: "SUM(views)"
-            case .uniqueViews: "SUM(unique_views)"
-            case .spiderHits: "SUM(spider_clicks + spider_views)"
-            case .conversions: "SUM(conversions)"
+            case .totalClicks: SQLStatsRepository.sum("clicks")
+            case .uniqueClicks: SQLStatsRepository.sum("unique_clicks")
+            case .totalViews: SQLStatsRepository.sum("views")
+            case .uniqueViews: SQLStatsRepository.sum("unique_views")
+            case .spiderHits: SQLStatsRepository.sum("spider_clicks + spider_views")
+            case .conversions: SQLStatsRepository.sum("conversions")
             case .conversionsValue: "SUM(conversion_value)"
             case .commissions: "SUM(commission)"
             case .lastHitDate: "MAX(last_hit_ms)"
-            case .totalHits: "SUM(clicks + views)"
+            case .totalHits: SQLStatsRepository.sum("clicks + views")
             }
         }
 
@@ -51,13 +51,13 @@ extension SQLStatsRepository {
     ) async throws -> [Int64] {
         let kind = database.kind
         let source = perDatapointSource(query)
-        let members = datapointsByAccount
+        let checked = checkedDatapoints(of: "figures", query)
         return try await database.read { db in
-            // Per datapoint first (one pass over the frame's rows), then each datapoint checked against the query once
-            // (`CROSS JOIN` keeps that order on SQLite, which would otherwise walk the account's datapoints).
+            // Per datapoint first (one pass over the frame's rows), then each datapoint checked against the query once.
             let scored: SQLQueryString = """
-                SELECT figures.entity_id AS entity_id, figures.figure AS figure FROM (SELECT entity_id,                 CAST(\(unsafeRaw: figure.sql) AS DOUBLE PRECISION) AS figure FROM \(source)                 AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id HAVING \(unsafeRaw: figure.sql) > 0) AS figures \
-                CROSS JOIN \(members) WHERE datapoints.id = figures.entity_id AND \(SQLDatapointRepository.predicate(query, kind))
+                SELECT figures.entity_id AS entity_id, figures.figure AS figure FROM (SELECT entity_id, \
+                CAST(\(unsafeRaw: figure.sql) AS DOUBLE PRECISION) AS figure FROM \(source) \
+                AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id HAVING \(unsafeRaw: figure.sql) > 0) AS figures \(checked)
                 """
             // Positions in the whole list: descending, rank r is position r - 1; ascending, the unscored datapoints come
             // first, so rank r is position (total - scored) + r - 1. The first rank always comes back, carrying the count.
@@ -102,17 +102,14 @@ extension SQLStatsRepository {
     /// Sums per group over [from, to) of the datapoints `query` picks (give it the groups in `groupIDs`): per datapoint
     /// first, then per group.
     public func perGroup(_ query: DatapointQuery, from: Int64, to: Int64) async throws -> [Int64: StatsCounts] {
-        let kind = database.kind
         let source = perDatapointSource(query)
-        let members = datapointsByAccount
+        let checked = checkedDatapoints(of: "members", query)
         return try await database.read { db in
             let rows = try await db.raw(
                 """
                 SELECT datapoints.group_id AS group_id, \(unsafeRaw: Self.sums) FROM \
                 (SELECT entity_id, \(unsafeRaw: Self.sums) FROM \(source) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id) \
-                AS members CROSS JOIN \(members) \
-                WHERE datapoints.id = members.entity_id AND \(SQLDatapointRepository.predicate(query, kind)) AND datapoints.group_id IS NOT NULL \
-                GROUP BY datapoints.group_id
+                AS members \(checked) WHERE datapoints.group_id IS NOT NULL GROUP BY datapoints.group_id
                 """
             ).all()
             var result: [Int64: StatsCounts] = [:]

@@ -66,11 +66,22 @@ public struct SQLStatsRepository: Sendable {
             : "\(byHour) WHERE entity_kind = \(bind: StatsEntity.datapoint.rawValue)"
     }
 
-    /// The datapoints a per-datapoint read joins to check each one against a query, by the account index on SQLite: it
-    /// holds the account, id, status, type and group (migration 19), so the check reads no datapoint row, where SQLite
-    /// would otherwise look each one up by its rowid (10,000 rows of a million-link table: a third of a summary).
-    var datapointsByAccount: SQLQueryString {
-        database.kind == .sqlite ? "datapoints INDEXED BY datapoints_account_id" : "datapoints"
+    /// Joins, to per-entity rows under `alias` (one row per datapoint), the datapoint each names, kept only when `query`
+    /// picks it: each datapoint is checked once, after its rows were summed, by the account index, which holds the
+    /// account, id, status, type and group (migration 19), so the check reads no datapoint row. SQLite takes the order
+    /// from `CROSS JOIN`; PostgreSQL gets a `LATERAL` probe, as its planner otherwise hashes the account's whole
+    /// datapoints table (500,000 rows for a group filter) against 10,000 sums. Select `datapoints.group_id` if needed.
+    func checkedDatapoints(of alias: String, _ query: DatapointQuery) -> SQLQueryString {
+        let predicate = SQLDatapointRepository.predicate(query, database.kind)
+        switch database.kind {
+        case .sqlite:
+            return "CROSS JOIN datapoints INDEXED BY datapoints_account_id ON datapoints.id = \(unsafeRaw: alias).entity_id AND \(predicate)"
+        case .postgres:
+            return """
+                JOIN LATERAL (SELECT id, group_id FROM datapoints WHERE datapoints.id = \(unsafeRaw: alias).entity_id AND \(predicate) LIMIT 1) \
+                AS datapoints ON TRUE
+                """
+        }
     }
 
     /// `stats_hourly` read in hour order. On SQLite that is the table itself (clustered by kind, hour and entity,
@@ -91,15 +102,13 @@ public struct SQLStatsRepository: Sendable {
 
     /// The datapoints `query` picks that have roll-up rows in [from, to).
     func frameMembers(_ query: DatapointQuery, from: Int64, to: Int64) async throws -> [Int64] {
-        let kind = database.kind
         let hour = byHour
-        let members = datapointsByAccount
+        let checked = checkedDatapoints(of: "framed", query)
         return try await database.read { db in
             try await db.raw(
                 """
                 SELECT framed.entity_id AS id FROM (SELECT DISTINCT entity_id FROM \(hour) WHERE entity_kind = \(bind: StatsEntity.datapoint.rawValue) \
-                AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to)) AS framed CROSS JOIN \(members) \
-                WHERE datapoints.id = framed.entity_id AND \(SQLDatapointRepository.predicate(query, kind))
+                AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to)) AS framed \(checked)
                 """
             ).all(decodingColumn: "id", as: Int64.self)
         }
@@ -110,14 +119,18 @@ public struct SQLStatsRepository: Sendable {
         case all, clicks, views
     }
 
-    static let sums = """
-        CAST(SUM(clicks) AS BIGINT) AS clicks, CAST(SUM(views) AS BIGINT) AS views, CAST(SUM(unique_clicks) AS BIGINT) AS unique_clicks, \
-        CAST(SUM(unique_views) AS BIGINT) AS unique_views, CAST(SUM(spider_clicks) AS BIGINT) AS spider_clicks, \
-        CAST(SUM(spider_views) AS BIGINT) AS spider_views, CAST(SUM(conversions) AS BIGINT) AS conversions, \
-        CAST(SUM(unique_conversions) AS BIGINT) AS unique_conversions, CAST(SUM(converted_clicks) AS BIGINT) AS converted_clicks, \
-        CAST(SUM(conversion_value) AS DOUBLE PRECISION) AS conversion_value, CAST(SUM(commission) AS DOUBLE PRECISION) AS commission, \
-        MAX(last_hit_ms) AS last_hit_ms
-        """
+    /// Every counter summed. The counts are summed as doubles and cast back: PostgreSQL sums BIGINT into NUMERIC, which cost
+    /// 40 % of a per-datapoint sum over a week of 10,000 links (71 -> 45 ms); doubles are exact to 2^53, far past any count.
+    static let sums =
+        [
+            "clicks", "views", "unique_clicks", "unique_views", "spider_clicks", "spider_views", "conversions", "unique_conversions",
+            "converted_clicks",
+        ].map { "CAST(\(sum($0)) AS BIGINT) AS \($0)" }.joined(separator: ", ")
+        + ", CAST(SUM(conversion_value) AS DOUBLE PRECISION) AS conversion_value, CAST(SUM(commission) AS DOUBLE PRECISION) AS commission, "
+        + "MAX(last_hit_ms) AS last_hit_ms"
+
+    /// The sum of a count column as a double (see `sums`).
+    static func sum(_ column: String) -> String { "SUM(CAST(\(column) AS DOUBLE PRECISION))" }
 
     static func counts(_ row: any SQLRow) throws -> StatsCounts {
         var counts = StatsCounts()
