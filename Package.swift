@@ -130,9 +130,12 @@ let package = Package(
             path: "Benchmarks/KeyVerification",
             swiftSettings: strictSettings
         ),
+        // One C function: Swift's Glibc module does not export <malloc.h>, whose mallopt caps malloc's arenas.
+        .target(name: "CMallocTuning"),
         .executableTarget(
             name: "clicktally",
             dependencies: [
+                "CMallocTuning",
                 "TallyCore",
                 "TallyStorage",
                 "TallyHTTP",

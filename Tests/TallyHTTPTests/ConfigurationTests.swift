@@ -11,7 +11,7 @@ import Testing
         #expect(configuration.publicURL == "http://127.0.0.1:8080")
         #expect(configuration.database == .sqlite(path: "./data/clicktally.sqlite"))
         #expect(!configuration.durable && configuration.trustedProxies.isEmpty && configuration.autoMigrate == nil)
-        #expect(configuration.linkCacheCapacity == 50_000)
+        #expect(configuration.linkCacheCapacity == 20_000)
     }
 
     @Test func flagsBeatEnvironmentWhichBeatsDefaults() throws {

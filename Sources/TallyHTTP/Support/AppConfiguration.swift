@@ -124,7 +124,7 @@ public struct AppConfiguration: Sendable {
         guard hitBufferCapacity > 0, hitBatchLimit > 0 else {
             throw Self.invalid(Key.hitBufferSize, "hit buffer and batch sizes must be positive")
         }
-        linkCacheCapacity = reader.int(forKey: ConfigKey(Key.linkCacheSize), default: 50_000)
+        linkCacheCapacity = reader.int(forKey: ConfigKey(Key.linkCacheSize), default: 20_000)
         guard (1...10_000_000).contains(linkCacheCapacity) else {
             throw Self.invalid(Key.linkCacheSize, "link cache size must be 1 to 10000000")
         }

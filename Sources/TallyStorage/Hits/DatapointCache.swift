@@ -45,7 +45,7 @@ public final class DatapointCache: Sendable {
     public let capacity: Int
     static let missingTTL: Int64 = 10_000
 
-    public init(repository: any DatapointRepository, clock: WallClock = .system, capacity: Int = 50_000, missingCapacity: Int = 20_000) {
+    public init(repository: any DatapointRepository, clock: WallClock = .system, capacity: Int = 20_000, missingCapacity: Int = 20_000) {
         self.repository = repository
         self.clock = clock
         self.capacity = capacity
