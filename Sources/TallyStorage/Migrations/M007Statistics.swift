@@ -3,13 +3,7 @@ extension Migration {
     /// conversion events; the account's time zone; hits keep their account and their click id. The old per-datapoint
     /// hourly counters are replaced, rebuilt from the raw hits (every account is on UTC until it says otherwise).
     static let m007Statistics = Migration(version: 7, name: "statistics roll-ups and conversion events") { dialect in
-        let counters = """
-            clicks BIGINT NOT NULL DEFAULT 0, views BIGINT NOT NULL DEFAULT 0, unique_clicks BIGINT NOT NULL DEFAULT 0, \
-            unique_views BIGINT NOT NULL DEFAULT 0, spider_clicks BIGINT NOT NULL DEFAULT 0, spider_views BIGINT NOT NULL DEFAULT 0, \
-            conversions BIGINT NOT NULL DEFAULT 0, unique_conversions BIGINT NOT NULL DEFAULT 0, converted_clicks BIGINT NOT NULL DEFAULT 0, \
-            conversion_value DOUBLE PRECISION NOT NULL DEFAULT 0, commission DOUBLE PRECISION NOT NULL DEFAULT 0, \
-            last_hit_ms BIGINT NOT NULL DEFAULT 0
-            """
+        let counters = rollupCounterDefinitions
         return [
             "ALTER TABLE accounts ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC'",
             "ALTER TABLE hits ADD COLUMN account_id BIGINT NOT NULL DEFAULT 0",
@@ -70,4 +64,15 @@ extension Migration {
         let sql = StatsRebuildSQL(kind: dialect.kind, accountID: nil, from: 0, to: Int64.max, offset: 0)
         return sql.hourlyStatements() + sql.dailyStatements()
     }
+}
+
+extension Migration {
+    /// The counters of every roll-up table (`stats_hourly`, `stats_daily`, their staging and clustered copies).
+    static let rollupCounterDefinitions = """
+        clicks BIGINT NOT NULL DEFAULT 0, views BIGINT NOT NULL DEFAULT 0, unique_clicks BIGINT NOT NULL DEFAULT 0, \
+        unique_views BIGINT NOT NULL DEFAULT 0, spider_clicks BIGINT NOT NULL DEFAULT 0, spider_views BIGINT NOT NULL DEFAULT 0, \
+        conversions BIGINT NOT NULL DEFAULT 0, unique_conversions BIGINT NOT NULL DEFAULT 0, converted_clicks BIGINT NOT NULL DEFAULT 0, \
+        conversion_value DOUBLE PRECISION NOT NULL DEFAULT 0, commission DOUBLE PRECISION NOT NULL DEFAULT 0, \
+        last_hit_ms BIGINT NOT NULL DEFAULT 0
+        """
 }

@@ -3,13 +3,7 @@ extension Migration {
     /// one), and a staging copy of `stats_daily` where the new local days are built in short transactions before one
     /// short swap replaces the account's rows. Entity ids are unique per kind, so accounts never meet in the staging table.
     static let m011StatsRebuckets = Migration(version: 11, name: "time-zone re-bucketing in the background") { _ in
-        let counters = """
-            clicks BIGINT NOT NULL DEFAULT 0, views BIGINT NOT NULL DEFAULT 0, unique_clicks BIGINT NOT NULL DEFAULT 0, \
-            unique_views BIGINT NOT NULL DEFAULT 0, spider_clicks BIGINT NOT NULL DEFAULT 0, spider_views BIGINT NOT NULL DEFAULT 0, \
-            conversions BIGINT NOT NULL DEFAULT 0, unique_conversions BIGINT NOT NULL DEFAULT 0, converted_clicks BIGINT NOT NULL DEFAULT 0, \
-            conversion_value DOUBLE PRECISION NOT NULL DEFAULT 0, commission DOUBLE PRECISION NOT NULL DEFAULT 0, \
-            last_hit_ms BIGINT NOT NULL DEFAULT 0
-            """
+        let counters = rollupCounterDefinitions
         return [
             """
             CREATE TABLE stats_rebuckets (

@@ -3,7 +3,8 @@ extension Migration {
     /// 10,000 links) and check each link against the filter. On SQLite both reads went row by row through an index into
     /// the table: a rowid lookup per roll-up row (most of a summary's 130 ms, in page reads) and one per datapoint.
     /// - SQLite keeps `stats_hourly` clustered by (kind, hour, entity) (`WITHOUT ROWID`), so a frame is one contiguous
-    ///   range; a unique index by (kind, entity, hour) serves one entity's series and the writer's upsert. The table had
+    ///   range; an index by (kind, entity, hour) serves one entity's series (the writer's upsert names the same columns,
+    ///   which the primary key already makes unique, in another order). The table had
     ///   three b-trees (rows, primary key, hour index) and now has two, so a roll-up write touches fewer pages too.
     /// - Both engines: the account's id order carries the group, so checking a datapoint against the filter (account,
     ///   status, type, group) and reading its group take the index alone.
@@ -14,17 +15,8 @@ extension Migration {
             "CREATE INDEX datapoints_account_id ON datapoints (account_id, id, status, type, group_id)",
         ]
         guard dialect.kind == .sqlite else { return account }
-        let counters = """
-            clicks BIGINT NOT NULL DEFAULT 0, views BIGINT NOT NULL DEFAULT 0, unique_clicks BIGINT NOT NULL DEFAULT 0, \
-            unique_views BIGINT NOT NULL DEFAULT 0, spider_clicks BIGINT NOT NULL DEFAULT 0, spider_views BIGINT NOT NULL DEFAULT 0, \
-            conversions BIGINT NOT NULL DEFAULT 0, unique_conversions BIGINT NOT NULL DEFAULT 0, converted_clicks BIGINT NOT NULL DEFAULT 0, \
-            conversion_value DOUBLE PRECISION NOT NULL DEFAULT 0, commission DOUBLE PRECISION NOT NULL DEFAULT 0, \
-            last_hit_ms BIGINT NOT NULL DEFAULT 0
-            """
-        let columns = """
-            entity_kind, entity_id, hour_ms, clicks, views, unique_clicks, unique_views, spider_clicks, spider_views, conversions, \
-            unique_conversions, converted_clicks, conversion_value, commission, last_hit_ms
-            """
+        let counters = rollupCounterDefinitions
+        let columns = "entity_kind, entity_id, hour_ms, " + StatsRebuildSQL.counterColumns
         return account + [
             """
             CREATE TABLE stats_hourly_by_hour (
