@@ -319,6 +319,8 @@ import Testing
             #expect(try await database.count("api_keys", where: "guest_id IS NOT NULL") == 1)
             let settings = DashboardBrowser.text(try await browser.get("/dashboard/settings"))
             #expect(settings.contains("colleague@example.com") && settings.contains("Ann &lt;ann@example.com&gt;"))
+            // No webhook of the account's own: nothing shown as set (an empty URL once rendered "Now: <code></code>").
+            #expect(!settings.contains("Now: <code>") && !settings.contains("name=\"remove\" value=\"yes\""))
             let blocked = try await browser.post("/dashboard/settings/blacklist", [("_csrf", csrf), ("ip", "203.0.113.0/24")])
             let blockedCount = try await database.count("ip_blacklist")
             #expect(blocked.status == .seeOther && blockedCount == 1)

@@ -34,20 +34,22 @@ import Testing
             extras: LinkExtras(retargeting: SQLRetargetingRepository(database: database), lists: listRepository, conversions: conversionRepository),
             domains: DomainDirectory(systemDomain: defaults.systemDomain))
         try await mirror.loadAll()
-        let datapoints = SQLDatapointRepository(database: database, anchors: PageAnchors(clock: clock))
         let groups = GroupService(repository: SQLGroupRepository(database: database), clock: clock)
         let keys = KeyService(database: database, hasher: APIKeyHasher(pepper: [UInt8](repeating: 7, count: 32)), clock: clock)
         return World(
             database: database, mine: defaults.accountID, theirs: theirs, groups: groups,
-            tags: TagService(repository: SQLTagRepository(database: database), datapoints: datapoints, groups: groups),
-            conversions: ConversionService(repository: conversionRepository, datapoints: datapoints, lists: mirror, clock: clock),
+            tags: TagService(repository: SQLTagRepository(database: database)),
+            conversions: ConversionService(repository: conversionRepository, lists: mirror, clock: clock),
             lists: AccountListService(repository: listRepository, lists: mirror, clock: clock),
-            guests: GuestService(repository: SQLGuestRepository(database: database), keys: keys, clock: clock), mirror: mirror)
+            guests: GuestService(
+                repository: SQLGuestRepository(database: database), keys: keys,
+                datapoints: SQLDatapointRepository(database: database, anchors: PageAnchors(clock: clock)), groups: groups, clock: clock),
+            mirror: mirror)
     }
 
-    /// A link of `account`, written in SQL as another node or an import would.
-    static func link(_ database: any TallyDatabase, account: Int64, name: String) async throws -> Int64 {
-        try await database.transaction { db in
+    /// A link of `account`, written in SQL as another node or an import would, and read back.
+    static func link(_ database: any TallyDatabase, account: Int64, name: String) async throws -> Datapoint {
+        let id = try await database.transaction { db in
             try await db.raw(
                 """
                 INSERT INTO datapoints (account_id, domain_id, type, name, title, notes, is_favourite, status, destination_url, redirect_type, \
@@ -56,6 +58,7 @@ import Testing
                 """
             ).first(decodingColumn: "id", as: Int64.self)!
         }
+        return try #require(try await SQLDatapointRepository(database: database, anchors: PageAnchors(clock: .fixed(1))).find(id: id))
     }
 
     @Test(arguments: TestEngine.available)
@@ -82,17 +85,17 @@ import Testing
             let tag = try await world.tags.findOrCreate(accountID: world.mine, name: "mail")
             let theirLink = try await Self.link(database, account: world.theirs, name: "their")
             let theirGroup = try await world.groups.create(accountID: world.theirs, name: "Theirs")
-            await #expect(throws: ValidationError(field: "Id", code: "datapoint_unknown", message: "no datapoint \(theirLink) in this account")) {
-                try await world.tags.set(tag, .datapoint, id: theirLink, attached: true)
+            await #expect(throws: ValidationError(field: "Id", code: "datapoint_unknown", message: "no datapoint \(theirLink.id) in this account")) {
+                try await world.tags.set(tag, on: .datapoint(theirLink), attached: true)
             }
             await #expect(throws: ValidationError(field: "Id", code: "group_unknown", message: "no group \(theirGroup.id) in this account")) {
-                try await world.tags.set(tag, .group, id: theirGroup.id, attached: true)
+                try await world.tags.set(tag, on: .group(theirGroup), attached: true)
             }
             #expect(try await database.count("datapoint_tags") == 0)
             #expect(try await database.count("group_tags") == 0)
             #expect(try await world.tags.owned(tag.id, accountID: world.theirs) == nil)
             let myLink = try await Self.link(database, account: world.mine, name: "mine")
-            try await world.tags.set(tag, .datapoint, id: myLink, attached: true)
+            try await world.tags.set(tag, on: .datapoint(myLink), attached: true)
             #expect(try await database.count("datapoint_tags") == 1)
         }
     }
@@ -103,8 +106,8 @@ import Testing
         try await withMigratedTestDatabase(engine) { database, _ in
             let world = try await Self.world(database)
             let theirs = try await world.tags.findOrCreate(accountID: world.theirs, name: "vip")
-            let id = try await Self.link(database, account: world.mine, name: "mine")
-            let link = try #require(try await SQLDatapointRepository(database: database, anchors: PageAnchors(clock: .fixed(1))).find(id: id))
+            let link = try await Self.link(database, account: world.mine, name: "mine")
+            let id = link.id
             try await world.tags.replaceTags(of: link, with: [" vip", "mail ", "", "vip"])
             let attached = try #require(try await world.tags.tags(ofDatapoints: [id])[id])
             #expect(Set(attached.map(\.name)) == ["vip", "mail"])
@@ -123,23 +126,25 @@ import Testing
             #expect(try await world.conversions.owned(goal.id, accountID: world.theirs) == nil)
             let mine = try await Self.link(database, account: world.mine, name: "mine")
             let theirs = try await Self.link(database, account: world.theirs, name: "theirs")
-            await #expect(throws: ValidationError(field: "Id", code: "datapoint_unknown", message: "no datapoint \(theirs) in this account")) {
-                try await world.conversions.apply([.init(action: .add, datapointID: mine), .init(action: .add, datapointID: theirs)], to: goal)
+            let unknown = ValidationError(field: "Id", code: "datapoint_unknown", message: "no datapoint \(theirs.id) in this account")
+            await #expect(throws: unknown) {
+                try await world.conversions.apply([.init(action: .add, datapoint: mine), .init(action: .add, datapoint: theirs)], to: goal)
             }
-            await #expect(throws: ValidationError.self) {
-                try await world.conversions.apply([.init(action: .add, datapointID: mine, replacing: theirs)], to: goal)
+            await #expect(throws: unknown) {
+                try await world.conversions.apply([.init(action: .add, datapoint: mine, replacing: theirs)], to: goal)
             }
             #expect(try await database.count("conversion_datapoints") == 0)
-            try await world.conversions.apply([.init(action: .add, datapointID: mine)], to: goal)
-            #expect(try await world.conversions.datapointIDs(of: goal) == [mine])
+            try await world.conversions.apply([.init(action: .add, datapoint: mine)], to: goal)
+            #expect(try await world.conversions.datapointIDs(of: goal) == [mine.id])
             // Deleting the goal reaches the tracking lists at once: its link stops being one that leads to a goal.
-            let link = try #require(try await SQLDatapointRepository(database: database, anchors: PageAnchors(clock: .fixed(1))).find(id: mine))
-            #expect(world.mirror.extras.leadsToConversions(link))
-            var deleted = goal
-            deleted.isDeleted = true
-            _ = try await world.conversions.save(deleted, previous: goal)
-            #expect(!world.mirror.extras.leadsToConversions(link))
-            await #expect(throws: ValidationError.self) { try await world.conversions.apply([.init(action: .add, datapointID: mine)], to: deleted) }
+            #expect(world.mirror.extras.leadsToConversions(mine))
+            let deleted = try await world.conversions.delete(goal)
+            #expect(deleted.isDeleted && !world.mirror.extras.leadsToConversions(mine))
+            await #expect(throws: ValidationError(field: "Id", code: "conversion_deleted", message: "a deleted conversion cannot gain datapoints")) {
+                try await world.conversions.apply([.init(action: .add, datapoint: mine)], to: deleted)
+            }
+            try await world.conversions.apply([.init(action: .remove, datapoint: mine)], to: deleted)
+            #expect(try await world.conversions.datapointIDs(of: goal).isEmpty, "a deleted goal still loses links")
         }
     }
 
@@ -173,8 +178,35 @@ import Testing
             let viewer = KeyService.Actor(name: "viewer", mayManageKeys: false)
             var second = guest
             second.userName = "bob"
-            await #expect(throws: (any Error).self) { try await world.guests.invite(second, by: viewer) }
+            await #expect(throws: KeyAuthorityRefusal.role) { try await world.guests.invite(second, by: viewer) }
             #expect(try await world.guests.list(accountID: world.mine).map(\.userName) == [long])
+        }
+    }
+
+    /// A guest is shared only what belongs to their account: another account's link or campaign is refused and no grant
+    /// is written; the account's own are shared.
+    @Test(arguments: TestEngine.available)
+    func aGuestIsNeverSharedAnotherAccountsLinkOrCampaign(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, _ in
+            let world = try await Self.world(database)
+            let guest = Guest(id: 0, accountID: world.mine, name: "Ann", email: "ann@example.com", userName: "ann", createdAt: 0, updatedAt: 0)
+            let invited = try await world.guests.invite(guest, by: KeyService.Actor(name: "owner")).guest
+            let theirLink = try await Self.link(database, account: world.theirs, name: "theirs")
+            let theirGroup = try await world.groups.create(accountID: world.theirs, name: "Theirs")
+            for grant in [
+                GuestGrant(entityType: .datapoint, entityID: theirLink.id, verb: .write),
+                GuestGrant(entityType: .group, entityID: theirGroup.id, verb: .read),
+            ] {
+                await #expect(
+                    throws: ValidationError(
+                        field: "Id", code: "entity_unknown", message: "no \(grant.entityType.rawValue) \(grant.entityID) in this account")
+                ) { try await world.guests.setGrant(grant, guestID: invited.id, accountID: invited.accountID, remove: false) }
+            }
+            #expect(try await world.guests.grants(of: invited).isEmpty)
+            let mine = try await Self.link(database, account: world.mine, name: "mine")
+            let shared = GuestGrant(entityType: .datapoint, entityID: mine.id, verb: .read)
+            try await world.guests.setGrant(shared, guestID: invited.id, accountID: invited.accountID, remove: false)
+            #expect(try await world.guests.grants(of: invited) == [shared])
         }
     }
 }

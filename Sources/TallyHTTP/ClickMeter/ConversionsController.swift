@@ -66,23 +66,18 @@ struct ConversionsController {
             ConversionWire(try await access.owned(context, auth), baseURL: datapoints.publicURL)
         }
         api.on(.post, "conversions/:id", scope: APIScope(.conversions, .write)) { request, context, auth in
-            let previous = try await access.owned(context, auth)
-            var conversion = previous
+            var conversion = try await access.owned(context, auth)
             try apply(try await WireBody.read(request, context), to: &conversion)
-            return EntityURI("conversions", try await conversions.save(conversion, previous: previous).id)
+            return EntityURI("conversions", try await conversions.save(conversion).id)
         }
         api.on(.delete, "conversions/:id", scope: APIScope(.conversions, .write)) { _, context, auth in
-            let previous = try await access.owned(context, auth)
-            var conversion = previous
-            conversion.isDeleted = true
             // Its links stop setting attribution cookies on this node at once (other nodes within a second).
-            return EntityURI("conversions", try await conversions.save(conversion, previous: previous).id)
+            EntityURI("conversions", try await conversions.delete(try await access.owned(context, auth)).id)
         }
         api.on(.put, "conversions/:id/notes", scope: APIScope(.conversions, .write)) { request, context, auth in
-            let previous = try await access.owned(context, auth)
-            var conversion = previous
+            var conversion = try await access.owned(context, auth)
             conversion.notes = try await WireBody.notes(request, context)
-            return EntityURI("conversions", try await conversions.save(conversion, previous: previous).id)
+            return EntityURI("conversions", try await conversions.save(conversion).id)
         }
         api.on(.get, "conversions/:id/datapoints", scope: APIScope(.datapoints, .read)) { request, context, auth in
             let conversion = try await access.owned(context, auth)
@@ -119,21 +114,23 @@ struct ConversionsController {
             throw ValidationError(field: property + "Action", code: "action_required", message: "Action must be add, remove or replace")
         }
         guard let id = try body.int64("id") else { throw ValidationError(field: property + "Id", code: "id_required", message: "Id is required") }
-        try await requireVisible(id, auth, property: property + "Id")
+        let datapoint = try await visible(id, auth, property: property + "Id")
         if action == "replace" {
             guard let replaced = try body.int64("replaceId") else {
                 throw ValidationError(field: property + "ReplaceId", code: "id_required", message: "ReplaceId is required to replace")
             }
-            try await requireVisible(replaced, auth, property: property + "ReplaceId")
-            return ConversionService.Patch(action: .add, datapointID: id, replacing: replaced)
+            let replacing = try await visible(replaced, auth, property: property + "ReplaceId")
+            return ConversionService.Patch(action: .add, datapoint: datapoint, replacing: replacing)
         }
-        return ConversionService.Patch(action: action == "add" ? .add : .remove, datapointID: id)
+        return ConversionService.Patch(action: action == "add" ? .add : .remove, datapoint: datapoint)
     }
 
-    func requireVisible(_ id: Int64, _ auth: APIAuth, property: String) async throws {
+    /// The datapoint `id` if the key may see it (`property` names it in the refusal).
+    func visible(_ id: Int64, _ auth: APIAuth, property: String) async throws -> Datapoint {
         guard let datapoint = try await datapoints.queries.find(id: id), datapoint.accountID == auth.accountID,
             auth.canRead(datapoint)
         else { throw ValidationError(field: property, code: "datapoint_unknown", message: "no datapoint \(id) in this account") }
+        return datapoint
     }
 
     func apply(_ body: WireObject, to conversion: inout Conversion) throws(ValidationError) {
@@ -148,6 +145,6 @@ struct ConversionsController {
             }
             conversion.attribution = parsed
         }
-        try conversion.validate()
+        // The rest (name, description, value) is checked by the repository before it writes (`Conversion.validate`).
     }
 }

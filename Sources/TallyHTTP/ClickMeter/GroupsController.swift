@@ -60,7 +60,9 @@ struct GroupsController {
                 isFavourite: try body.bool("preferred") ?? false)
             if let guest = auth.guest, !guest.allowAll {
                 // A guest allowed to create groups may write the groups they create.
-                try await guests.setGrant(guestID: guest.guestID, GuestGrant(entityType: .group, entityID: group.id, verb: .write), remove: false)
+                try await guests.setGrant(
+                    GuestGrant(entityType: .group, entityID: group.id, verb: .write), guestID: guest.guestID, accountID: auth.accountID, remove: false
+                )
             }
             return EntityURI("groups", group.id)
         }

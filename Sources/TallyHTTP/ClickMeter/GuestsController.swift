@@ -107,8 +107,8 @@ struct GuestsController {
                 guard let id = try body.int64("id") else { throw ValidationError(field: "Id", code: "id_required", message: "Id is required") }
                 // `rw` (read and write) is what the running API's clients sent for write; write implies read.
                 let verb = try body.enumeration("verb", names: Self.verbNames, numbers: [:])
-                try await requireEntity(type, id, auth)
-                try await guests.setGrant(guestID: guest.id, GuestGrant(entityType: type, entityID: id, verb: verb ?? .read), remove: !action)
+                try await guests.setGrant(
+                    GuestGrant(entityType: type, entityID: id, verb: verb ?? .read), guestID: guest.id, accountID: guest.accountID, remove: !action)
                 return EntityURI("account/guests", guest.id)
             }
         }
@@ -136,15 +136,6 @@ struct GuestsController {
         guard let id = context.parameters.get("id", as: Int64.self), let guest = try await guests.owned(id, accountID: auth.accountID)
         else { throw APIError.notFound }
         return guest
-    }
-
-    func requireEntity(_ type: GuestGrant.EntityType, _ id: Int64, _ auth: APIAuth) async throws {
-        let found: Bool
-        switch type {
-        case .datapoint: found = try await datapoints.find(id: id)?.accountID == auth.accountID
-        case .group: found = try await groups.owned(id, accountID: auth.accountID) != nil
-        }
-        guard found else { throw ValidationError(field: "Id", code: "entity_unknown", message: "no \(type.rawValue) \(id) in this account") }
     }
 
     func apply(_ body: WireObject, to guest: inout Guest) throws(ValidationError) {

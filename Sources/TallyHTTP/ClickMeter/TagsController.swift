@@ -44,12 +44,10 @@ struct TagsController {
             guard let name = try body.string("name") else { throw ValidationError(field: "Name", code: "name_required", message: "Name is required") }
             let tag = try await tags.findOrCreate(accountID: auth.accountID, name: name)
             for id in try Self.ids(body, "datapoints") {
-                try await ownedDatapoint(id, auth)
-                try await tags.set(tag, .datapoint, id: id, attached: true)
+                try await tags.set(tag, on: .datapoint(try await ownedDatapoint(id, auth)), attached: true)
             }
             for id in try Self.ids(body, "groups") {
-                try await ownedGroup(id, auth)
-                try await tags.set(tag, .group, id: id, attached: true)
+                try await tags.set(tag, on: .group(try await ownedGroup(id, auth)), attached: true)
             }
             return EntityURI("tags", tag.id)
         }
@@ -103,8 +101,9 @@ struct TagsController {
                 let attach = try body.enumeration("action", names: ["add": true, "remove": false], numbers: [:])
                 guard let attach else { throw ValidationError(field: "Action", code: "action_required", message: "Action must be add or remove") }
                 guard let id = try body.int64("id") else { throw ValidationError(field: "Id", code: "id_required", message: "Id is required") }
-                if target == .datapoint { try await ownedDatapoint(id, auth) } else { try await ownedGroup(id, auth) }
-                try await tags.set(tag, target, id: id, attached: attach)
+                let carrier: TagService.Carrier =
+                    target == .datapoint ? .datapoint(try await ownedDatapoint(id, auth)) : .group(try await ownedGroup(id, auth))
+                try await tags.set(tag, on: carrier, attached: attach)
                 // The running API answered with the datapoint or group it patched, not the tag.
                 return EntityURI(target == .datapoint ? "datapoints" : "groups", id)
             }
@@ -136,16 +135,20 @@ struct TagsController {
         return shown
     }
 
-    private func ownedDatapoint(_ id: Int64, _ auth: APIAuth) async throws {
+    /// The datapoint `id` of the account, if the key may change it.
+    private func ownedDatapoint(_ id: Int64, _ auth: APIAuth) async throws -> Datapoint {
         guard let datapoint = try await datapoints.find(id: id), datapoint.accountID == auth.accountID, auth.allows(datapoint) else {
             throw ValidationError(field: "Id", code: "datapoint_unknown", message: "no datapoint \(id) in this account")
         }
+        return datapoint
     }
 
-    private func ownedGroup(_ id: Int64, _ auth: APIAuth) async throws {
-        guard try await groups.owned(id, accountID: auth.accountID) != nil, auth.allowsGroup(id) else {
+    /// The group `id` of the account, if the key may change it.
+    private func ownedGroup(_ id: Int64, _ auth: APIAuth) async throws -> LinkGroup {
+        guard let group = try await groups.owned(id, accountID: auth.accountID), auth.allowsGroup(id) else {
             throw ValidationError(field: "Id", code: "group_unknown", message: "no group \(id) in this account")
         }
+        return group
     }
 
     /// `name` (with `*` wildcards), `datapoints` and `groups` (comma-separated ids), in SQL. For a limited caller the

@@ -100,8 +100,8 @@ struct TallyServices: Sendable {
             repository: repositories.datapoints, trackingHosts: { domains.trackingHosts }, cache: cache, clock: clock, anchors: anchors)
         let queries = DatapointQueries(repository: repositories.datapoints)
         let groups = GroupService(repository: repositories.groups, clock: clock)
-        let tags = TagService(repository: repositories.tags, datapoints: repositories.datapoints, groups: groups)
-        let conversions = ConversionService(repository: repositories.conversions, datapoints: repositories.datapoints, lists: lists, clock: clock)
+        let tags = TagService(repository: repositories.tags)
+        let conversions = ConversionService(repository: repositories.conversions, lists: lists, clock: clock)
         let datapointAccess = DatapointAccess(
             queries: queries, groups: groups, tags: tags, conversions: conversions, domains: domains, extras: extras,
             publicURL: configuration.publicURL)
@@ -128,7 +128,9 @@ struct TallyServices: Sendable {
                 service: datapoints, groups: groups, domains: domains, retargeting: repositories.retargeting),
             groups: groups, tags: tags, conversions: conversions, stats: StatsQueries(stats: repositories.stats, datapoints: queries),
             accountLists: AccountListService(repository: repositories.accountLists, lists: lists, clock: clock),
-            hits: HitQueries(repository: repositories.hitLists), guests: GuestService(repository: repositories.guests, keys: keys, clock: clock),
+            hits: HitQueries(repository: repositories.hitLists),
+            guests: GuestService(
+                repository: repositories.guests, keys: keys, datapoints: repositories.datapoints, groups: groups, clock: clock),
             groupAccess: groupAccess, conversionAccess: conversionAccess,
             subjects: StatsSubjects(datapoints: datapointAccess, groups: groupAccess, conversions: conversionAccess),
             streams: LiveStreamSlots(),

@@ -12,15 +12,12 @@ extension DashboardController {
             use: signedIn(.editLinks) { visit in
                 let form = visit.form
                 let now = services.clock.now()
-                let value = Double(form.trimmed("value").isEmpty ? "0" : form.trimmed("value"))
+                // Text that is no number becomes -1, which `Conversion.validate` refuses as the API's bad values are.
+                let value = Double(form.trimmed("value").isEmpty ? "0" : form.trimmed("value")) ?? -1
                 let conversion = Conversion(
                     id: 0, accountID: visit.session.accountID, name: form.trimmed("name"), description: form.trimmed("description"),
-                    value: value ?? -1,
-                    createdAt: now, updatedAt: now, attribution: form["attribution"] == "first" ? .firstClick : .lastClick)
+                    value: value, createdAt: now, updatedAt: now, attribution: form["attribution"] == "first" ? .firstClick : .lastClick)
                 do {
-                    guard let value, value.isFinite, value >= 0 else {
-                        throw ValidationError(field: "value", code: "value_invalid", message: "the default value must be a number, 0 or more")
-                    }
                     _ = try await services.conversions.create(conversion)
                 } catch let error as ValidationError {
                     return try await conversionsPage(visit, error: error.message, status: .badRequest)

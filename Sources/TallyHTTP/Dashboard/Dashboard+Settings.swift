@@ -125,7 +125,7 @@ extension DashboardController {
             whitelist: whitelist.map { SettingsView.Entry(id: $0.id, value: $0.value) },
             users: users.map { SettingsView.User(email: $0.user.email, role: $0.role.label, me: $0.user.id == visit.session.userID) },
             guests: guests.map { SettingsView.Guest(name: $0.name, email: $0.email) }, serverWebhook: services.alertWebhook != nil,
-            ownWebhook: try await services.accounts.alertWebhook(accountID: accountID)?.url ?? "",
+            ownWebhook: try await services.accounts.alertWebhook(accountID: accountID)?.url,
             notice: visit.query["saved"].map { "Saved (\($0))." }, error: error)
         return html.page("settings", title: "Settings", view, session: visit.session, section: "settings", status: status)
     }

@@ -51,8 +51,8 @@ struct SettingsView: DashboardView {
     let guests: [Guest]
     /// The operator set `--alert-webhook-url` (alerts go there when the account has none).
     let serverWebhook: Bool
-    /// The account's own webhook URL, empty when none.
-    let ownWebhook: String
+    /// The account's own webhook URL, if it set one.
+    let ownWebhook: String?
     let notice: String?
     let error: String?
 
@@ -67,9 +67,9 @@ struct SettingsView: DashboardView {
         case "guests": guests
         case "noGuests": guests.isEmpty
         case "webhook": serverWebhook
-        // Mustache takes an empty string as present: an account without a webhook showed "Now: <code></code> (a
-        // signing secret is set)". Absent instead, so the section and the form's value are empty.
-        case "ownWebhook": ownWebhook.isEmpty ? nil : ownWebhook
+        // Absent when none: Mustache takes an empty string as present, and an account without a webhook showed "Now:
+        // <code></code> (a signing secret is set)" while the page was built from `?? ""`.
+        case "ownWebhook": ownWebhook
         case "notice": notice
         case "error": error
         default: nil

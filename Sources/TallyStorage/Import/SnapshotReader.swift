@@ -94,7 +94,7 @@ public struct SnapshotReader: Sendable {
             let rows = try await database.read { db in
                 try await db.raw(
                     """
-                    SELECT h.entity_id AS entity_id, \(unsafeRaw: day) AS day, \(unsafeRaw: SQLStatsRepository.sums) FROM stats_hourly h \
+                    SELECT h.entity_id AS entity_id, \(unsafeRaw: day) AS day, \(unsafeRaw: SQLStatsRepository.sums(database.kind)) FROM stats_hourly h \
                     JOIN \(ident: table) e ON e.id = h.entity_id WHERE h.entity_kind = \(bind: entity.rawValue) AND e.account_id = \(bind: accountID) \
                     GROUP BY h.entity_id, \(unsafeRaw: day) ORDER BY 1, 2
                     """

@@ -5,50 +5,48 @@ import TallyCore
 /// link's attribution cookies are decided here only.
 public struct ConversionService: Sendable {
     let repository: SQLConversionRepository
-    let datapoints: SQLDatapointRepository
     let lists: ListMirror
     let clock: WallClock
 
-    public init(repository: SQLConversionRepository, datapoints: SQLDatapointRepository, lists: ListMirror, clock: WallClock) {
+    public init(repository: SQLConversionRepository, lists: ListMirror, clock: WallClock) {
         self.repository = repository
-        self.datapoints = datapoints
         self.lists = lists
         self.clock = clock
     }
 
-    /// The goal `id` if it belongs to `accountID` (a deleted one only with `includeDeleted`), `nil` otherwise.
-    public func owned(_ id: Int64, accountID: Int64, includeDeleted: Bool = true) async throws -> Conversion? {
-        guard let conversion = try await repository.find(id: id), conversion.accountID == accountID, includeDeleted || !conversion.isDeleted else {
-            return nil
-        }
+    /// The goal `id` if it belongs to `accountID`, `nil` otherwise.
+    public func owned(_ id: Int64, accountID: Int64) async throws -> Conversion? {
+        guard let conversion = try await repository.find(id: id), conversion.accountID == accountID else { return nil }
         return conversion
     }
 
-    /// A new goal, validated (`Conversion.validate`) before anything is written; its id and times are the store's.
-    public func create(_ conversion: Conversion) async throws -> Conversion {
-        try conversion.validate()
-        return try await repository.create(conversion, now: clock.now())
-    }
+    /// A new goal (the repository validates it before writing); its id and times are the store's.
+    public func create(_ conversion: Conversion) async throws -> Conversion { try await repository.create(conversion, now: clock.now()) }
 
-    /// Writes a goal read through `owned` and changed by the caller. Deleting one (or bringing it back) refreshes the
-    /// tracking lists at once, so its links stop (or start) setting attribution cookies on this node's next request.
-    public func save(_ conversion: Conversion, previous: Conversion) async throws -> Conversion {
-        try conversion.validate()
-        let saved = try await repository.save(conversion, now: clock.now())
-        if conversion.isDeleted != previous.isDeleted { try await lists.refresh() }
+    /// Writes a goal read through `owned` and changed by the caller (validated by the repository).
+    public func save(_ conversion: Conversion) async throws -> Conversion { try await repository.save(conversion, now: clock.now()) }
+
+    /// Deletes a goal read through `owned` (a flag: its statistics stay) and refreshes the tracking lists at once, so its
+    /// links stop setting attribution cookies on this node's next request (other nodes within a second).
+    public func delete(_ conversion: Conversion) async throws -> Conversion {
+        var deleted = conversion
+        deleted.isDeleted = true
+        let saved = try await repository.save(deleted, now: clock.now())
+        try await lists.refresh()
         return saved
     }
 
     /// One change to the datapoints leading to a goal: `add` the datapoint, `remove` it, or `add` it in place of
-    /// `replacing`.
+    /// `replacing`. The caller has read the datapoints (with its own access checked); `apply` checks they are the goal's
+    /// account's, in memory.
     public struct Patch: Sendable {
         public let action: SQLConversionRepository.PatchAction
-        public let datapointID: Int64
-        public let replacing: Int64?
+        public let datapoint: Datapoint
+        public let replacing: Datapoint?
 
-        public init(action: SQLConversionRepository.PatchAction, datapointID: Int64, replacing: Int64? = nil) {
+        public init(action: SQLConversionRepository.PatchAction, datapoint: Datapoint, replacing: Datapoint? = nil) {
             self.action = action
-            self.datapointID = datapointID
+            self.datapoint = datapoint
             self.replacing = replacing
         }
     }
@@ -56,19 +54,17 @@ public struct ConversionService: Sendable {
     /// Applies the patches in order after checking all of them (a deleted goal gains no datapoint; every datapoint
     /// named is the goal's account's), then refreshes the tracking lists once.
     public func apply(_ patches: [Patch], to conversion: Conversion) async throws {
-        guard !conversion.isDeleted || patches.allSatisfy({ $0.action == .remove && $0.replacing == nil }) else {
+        guard !conversion.isDeleted || patches.allSatisfy({ $0.action == .remove }) else {
             throw ValidationError(field: "Id", code: "conversion_deleted", message: "a deleted conversion cannot gain datapoints")
         }
-        let named = Set(patches.flatMap { [$0.datapointID] + ($0.replacing.map { [$0] } ?? []) })
-        let found = Dictionary(try await datapoints.find(ids: Array(named)).map { ($0.id, $0.accountID) }) { first, _ in first }
-        for id in named.sorted() where found[id] != conversion.accountID {
-            throw ValidationError(field: "Id", code: "datapoint_unknown", message: "no datapoint \(id) in this account")
+        for datapoint in patches.flatMap({ [$0.datapoint] + ($0.replacing.map { [$0] } ?? []) }) where datapoint.accountID != conversion.accountID {
+            throw ValidationError(field: "Id", code: "datapoint_unknown", message: "no datapoint \(datapoint.id) in this account")
         }
         for patch in patches {
             if let replaced = patch.replacing {
-                try await repository.patch(conversionID: conversion.id, datapointID: replaced, action: .remove, now: clock.now())
+                try await repository.patch(conversionID: conversion.id, datapointID: replaced.id, action: .remove, now: clock.now())
             }
-            try await repository.patch(conversionID: conversion.id, datapointID: patch.datapointID, action: patch.action, now: clock.now())
+            try await repository.patch(conversionID: conversion.id, datapointID: patch.datapoint.id, action: patch.action, now: clock.now())
         }
         // A link that now leads to a goal starts setting attribution cookies at once (other nodes within a second).
         try await lists.refresh()

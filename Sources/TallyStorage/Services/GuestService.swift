@@ -6,17 +6,21 @@ import TallyCore
 public struct GuestService: Sendable {
     let repository: SQLGuestRepository
     let keys: KeyService
+    let datapoints: SQLDatapointRepository
+    let groups: GroupService
     let clock: WallClock
 
-    public init(repository: SQLGuestRepository, keys: KeyService, clock: WallClock) {
+    public init(repository: SQLGuestRepository, keys: KeyService, datapoints: SQLDatapointRepository, groups: GroupService, clock: WallClock) {
         self.repository = repository
         self.keys = keys
+        self.datapoints = datapoints
+        self.groups = groups
         self.clock = clock
     }
 
     /// A guest's key may manage the datapoints and groups shared for writing and read the rest of what is shared
     /// (`APIAuth` bounds every scope by the grants).
-    public static let keyScopes = APIScopeSet([
+    static let keyScopes = APIScopeSet([
         APIScope(.datapoints, .write), APIScope(.groups, .write), APIScope(.tags, .read), APIScope(.conversions, .read),
         APIScope(.stats, .read), APIScope(.domains, .read),
     ])
@@ -52,9 +56,17 @@ public struct GuestService: Sendable {
 
     public func grants(of guest: Guest) async throws -> [GuestGrant] { try await repository.grants(guestID: guest.id) }
 
-    /// Shares one datapoint or group with a guest (or stops sharing it); the caller has checked the entity is the
-    /// guest's account's.
-    public func setGrant(guestID: Int64, _ grant: GuestGrant, remove: Bool) async throws {
+    /// Shares one datapoint or group of the account with one of its guests (or stops sharing it); an entity of another
+    /// account is refused (`entity_unknown`) before anything is written.
+    public func setGrant(_ grant: GuestGrant, guestID: Int64, accountID: Int64, remove: Bool) async throws {
+        let found =
+            switch grant.entityType {
+            case .datapoint: try await datapoints.find(id: grant.entityID)?.accountID == accountID
+            case .group: try await groups.owned(grant.entityID, accountID: accountID) != nil
+            }
+        guard found else {
+            throw ValidationError(field: "Id", code: "entity_unknown", message: "no \(grant.entityType.rawValue) \(grant.entityID) in this account")
+        }
         try await repository.setGrant(guestID: guestID, grant, remove: remove)
     }
 }

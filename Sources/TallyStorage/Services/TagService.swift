@@ -8,13 +8,22 @@ public struct TagService: Sendable {
     public typealias Target = SQLTagRepository.Target
 
     let repository: SQLTagRepository
-    let datapoints: SQLDatapointRepository
-    let groups: GroupService
 
-    public init(repository: SQLTagRepository, datapoints: SQLDatapointRepository, groups: GroupService) {
+    public init(repository: SQLTagRepository) {
         self.repository = repository
-        self.datapoints = datapoints
-        self.groups = groups
+    }
+
+    /// What carries a tag, as the caller read it (with its own access checked).
+    public enum Carrier: Sendable {
+        case datapoint(Datapoint)
+        case group(LinkGroup)
+
+        var accountID: Int64 {
+            switch self {
+            case .datapoint(let datapoint): datapoint.accountID
+            case .group(let group): group.accountID
+            }
+        }
     }
 
     /// The tag `id` if it belongs to `accountID`, `nil` otherwise.
@@ -34,19 +43,15 @@ public struct TagService: Sendable {
     /// Deletes a tag read through `owned` and every attachment of it.
     public func delete(_ tag: Tag) async throws { try await repository.delete(id: tag.id) }
 
-    /// Whether `id` names a datapoint (or a group, deleted or not) of the tag's account: what may carry the tag.
-    public func canCarry(_ tag: Tag, _ target: Target, id: Int64) async throws -> Bool {
-        switch target {
-        case .datapoint: try await datapoints.find(id: id)?.accountID == tag.accountID
-        case .group: try await groups.owned(id, accountID: tag.accountID) != nil
-        }
-    }
-
-    /// Attaches or detaches the tag on one datapoint or group of its own account; another account's id is refused
-    /// (`target_unknown`) before anything is written.
-    public func set(_ tag: Tag, _ target: Target, id: Int64, attached: Bool) async throws {
-        guard try await canCarry(tag, target, id: id) else {
-            let kind = target == .datapoint ? "datapoint" : "group"
+    /// Attaches or detaches the tag on one datapoint or group of its own account; another account's is refused
+    /// (`datapoint_unknown`, `group_unknown`) before anything is written.
+    public func set(_ tag: Tag, on carrier: Carrier, attached: Bool) async throws {
+        let (target, id, kind): (Target, Int64, String) =
+            switch carrier {
+            case .datapoint(let datapoint): (.datapoint, datapoint.id, "datapoint")
+            case .group(let group): (.group, group.id, "group")
+            }
+        guard carrier.accountID == tag.accountID else {
             throw ValidationError(field: "Id", code: "\(kind)_unknown", message: "no \(kind) \(id) in this account")
         }
         try await repository.set(tagID: tag.id, target, id: id, attached: attached)

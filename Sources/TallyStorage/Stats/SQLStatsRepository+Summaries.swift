@@ -10,18 +10,18 @@ extension SQLStatsRepository {
         case spiderHits = "spiderhitscount", conversions = "conversionscount", conversionsValue = "conversionsvalue"
         case commissions = "commissionscost", lastHitDate = "lasthitdate", totalHits = "totalhits"
 
-        var sql: String {
+        func sql(_ kind: DatabaseKind) -> String {
             switch self {
-            case .totalClicks: SQLStatsRepository.sum("clicks")
-            case .uniqueClicks: SQLStatsRepository.sum("unique_clicks")
-            case .totalViews: SQLStatsRepository.sum("views")
-            case .uniqueViews: SQLStatsRepository.sum("unique_views")
-            case .spiderHits: SQLStatsRepository.sum("spider_clicks + spider_views")
-            case .conversions: SQLStatsRepository.sum("conversions")
+            case .totalClicks: SQLStatsRepository.sum("clicks", kind)
+            case .uniqueClicks: SQLStatsRepository.sum("unique_clicks", kind)
+            case .totalViews: SQLStatsRepository.sum("views", kind)
+            case .uniqueViews: SQLStatsRepository.sum("unique_views", kind)
+            case .spiderHits: SQLStatsRepository.sum("spider_clicks + spider_views", kind)
+            case .conversions: SQLStatsRepository.sum("conversions", kind)
             case .conversionsValue: "SUM(conversion_value)"
             case .commissions: "SUM(commission)"
             case .lastHitDate: "MAX(last_hit_ms)"
-            case .totalHits: SQLStatsRepository.sum("clicks + views")
+            case .totalHits: SQLStatsRepository.sum("clicks + views", kind)
             }
         }
 
@@ -56,8 +56,8 @@ extension SQLStatsRepository {
             // Per datapoint first (one pass over the frame's rows), then each datapoint checked against the query once.
             let scored: SQLQueryString = """
                 SELECT figures.entity_id AS entity_id, figures.figure AS figure FROM (SELECT entity_id, \
-                CAST(\(unsafeRaw: figure.sql) AS DOUBLE PRECISION) AS figure FROM \(source) \
-                AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id HAVING \(unsafeRaw: figure.sql) > 0) AS figures \(checked)
+                CAST(\(unsafeRaw: figure.sql(kind)) AS DOUBLE PRECISION) AS figure FROM \(source) \
+                AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id HAVING \(unsafeRaw: figure.sql(kind)) > 0) AS figures \(checked)
                 """
             // Positions in the whole list: descending, rank r is position r - 1; ascending, the unscored datapoints come
             // first, so rank r is position (total - scored) + r - 1. The first rank always comes back, carrying the count.
@@ -107,8 +107,8 @@ extension SQLStatsRepository {
         return try await database.read { db in
             let rows = try await db.raw(
                 """
-                SELECT datapoints.group_id AS group_id, \(unsafeRaw: Self.sums) FROM \
-                (SELECT entity_id, \(unsafeRaw: Self.sums) FROM \(source) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id) \
+                SELECT datapoints.group_id AS group_id, \(unsafeRaw: Self.sums(database.kind)) FROM \
+                (SELECT entity_id, \(unsafeRaw: Self.sums(database.kind)) FROM \(source) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id) \
                 AS members \(checked) WHERE datapoints.group_id IS NOT NULL GROUP BY datapoints.group_id
                 """
             ).all()
