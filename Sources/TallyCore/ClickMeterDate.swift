@@ -2,12 +2,21 @@ import Foundation
 
 /// ClickMeter's dates: `YYYYMMDDHHmmss` in UTC on output; 8, 12 or 14 digits on input.
 public enum ClickMeterDate {
+    /// `YYYYMMDDHHmmss` in UTC. Integer arithmetic: a Calendar and `String(format:)` per date were 2 % of the CPU of a
+    /// batch creation (every answered datapoint carries its creation date).
     public static func format(_ milliseconds: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02d%02d%02d%02d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
+        let seconds = LocalTime.floorDiv(milliseconds, 1000)
+        let day = LocalTime.floorDiv(seconds, 86_400)
+        let second = Int(seconds - day * 86_400)
+        let (year, month, dayOfMonth) = LocalTime.civil(day)
+        var text = ""
+        text.reserveCapacity(14)
+        for (value, width) in [(year, 4), (month, 2), (dayOfMonth, 2), (second / 3600, 2), (second / 60 % 60, 2), (second % 60, 2)] {
+            let digits = String(value)
+            if digits.count < width { text += String(repeating: "0", count: width - digits.count) }
+            text += digits
+        }
+        return text
     }
 
     /// Milliseconds since 1970 for `YYYYMMDD`, `YYYYMMDDHHmm` or `YYYYMMDDHHmmss` (UTC); `nil` for anything else.

@@ -51,4 +51,25 @@ import Testing
             #expect(try await MigrationRunner(database: database, migrations: Migrations.all + [fixed]).migrate(now: 2).map(\.version) == [next])
         }
     }
+
+    /// Migration 20: SQLite's text index merges every 8 segments (FTS5 keeps the setting in its config table; a link
+    /// written after it still finds its way into searches).
+    @Test func theTextIndexMergesEveryEightSegments() async throws {
+        try await withMigratedTestDatabase(.sqlite) { database, _ in
+            let automerge = try await database.read { db in
+                try await db.raw("SELECT v FROM datapoints_text_config WHERE k = 'automerge'").first(decodingColumn: "v", as: Int.self)
+            }
+            #expect(automerge == 8)
+            let defaults = try await Bootstrap(database: database).ensureDefaults(systemDomainName: "127.0.0.1:8080", now: 1)
+            _ = try await SQLDatapointRepository(database: database).create(
+                NewDatapoint(
+                    accountID: defaults.accountID, domainID: defaults.systemDomain.id, type: .trackingLink, name: "merged",
+                    destinationURL: "https://example.com/"),
+                now: 1)
+            let found = try await database.read { db in
+                try await db.raw("SELECT rowid FROM datapoints_text WHERE datapoints_text MATCH 'erge'").all().count
+            }
+            #expect(found == 1)
+        }
+    }
 }

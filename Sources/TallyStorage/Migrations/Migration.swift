@@ -49,6 +49,7 @@ public enum Migrations {
         .m017LinkTableIndexes,
         .m018TypeTotals,
         .m019StatsClusteredByHour,
+        .m020TextIndexMerging,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
