@@ -80,12 +80,19 @@ extension SQLStatsRepository {
                     page.append(try row.decode(column: "entity_id", as: Int64.self))
                 }
             }
+            // The rest are the query's datapoints without the figure: those left out need not be checked against the
+            // query again, as the rest's own predicate is the query (on PostgreSQL that check was 110 of the 375 ms of
+            // a page at offset 500,000).
+            let withFigure: SQLQueryString = """
+                SELECT entity_id FROM \(source) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) \
+                GROUP BY entity_id HAVING \(unsafeRaw: figure.sql(kind)) > 0
+                """
             func restPage(offset: Int, limit: Int) async throws -> [Int64] {
                 guard limit > 0 else { return [] }
                 return try await db.raw(
                     """
                     SELECT id FROM datapoints WHERE \(SQLDatapointRepository.predicate(query, kind)) \
-                    AND id NOT IN (SELECT entity_id FROM (\(scored)) AS excluded) \
+                    AND id NOT IN (\(withFigure)) \
                     ORDER BY id \(unsafeRaw: descending ? "ASC" : "DESC") LIMIT \(bind: limit) OFFSET \(bind: offset)
                     """
                 ).all(decodingColumn: "id", as: Int64.self)
