@@ -49,19 +49,13 @@ extension DashboardController {
 
     /// A horizontal bar list: the top values of one dimension with their share (plain HTML meters, no script).
     func breakdown(_ scope: SQLStatsRepository.Scope, _ dimension: StatsDimension, title: String, time: LocalTime, days: Int64) async throws
-        -> [String: Any]
+        -> BreakdownView
     {
         let today = time.day(of: services.clock.now())
         let rows = try await services.stats.top(scope, dimension: dimension, days: (today - days + 1)...today, limit: 8)
         let largest = max(rows.map(\.counts.hits).max() ?? 1, 1)
-        return [
-            "title": title, "empty": rows.isEmpty,
-            "rows": rows.map { value, counts in
-                [
-                    "value": value.isEmpty ? "(unknown)" : value, "hits": DashboardFormat.number(counts.hits), "count": counts.hits,
-                    "max": largest,
-                ] as [String: Any]
-            },
-        ]
+        return BreakdownView(
+            title: title,
+            rows: rows.map { value, counts in .init(value: value.isEmpty ? "(unknown)" : value, count: counts.hits, largest: largest) })
     }
 }

@@ -17,9 +17,9 @@ extension DashboardController {
             use: signedIn { visit in
                 // The full key travels from the POST to this page sealed in the session, and is erased by this read.
                 guard let text = try await services.sessions.takeFlash(token: visit.token),
-                    let values = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+                    let view = try? JSONDecoder().decode(KeyCreatedView.self, from: Data(text.utf8))
                 else { return DashboardHTML.seeOther("/dashboard/keys?gone=1") }
-                return html.page("key-created", title: values["heading"] as? String ?? "Key", values, session: visit.session, section: "keys")
+                return html.page("key-created", title: view.heading, view, session: visit.session, section: "keys")
             })
         dashboard.get("keys/:id", use: signedIn { visit in try await keyPage(visit) })
         dashboard.post(
@@ -73,12 +73,11 @@ extension DashboardController {
             "audit",
             use: signedIn { visit in
                 let entries = try await services.keyActivity.audit(accountID: visit.session.accountID, limit: 200).map { entry in
-                    [
-                        "time": DashboardFormat.time(entry.createdAt), "event": entry.event, "actor": entry.actor, "ip": entry.clientIP,
-                        "details": entry.details, "key": entry.keyID.map(String.init) ?? "",
-                    ]
+                    AuditView.Entry(
+                        time: DashboardFormat.time(entry.createdAt), event: entry.event, actor: entry.actor, ip: entry.clientIP,
+                        details: entry.details, key: entry.keyID.map(String.init) ?? "")
                 }
-                return html.page("audit", title: "Audit log", ["entries": entries, "none": entries.isEmpty], session: visit.session, section: "keys")
+                return html.page("audit", title: "Audit log", AuditView(entries: entries), session: visit.session, section: "keys")
             })
     }
 
@@ -115,51 +114,29 @@ extension DashboardController {
         }
     }
 
-    func keysPage(_ visit: Visit, form: [String: Any] = [:], status: HTTPResponse.Status = .ok) async throws -> Response {
+    func keysPage(_ visit: Visit, echo: KeysView.Echo = .init(), error: String? = nil, status: HTTPResponse.Status = .ok) async throws
+        -> Response
+    {
         let now = services.clock.now()
         let keys = try await services.keys.list(accountID: visit.session.accountID)
         let groups = try await services.groups.list(accountID: visit.session.accountID)
         let alerts = try await services.keyActivity.alerts(accountID: visit.session.accountID, limit: 50)
-        var values = form
-        values["keys"] = keys.map { Self.keyRow($0, now: now) }
-        values["noKeys"] = keys.isEmpty
-        values["groups"] = groups.map { ["id": $0.id, "name": $0.name] as [String: Any] }
-        values["hasGroups"] = !groups.isEmpty
-        values["scopes"] = APIScope.Resource.allCases.map { resource in
-            ["resource": resource.rawValue, "read": "\(resource.rawValue):read", "write": "\(resource.rawValue):write"]
-        }
-        values["alerts"] = alerts.map { alert in
-            [
-                "id": alert.id, "kind": alert.kind.rawValue, "message": alert.message, "ip": alert.clientIP,
-                "time": DashboardFormat.time(alert.createdAt), "open": alert.acknowledgedAt == nil,
-            ] as [String: Any]
-        }
-        values["noAlerts"] = alerts.isEmpty
-        if let revoked = visit.query["revoked"] { values["notice"] = "Key \(revoked) is revoked: it stopped working at once." }
-        if visit.query["gone"] != nil { values["notice"] = "That key was shown once and is not shown again. If you did not store it, rotate it." }
-        return html.page("keys", title: "API keys", values, session: visit.session, section: "keys", status: status)
-    }
-
-    static func keyRow(_ key: APIKey, now: Int64) -> [String: Any] {
-        let status: String =
-            key.status == .revoked
-            ? "revoked" : key.isExpired(at: now) ? "expired" : key.previousValidUntil.map { $0 > now } == true ? "rotating" : "active"
-        return [
-            "publicID": key.publicID, "name": key.name, "lastFour": key.lastFour,
-            "scopes": key.scopes.description.replacingOccurrences(of: ",", with: ", "),
-            "created": DashboardFormat.time(key.createdAt), "expires": key.expiresAt.map(DashboardFormat.time) ?? "never",
-            "lastUsed": key.lastUsedAt.map(DashboardFormat.time) ?? "never", "lastUsedIP": key.lastUsedIP ?? "",
-            "status": status, "active": key.status == .active && !key.isExpired(at: now),
-            "groupsText": key.groupIDs.isEmpty ? "all" : key.groupIDs.map(String.init).joined(separator: ", "),
-            "networksText": key.allowedNetworks.isEmpty ? "any" : key.allowedNetworks.map(\.description).joined(separator: ", "),
-        ]
+        var view = KeysView(
+            keys: keys.map { KeyRowView($0, now: now) }, groups: groups.map { DashboardChoice(id: $0.id, name: $0.name, selected: false) },
+            alerts: alerts.map { alert in
+                KeysView.Alert(
+                    id: alert.id, kind: alert.kind.rawValue, message: alert.message, ip: alert.clientIP, time: DashboardFormat.time(alert.createdAt),
+                    open: alert.acknowledgedAt == nil)
+            },
+            echo: echo, error: error)
+        if let revoked = visit.query["revoked"] { view.notice = "Key \(revoked) is revoked: it stopped working at once." }
+        if visit.query["gone"] != nil { view.notice = "That key was shown once and is not shown again. If you did not store it, rotate it." }
+        return html.page("keys", title: "API keys", view, session: visit.session, section: "keys", status: status)
     }
 
     func createKey(_ visit: Visit) async throws -> Response {
         let form = visit.form
-        let echo: [String: Any] = [
-            "formName": form.trimmed("name"), "formDays": form.trimmed("expiresInDays"), "formNetworks": form.trimmed("networks"),
-        ]
+        let echo = KeysView.Echo(name: form.trimmed("name"), days: form.trimmed("expiresInDays"), networks: form.trimmed("networks"))
         do {
             let scopes: APIScopeSet
             if let preset = APIScopeSet.presets.first(where: { $0.name == form["preset"] }) {
@@ -184,9 +161,9 @@ extension DashboardController {
             let (key, fullKey) = try await services.keys.create(new, accountID: visit.session.accountID, by: actor(visit))
             return try await shownOnce(visit, key: key, fullKey: fullKey, heading: "Key created", note: "")
         } catch let error as ValidationError {
-            return try await keysPage(visit, form: echo.merging(["error": error.message]) { $1 }, status: .badRequest)
+            return try await keysPage(visit, echo: echo, error: error.message, status: .badRequest)
         } catch let refusal as KeyAuthorityRefusal {
-            return try await keysPage(visit, form: echo.merging(["error": Self.refusalText(refusal, visit)]) { $1 }, status: .forbidden)
+            return try await keysPage(visit, echo: echo, error: Self.refusalText(refusal, visit), status: .forbidden)
         }
     }
 
@@ -194,13 +171,12 @@ extension DashboardController {
     /// neither resends the form nor shows the key again).
     func shownOnce(_ visit: Visit, key: APIKey, fullKey: String, heading: String, note: String) async throws -> Response {
         let base = services.publicURL.hasSuffix("/") ? String(services.publicURL.dropLast()) : services.publicURL
-        let values: [String: Any] = [
-            "heading": heading, "note": note, "fullKey": fullKey, "name": key.name, "publicID": key.publicID, "scopes": key.scopes.description,
-            "curlList": "curl -H \"X-ClickMeter-API-Key: $CLICKTALLY_KEY\" \(base)/v2/datapoints",
-            "curlCount": "curl -H \"X-ClickMeter-API-Key: $CLICKTALLY_KEY\" \(base)/v2/datapoints/count",
-            "exportLine": "export CLICKTALLY_KEY='<paste the key here>'",
-        ]
-        let text = String(decoding: try JSONSerialization.data(withJSONObject: values), as: UTF8.self)
+        let view = KeyCreatedView(
+            heading: heading, note: note, fullKey: fullKey, name: key.name, publicID: key.publicID, scopes: key.scopes.description,
+            curlList: "curl -H \"X-ClickMeter-API-Key: $CLICKTALLY_KEY\" \(base)/v2/datapoints",
+            curlCount: "curl -H \"X-ClickMeter-API-Key: $CLICKTALLY_KEY\" \(base)/v2/datapoints/count",
+            exportLine: "export CLICKTALLY_KEY='<paste the key here>'")
+        let text = String(decoding: try JSONEncoder().encode(view), as: UTF8.self)
         try await services.sessions.setFlash(token: visit.token, text)
         return DashboardHTML.seeOther("/dashboard/keys/shown")
     }
@@ -224,16 +200,11 @@ extension DashboardController {
             ], style: .bars
         ).svg()
         let requests = try await services.keyActivity.requests(of: key, before: nil, limit: 50).map { row in
-            [
-                "time": DashboardFormat.time(row.record.time), "method": row.record.method, "route": row.record.route, "status": row.record.status,
-                "ip": row.record.clientIP, "ms": String(format: "%.1f", Double(row.record.latencyMicroseconds) / 1000),
-            ] as [String: Any]
+            KeyView.Request(
+                time: DashboardFormat.time(row.record.time), method: row.record.method, route: row.record.route, status: row.record.status,
+                ip: row.record.clientIP, ms: String(format: "%.1f", Double(row.record.latencyMicroseconds) / 1000))
         }
-        var values = Self.keyRow(key, now: now)
-        values["chart"] = chart
-        values["requests"] = requests
-        values["noRequests"] = requests.isEmpty
-        if let error { values["error"] = error }
-        return html.page("key", title: "Key \(key.name)", values, session: visit.session, section: "keys", status: status)
+        let view = KeyView(key: KeyRowView(key, now: now), chart: chart, requests: requests, error: error)
+        return html.page("key", title: "Key \(key.name)", view, session: visit.session, section: "keys", status: status)
     }
 }

@@ -13,7 +13,7 @@ extension DashboardController {
         let days = Int64(visit.query["days"] ?? "").flatMap { [7, 30, 90].contains($0) ? $0 : nil } ?? 30
         let (time, _) = try await services.stats.accountClock(accountID)
         let (chart, total, _) = try await trafficChart(scope, time: time, days: days, byHour: byHour)
-        var breakdowns: [[String: Any]] = []
+        var breakdowns: [BreakdownView] = []
         for (dimension, title) in [
             (StatsDimension.country, "Countries"), (.browserFamily, "Browsers"), (.osFamily, "Operating systems"), (.device, "Devices"),
             (.referrer, "Referrers"), (.language, "Languages"),
@@ -24,30 +24,11 @@ extension DashboardController {
         let recent = try await services.hits.page(
             .datapoints([datapoint.id]), from: 0, to: now + 1, filter: nil, after: nil, limit: 20)
         let url = trackingURL(datapoint)
-        var values: [String: Any] = [
-            "id": datapoint.id, "name": datapoint.name, "title": datapoint.title, "url": url, "isLink": datapoint.type == .trackingLink,
-            "destination": datapoint.destinationURL ?? "", "status": datapoint.status.name, "paused": datapoint.status == .paused,
-            "snippet": "<img src=\"\(url)\" width=\"1\" height=\"1\" alt=\"\" />",
-            "qr": (try? QRCode(text: url))?.svg(label: "QR code for \(url)") ?? "", "chart": chart,
-            "totalHits": DashboardFormat.number(total.hits), "uniqueHits": DashboardFormat.number(total.uniqueHits),
-            "botHits": DashboardFormat.number(total.spiders), "period": byHour ? "last 48 hours" : "last \(days) days",
-            "breakdowns": breakdowns, "hits": recent.map(Self.hitRow), "noHits": recent.isEmpty,
-            "latest": try await services.hits.latestID(),
-            "byHour": byHour, "days\(days)": !byHour,
-        ]
-        if datapoint.options.mode.isRotator {
-            values["rotation"] = datapoint.options.destinations.map { ["url": $0.url, "weight": $0.weight] as [String: Any] }
-        }
-        return html.page("link", title: datapoint.name, values, session: visit.session, section: "links")
-    }
-
-    static func hitRow(_ hit: StoredHit) -> [String: Any] {
-        [
-            "time": DashboardFormat.time(hit.time), "country": hit.country.isEmpty ? "–" : hit.country,
-            "browser": hit.browser.isEmpty ? "–" : hit.browser, "os": hit.os.isEmpty ? "–" : hit.os, "device": hit.deviceType,
-            "referrer": hit.referrerDomain.isEmpty ? "direct" : hit.referrerDomain, "unique": hit.isUnique, "bot": hit.isSpider,
-            "kind": hit.kind == .click ? "click" : "view",
-        ]
+        let view = LinkView(
+            datapoint: datapoint, url: url, chart: chart, qr: (try? QRCode(text: url))?.svg(label: "QR code for \(url)") ?? "", total: total,
+            period: byHour ? "last 48 hours" : "last \(days) days", breakdowns: breakdowns, hits: recent.map(HitRowView.init),
+            latest: try await services.hits.latestID(), byHour: byHour, days: days)
+        return html.page("link", title: datapoint.name, view, session: visit.session, section: "links")
     }
 
     /// The link page's live clickstream: Server-Sent Events of this link's new hits, behind the session like the
@@ -65,7 +46,7 @@ extension DashboardController {
                 guard services.streams.acquire(holder) else {
                     return html.page(
                         "message", title: "Too many live views",
-                        ["heading": "Too many live views", "text": "This session has 5 live views open already: close one."],
+                        MessageView(heading: "Too many live views", text: "This session has 5 live views open already: close one."),
                         session: visit.session, status: .tooManyRequests)
                 }
                 let (sessions, clock, token) = (services.sessions, services.clock, visit.token)
@@ -75,7 +56,7 @@ extension DashboardController {
                     stillAllowed: { try await sessions.find(token: token, now: clock.now()) != nil }
                 ) { batch in
                     try batch.filter { $0.datapointID == datapoint.id }.map { hit in
-                        let row = Self.hitRow(hit).mapValues { "\($0)" }
+                        let row = HitRowView(hit).eventFields
                         return (hit.id, String(decoding: try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys]), as: UTF8.self))
                     }
                 }

@@ -10,47 +10,36 @@ extension DashboardController {
         (.weighted, "Rotator: weighted"),
     ]
 
-    func linkForm(_ visit: Visit, values: [String: Any], editing: Datapoint? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
-        var values = values
+    func linkForm(
+        _ visit: Visit, fields: LinkFormView.Fields, editing: Datapoint? = nil, error: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let groups = try await services.groups.list(accountID: visit.session.accountID)
-        let chosenGroup = values["groupID"] as? String ?? ""
-        values["groups"] = groups.map { ["id": $0.id, "name": $0.name, "selected": String($0.id) == chosenGroup] as [String: Any] }
-        let chosenMode = values["mode"] as? String ?? "0"
-        values["modes"] = Self.editableModes.map { mode, label in
-            ["value": mode.rawValue, "label": label, "selected": String(mode.rawValue) == chosenMode] as [String: Any]
-        }
-        if let editing {
-            values["editing"] = true
-            values["action"] = "/dashboard/links/\(editing.id)"
-            values["trackingURL"] = trackingURL(editing)
-        } else {
-            values["action"] = "/dashboard/links"
-        }
+        let view = LinkFormView(
+            fields: fields, groups: groups.map { DashboardChoice(id: $0.id, name: $0.name, selected: String($0.id) == fields.groupID) },
+            modes: Self.editableModes.map { mode, label in .init(value: mode.rawValue, label: label, selected: String(mode.rawValue) == fields.mode)
+            },
+            editing: editing.map { ($0.id, trackingURL($0)) }, error: error)
         return html.page(
-            "link-form", title: editing == nil ? "New link" : "Edit \(editing!.name)", values, session: visit.session, section: "links",
-            status: status)
+            "link-form", title: editing.map { "Edit \($0.name)" } ?? "New link", view, session: visit.session, section: "links", status: status)
     }
 
-    static func formValues(_ datapoint: Datapoint, tags: TagService) async throws -> [String: Any] {
+    static func formFields(_ datapoint: Datapoint, tags: TagService) async throws -> LinkFormView.Fields {
         let names = try await tags.tags(ofDatapoints: [datapoint.id])[datapoint.id]?.map(\.name) ?? []
-        return [
-            "isLink": datapoint.type == .trackingLink, "destination": datapoint.destinationURL ?? "", "name": datapoint.name,
-            "title": datapoint.title,
-            "groupID": datapoint.groupID.map(String.init) ?? "", "tagList": names.joined(separator: ", "),
-            "redirect_\(datapoint.redirectType.rawValue)": true, "mode": String(datapoint.options.mode.rawValue),
-            "rotation": datapoint.options.destinations.map { datapoint.options.mode == .weighted ? "\($0.url) \($0.weight)" : $0.url }.joined(
-                separator: "\n"),
-        ]
+        return LinkFormView.Fields(
+            isLink: datapoint.type == .trackingLink, destination: datapoint.destinationURL ?? "", name: datapoint.name, title: datapoint.title,
+            groupID: datapoint.groupID.map(String.init) ?? "", tagList: names.joined(separator: ", "),
+            redirect: String(datapoint.redirectType.rawValue), mode: String(datapoint.options.mode.rawValue),
+            rotation: datapoint.options.destinations.map { datapoint.options.mode == .weighted ? "\($0.url) \($0.weight)" : $0.url }.joined(
+                separator: "\n"))
     }
 
     func saveLink(_ visit: Visit, existing: Datapoint?) async throws -> Response {
         let form = visit.form
         let isLink = existing.map { $0.type == .trackingLink } ?? (form["type"] != "pixel")
-        let echo: [String: Any] = [
-            "isLink": isLink, "destination": form.trimmed("destination"), "name": form.trimmed("name"), "title": form.trimmed("title"),
-            "groupID": form.trimmed("group"), "tagList": form.trimmed("tags"), "redirect_\(form["redirect"] ?? "302")": true,
-            "mode": form["mode"] ?? "0", "rotation": form["rotation"] ?? "",
-        ]
+        let echo = LinkFormView.Fields(
+            isLink: isLink, destination: form.trimmed("destination"), name: form.trimmed("name"), title: form.trimmed("title"),
+            groupID: form.trimmed("group"), tagList: form.trimmed("tags"), redirect: form["redirect"] ?? "302", mode: form["mode"] ?? "0",
+            rotation: form["rotation"] ?? "")
         do {
             let redirect = RedirectType(rawValue: Int(form["redirect"] ?? "") ?? 302) ?? .found
             var options = LinkOptions()
@@ -98,7 +87,7 @@ extension DashboardController {
             try await services.tags.replaceTags(of: saved, with: form.trimmed("tags").split(separator: ",").map(String.init))
             return DashboardHTML.seeOther("/dashboard/links/\(saved.id)")
         } catch let error as ValidationError {
-            return try await linkForm(visit, values: echo.merging(["error": error.message]) { $1 }, editing: existing, status: .badRequest)
+            return try await linkForm(visit, fields: echo, editing: existing, error: error.message, status: .badRequest)
         }
     }
 }

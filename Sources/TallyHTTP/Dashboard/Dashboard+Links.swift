@@ -11,14 +11,14 @@ extension DashboardController {
     func addLinkRoutes(to dashboard: RouterGroup<TallyRequestContext>) {
         dashboard.get("links", use: signedIn { visit in try await linksPage(visit) })
         dashboard.get(
-            "links/new", use: signedIn { visit in try await linkForm(visit, values: ["isLink": true, "mode_simple": true, "redirect_302": true]) })
+            "links/new", use: signedIn { visit in try await linkForm(visit, fields: .init()) })
         dashboard.post("links", use: signedIn(.editLinks) { visit in try await saveLink(visit, existing: nil) })
         dashboard.get("links/:id", use: signedIn { visit in try await linkPage(visit) })
         dashboard.get(
             "links/:id/edit",
             use: signedIn { visit in
                 let datapoint = try await ownDatapoint(visit)
-                return try await linkForm(visit, values: try await Self.formValues(datapoint, tags: services.tags), editing: datapoint)
+                return try await linkForm(visit, fields: try await Self.formFields(datapoint, tags: services.tags), editing: datapoint)
             })
         dashboard.post("links/:id", use: signedIn(.editLinks) { visit in try await saveLink(visit, existing: try await ownDatapoint(visit)) })
         for (action, status) in [("pause", DatapointStatus.paused), ("resume", .active), ("delete", .deleted)] {

@@ -44,7 +44,7 @@ extension DashboardController {
                     return DashboardHTML.seeOther("/dashboard/security")
                 }
                 return html.page(
-                    "recovery-codes", title: "Recovery codes", ["codes": codes.split(separator: "\n").map { ["code": String($0)] }],
+                    "recovery-codes", title: "Recovery codes", RecoveryCodesView(codes: codes.split(separator: "\n").map { .init(code: String($0)) }),
                     session: visit.session,
                     section: "security")
             })
@@ -81,27 +81,24 @@ extension DashboardController {
     func enrolmentPage(_ visit: Visit, _ totp: TOTP, error: String? = nil) async throws -> Response {
         let uri = totp.provisioningURI(account: visit.session.email, issuer: "ClickTally")
         let qr = (try? QRCode(text: uri))?.svg(label: "QR code to scan with an authenticator app") ?? ""
-        var values: [String: Any] = ["qr": qr, "secret": Self.grouped(totp.base32)]
-        if let error { values["error"] = error }
         return html.page(
-            "totp-enrol", title: "Turn on two-factor", values, session: visit.session, section: "security", status: error == nil ? .ok : .badRequest)
+            "totp-enrol", title: "Turn on two-factor", EnrolmentView(qr: qr, secret: Self.grouped(totp.base32), error: error), session: visit.session,
+            section: "security", status: error == nil ? .ok : .badRequest)
     }
 
     func securityPage(_ visit: Visit, passwordError: String? = nil, totpError: String? = nil, status: HTTPResponse.Status = .ok) async throws
         -> Response
     {
         let enabled = try await services.twoFactor.isEnabled(userID: visit.session.userID)
-        var values: [String: Any] = [
-            "totpOn": enabled, "recoveryLeft": try await services.twoFactor.recoveryCodesLeft(userID: visit.session.userID),
-        ]
+        var view = SecurityView(
+            totpOn: enabled, recoveryLeft: try await services.twoFactor.recoveryCodesLeft(userID: visit.session.userID),
+            passwordError: passwordError, totpError: totpError)
         switch visit.query["changed"] {
-        case "password": values["notice"] = "Password changed. Every other session was signed out."
-        case "totp-off": values["notice"] = "Two-factor sign-in is off."
+        case "password": view.notice = "Password changed. Every other session was signed out."
+        case "totp-off": view.notice = "Two-factor sign-in is off."
         default: break
         }
-        if let passwordError { values["passwordError"] = passwordError }
-        if let totpError { values["totpError"] = totpError }
-        return html.page("security", title: "Security", values, session: visit.session, section: "security", status: status)
+        return html.page("security", title: "Security", view, session: visit.session, section: "security", status: status)
     }
 
     /// `ABCD EFGH …`: a secret typed by hand is read in groups of four.

@@ -11,7 +11,9 @@ extension DashboardController {
             if let refusal = insecureRefusal(request, context) { return refusal }
             let token = DashboardForm(Substring(request.uri.query ?? ""))["token"] ?? ""
             guard services.setup.matches(token) else { return setupClosed() }
-            return withPreSession(request) { csrf in html.page("setup", title: "Set up ClickTally", ["token": token, "formToken": csrf]) }
+            return withPreSession(request) { csrf in
+                html.page("setup", title: "Set up ClickTally", SetupView(token: token, formToken: csrf), session: nil)
+            }
         }
         dashboard.post("setup") { request, context in
             if let refusal = insecureRefusal(request, context) { return refusal }
@@ -25,7 +27,7 @@ extension DashboardController {
                 services.setup.restore(token)
                 return html.page(
                     "setup", title: "Set up ClickTally",
-                    ["token": token, "formToken": form["_csrf"] ?? "", "email": email, "error": "The two passwords differ."],
+                    SetupView(token: token, formToken: form["_csrf"] ?? "", email: email, error: "The two passwords differ."), session: nil,
                     status: .badRequest)
             }
             do {
@@ -39,14 +41,14 @@ extension DashboardController {
             } catch let error as ValidationError {
                 services.setup.restore(token)
                 return html.page(
-                    "setup", title: "Set up ClickTally", ["token": token, "formToken": form["_csrf"] ?? "", "email": email, "error": error.message],
-                    status: .badRequest)
+                    "setup", title: "Set up ClickTally", SetupView(token: token, formToken: form["_csrf"] ?? "", email: email, error: error.message),
+                    session: nil, status: .badRequest)
             }
         }
         dashboard.get("login") { request, context in
             if let refusal = insecureRefusal(request, context) { return refusal }
             let next = Self.safeNext(DashboardForm(Substring(request.uri.query ?? ""))["next"])
-            return withPreSession(request) { csrf in html.page("login", title: "Sign in", ["formToken": csrf, "next": next]) }
+            return withPreSession(request) { csrf in html.page("login", title: "Sign in", LoginView(formToken: csrf, next: next), session: nil) }
         }
         dashboard.post("login") { request, context in
             if let refusal = insecureRefusal(request, context) { return refusal }
@@ -59,7 +61,7 @@ extension DashboardController {
             guard let (_, session) = try await halfSession(request), !session.secondFactorDone else {
                 return DashboardHTML.seeOther("/dashboard/login")
             }
-            return html.page("code", title: "Two-factor code", ["csrf": session.csrfToken])
+            return html.page("code", title: "Two-factor code", CodeView(csrf: session.csrfToken), session: nil)
         }
         dashboard.post("login/code") { request, context in
             if let refusal = insecureRefusal(request, context) { return refusal }
@@ -75,8 +77,8 @@ extension DashboardController {
             guard try await services.throttle.take(subjects, now: now) else { return tooManyAttempts("code") }
             guard try await services.twoFactor.verify(userID: session.userID, code: form["code"] ?? "", now: now) else {
                 return html.page(
-                    "code", title: "Two-factor code", ["csrf": session.csrfToken, "error": "That code is not right. Try the current one."],
-                    status: .unauthorized)
+                    "code", title: "Two-factor code", CodeView(csrf: session.csrfToken, error: "That code is not right. Try the current one."),
+                    session: nil, status: .unauthorized)
             }
             try await services.throttle.clear(subjects[0])
             try await services.throttle.giveBack(subjects[1])
@@ -110,8 +112,8 @@ extension DashboardController {
         guard let user = try await services.accounts.authenticate(email: email, password: form["password"] ?? "") else {
             // One message for an unknown e-mail and a wrong password: the page must not tell which accounts exist.
             return html.page(
-                "login", title: "Sign in", ["formToken": form["_csrf"] ?? "", "email": email, "next": next, "error": "Wrong e-mail or password."],
-                status: .unauthorized)
+                "login", title: "Sign in", LoginView(formToken: form["_csrf"] ?? "", email: email, next: next, error: "Wrong e-mail or password."),
+                session: nil, status: .unauthorized)
         }
         try await services.throttle.clear(subjects[0])
         try await services.throttle.giveBack(subjects[1])
@@ -150,17 +152,18 @@ extension DashboardController {
     func setupClosed() -> Response {
         html.page(
             "message", title: "Setup",
-            [
-                "heading": "Setup is closed",
-                "text": "The owner account exists already, or this setup link is not the one the server printed. Sign in instead.",
-            ],
-            status: .notFound)
+            MessageView(
+                heading: "Setup is closed",
+                text: "The owner account exists already, or this setup link is not the one the server printed. Sign in instead."),
+            session: nil, status: .notFound)
     }
 
     func tooManyAttempts(_ template: String, email: String = "") -> Response {
-        var response = html.page(
-            template, title: template == "code" ? "Two-factor code" : "Sign in",
-            ["email": email, "error": "Too many failed attempts. Wait 15 minutes and try again."], status: .tooManyRequests)
+        let error = "Too many failed attempts. Wait 15 minutes and try again."
+        var response =
+            template == "code"
+            ? html.page("code", title: "Two-factor code", CodeView(error: error), session: nil, status: .tooManyRequests)
+            : html.page("login", title: "Sign in", LoginView(email: email, error: error), session: nil, status: .tooManyRequests)
         response.headers[.retryAfter] = "900"
         return response
     }

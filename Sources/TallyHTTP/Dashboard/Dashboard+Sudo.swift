@@ -31,13 +31,11 @@ extension DashboardController {
             case .throttled: error = "Too many failed attempts. Wait 15 minutes and try again."
             }
         }
-        let fields = visit.form.pairs.filter { !$0.0.hasPrefix("_sudo_") }.map { ["name": $0.0, "value": $0.1] }
-        var values: [String: Any] = [
-            "action": action, "path": visit.request.uri.path, "fields": fields,
-            "totpOn": try await services.twoFactor.isEnabled(userID: visit.session.userID),
-        ]
-        if let error { values["error"] = error }
-        return html.page("confirm", title: "Confirm it is you", values, session: visit.session, status: error == nil ? .forbidden : .unauthorized)
+        let view = ConfirmView(
+            action: action, path: visit.request.uri.path,
+            fields: visit.form.pairs.filter { !$0.0.hasPrefix("_sudo_") }.map { ConfirmView.Field(name: $0.0, value: $0.1) },
+            totpOn: try await services.twoFactor.isEnabled(userID: visit.session.userID), error: error)
+        return html.page("confirm", title: "Confirm it is you", view, session: visit.session, status: error == nil ? .forbidden : .unauthorized)
     }
 
     /// The password (counted like a sign-in) or a code (counted like a second factor).

@@ -79,7 +79,8 @@ struct DashboardController: Sendable {
             guard session.role.allows(permission) else {
                 return html.page(
                     "message", title: "Not allowed",
-                    ["heading": "Not allowed", "text": "Your role (\(session.role.label)) cannot do this. Ask an owner or admin of the account."],
+                    MessageView(
+                        heading: "Not allowed", text: "Your role (\(session.role.label)) cannot do this. Ask an owner or admin of the account."),
                     session: session, status: .forbidden)
             }
             if let refusal = try await sudoRefusal(sudo, visit, now: now) { return refusal }
@@ -88,7 +89,7 @@ struct DashboardController: Sendable {
             } catch let error as HTTPError where error.status == .notFound {
                 // A page for people, not the API's JSON: someone else's link, a deleted one, a mistyped address.
                 return html.page(
-                    "message", title: "Not found", ["heading": "Not found", "text": "There is nothing here, or it is not yours to see."],
+                    "message", title: "Not found", MessageView(heading: "Not found", text: "There is nothing here, or it is not yours to see."),
                     session: session, status: .notFound)
             }
         }
@@ -97,8 +98,9 @@ struct DashboardController: Sendable {
     func csrfRefusal() -> Response {
         html.page(
             "message", title: "Form expired",
-            ["heading": "This form has expired", "text": "The page was open too long or came from elsewhere. Go back, reload it and try again."],
-            status: .forbidden)
+            MessageView(
+                heading: "This form has expired", text: "The page was open too long or came from elsewhere. Go back, reload it and try again."),
+            session: nil, status: .forbidden)
     }
 
     func clientIP(_ request: Request, _ context: TallyRequestContext) -> String {
@@ -121,8 +123,8 @@ struct DashboardController: Sendable {
         }
         return html.page(
             "message", title: "HTTPS required",
-            ["heading": "HTTPS required", "text": "The dashboard only opens over HTTPS (or from this machine). Use the https:// address."],
-            status: .forbidden)
+            MessageView(heading: "HTTPS required", text: "The dashboard only opens over HTTPS (or from this machine). Use the https:// address."),
+            session: nil, status: .forbidden)
     }
 
     /// `Set-Cookie` for the session: HttpOnly (no script reads it), SameSite=Lax, Secure under HTTPS, and only for

@@ -31,15 +31,8 @@ struct DashboardHTML: Sendable {
         ]
     }
 
-    /// A page: `template` rendered with `values`, inside the layout (navigation shown when someone is signed in).
-    func page(
-        _ template: String, title: String, _ values: [String: Any] = [:], session: DashboardSession? = nil, section: String = "",
-        status: HTTPResponse.Status = .ok
-    ) -> Response {
-        render(template, values, title: title, session: session, section: section, status: status)
-    }
-
-    /// A page from its typed view model.
+    /// A page: `template` rendered with its typed view model, inside the layout (navigation shown when someone is
+    /// signed in; `session` is nil before signing in and on refusals that must not depend on one).
     func page(
         _ template: String, title: String, _ view: some DashboardView, session: DashboardSession?, section: String = "",
         status: HTTPResponse.Status = .ok
@@ -54,11 +47,7 @@ struct DashboardHTML: Sendable {
     ) -> Response {
         let scoped = SessionScopedView(content: content, csrf: session?.csrfToken, email: session?.email)
         let body = library.render(scoped, withTemplate: template) ?? ""
-        var layout: [String: Any] = ["title": title, "body": body, "signedIn": session?.secondFactorDone == true]
-        if let session { layout["csrf"] = session.csrfToken; layout["email"] = session.email }
-        layout["nav"] = Self.sections.map { name, path, label in
-            ["path": path, "label": label, "current": name == section] as [String: Any]
-        }
+        let layout = LayoutView(title: title, body: body, session: session, section: section)
         let html = library.render(layout, withTemplate: "layout") ?? ""
         return Response(
             status: status, headers: Self.headers(contentType: "text/html; charset=utf-8"), body: .init(byteBuffer: ByteBuffer(string: html)))
@@ -75,6 +64,43 @@ struct DashboardHTML: Sendable {
         var headers: HTTPFields = [.location: location, .cacheControl: "no-store"]
         for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
         return Response(status: .seeOther, headers: headers)
+    }
+}
+
+/// The frame of every page (`layout`): title, navigation (the current section marked), the signed-in person and the
+/// page's rendered body.
+struct LayoutView: DashboardView {
+    struct Section: DashboardView {
+        let path: String
+        let label: String
+        let current: Bool
+
+        func child(named key: String) -> Any? {
+            switch key {
+            case "path": path
+            case "label": label
+            case "current": current
+            default: nil
+            }
+        }
+    }
+
+    let title: String
+    /// The page's HTML, rendered unescaped.
+    let body: String
+    let session: DashboardSession?
+    let section: String
+
+    func child(named key: String) -> Any? {
+        switch key {
+        case "title": title
+        case "body": body
+        case "signedIn": session?.secondFactorDone == true
+        case "csrf": session?.csrfToken
+        case "email": session?.email
+        case "nav": DashboardHTML.sections.map { name, path, label in Section(path: path, label: label, current: name == section) }
+        default: nil
+        }
     }
 }
 
