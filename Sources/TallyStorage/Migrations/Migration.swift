@@ -50,6 +50,7 @@ public enum Migrations {
         .m018TypeTotals,
         .m019StatsClusteredByHour,
         .m020TextIndexMerging,
+        .m021TextIndexEnds,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -103,11 +103,11 @@ extension SQLDatapointRepository {
         _ columns: String, _ query: DatapointQuery, _ window: PageWindow, _ kind: DatabaseKind, _ db: any SQLDatabase
     ) async throws -> SQLQueryString {
         let paging: SQLQueryString = "LIMIT \(bind: window.limit) OFFSET \(bind: window.offset)"
-        if kind == .sqlite, query.sort == .id, let text = query.text, text.unicodeScalars.count >= 3 {
+        if kind == .sqlite, query.sort == .id, let text = query.text, let match = ftsMatch(text) {
             var rest = query
             rest.text = nil
             return """
-                SELECT \(unsafeRaw: columns) FROM datapoints_text CROSS JOIN datapoints WHERE datapoints_text MATCH \(bind: ftsPhrase(text)) \
+                SELECT \(unsafeRaw: columns) FROM datapoints_text CROSS JOIN datapoints WHERE datapoints_text MATCH \(match) \
                 AND datapoints.id = datapoints_text.rowid AND \(predicate(rest, kind)) \
                 ORDER BY datapoints_text.rowid\(unsafeRaw: query.descending ? " DESC" : "") \(paging)
                 """
@@ -259,13 +259,15 @@ extension SQLDatapointRepository {
         return conditions.joined(separator: " AND ")
     }
 
-    /// A substring of name, title, notes or destination, without case. SQLite's trigram index needs three characters;
-    /// a shorter needle reads the account's rows (LIKE). PostgreSQL's expression is the one its trigram index holds.
+    /// A substring of name, title, notes or destination, without case. SQLite's trigram index answers needles of two
+    /// characters or more (`ftsMatch`); a shorter one reads the account's rows (LIKE). PostgreSQL's expression is the one
+    /// its trigram index holds.
     static func textCondition(_ text: String, _ kind: DatabaseKind) -> SQLQueryString {
+        // U+FFFF marks where SQLite's indexed values end: no needle searches for it, on either engine.
+        let text = text.replacingOccurrences(of: "\u{FFFF}", with: "")
         switch kind {
-        case .sqlite where text.unicodeScalars.count >= 3:
-            return "id IN (SELECT rowid FROM datapoints_text WHERE datapoints_text MATCH \(bind: ftsPhrase(text)))"
         case .sqlite:
+            if let match = ftsMatch(text) { return "id IN (SELECT rowid FROM datapoints_text WHERE datapoints_text MATCH \(match))" }
             let pattern = likePattern(text)
             return """
                 (name LIKE \(bind: pattern) ESCAPE '\\' OR title LIKE \(bind: pattern) ESCAPE '\\' \
@@ -276,6 +278,26 @@ extension SQLDatapointRepository {
             return "\(unsafeRaw: Migration.postgresSearchText) LIKE lower(\(bind: likePattern(text))) ESCAPE '\\'"
         }
     }
+
+    /// What SQLite's `datapoints_text MATCH` compares with for a needle, or `nil` when the index cannot answer it: one
+    /// character, or two that are not both ASCII (their case folding in Swift and in FTS5 might differ). Three characters
+    /// or more are one phrase. Two are every indexed trigram that starts with them (each value is indexed with U+FFFF
+    /// after it, migration 21, so an occurrence at a value's end starts one too), read from the index's term order by
+    /// `datapoints_text_terms`, or a phrase no value holds when there is none. U+FFFF is taken out of every needle.
+    static func ftsMatch(_ text: String) -> SQLQueryString? {
+        let needle = text.replacingOccurrences(of: "\u{FFFF}", with: "")
+        let length = needle.unicodeScalars.count
+        if length >= 3 { return "\(bind: ftsPhrase(needle))" }
+        guard length == 2, needle.unicodeScalars.allSatisfy(\.isASCII) else { return nil }
+        let start = needle.lowercased()
+        return """
+            (SELECT COALESCE(group_concat('"' || replace(term, '"', '""') || '"', ' OR '), \(bind: Self.matchesNothing)) \
+            FROM datapoints_text_terms WHERE term >= \(bind: start) AND term < \(bind: start + "\u{10FFFF}\u{10FFFF}"))
+            """
+    }
+
+    /// Three U+FFFF: each indexed value holds only one.
+    static let matchesNothing = "\"\u{FFFF}\u{FFFF}\u{FFFF}\""
 
     /// The needle as one FTS5 phrase (its quotes doubled): every character literal.
     static func ftsPhrase(_ text: String) -> String {
