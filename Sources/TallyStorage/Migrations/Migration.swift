@@ -51,6 +51,7 @@ public enum Migrations {
         .m019StatsClusteredByHour,
         .m020TextIndexMerging,
         .m021TextIndexEnds,
+        .m022Bigrams,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -275,7 +275,10 @@ extension SQLDatapointRepository {
                 """
         case .postgres:
             // lower() on both sides: the same folding whatever the server's locale folds.
-            return "\(unsafeRaw: Migration.postgresSearchText) LIKE lower(\(bind: likePattern(text))) ESCAPE '\\'"
+            let like: SQLQueryString = "\(unsafeRaw: Migration.postgresSearchText) LIKE lower(\(bind: likePattern(text))) ESCAPE '\\'"
+            guard text.unicodeScalars.count == 2, text.unicodeScalars.allSatisfy(\.isASCII) else { return like }
+            // Two characters: the pair index (migration 22) finds the rows, the LIKE checks them.
+            return "clicktally_bigrams(\(unsafeRaw: Migration.postgresSearchText)) @> ARRAY[lower(\(bind: text))]::text[] AND \(like)"
         }
     }
 
