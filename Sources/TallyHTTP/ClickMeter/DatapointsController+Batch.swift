@@ -11,25 +11,6 @@ extension DatapointsController {
         let entityData: DatapointWire?
         let status: String
         let errors: [ErrorWire]
-
-        /// Written by hand for the reason `DatapointWire`'s encoding is; absent members are left out.
-        func encode(to encoder: any Encoder) throws {
-            var wire = encoder.container(keyedBy: WireKey.self)
-            if let result {
-                var uri = wire.nestedContainer(keyedBy: WireKey.self, forKey: "result")
-                try uri.encode(result.id, forKey: "id")
-                try uri.encode(result.uri, forKey: "uri")
-            }
-            if let entityData { try entityData.encode(to: wire.superEncoder(forKey: "entityData")) }
-            try wire.encode(status, forKey: "status")
-            var list = wire.nestedUnkeyedContainer(forKey: "errors")
-            for error in errors {
-                var entry = list.nestedContainer(keyedBy: WireKey.self)
-                try entry.encode(error.property, forKey: "property")
-                try entry.encode(error.errorMessage, forKey: "errorMessage")
-                try entry.encode(error.code, forKey: "code")
-            }
-        }
     }
 
     struct ErrorWire: Encodable, Sendable {
