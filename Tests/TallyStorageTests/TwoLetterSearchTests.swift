@@ -19,6 +19,7 @@ import Testing
         ("n6", "z q", "q z", "https://a.example.com/"),  // neither
         ("n7", "100%", "a_b", "https://a.example.com/x\"y"),  // LIKE's own characters and a quote
         ("n8", "été", "", "https://a.example.com/"),  // not ASCII
+        ("n9", "x\u{FFFF}\u{FFFF}", "", "https://a.example.com/"),  // the index's end mark in a value: not three in a row
     ]
 
     static func reference(_ needle: String) -> Set<String> {
@@ -53,7 +54,9 @@ import Testing
                 #expect(try await repository.count(query) == ids.count, "count of \(needle)")
                 return Set(ids.compactMap { idsToNames[$0] })
             }
-            for needle in ["zq", "ZQ", "Zq", "ab", "q=", "0%", "a_", "x\"", "\"y", "é", "ét", "te", "es", "q\u{FFFF}", "\u{FFFF}z", "qz", "e"] {
+            for needle in [
+                "zq", "ZQ", "Zq", "ab", "q=", "0%", "a_", "x\"", "\"y", "é", "ét", "te", "es", "q\u{FFFF}", "\u{FFFF}z", "qz", "e", "x\u{FFFF}",
+            ] {
                 #expect(try await found(needle) == Self.reference(needle.replacingOccurrences(of: "\u{FFFF}", with: "")), "needle \(needle)")
                 #expect(
                     try await found(needle, sort: .name) == Self.reference(needle.replacingOccurrences(of: "\u{FFFF}", with: "")),

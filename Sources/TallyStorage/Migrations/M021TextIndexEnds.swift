@@ -4,14 +4,15 @@ extension Migration {
     /// The trigram index answers needles of three characters or more; a two-character needle read every row of the
     /// account with LIKE (208 ms on a million links). Every occurrence of a two-character needle starts a trigram of
     /// the value, except one at the value's very end. Each value is now indexed with one character after it that no
-    /// value holds (U+FFFF, a noncharacter; stripped from needles), so that occurrence too starts a trigram, and the
+    /// value holds (U+FFFF, a noncharacter, taken out of values and needles), so that occurrence too starts a trigram, and the
     /// needle's matches are the rows of the terms that start with it: `datapoints_text_terms` (fts5vocab) lists them
     /// from the index's term order. The index keeps external content: only the triggers and this backfill write it, and
     /// nothing reads the content through it. Backfilling a million links took 18 s on this machine.
     static let m021TextIndexEnds = Migration(version: 21, name: "text index marks where values end") { names in
         guard names.kind == .sqlite else { return [] }
         func values(_ row: String) -> String {
-            ["name", "title", "notes", "destination_url"].map { "\(row).\($0) || \(Self.textEnd)" }.joined(separator: ", ")
+            ["name", "title", "notes", "destination_url"].map { "replace(\(row).\($0), \(Self.textEnd), '') || \(Self.textEnd)" }
+                .joined(separator: ", ")
         }
         return [
             "DROP TRIGGER datapoints_text_insert",
@@ -40,6 +41,7 @@ extension Migration {
         ]
     }
 
-    /// The character after every indexed value (a NULL destination stays NULL).
+    /// The character after every indexed value, and only there: taken out of the values themselves, so three of them
+    /// in a row are never indexed (a NULL destination stays NULL).
     static let textEnd = "char(65535)"
 }

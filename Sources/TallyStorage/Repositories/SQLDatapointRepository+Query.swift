@@ -299,7 +299,7 @@ extension SQLDatapointRepository {
             """
     }
 
-    /// Three U+FFFF: each indexed value holds only one.
+    /// Three U+FFFF: the index holds one only after each value (migration 21 takes it out of the values themselves).
     static let matchesNothing = "\"\u{FFFF}\u{FFFF}\u{FFFF}\""
 
     /// The needle as one FTS5 phrase (its quotes doubled): every character literal.
