@@ -77,4 +77,35 @@ import Testing
             #expect(try await found("mn") == ["n3"], "the new title is found")
         }
     }
+
+    /// Links written before migrations 21 and 22 are found after them: SQLite's index is refilled with the end marks
+    /// (and the recreated triggers delete what the refill wrote), PostgreSQL's pair index is built over the rows there.
+    @Test(arguments: TestEngine.available)
+    func linksMadeBeforeTheMigrationsAreFoundAfterThem(_ engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database, _ in
+            _ = try await MigrationRunner(database: database, migrations: Migrations.all.filter { $0.version <= 20 }).migrate(now: 1)
+            let defaults = try await Bootstrap(database: database).ensureDefaults(systemDomainName: "127.0.0.1:8080", now: 1)
+            let repository = SQLDatapointRepository(database: database)
+            var made: [String: Int64] = [:]
+            for (name, title) in [("abzq", "Winter"), ("zqab", ""), ("n3", "Spring ZQ"), ("n4", "none")] {
+                made[name] =
+                    try await repository.create(
+                        NewDatapoint(
+                            accountID: defaults.accountID, domainID: defaults.systemDomain.id, type: .trackingLink, name: name, title: title,
+                            destinationURL: "https://a.example.com/"),
+                        now: 1
+                    ).id
+            }
+            #expect(try await MigrationRunner(database: database).migrate(now: 2).map(\.version).contains(21))
+            func found(_ needle: String) async throws -> Set<Int64> {
+                var query = DatapointQuery(accountID: defaults.accountID, statuses: [.active, .paused])
+                query.text = needle
+                return Set(try await repository.ids(query, PageWindow(offset: 0, limit: 100)))
+            }
+            #expect(try await found("zq") == [made["abzq"]!, made["zqab"]!, made["n3"]!])
+            #expect(try await found("inter") == [made["abzq"]!])
+            try await repository.rename(id: made["abzq"]!, domainID: defaults.systemDomain.id, to: "abcd", now: 3)
+            #expect(try await found("zq") == [made["zqab"]!, made["n3"]!], "the refilled entry was deleted with the old name")
+        }
+    }
 }
