@@ -103,7 +103,7 @@ extension SQLDatapointRepository {
         _ columns: String, _ query: DatapointQuery, _ window: PageWindow, _ kind: DatabaseKind, _ db: any SQLDatabase
     ) async throws -> SQLQueryString {
         let paging: SQLQueryString = "LIMIT \(bind: window.limit) OFFSET \(bind: window.offset)"
-        if kind == .sqlite, query.sort == .id, let text = query.text, let match = ftsMatch(text) {
+        if kind == .sqlite, query.sort == .id, let text = query.text, let match = ftsMatch(needle(text)) {
             var rest = query
             rest.text = nil
             return """
@@ -263,8 +263,7 @@ extension SQLDatapointRepository {
     /// characters or more (`ftsMatch`); a shorter one reads the account's rows (LIKE). PostgreSQL's expression is the one
     /// its trigram index holds.
     static func textCondition(_ text: String, _ kind: DatabaseKind) -> SQLQueryString {
-        // U+FFFF marks where SQLite's indexed values end: no needle searches for it, on either engine.
-        let text = text.replacingOccurrences(of: "\u{FFFF}", with: "")
+        let text = needle(text)
         switch kind {
         case .sqlite:
             if let match = ftsMatch(text) { return "id IN (SELECT rowid FROM datapoints_text WHERE datapoints_text MATCH \(match))" }
@@ -276,27 +275,37 @@ extension SQLDatapointRepository {
         case .postgres:
             // lower() on both sides: the same folding whatever the server's locale folds.
             let like: SQLQueryString = "\(unsafeRaw: Migration.postgresSearchText) LIKE lower(\(bind: likePattern(text))) ESCAPE '\\'"
-            guard text.unicodeScalars.count == 2, text.unicodeScalars.allSatisfy(\.isASCII) else { return like }
+            guard isIndexedPair(text) else { return like }
             // Two characters: the pair index (migration 22) finds the rows, the LIKE checks them.
             return "clicktally_bigrams(\(unsafeRaw: Migration.postgresSearchText)) @> ARRAY[lower(\(bind: text))]::text[] AND \(like)"
         }
     }
 
     /// What SQLite's `datapoints_text MATCH` compares with for a needle, or `nil` when the index cannot answer it: one
-    /// character, or two that are not both ASCII (their case folding in Swift and in FTS5 might differ). Three characters
+    /// character, or two that are not an indexed pair (`isIndexedPair`). Three characters
     /// or more are one phrase. Two are every indexed trigram that starts with them (each value is indexed with U+FFFF
     /// after it, migration 21, so an occurrence at a value's end starts one too), read from the index's term order by
-    /// `datapoints_text_terms`, or a phrase no value holds when there is none. U+FFFF is taken out of every needle.
-    static func ftsMatch(_ text: String) -> SQLQueryString? {
-        let needle = text.replacingOccurrences(of: "\u{FFFF}", with: "")
-        let length = needle.unicodeScalars.count
-        if length >= 3 { return "\(bind: ftsPhrase(needle))" }
-        guard length == 2, needle.unicodeScalars.allSatisfy(\.isASCII) else { return nil }
+    /// `datapoints_text_terms`, or a phrase no value holds when there is none. `needle` comes from `needle(_:)`.
+    static func ftsMatch(_ needle: String) -> SQLQueryString? {
+        if needle.unicodeScalars.count >= 3 { return "\(bind: ftsPhrase(needle))" }
+        guard isIndexedPair(needle) else { return nil }
         let start = needle.lowercased()
         return """
             (SELECT COALESCE(group_concat('"' || replace(term, '"', '""') || '"', ' OR '), \(bind: Self.matchesNothing)) \
             FROM datapoints_text_terms WHERE term >= \(bind: start) AND term < \(bind: start + "\u{10FFFF}\u{10FFFF}"))
             """
+    }
+
+    /// The text searched for: U+FFFF marks where SQLite's indexed values end (migration 21), so no needle searches for
+    /// it, on either engine.
+    static func needle(_ text: String) -> String {
+        text.replacingOccurrences(of: "\u{FFFF}", with: "")
+    }
+
+    /// Two ASCII characters: what the pair indexes answer (SQLite's trigram terms, PostgreSQL's `clicktally_bigrams`).
+    /// Other two-character needles use LIKE, as Swift's and the engines' case folding might differ outside ASCII.
+    static func isIndexedPair(_ needle: String) -> Bool {
+        needle.unicodeScalars.count == 2 && needle.unicodeScalars.allSatisfy(\.isASCII)
     }
 
     /// Three U+FFFF: the index holds one only after each value (migration 21 takes it out of the values themselves).
