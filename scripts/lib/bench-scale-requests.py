@@ -110,6 +110,7 @@ def dashboard_opener():
 opener = dashboard_opener()
 dashboard = [
     ("dashboard links page", "/dashboard/links"),
+    ("dashboard groups page", "/dashboard/groups"),
     ("dashboard links q=spring", "/dashboard/links?q=spring"),
     # 50 a page: page 18,000 starts at row 899,950 of the 950,000 links that are not deleted.
     ("dashboard links page 18000", f"/dashboard/links?page={max(1, deep // 50)}"),

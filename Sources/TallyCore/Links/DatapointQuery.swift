@@ -111,6 +111,25 @@ public struct DatapointQuery: Sendable, Hashable {
         return others.isWholeAccount ? type : nil
     }
 
+    /// The groups, when the query picks every datapoint of some groups (whatever its status or type) and nothing
+    /// else: its sums are those groups' own roll-ups (`StatsEntity.group`); `nil` otherwise. A key limited to groups
+    /// sees whole groups, so its limit narrows the set; a guest's shares may name single links, so they never qualify.
+    public var wholeGroups: Set<Int64>? {
+        var groups: Set<Int64>
+        switch (groupID, groupIDs) {
+        case (let one?, let many?): groups = many.contains(one) ? [one] : []
+        case (let one?, nil): groups = [one]
+        case (nil, let many?): groups = many
+        case (nil, nil): return nil
+        }
+        if let limit = visibility.groups { groups.formIntersection(limit) }
+        var others = self
+        others.groupID = nil
+        others.groupIDs = nil
+        others.visibility.groups = nil
+        return others.isWholeAccount ? groups : nil
+    }
+
     /// Whether the query picks few datapoints whatever the account holds (one group, a goal's or a script's links, a
     /// tag's, a guest's shares): statistics then start from those datapoints rather than from the frame's roll-ups.
     public var isNarrow: Bool {

@@ -72,16 +72,17 @@ public struct StatsCounts: Sendable, Equatable, Codable {
     }
 }
 
-/// What statistics are kept for: the whole account, one datapoint, one conversion goal, and an account's tracking
-/// links or its pixels (hourly only; a datapoint's type never changes, so these are always the sums of its datapoints'
-/// rows, and `type=tl` over a million links reads one row an hour). A group's figures are its datapoints' sums, so
-/// moving a link between groups moves its history with it.
+/// What statistics are kept for: the whole account, one datapoint, one conversion goal, an account's tracking links or
+/// its pixels, and a group (hourly only: always the sums of their datapoints' rows, so `type=tl` over a million links
+/// reads one row an hour). A group's figures are its datapoints' sums, whatever their status, so moving a link between
+/// groups moves its history with it (migration 23's trigger moves the rows).
 public enum StatsEntity: Int, Sendable, Hashable, CaseIterable {
     case account = 0
     case datapoint = 1
     case conversion = 2
     case accountLinks = 3
     case accountPixels = 4
+    case group = 5
 
     /// The account-wide entity of one datapoint type.
     public static func account(of type: DatapointType) -> StatsEntity {

@@ -33,16 +33,18 @@ public enum StatsRollup {
         }
     }
 
-    /// Whose a datapoint is, which clock its days follow and which type it is.
+    /// Whose a datapoint is, which clock its days follow, which type it is and which group it is in.
     public struct Owner: Sendable {
         public let accountID: Int64
         public let time: LocalTime
         public let type: DatapointType
+        public let groupID: Int64?
 
-        public init(accountID: Int64, time: LocalTime, type: DatapointType) {
+        public init(accountID: Int64, time: LocalTime, type: DatapointType, groupID: Int64? = nil) {
             self.accountID = accountID
             self.time = time
             self.type = type
+            self.groupID = groupID
         }
     }
 
@@ -52,12 +54,16 @@ public enum StatsRollup {
 
         public init() {}
 
-        /// The datapoints' hourly increments added to their account's per-type rows, once each; datapoints `owners`
-        /// does not know (gone from the database) count for themselves only, as they do for the account.
-        public mutating func addTypeTotals(_ owners: [Int64: Owner]) {
+        /// The datapoints' hourly increments added, once each, to their account's per-type rows and to their group's;
+        /// datapoints `owners` does not know (gone from the database) count for themselves only, as they do for the
+        /// account.
+        public mutating func addOwnerTotals(_ owners: [Int64: Owner]) {
             for (key, counts) in hours where key.entity == .datapoint {
                 guard let owner = owners[key.id] else { continue }
                 hours[HourKey(entity: .account(of: owner.type), id: owner.accountID, hour: key.hour), default: StatsCounts()].add(counts)
+                if let group = owner.groupID {
+                    hours[HourKey(entity: .group, id: group, hour: key.hour), default: StatsCounts()].add(counts)
+                }
             }
         }
 

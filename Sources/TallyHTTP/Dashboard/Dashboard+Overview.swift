@@ -114,10 +114,13 @@ extension DashboardController {
         let accountID = visit.session.accountID
         let groups = try await services.groups.list(accountID: accountID)
         let now = services.clock.now()
-        // Per group, in SQL: the live links (from the counters) and their hits of 30 days.
-        var members = DatapointQuery(accountID: accountID, statuses: [.active, .paused])
+        // Per group, in SQL: the live links (from the counters) and the group's hits of 30 days, which are those of every
+        // link it holds whatever its status, as the API's group figures (read from the groups' own roll-ups).
+        var members = DatapointQuery(accountID: accountID)
         members.groupIDs = Set(groups.map(\.id))
-        let linkCounts = try await services.datapointQueries.countsPerGroup(members)
+        var live = members
+        live.statuses = [.active, .paused]
+        let linkCounts = try await services.datapointQueries.countsPerGroup(live)
         let perGroup = try await services.stats.perGroup(members, from: now - 30 * 86_400_000, to: now + 1)
         let tags = try await services.tags.names(accountID: accountID)
         let view = GroupsView(

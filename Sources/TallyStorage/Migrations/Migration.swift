@@ -52,6 +52,7 @@ public enum Migrations {
         .m020TextIndexMerging,
         .m021TextIndexEnds,
         .m022Bigrams,
+        .m023GroupRollups,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

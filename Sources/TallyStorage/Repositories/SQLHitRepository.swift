@@ -93,14 +93,17 @@ public struct SQLHitRepository: HitRepository {
         ("account_id", .bigint), ("click_id", .bigint),
     ]
 
-    /// Each datapoint's account, type and that account's time zone (for local days), read once per batch. On PostgreSQL the
-    /// accounts are held `FOR KEY SHARE` until the commit: a time-zone swap (`StatsRebucketer`) takes its account
-    /// `FOR UPDATE`, so this batch's days are in the zone it read, and batches of other accounts never wait for it.
+    /// Each datapoint's account, type, group and that account's time zone (for local days), read once per batch. On
+    /// PostgreSQL the accounts are held `FOR KEY SHARE` until the commit: a time-zone swap (`StatsRebucketer`) takes its
+    /// account `FOR UPDATE`, so this batch's days are in the zone it read, and batches of other accounts never wait for
+    /// it. The groups are held the same way, by `GroupRollupLock`'s shared lock taken before they are read.
     static func owners(of ids: Set<Int64>, in db: any SQLDatabase) async throws -> [Int64: StatsRollup.Owner] {
         guard !ids.isEmpty else { return [:] }
+        try await GroupRollupLock.share(in: db)
         var query = db.select()
             .columns(
-                SQLColumn("id", table: "d"), SQLColumn("account_id", table: "d"), SQLColumn("type", table: "d"), SQLColumn("time_zone", table: "a")
+                SQLColumn("id", table: "d"), SQLColumn("account_id", table: "d"), SQLColumn("type", table: "d"), SQLColumn("group_id", table: "d"),
+                SQLColumn("time_zone", table: "a")
             )
             .from(SQLAlias(SQLIdentifier("datapoints"), as: SQLIdentifier("d")))
             .join(
@@ -118,7 +121,8 @@ public struct SQLHitRepository: HitRepository {
             zones[zone] = time
             owners[try row.decode(column: "id", as: Int64.self)] = .init(
                 accountID: try row.decode(column: "account_id", as: Int64.self), time: time,
-                type: DatapointType(rawValue: try row.decode(column: "type", as: Int.self)) ?? .trackingLink)
+                type: DatapointType(rawValue: try row.decode(column: "type", as: Int.self)) ?? .trackingLink,
+                groupID: try row.decode(column: "group_id", as: Int64?.self))
         }
         return owners
     }

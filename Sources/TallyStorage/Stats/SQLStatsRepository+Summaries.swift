@@ -106,9 +106,25 @@ extension SQLStatsRepository {
         }
     }
 
-    /// Sums per group over [from, to) of the datapoints `query` picks (give it the groups in `groupIDs`): per datapoint
-    /// first, then per group.
+    /// Sums per group over [from, to) of the datapoints `query` picks (give it the groups in `groupIDs`): from the groups'
+    /// own rows when it picks them whole, otherwise per datapoint first, then per group.
     public func perGroup(_ query: DatapointQuery, from: Int64, to: Int64) async throws -> [Int64: StatsCounts] {
+        if let groups = query.wholeGroups {
+            guard !groups.isEmpty else { return [:] }
+            let rows = groupRows(groups, of: query.accountID)
+            return try await database.read { db in
+                var result: [Int64: StatsCounts] = [:]
+                for row in try await db.raw(
+                    """
+                    SELECT entity_id, \(unsafeRaw: Self.sums(database.kind)) FROM \(byEntity) WHERE \(rows) \
+                    AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id
+                    """
+                ).all() {
+                    result[try row.decode(column: "entity_id", as: Int64.self)] = try Self.counts(row)
+                }
+                return result
+            }
+        }
         let source = perDatapointSource(query)
         let checked = checkedDatapoints(of: "members", query)
         return try await database.read { db in

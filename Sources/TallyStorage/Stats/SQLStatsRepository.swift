@@ -50,11 +50,23 @@ public struct SQLStatsRepository: Sendable {
     /// their datapoints. A broad query (type, status, text… over a whole account) first finds the datapoints it picks
     /// among those with rows in the frame (`frameMembers`), then reads their rows by the hour index: the frame's rows
     /// are read once, and each datapoint is checked once rather than once per hour.
+    /// A query that picks whole groups reads the groups' own rows (`StatsEntity.group`), one an hour per group.
     func frameSource(_ scope: Scope, from: Int64, to: Int64) async throws -> (from: SQLQueryString, where: SQLQueryString)? {
+        if case .datapoints(let query) = scope.members, let groups = query.wholeGroups {
+            return groups.isEmpty ? nil : (byEntity, groupRows(groups, of: query.accountID))
+        }
         guard case .datapoints(let query) = scope.members, !query.isNarrow else { return membership(scope).map { (byEntity, $0) } }
         let ids = try await frameMembers(query, from: from, to: to)
         guard !ids.isEmpty else { return nil }
         return (byHour, "entity_kind = \(bind: StatsEntity.datapoint.rawValue) AND entity_id IN (\(jsonIDs(ids)))")
+    }
+
+    /// The hourly rows of the account's groups among `groups`.
+    func groupRows(_ groups: Set<Int64>, of accountID: Int64) -> SQLQueryString {
+        """
+        entity_kind = \(bind: StatsEntity.group.rawValue) AND entity_id IN \
+        (SELECT id FROM link_groups WHERE account_id = \(bind: accountID) AND id IN (\(jsonIDs(groups.sorted()))))
+        """
     }
 
     /// `FROM … WHERE …` of a per-datapoint read of the roll-ups over `query`'s members (append the hour range): a narrow

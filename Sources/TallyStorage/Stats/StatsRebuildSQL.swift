@@ -119,6 +119,19 @@ struct StatsRebuildSQL {
             """
     }
 
+    /// The groups' hourly rows, summed from their datapoints' hourly rows whatever their status (run after those are
+    /// complete).
+    static func groupTotalsStatement(accountID: Int64?) -> String {
+        let account = accountID.map { " AND d.account_id = \($0)" } ?? ""
+        return """
+            INSERT INTO stats_hourly (entity_kind, entity_id, hour_ms, \(counterColumns)) \
+            SELECT \(StatsEntity.group.rawValue), d.group_id, h.hour_ms, \(summed(from: "h.")) \
+            FROM stats_hourly h JOIN datapoints d ON d.id = h.entity_id WHERE h.entity_kind = \(StatsEntity.datapoint.rawValue) \
+            AND d.group_id IS NOT NULL\(account) GROUP BY d.group_id, h.hour_ms \
+            \(adding("entity_kind, entity_id, hour_ms", table: "stats_hourly"))
+            """
+    }
+
     /// Hourly rows an import brought (`SQLImportedHistory`), added back after the hits' own.
     func importedHourlyStatements() -> [String] {
         var conditions = ["hour_ms >= \(from)", "hour_ms < \(to)"]

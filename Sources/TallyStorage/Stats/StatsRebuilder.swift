@@ -59,12 +59,13 @@ public struct StatsRebuilder: Sendable {
                     DELETE FROM stats_hourly WHERE (entity_kind IN (\(bind: StatsEntity.account.rawValue), \(bind: StatsEntity.accountLinks.rawValue), \
                     \(bind: StatsEntity.accountPixels.rawValue)) AND entity_id = \(bind: accountID)) \
                     OR (entity_kind = \(bind: StatsEntity.datapoint.rawValue) AND entity_id IN (SELECT id FROM datapoints WHERE account_id = \(bind: accountID))) \
-                    OR (entity_kind = \(bind: StatsEntity.conversion.rawValue) AND entity_id IN (SELECT id FROM conversions WHERE account_id = \(bind: accountID)))
+                    OR (entity_kind = \(bind: StatsEntity.conversion.rawValue) AND entity_id IN (SELECT id FROM conversions WHERE account_id = \(bind: accountID))) \
+                    OR (entity_kind = \(bind: StatsEntity.group.rawValue) AND entity_id IN (SELECT id FROM link_groups WHERE account_id = \(bind: accountID)))
                     """
                 ).run()
                 let whole = StatsRebuildSQL(kind: database.kind, accountID: accountID, from: 0, to: Int64.max, offset: 0)
                 for statement in whole.hourlyStatements() + whole.conversionHourlyStatements() + whole.importedHourlyStatements()
-                    + [StatsRebuildSQL.typeTotalsStatement(accountID: accountID)]
+                    + [StatsRebuildSQL.typeTotalsStatement(accountID: accountID), StatsRebuildSQL.groupTotalsStatement(accountID: accountID)]
                 {
                     try await db.raw(SQLQueryString(statement)).run()
                 }

@@ -49,9 +49,9 @@ enum StatsUpserts {
     static func apply(_ increments: StatsRollup.Increments, in db: any SQLDatabase, owners: [Int64: StatsRollup.Owner]? = nil) async throws {
         var increments = increments
         if let owners {
-            increments.addTypeTotals(owners)
+            increments.addOwnerTotals(owners)
         } else {
-            increments.addTypeTotals(try await SQLHitRepository.owners(of: increments.datapointIDs, in: db))
+            increments.addOwnerTotals(try await SQLHitRepository.owners(of: increments.datapointIDs, in: db))
         }
         let hours = increments.hours.sorted { ($0.key.entity.rawValue, $0.key.id, $0.key.hour) < ($1.key.entity.rawValue, $1.key.id, $1.key.hour) }
         for chunk in hours.chunked(SQLHitRepository.rowsPerStatement) {
