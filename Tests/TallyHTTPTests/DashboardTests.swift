@@ -267,6 +267,26 @@ import Testing
         }
     }
 
+    /// Campaigns come fifty a page, in creation order, each with its own figures; past the end the page is empty.
+    @Test(arguments: TestEngine.available)
+    func campaignsArePagedFiftyAtATime(_ engine: TestEngine) async throws {
+        try await Self.withOwner(engine) { _, database, browser in
+            let csrf = try #require(DashboardBrowser.field(try await browser.get("/dashboard/groups"), "_csrf"))
+            for index in 1...53 {
+                #expect(try await browser.post("/dashboard/groups", [("_csrf", csrf), ("name", "Campaign \(index)")]).status == .seeOther)
+            }
+            let first = DashboardBrowser.text(try await browser.get("/dashboard/groups"))
+            #expect(first.contains(">Campaign 1</a>") && first.contains(">Campaign 50</a>") && !first.contains(">Campaign 51</a>"))
+            #expect(first.contains("href=\"/dashboard/groups?page=2\" rel=\"next\"") && !first.contains("rel=\"prev\""))
+            let second = DashboardBrowser.text(try await browser.get("/dashboard/groups?page=2"))
+            #expect(second.contains(">Campaign 51</a>") && second.contains(">Campaign 53</a>") && !second.contains(">Campaign 50</a>"))
+            #expect(second.contains("href=\"/dashboard/groups?page=1\" rel=\"prev\"") && !second.contains("rel=\"next\""))
+            let past = DashboardBrowser.text(try await browser.get("/dashboard/groups?page=99999999999"))
+            #expect(!past.contains(">Campaign ") && !past.contains("No campaigns yet.") && past.contains("rel=\"prev\""))
+            #expect(try await database.count("link_groups") == 53)
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func campaignsAndTagsAreCreatedRenamedAndDeleted(_ engine: TestEngine) async throws {
         try await Self.withOwner(engine) { _, database, browser in

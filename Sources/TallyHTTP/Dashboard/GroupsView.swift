@@ -21,14 +21,19 @@ struct GroupsView: DashboardView {
     let tags: [DashboardChoice]
     /// Why the last form was refused, shown above the table.
     let error: String?
+    /// The neighbouring pages of campaigns, when there are any.
+    var previous: String? = nil
+    var next: String? = nil
 
     func child(named key: String) -> Any? {
         switch key {
         case "groups": groups
-        case "none": groups.isEmpty
+        case "none": groups.isEmpty && previous == nil
         case "tags": tags
         case "noTags": tags.isEmpty
         case "error": error
+        case "previous": previous
+        case "next": next
         default: nil
         }
     }

@@ -27,6 +27,7 @@ extension DashboardTemplates {
             <button type="submit" class="secondary">Rename</button></form>
             <form class="inline" method="post" action="/dashboard/groups/{{id}}/delete"><input type="hidden" name="_csrf" value="{{csrf}}">
             <label class="inline"><input type="checkbox" name="confirm" value="yes" required> delete</label><button type="submit" class="danger">Delete</button></form></td></tr>{{/groups}}</tbody></table></div>{{/none}}
+            <p class="pager">{{#previous}}<a href="{{previous}}" rel="prev">← Previous</a>{{/previous}}{{#next}}<a href="{{next}}" rel="next">Next →</a>{{/next}}</p>
             <section class="card" aria-labelledby="new"><h2 id="new">New campaign</h2>
             <form method="post" action="/dashboard/groups"><input type="hidden" name="_csrf" value="{{csrf}}">
             <label for="name">Name</label><input id="name" name="name" type="text" required maxlength="200"><div><button type="submit">Create</button></div></form></section>
