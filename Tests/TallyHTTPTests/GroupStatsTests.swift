@@ -34,6 +34,7 @@ import Testing
                     links[name] = try #require(created["id"] as? Int)
                 }
                 for (path, times) in [("/n1", 2), ("/n2", 1), ("/s1", 4)] {
+                    setup.clock.advance(minutes: 1)
                     for _ in 0..<times {
                         #expect(try await client.execute(uri: path, method: .get, headers: [.userAgent: Stats.chrome]).status == .found)
                     }
@@ -66,6 +67,24 @@ import Testing
                 // A deleted link's hits stay its group's.
                 _ = try await call(.delete, "/v2/datapoints/\(links["s1"]!)")
                 try await check(["north": 1, "south": 6], "s1 deleted")
+                // Ranked by clicks and paged: only the page's groups come whole (name, live links), the count is every group's.
+                let second = try await call(
+                    .get, "/v2/aggregated/summary/groups?timeFrame=today&sortBy=totalclicks&sortDirection=desc&limit=1&offset=1")
+                #expect(Stats.int(second, "count") == 2)
+                let row = try #require((second["result"] as? [[String: Any]])?.first)
+                let data = row["entityData"] as? [String: Any]
+                #expect(data?["groupName"] as? String == "north" && Stats.int(data ?? [:], "linksCount") == 1 && Stats.int(row, "totalClicks") == 1)
+                func order(_ sort: String) async throws -> [String] {
+                    let rows = try await call(.get, "/v2/aggregated/summary/groups?timeFrame=today&\(sort)")["result"] as? [[String: Any]]
+                    return rows?.compactMap { ($0["entityData"] as? [String: Any])?["groupName"] as? String } ?? []
+                }
+                #expect(try await order("sortBy=name") == ["north", "south"])
+                #expect(try await order("sortBy=id&sortDirection=desc") == ["south", "north"])
+                #expect(try await order("sortBy=lastHitDate") == ["south", "north"], "s1 was clicked last")
+                #expect(try await order("sortBy=totalclicks&sortDirection=asc") == ["north", "south"])
+                _ = try await call(.put, "/v2/groups/\(south)/favourite")
+                let favourites = try await call(.get, "/v2/aggregated/summary/groups?timeFrame=today&favourite=true")["result"] as? [[String: Any]]
+                #expect(favourites?.compactMap { ($0["entityData"] as? [String: Any])?["groupName"] as? String } == ["south"])
                 // A key limited to north reads north's figures only, whichever groups it asks for.
                 var limited = KeyService.NewKey(name: "north only", scopes: .readWrite)
                 limited.groupIDs = [Int64(north)]

@@ -32,11 +32,6 @@ struct GroupAccess: Sendable {
         return chosen
     }
 
-    /// Every group the query picks (the summaries rank them themselves).
-    func filtered(_ query: WireQuery, _ auth: APIAuth) async throws -> [LinkGroup] {
-        try await groups.page(try listQuery(query, auth), nil)
-    }
-
     static func deletion(_ query: WireQuery) throws(ValidationError) -> NamedListQuery.Deletion {
         guard let deletion = NamedListQuery.Deletion(rawValue: query.string("status")?.lowercased() ?? "active") else {
             throw WireQuery.invalid("status", "one of active, deleted, all")

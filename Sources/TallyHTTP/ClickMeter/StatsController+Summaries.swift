@@ -16,20 +16,7 @@ extension StatsController {
             return try await datapointSummary(WireQuery(request), auth, groupID: group.id)
         }
         api.on(.get, "aggregated/summary/groups", scope: Self.scope) { request, _, auth in
-            let query = WireQuery(request)
-            var chosen = try await groups.filtered(query.removing("sortBy", "sortDirection"), auth)
-            if try query.bool("favourite") == true { chosen = chosen.filter(\.isFavourite) }
-            let frame = try await StatsFrame.resolve(query, accountID: auth.accountID, stats: stats, now: clock.now())
-            var members = subjects.visible(auth)
-            members.groupIDs = Set(chosen.map(\.id))
-            let perGroup = try await stats.perGroup(members, from: frame.from, to: frame.to)
-            let linksCount = try await datapoints.queries.countsPerGroup(members.without(.deleted))
-            let rows = chosen.map { group in
-                SummaryRow(
-                    id: group.id, name: group.name, counts: perGroup[group.id] ?? StatsCounts(),
-                    data: .group(.init(group, writable: auth.canWriteGroup(group.id)), linksCount: linksCount[group.id] ?? 0))
-            }
-            return try summary(rows, query, frame)
+            try await groupSummary(WireQuery(request), auth)
         }
         api.on(.get, "aggregated/summary/conversions", scope: Self.scope) { request, _, auth in
             let query = WireQuery(request)
@@ -103,20 +90,38 @@ extension StatsController {
         }
     }
 
-    /// A summary of a short list already in memory (groups, conversions), sorted and paged here.
+    /// A summary of a short list already in memory (conversions), sorted and paged here.
     static func sortedPage(_ rows: [SummaryRow], _ query: WireQuery) throws(ValidationError) -> SummaryPage {
         let order = try order(query)
-        var sorted: [SummaryRow]
-        switch order.key {
-        case .figure(let figure):
-            sorted = rows.sorted { (figure.value($0.counts), -$0.id) < (figure.value($1.counts), -$1.id) }
-        case .id: sorted = rows.sorted { $0.id < $1.id }
-        case .name: sorted = rows.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
+        let entries = rows.map { row in
+            RankEntry(id: row.id, name: row.name, value: { if case .figure(let figure) = order.key { figure.value(row.counts) } else { 0 } }())
         }
-        if order.descending { sorted.reverse() }
+        let byID = Dictionary(rows.map { ($0.id, $0) }) { first, _ in first }
         let window = try query.window()
         return SummaryPage(
-            rows: Array(sorted.dropFirst(window.offset).prefix(window.limit)), count: rows.count, offset: window.offset, limit: window.limit)
+            rows: rank(entries, order, window).compactMap { byID[$0] }, count: rows.count, offset: window.offset, limit: window.limit)
+    }
+
+    /// What a short list is ranked by: its id, its name and the figure sorted by (0 when the order is not a figure).
+    struct RankEntry {
+        let id: Int64
+        let name: String
+        let value: Double
+    }
+
+    /// The ids of one page of `entries` in a summary's order: a figure (ties by id, the largest id first when
+    /// ascending), the id, or the name without case.
+    static func rank(_ entries: [RankEntry], _ order: (key: SortKey, descending: Bool), _ window: PageWindow) -> [Int64] {
+        var sorted: [RankEntry]
+        switch order.key {
+        case .figure: sorted = entries.sorted { ($0.value, -$0.id) < ($1.value, -$1.id) }
+        case .id: sorted = entries.sorted { $0.id < $1.id }
+        case .name:
+            let keyed = entries.map { ($0.name.lowercased(), $0) }
+            sorted = keyed.sorted { ($0.0, $0.1.id) < ($1.0, $1.1.id) }.map(\.1)
+        }
+        if order.descending { sorted.reverse() }
+        return sorted.dropFirst(window.offset).prefix(window.limit).map(\.id)
     }
 
     static func wire(_ page: SummaryPage, _ frame: StatsFrame) -> AggregatedSummaryWire {

@@ -40,10 +40,11 @@ struct StatsSubjects: Sendable {
     }
 
     func groupsSubject(_ query: WireQuery, _ auth: APIAuth) async throws -> StatsSubject {
-        var chosen = try await groups.filtered(query, auth)
-        if try query.bool("favourite") == true { chosen = chosen.filter(\.isFavourite) }
+        // Their ids only: decoding every column of a thousand groups took longer than summing their rows.
+        var listed = try groups.listQuery(query, auth)
+        listed.favouritesOnly = try query.bool("favourite") == true
         var members = visible(auth)
-        members.groupIDs = Set(chosen.map(\.id))
+        members.groupIDs = Set(try await groups.groups.names(listed).map(\.id))
         return StatsSubject(entityID: "", hits: .init(datapoints: members))
     }
 

@@ -43,4 +43,7 @@ public struct GroupService: Sendable {
     public func page(_ query: NamedListQuery, _ window: PageWindow?) async throws -> [LinkGroup] { try await repository.page(query, window) }
 
     public func count(_ query: NamedListQuery) async throws -> Int { try await repository.count(query) }
+
+    /// The id and name of every group the query picks, by id (a summary ranks them, then reads its page's groups).
+    public func names(_ query: NamedListQuery) async throws -> [(id: Int64, name: String)] { try await repository.names(query) }
 }

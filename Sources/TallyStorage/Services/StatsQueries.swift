@@ -48,6 +48,11 @@ public struct StatsQueries: Sendable {
         try await stats.perGroup(query, from: from, to: to)
     }
 
+    /// One figure per group when `query` picks whole groups (their own roll-ups), `nil` otherwise.
+    public func groupFigures(_ query: DatapointQuery, by figure: Figure, from: Int64, to: Int64) async throws -> [Int64: Double]? {
+        try await stats.groupFigures(query, by: figure, from: from, to: to)
+    }
+
     /// How a ranking of datapoints is ordered: by a figure over the frame, or by the list's own id or name order.
     public enum Order: Sendable, Equatable {
         case figure(Figure)

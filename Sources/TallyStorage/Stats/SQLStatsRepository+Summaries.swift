@@ -106,6 +106,27 @@ extension SQLStatsRepository {
         }
     }
 
+    /// One figure per group over [from, to) when `query` picks whole groups (`DatapointQuery.wholeGroups`), from the
+    /// groups' own rows, groups without rows left out; `nil` when it does not (rank those from `perGroup`).
+    public func groupFigures(_ query: DatapointQuery, by figure: Figure, from: Int64, to: Int64) async throws -> [Int64: Double]? {
+        guard let groups = query.wholeGroups else { return nil }
+        guard !groups.isEmpty else { return [:] }
+        let rows = groupRows(groups, of: query.accountID)
+        let kind = database.kind
+        return try await database.read { db in
+            var result: [Int64: Double] = [:]
+            for row in try await db.raw(
+                """
+                SELECT entity_id, CAST(\(unsafeRaw: figure.sql(kind)) AS DOUBLE PRECISION) AS figure FROM \(byEntity) WHERE \(rows) \
+                AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id
+                """
+            ).all() {
+                result[try row.decode(column: "entity_id", as: Int64.self)] = try row.decode(column: "figure", as: Double.self)
+            }
+            return result
+        }
+    }
+
     /// Sums per group over [from, to) of the datapoints `query` picks (give it the groups in `groupIDs`): from the groups'
     /// own rows when it picks them whole, otherwise per datapoint first, then per group.
     public func perGroup(_ query: DatapointQuery, from: Int64, to: Int64) async throws -> [Int64: StatsCounts] {

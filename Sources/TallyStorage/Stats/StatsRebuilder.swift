@@ -40,6 +40,12 @@ public struct StatsRebuilder: Sendable {
             }
         }
         for (id, zone) in accounts { try await rebuild(accountID: id, zone: zone, now: now, hourly: true) }
+        if database.kind == .postgres {
+            // Every roll-up was written again: PostgreSQL's planner would otherwise plan with the statistics of the tables
+            // before (empty after a load), until autovacuum analyses them. On the million-link set the dashboard's links
+            // page read a month of every link's rows by the hour index meanwhile: 85 against 23 ms.
+            try await database.transaction { db in try await db.raw("ANALYZE stats_hourly, stats_daily").run() }
+        }
         return accounts.count
     }
 
