@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import TallyCore
 import Testing
 
 @testable import TallyHTTP
@@ -41,5 +42,34 @@ import Testing
         #expect(html.contains("No links match.") && html.contains("0 found · page 1"))
         #expect(!html.contains("rel=\"prev\"") && !html.contains("rel=\"next\"") && !html.contains(" selected"))
         #expect(!html.contains("class=\"notice\""))
+    }
+
+    /// A quote followed by a combining mark is one Swift `Character`, so an escaper that compares characters lets the
+    /// quote through and a link's title or a campaign's name closes the attribute it is in. Every value the templates
+    /// print is escaped byte by byte (`HTMLText.escaped`, the templates' content type), in element text and attributes.
+    @Test func aQuoteWithACombiningMarkCannotLeaveItsAttribute() {
+        let attack = "x\"\u{301} autofocus data-x=\"<b>\u{301}"
+        var row = Self.row
+        row = LinksView.Row(
+            id: row.id, name: attack, title: attack, url: row.url, destination: attack, status: row.status, type: row.type, group: attack,
+            tags: attack, hits: row.hits)
+        let html = Self.render(
+            LinksView(
+                links: [row], total: "1", q: attack, groups: [.init(id: 7, name: attack, selected: true)],
+                tags: [.init(id: 3, name: attack, selected: false)],
+                status: "any", type: "any", page: 1, previous: nil, next: nil, notice: attack))
+        // Outside `#expect`: the macro re-quotes its expression's source, where a mark after a quote would not lex.
+        // And bytes, not characters, are searched: `contains` would not see "<b>" in "<b>" + mark either.
+        let bytes = Array(html.utf8)
+        let leftRaw = bytes.firstRange(of: Array(("\"" + "\u{301}").utf8)) != nil
+        #expect(!leftRaw, "no raw quote before the mark")
+        let tag = bytes.firstRange(of: Array("<b>".utf8)) != nil
+        #expect(!tag)
+        let escaped = "x&quot;\u{301} autofocus data-x=&quot;&lt;b&gt;\u{301}"
+        let found = html.contains(escaped)
+        #expect(found)
+        let direct = HTMLText.escaped(attack) == escaped
+        #expect(direct)
+        #expect(HTMLText.escaped("plain") == "plain" && HTMLText.escaped("é & 'ü'") == "é &amp; &#39;ü&#39;")
     }
 }
