@@ -107,6 +107,9 @@ import Testing
             let fast = try await stats.hourly(.init(datapoints: one), from: from, to: to)
             let reference = try await stats.hourly(.init(datapoints: oneSlow), from: from, to: to)
             #expect(fast.map(\.hour) == reference.map(\.hour) && fast.map(\.counts) == reference.map(\.counts), "\(moment): group \(group)")
+            // Sums per datapoint stay per datapoint, whole group or not.
+            let perLink = try await stats.perEntity(.init(datapoints: one), from: from, to: to)
+            #expect(perLink == (try await stats.perEntity(.init(datapoints: oneSlow), from: from, to: to)), "\(moment): group \(group)")
         }
     }
 

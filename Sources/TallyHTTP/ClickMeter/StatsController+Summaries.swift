@@ -93,9 +93,9 @@ extension StatsController {
     /// A summary of a short list already in memory (conversions), sorted and paged here.
     static func sortedPage(_ rows: [SummaryRow], _ query: WireQuery) throws(ValidationError) -> SummaryPage {
         let order = try order(query)
-        let entries = rows.map { row in
-            RankEntry(id: row.id, name: row.name, value: { if case .figure(let figure) = order.key { figure.value(row.counts) } else { 0 } }())
-        }
+        var figure: SQLStatsRepository.Figure?
+        if case .figure(let sorted) = order.key { figure = sorted }
+        let entries = rows.map { RankEntry(id: $0.id, name: $0.name, value: figure?.value($0.counts) ?? 0) }
         let byID = Dictionary(rows.map { ($0.id, $0) }) { first, _ in first }
         let window = try query.window()
         return SummaryPage(

@@ -25,8 +25,7 @@ extension Migration {
     private static let datapoint = StatsEntity.datapoint.rawValue
     private static let group = StatsEntity.group.rawValue
 
-    private static let subtracted = StatsRebuildSQL.counterColumns.split(separator: ",").map { $0.filter { $0 != " " } }
-        .filter { $0 != "last_hit_ms" }
+    private static let subtracted = StatsRebuildSQL.counterNames.filter { $0 != "last_hit_ms" }
 
     /// `column = target.column - m.column` for every counter but the last hit's time.
     private static func subtracting(from target: String) -> String {

@@ -54,11 +54,7 @@ public struct SQLGroupRepository: Sendable {
     /// The account's groups that are not deleted, id and name only, in id order (a filter's choices: decoding two
     /// columns of a thousand groups instead of every column is most of what a links page spent on them).
     public func names(accountID: Int64) async throws -> [(id: Int64, name: String)] {
-        try await database.read { db in
-            try await db.select().columns("id", "name").from("link_groups").where("account_id", .equal, accountID)
-                .where("is_deleted", .equal, false).orderBy("id").all()
-                .map { (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "name", as: String.self)) }
-        }
+        try await names(NamedListQuery(accountID: accountID))
     }
 
     public func save(_ group: LinkGroup, now: Int64) async throws -> LinkGroup {

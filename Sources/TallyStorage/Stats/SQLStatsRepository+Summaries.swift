@@ -110,18 +110,26 @@ extension SQLStatsRepository {
     /// groups' own rows, groups without rows left out; `nil` when it does not (rank those from `perGroup`).
     public func groupFigures(_ query: DatapointQuery, by figure: Figure, from: Int64, to: Int64) async throws -> [Int64: Double]? {
         guard let groups = query.wholeGroups else { return nil }
+        let column = "CAST(\(figure.sql(database.kind)) AS DOUBLE PRECISION) AS figure"
+        return try await perGroupRow(groups, of: query.accountID, column, from: from, to: to) { try $0.decode(column: "figure", as: Double.self) }
+    }
+
+    /// `columns` (aggregates) per group over [from, to) from the groups' own rows, each row read by `decode`.
+    func perGroupRow<Value: Sendable>(
+        _ groups: Set<Int64>, of accountID: Int64, _ columns: String, from: Int64, to: Int64,
+        _ decode: @escaping @Sendable (any SQLRow) throws -> Value
+    ) async throws -> [Int64: Value] {
         guard !groups.isEmpty else { return [:] }
-        let rows = groupRows(groups, of: query.accountID)
-        let kind = database.kind
+        let rows = groupRows(groups, of: accountID)
         return try await database.read { db in
-            var result: [Int64: Double] = [:]
+            var result: [Int64: Value] = [:]
             for row in try await db.raw(
                 """
-                SELECT entity_id, CAST(\(unsafeRaw: figure.sql(kind)) AS DOUBLE PRECISION) AS figure FROM \(byEntity) WHERE \(rows) \
+                SELECT entity_id, \(unsafeRaw: columns) FROM \(byEntity) WHERE \(rows) \
                 AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id
                 """
             ).all() {
-                result[try row.decode(column: "entity_id", as: Int64.self)] = try row.decode(column: "figure", as: Double.self)
+                result[try row.decode(column: "entity_id", as: Int64.self)] = try decode(row)
             }
             return result
         }
@@ -131,20 +139,7 @@ extension SQLStatsRepository {
     /// own rows when it picks them whole, otherwise per datapoint first, then per group.
     public func perGroup(_ query: DatapointQuery, from: Int64, to: Int64) async throws -> [Int64: StatsCounts] {
         if let groups = query.wholeGroups {
-            guard !groups.isEmpty else { return [:] }
-            let rows = groupRows(groups, of: query.accountID)
-            return try await database.read { db in
-                var result: [Int64: StatsCounts] = [:]
-                for row in try await db.raw(
-                    """
-                    SELECT entity_id, \(unsafeRaw: Self.sums(database.kind)) FROM \(byEntity) WHERE \(rows) \
-                    AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id
-                    """
-                ).all() {
-                    result[try row.decode(column: "entity_id", as: Int64.self)] = try Self.counts(row)
-                }
-                return result
-            }
+            return try await perGroupRow(groups, of: query.accountID, Self.sums(database.kind), from: from, to: to, Self.counts)
         }
         let source = perDatapointSource(query)
         let checked = checkedDatapoints(of: "members", query)

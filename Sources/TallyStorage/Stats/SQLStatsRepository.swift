@@ -50,9 +50,12 @@ public struct SQLStatsRepository: Sendable {
     /// their datapoints. A broad query (type, status, text… over a whole account) first finds the datapoints it picks
     /// among those with rows in the frame (`frameMembers`), then reads their rows by the hour index: the frame's rows
     /// are read once, and each datapoint is checked once rather than once per hour.
-    /// A query that picks whole groups reads the groups' own rows (`StatsEntity.group`), one an hour per group.
-    func frameSource(_ scope: Scope, from: Int64, to: Int64) async throws -> (from: SQLQueryString, where: SQLQueryString)? {
-        if case .datapoints(let query) = scope.members, let groups = query.wholeGroups {
+    /// With `groupsMayAnswer` (a series, where any rows of the same sums do), a query that picks whole groups reads the
+    /// groups' own rows (`StatsEntity.group`), one an hour per group; a read per datapoint never does.
+    func frameSource(
+        _ scope: Scope, from: Int64, to: Int64, groupsMayAnswer: Bool = false
+    ) async throws -> (from: SQLQueryString, where: SQLQueryString)? {
+        if groupsMayAnswer, case .datapoints(let query) = scope.members, let groups = query.wholeGroups {
             return groups.isEmpty ? nil : (byEntity, groupRows(groups, of: query.accountID))
         }
         guard case .datapoints(let query) = scope.members, !query.isNarrow else { return membership(scope).map { (byEntity, $0) } }
@@ -168,7 +171,7 @@ public struct SQLStatsRepository: Sendable {
 
     /// Sums per UTC hour in [from, to), hours without hits left out.
     public func hourly(_ scope: Scope, from: Int64, to: Int64) async throws -> [(hour: Int64, counts: StatsCounts)] {
-        guard let source = try await frameSource(scope, from: from, to: to) else { return [] }
+        guard let source = try await frameSource(scope, from: from, to: to, groupsMayAnswer: true) else { return [] }
         return try await database.read { db in
             let rows = try await db.raw(
                 """
@@ -194,7 +197,7 @@ public struct SQLStatsRepository: Sendable {
     }
 
     public func daily(_ scope: Scope, from: Int64, to: Int64, time: LocalTime) async throws -> [(hour: Int64, counts: StatsCounts)] {
-        guard let source = try await frameSource(scope, from: from, to: to) else { return [] }
+        guard let source = try await frameSource(scope, from: from, to: to, groupsMayAnswer: true) else { return [] }
         guard let day = Self.localDay(of: "hour_ms", time.periods(from: from, to: to)) else { return [] }
         // On SQLite per hour first, then per day over those few rows: the rows of a broad frame come in hour order (the
         // table's own), so the first grouping needs no sort, where grouping them by day sorted every row with its eleven

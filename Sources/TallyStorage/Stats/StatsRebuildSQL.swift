@@ -19,6 +19,9 @@ struct StatsRebuildSQL {
         "clicks, views, unique_clicks, unique_views, spider_clicks, spider_views, conversions, unique_conversions, converted_clicks, "
         + "conversion_value, commission, last_hit_ms"
 
+    /// `counterColumns`, one name each.
+    static let counterNames = counterColumns.split(separator: ",").map { $0.filter { $0 != " " } }
+
     static let hitCounters = """
         SUM(CASE WHEN kind = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN kind = 1 THEN 1 ELSE 0 END), \
         SUM(CASE WHEN kind = 0 AND is_unique THEN 1 ELSE 0 END), SUM(CASE WHEN kind = 1 AND is_unique THEN 1 ELSE 0 END), \
@@ -28,8 +31,7 @@ struct StatsRebuildSQL {
 
     /// Adds to an existing row: a local day can span two offset periods, so two statements may meet on one key.
     static func adding(_ key: String, table: String) -> String {
-        let columns = counterColumns.split(separator: ",").map { $0.filter { $0 != " " } }
-        let sets = columns.map { column in
+        let sets = counterNames.map { column in
             column == "last_hit_ms"
                 ? "last_hit_ms = CASE WHEN excluded.last_hit_ms > \(table).last_hit_ms THEN excluded.last_hit_ms ELSE \(table).last_hit_ms END"
                 : "\(column) = \(table).\(column) + excluded.\(column)"
@@ -156,10 +158,7 @@ struct StatsRebuildSQL {
 
     /// Each counter column summed (the last hit's time: its maximum), `prefix` naming the table (`h.`) when joined.
     static func summed(from prefix: String) -> String {
-        counterColumns.split(separator: ",").map { column in
-            let name = column.filter { $0 != " " }
-            return name == "last_hit_ms" ? "MAX(\(prefix)last_hit_ms)" : "SUM(\(prefix)\(name))"
-        }.joined(separator: ", ")
+        counterNames.map { name in name == "last_hit_ms" ? "MAX(\(prefix)last_hit_ms)" : "SUM(\(prefix)\(name))" }.joined(separator: ", ")
     }
 
     /// Daily rows of hits per dimension, in local days at this stretch's `offset`.
