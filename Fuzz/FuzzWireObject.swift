@@ -1,18 +1,48 @@
 import Foundation
 
-// libFuzzer target: the ClickMeter lenient JSON reader (Sources/TallyCore/WireObject.swift) that reads every API
-// request body. Nothing crashes on any bytes (deep nesting included); every getter on every member either answers
+// libFuzzer target: the ClickMeter lenient JSON reader (Sources/TallyCore/WireObject.swift) and its parser
+// (JSONValue.swift) that read every API request body. Nothing crashes on any bytes (deep nesting included); what the
+// parser accepts, Foundation's JSONSerialization accepts as the same tree; every getter on every member either answers
 // or throws a ValidationError naming that member; the answers keep their promises (an `int` fits 32 bits, a
 // `double` is finite, text pairs come sorted).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzWireObject(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    guard let object = try? WireObject(json: Data(bytes: data, count: size)) else { return 0 }
+    let bytes = UnsafeBufferPointer(start: data, count: size)
+    guard let parsed = JSONValue(parsing: bytes) else { return 0 }
+    let foundation = try? JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)
+    // Foundation refuses a number beyond Double's range; the parser keeps its literal, which every getter refuses.
+    precondition(foundation.map { same(parsed, $0) } ?? hasHugeNumber(parsed), "the parser and Foundation disagree")
+    guard let object = try? WireObject(json: bytes) else { return 0 }
     var names = ["name", "id", "typeTL", "tags", "missing"]
-    if let raw = try? JSONSerialization.jsonObject(with: Data(bytes: data, count: size)) as? [String: Any] {
-        names += raw.keys.prefix(8)
-    }
+    if case .object(let members) = parsed { names += members.keys.prefix(8) }
     check(object, names: names, depth: 0)
     return 0
+}
+
+private func hasHugeNumber(_ value: JSONValue) -> Bool {
+    switch value {
+    case .number(let literal): return Double(literal)?.isFinite != true
+    case .array(let elements): return elements.contains(where: hasHugeNumber)
+    case .object(let members): return members.values.contains(where: hasHugeNumber)
+    default: return false
+    }
+}
+
+/// The same tree, numbers compared as numbers (the parser keeps `1.50` as written), to an ulp or two.
+private func same(_ ours: JSONValue, _ theirs: Any) -> Bool {
+    switch (ours, theirs) {
+    case (.null, is NSNull): return true
+    case (.bool(let flag), let number as NSNumber): return WireObject.isBool(number) && number.boolValue == flag
+    case (.number(let literal), let number as NSNumber):
+        // Foundation's reading of a long fraction can be an ulp off (1.797693134862315780e3); strtod's is exact.
+        guard !WireObject.isBool(number), let ours = Double(literal) else { return false }
+        return ours == number.doubleValue || abs(ours - number.doubleValue) <= abs(ours) * 1e-15
+    case (.string(let text), let other as String): return text == other
+    case (.array(let elements), let others as [Any]): return elements.count == others.count && zip(elements, others).allSatisfy { same($0, $1) }
+    case (.object(let members), let others as [String: Any]):
+        return members.count == others.count && members.allSatisfy { key, value in others[key].map { same(value, $0) } ?? false }
+    default: return false
+    }
 }
 
 private func check(_ object: WireObject, names: [String], depth: Int) {

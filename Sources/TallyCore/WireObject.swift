@@ -4,56 +4,77 @@ import Foundation
 /// strings, booleans as `"true"` or `1`, enums by name or number. Every getter names the member in its error,
 /// so a bad input gets a 400 whose `property` says which. It has no I/O so that it can be fuzzed on its own
 /// (Fuzz/FuzzWireObject.swift); the HTTP layer reads a request body into it.
-public struct WireObject {
-    private let members: [String: Any]
+public struct WireObject: Sendable {
+    private let members: [String: JSONValue]
 
+    /// Members from `JSONSerialization`'s objects (the importer's reading of ClickMeter's answers).
     public init(_ dictionary: [String: Any]) {
-        var members: [String: Any] = [:]
+        self.init(members: dictionary.mapValues(JSONValue.init(foundation:)))
+    }
+
+    public init(members dictionary: [String: JSONValue]) {
+        var members: [String: JSONValue] = [:]
         for (key, value) in dictionary { members[key.lowercased()] = value }
         self.members = members
     }
 
     /// A request body, which must be one JSON object.
-    public init(json: Data) throws(ValidationError) {
-        guard let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any] else {
+    public init(json: some Collection<UInt8>) throws(ValidationError) {
+        guard case .object(let members)? = JSONValue(parsing: json) else {
             throw ValidationError(field: "", code: "body_invalid", message: "the body must be a JSON object")
         }
-        self.init(object)
+        self.init(members: members)
     }
 
     public func has(_ name: String) -> Bool {
-        guard let value = members[name.lowercased()] else { return false }
-        return !(value is NSNull)
+        value(name) != nil
     }
 
-    private func value(_ name: String) -> Any? {
-        guard let value = members[name.lowercased()], !(value is NSNull) else { return nil }
+    private func value(_ name: String) -> JSONValue? {
+        guard let value = members[name.lowercased()], value != .null else { return nil }
         return value
     }
 
     public func string(_ name: String) throws(ValidationError) -> String? {
-        guard let value = value(name) else { return nil }
-        if let text = value as? String { return text }
-        if let number = value as? NSNumber, !Self.isBool(number) { return number.stringValue }
-        throw Self.wrongType(name, "a string")
+        switch value(name) {
+        case nil: return nil
+        case .string(let text)?: return text
+        case .number(let literal)?: return literal
+        default: throw Self.wrongType(name, "a string")
+        }
     }
 
     public func int64(_ name: String) throws(ValidationError) -> Int64? {
-        guard let value = value(name) else { return nil }
-        if let number = value as? NSNumber, !Self.isBool(number) {
-            let double = number.doubleValue
-            guard double == double.rounded(), let exact = Int64(exactly: double) else { throw Self.wrongType(name, "an integer") }
+        switch value(name) {
+        case nil: return nil
+        case .number(let literal)?:
+            guard let exact = Self.integer(literal) else { throw Self.wrongType(name, "an integer") }
             return exact
+        case .string(let text)?:
+            guard let number = Int64(text.trimmingCharacters(in: .whitespaces)) else { throw Self.wrongType(name, "an integer") }
+            return number
+        default: throw Self.wrongType(name, "an integer")
         }
-        if let text = value as? String, let number = Int64(text.trimmingCharacters(in: .whitespaces)) { return number }
-        throw Self.wrongType(name, "an integer")
+    }
+
+    /// A number literal that is a whole number in Int64's range (`12`, `12.0`, `1.2e1`), or nil.
+    public static func integer(_ literal: String) -> Int64? {
+        if let exact = Int64(literal) { return exact }
+        guard let double = Double(literal), double == double.rounded() else { return nil }
+        return Int64(exactly: double)
     }
 
     public func double(_ name: String) throws(ValidationError) -> Double? {
-        guard let value = value(name) else { return nil }
-        if let number = value as? NSNumber, !Self.isBool(number), number.doubleValue.isFinite { return number.doubleValue }
-        if let text = value as? String, let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite { return number }
-        throw Self.wrongType(name, "a number")
+        switch value(name) {
+        case nil: return nil
+        case .number(let literal)?:
+            guard let number = Double(literal), number.isFinite else { throw Self.wrongType(name, "a number") }
+            return number
+        case .string(let text)?:
+            guard let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite else { throw Self.wrongType(name, "a number") }
+            return number
+        default: throw Self.wrongType(name, "a number")
+        }
     }
 
     public func int(_ name: String) throws(ValidationError) -> Int? {
@@ -65,70 +86,77 @@ public struct WireObject {
     }
 
     public func bool(_ name: String) throws(ValidationError) -> Bool? {
-        guard let value = value(name) else { return nil }
-        if let number = value as? NSNumber {
-            if Self.isBool(number) { return number.boolValue }
-            if number == 0 || number == 1 { return number == 1 }
-        }
-        if let text = value as? String {
+        switch value(name) {
+        case nil: return nil
+        case .bool(let flag)?: return flag
+        case .number(let literal)? where Double(literal) == 0 || Double(literal) == 1: return Double(literal) == 1
+        case .string(let text)?:
             switch text.lowercased() {
             case "true", "1": return true
             case "false", "0": return false
             default: break
             }
+        default: break
         }
         throw Self.wrongType(name, "true or false")
     }
 
     public func object(_ name: String) throws(ValidationError) -> WireObject? {
-        guard let value = value(name) else { return nil }
-        guard let dictionary = value as? [String: Any] else { throw Self.wrongType(name, "an object") }
-        return WireObject(dictionary)
+        switch value(name) {
+        case nil: return nil
+        case .object(let members)?: return WireObject(members: members)
+        default: throw Self.wrongType(name, "an object")
+        }
     }
 
     /// An object member's own names and scalar values as text (free parameters keep their case).
     public func textPairs(_ name: String) throws(ValidationError) -> [(String, String)]? {
         guard let raw = value(name) else { return nil }
-        guard let object = raw as? [String: Any] else { throw Self.wrongType(name, "an object") }
+        guard case .object(let object) = raw else { throw Self.wrongType(name, "an object") }
         var pairs: [(String, String)] = []
         for (key, member) in object {
             switch member {
-            case let text as String: pairs.append((key, text))
-            case let number as NSNumber: pairs.append((key, Self.isBool(number) ? (number.boolValue ? "true" : "false") : number.stringValue))
+            case .string(let text), .number(let text): pairs.append((key, text))
+            case .bool(let flag): pairs.append((key, flag ? "true" : "false"))
             default: throw Self.wrongType("\(name).\(key)", "a string or a number")
             }
         }
         return pairs.sorted { $0.0 < $1.0 }
     }
 
-    public func rawArray(_ name: String) -> [Any]? {
-        value(name) as? [Any]
+    public func rawArray(_ name: String) -> [JSONValue]? {
+        guard case .array(let elements)? = value(name) else { return nil }
+        return elements
     }
 
     public func objects(_ name: String) throws(ValidationError) -> [WireObject]? {
         guard let value = value(name) else { return nil }
-        guard let array = value as? [Any] else { throw Self.wrongType(name, "an array") }
+        guard case .array(let array) = value else { throw Self.wrongType(name, "an array") }
         var objects: [WireObject] = []
+        objects.reserveCapacity(array.count)
         for element in array {
-            guard let dictionary = element as? [String: Any] else { throw Self.wrongType(name, "an array of objects") }
-            objects.append(WireObject(dictionary))
+            guard case .object(let members) = element else { throw Self.wrongType(name, "an array of objects") }
+            objects.append(WireObject(members: members))
         }
         return objects
     }
 
     /// An enum given by one of its names (any case) or its number.
     public func enumeration<Value>(_ name: String, names: [String: Value], numbers: [Int: Value]) throws(ValidationError) -> Value? {
-        guard let value = value(name) else { return nil }
-        if let number = value as? NSNumber, !Self.isBool(number), let found = numbers[number.intValue] { return found }
-        if let text = value as? String {
+        switch value(name) {
+        case nil: return nil
+        case .number(let literal)?:
+            if let number = Self.integer(literal).flatMap({ Int(exactly: $0) }), let found = numbers[number] { return found }
+        case .string(let text)?:
             if let found = names[text.lowercased()] { return found }
             if let number = Int(text), let found = numbers[number] { return found }
+        default: break
         }
         let allowed = (names.keys.sorted() + numbers.keys.sorted().map(String.init)).joined(separator: ", ")
         throw ValidationError(field: Self.property(name), code: "enum_invalid", message: "\(Self.property(name)) must be one of \(allowed)")
     }
 
-    /// JSON `true`/`false` arrive as boolean NSNumbers (Objective-C type `c`), told apart from the numbers 1 and 0.
+    /// `JSONSerialization`'s `true`/`false` are boolean NSNumbers (Objective-C type `c`), told apart from 1 and 0.
     public static func isBool(_ number: NSNumber) -> Bool {
         number.objCType.pointee == CChar(UInt8(ascii: "c"))
     }

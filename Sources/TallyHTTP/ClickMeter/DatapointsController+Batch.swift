@@ -6,21 +6,45 @@ import TallyStorage
 /// `/v2/datapoints/batch`: PUT creates many, POST (or PATCH) updates many, DELETE deletes many.
 /// Each item stands alone: one bad item gets its own errors and the others are still done.
 extension DatapointsController {
-    struct BatchItemWire: Encodable, Sendable {
+    struct BatchItemWire: Encodable, Sendable, JSONWritable {
         let result: EntityURI?
         let entityData: DatapointWire?
         let status: String
         let errors: [ErrorWire]
+
+        func write(to json: inout JSONWriter) {
+            json.object { json in
+                json.member("result", ifPresent: result)
+                json.member("entityData", ifPresent: entityData)
+                json.member("status", status)
+                json.member("errors", errors)
+            }
+        }
     }
 
-    struct ErrorWire: Encodable, Sendable {
+    struct ErrorWire: Encodable, Sendable, JSONWritable {
         let property: String
         let errorMessage: String
         let code: String
+
+        func write(to json: inout JSONWriter) {
+            json.object { json in
+                json.member("property", property)
+                json.member("errorMessage", errorMessage)
+                json.member("code", code)
+            }
+        }
     }
 
-    struct BatchWire: ResponseEncodable {
+    /// Written by hand (`JSONWritable`): `JSONEncoder` took a fifth of a 100-link batch's CPU.
+    struct BatchWire: Encodable, ResponseGenerator, JSONWritable {
         let results: [BatchItemWire]
+
+        func write(to json: inout JSONWriter) {
+            json.object { json in json.member("results", results) }
+        }
+
+        func response(from request: Request, context: some RequestContext) -> Response { JSONWriter.response(self) }
     }
 
     static let batchLimit = 1000

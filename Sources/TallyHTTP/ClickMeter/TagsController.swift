@@ -182,13 +182,14 @@ struct TagsController {
         guard let values = body.rawArray(name) else { throw WireObject.wrongType(name, "an array of ids") }
         var ids: [Int64] = []
         for value in values {
-            if let number = value as? NSNumber, !WireObject.isBool(number), let id = Int64(exactly: number.doubleValue) {
-                ids.append(id)
-            } else if let text = value as? String, let id = Int64(text) {
-                ids.append(id)
-            } else {
-                throw WireObject.wrongType(name, "an array of ids")
-            }
+            let id: Int64? =
+                switch value {
+                case .number(let literal): WireObject.integer(literal)
+                case .string(let text): Int64(text)
+                default: nil
+                }
+            guard let id else { throw WireObject.wrongType(name, "an array of ids") }
+            ids.append(id)
         }
         return ids
     }

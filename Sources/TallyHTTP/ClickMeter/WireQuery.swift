@@ -116,6 +116,25 @@ struct ListWire<Item: Encodable & Sendable>: Encodable, Sendable {
     }
 }
 
+extension ListWire: JSONWritable where Item: JSONWritable {
+    func write(to json: inout JSONWriter) {
+        json.object { json in json.member("entities", entities) }
+    }
+
+    /// The JSON `JSONEncoder` writes, without its value tree (a page of expanded datapoints).
+    var response: Response { JSONWriter.response(self) }
+}
+
+extension JSONWriter {
+    /// A 200 whose body is `value`'s JSON.
+    static func response(_ value: some JSONWritable, status: HTTPResponse.Status = .ok) -> Response {
+        var json = JSONWriter()
+        value.write(to: &json)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
+    }
+}
+
 /// A list as the running ClickMeter API answered its aggregated `/list` routes and `/clickstream`: in `rows`. Its
 /// published document says `entities`, and clients were written against either, so both carry the same list.
 struct RowsWire<Item: Encodable & Sendable>: Encodable, Sendable {
@@ -143,7 +162,7 @@ enum WireBody {
         } catch {
             throw APIError(status: .contentTooLarge, code: "body_too_large", message: "the body must be at most \(limit) bytes")
         }
-        return try WireObject(json: Data(buffer.readableBytesView))
+        return try WireObject(json: buffer.readableBytesView)
     }
 
     /// The `{"Text": …}` body of every `…/notes` route (`GenericTextPatch`), at most 10,000 characters.
