@@ -281,8 +281,10 @@ import Testing
     }
 }
 
-/// `SQLStatsRepository.ranked` against a reference: the summaries' order (figure, then id) for every window across the
-/// boundary between datapoints with the figure and those without, both directions, broad and narrow queries.
+/// `StatsQueries.ranking` against a reference: the summaries' order (figure, then id) for every window across the
+/// boundary between datapoints with the figure and those without, both directions, broad and narrow queries; the rest
+/// read in SQL (no anchors) and through the list's anchors leaving the scored out (anchors from offset 1, each window
+/// read twice so the second read starts from the anchors the first recorded).
 @Suite struct SummaryRankingTests {
     @Test(arguments: TestEngine.available)
     func rankedPagesEqualTheReferenceOrder(_ engine: TestEngine) async throws {
@@ -304,6 +306,10 @@ import Testing
                 }
             }
             let stats = SQLStatsRepository(database: database)
+            let plain = StatsQueries(stats: stats, datapoints: DatapointQueries(repository: SQLDatapointRepository(database: database)))
+            let anchored = StatsQueries(
+                stats: stats, datapoints: DatapointQueries(repository: SQLDatapointRepository(database: database, anchors: PageAnchors(threshold: 1)))
+            )
             var broad = DatapointQuery(accountID: world.accountID)
             broad.type = .trackingLink
             var narrow = DatapointQuery(accountID: world.accountID)
@@ -320,10 +326,20 @@ import Testing
                         // Across the boundary of the ascending order (the unscored come first), inside the scored, and past the end.
                         PageWindow(offset: max(0, rest.count - 2), limit: 6), PageWindow(offset: rest.count + 1, limit: 3),
                         PageWindow(offset: chosen.count + 3, limit: 5), PageWindow(offset: 1, limit: 1),
+                        // Deep in the rest, where the anchored read takes over.
+                        PageWindow(offset: scored.count + rest.count / 2, limit: 7), PageWindow(offset: rest.count / 3, limit: 4),
+                        PageWindow(offset: chosen.count - 3, limit: 10),
                     ] {
-                        let page = try await stats.ranked(
-                            query, by: .totalClicks, descending: descending, from: 0, to: 10_000_000, total: chosen.count, window)
-                        #expect(page == Array(reference.dropFirst(window.offset).prefix(window.limit)), "\(query) \(descending) \(window)")
+                        for (queries, reads) in [(plain, 1), (anchored, 2)] {
+                            for _ in 0..<reads {
+                                let page = try await queries.ranking(
+                                    query, order: .figure(.totalClicks), descending: descending, from: 0, to: 10_000_000, window)
+                                #expect(
+                                    page.rows.map(\.datapoint.id) == Array(reference.dropFirst(window.offset).prefix(window.limit)),
+                                    "\(query) \(descending) \(window) \(reads)")
+                                #expect(page.total == chosen.count)
+                            }
+                        }
                     }
                 }
             }

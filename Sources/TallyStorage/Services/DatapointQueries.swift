@@ -26,6 +26,15 @@ public struct DatapointQueries: Sendable {
     /// Only the ids of a page (statistics join their roll-ups on them).
     public func ids(_ query: DatapointQuery, _ window: PageWindow) async throws -> [Int64] { try await repository.ids(query, window) }
 
+    /// A page of the query's list (by id) with `excluded` (ascending, all picked by the query) left out, read through
+    /// the list's anchors; nil when the list has none (read it another way).
+    public func ids(_ query: DatapointQuery, excluding excluded: [Int64], _ window: PageWindow) async throws -> [Int64]? {
+        try await repository.ids(query, excluding: excluded, window)
+    }
+
+    /// From this offset on, a page is worth reading through anchors (`PageAnchors.threshold`; never without them).
+    public var deepOffset: Int { repository.anchors?.threshold ?? .max }
+
     public func count(_ query: DatapointQuery) async throws -> Int { try await repository.count(query) }
 
     /// The count, stopping at `limit` (a search's "1,000+").

@@ -74,7 +74,7 @@ public struct StatsQueries: Sendable {
         let ids: [Int64]
         switch order {
         case .figure(let figure):
-            ids = try await stats.ranked(query, by: figure, descending: descending, from: from, to: to, total: total, window)
+            ids = try await rankedIDs(query, by: figure, descending: descending, from: from, to: to, total: total, window)
         case .id, .name:
             var ordered = query
             ordered.sort = order == .id ? .id : .name
@@ -85,5 +85,46 @@ public struct StatsQueries: Sendable {
         async let countsRead = stats.perEntity(.init(.datapoint, ids), from: from, to: to)
         let (page, counts) = try await (pageRead, countsRead)
         return Ranking(total: total, rows: page.map { ($0, counts[$0.id] ?? StatsCounts()) })
+    }
+
+    /// A page ranked by a figure: the scored datapoints ranked in SQL, and the rest by id (after them descending, before
+    /// them ascending). A deep page of the rest is read through the datapoint list's anchors, leaving the scored out,
+    /// instead of walking the id index to its offset (150 ms at offset 500,000 of a million links); when the whole page
+    /// lies in the rest, the scored are only listed, not ranked.
+    private func rankedIDs(
+        _ query: DatapointQuery, by figure: Figure, descending: Bool, from: Int64, to: Int64, total: Int, _ window: PageWindow
+    ) async throws -> [Int64] {
+        var restQuery = query
+        restQuery.sort = .id
+        restQuery.descending = !descending
+        // Where the rest's part of the page is, given how many are scored.
+        func restWindow(scored: Int, onPage: Int) -> PageWindow {
+            descending
+                ? PageWindow(offset: max(0, window.offset - scored), limit: window.limit - onPage)
+                : PageWindow(offset: window.offset, limit: max(0, min(window.offset + window.limit, total - scored) - window.offset))
+        }
+        func anchoredRest(_ excluded: [Int64], _ rest: PageWindow) async throws -> [Int64]? {
+            rest.offset >= datapoints.deepOffset ? try await datapoints.ids(restQuery, excluding: excluded, rest) : nil
+        }
+        var excluded: [Int64]? = nil
+        if window.offset >= datapoints.deepOffset {
+            let scoredIDs = try await stats.scoredIDs(query, by: figure, from: from, to: to)
+            excluded = scoredIDs
+            let rest = restWindow(scored: scoredIDs.count, onPage: 0)
+            let wholePageInRest = descending ? window.offset >= scoredIDs.count : window.offset + window.limit <= total - scoredIDs.count
+            if wholePageInRest, let page = try await anchoredRest(scoredIDs, rest) { return page }
+        }
+        let scored = try await stats.ranked(query, by: figure, descending: descending, from: from, to: to, total: total, window)
+        let rest = restWindow(scored: scored.scored, onPage: scored.ids.count)
+        guard rest.limit > 0 else { return scored.ids }
+        var unscored: [Int64]? = nil
+        if rest.offset >= datapoints.deepOffset {
+            if excluded == nil { excluded = try await stats.scoredIDs(query, by: figure, from: from, to: to) }
+            unscored = try await anchoredRest(excluded ?? [], rest)
+        }
+        if unscored == nil {
+            unscored = try await stats.unscored(query, by: figure, from: from, to: to, descendingIDs: !descending, rest)
+        }
+        return descending ? scored.ids + (unscored ?? []) : (unscored ?? []) + scored.ids
     }
 }

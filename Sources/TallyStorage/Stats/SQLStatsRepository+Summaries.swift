@@ -42,23 +42,15 @@ extension SQLStatsRepository {
         }
     }
 
-    /// The ids of one page of `query`'s datapoints ranked by `figure` over [from, to): descending, those with the figure
-    /// first (largest first, ties by id) and then the rest by id; ascending, the exact reverse. The ranking is SQL's: one
-    /// read of the frame's roll-ups (only datapoints with hits in it have rows) ranked with a window, of which only the
-    /// page's rows and the number ranked come back; the rest are paged by the id index.
+    /// The scored part of one page of `query`'s datapoints ranked by `figure` over [from, to): descending, those with the
+    /// figure come first (largest first, ties by id) and then the rest by id; ascending, the exact reverse. The ranking
+    /// is SQL's: one read of the frame's roll-ups (only datapoints with hits in it have rows) ranked with a window, of
+    /// which only the page's rows and the number ranked come back. The rest (`unscored`) is read by the caller.
     public func ranked(
         _ query: DatapointQuery, by figure: Figure, descending: Bool, from: Int64, to: Int64, total: Int, _ window: PageWindow
-    ) async throws -> [Int64] {
-        let kind = database.kind
-        let source = perDatapointSource(query)
-        let checked = checkedDatapoints(of: "figures", query)
+    ) async throws -> (ids: [Int64], scored: Int) {
+        let scored = scoredSQL(query, by: figure, from: from, to: to)
         return try await database.read { db in
-            // Per datapoint first (one pass over the frame's rows), then each datapoint checked against the query once.
-            let scored: SQLQueryString = """
-                SELECT figures.entity_id AS entity_id, figures.figure AS figure FROM (SELECT entity_id, \
-                CAST(\(unsafeRaw: figure.sql(kind)) AS DOUBLE PRECISION) AS figure FROM \(source) \
-                AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id HAVING \(unsafeRaw: figure.sql(kind)) > 0) AS figures \(checked)
-                """
             // Positions in the whole list: descending, rank r is position r - 1; ascending, the unscored datapoints come
             // first, so rank r is position (total - scored) + r - 1. The first rank always comes back, carrying the count.
             let shift = descending ? 0 : 1
@@ -80,29 +72,49 @@ extension SQLStatsRepository {
                     page.append(try row.decode(column: "entity_id", as: Int64.self))
                 }
             }
-            // The rest are the query's datapoints without the figure: those left out need not be checked against the
-            // query again, as the rest's own predicate is the query (on PostgreSQL that check was 110 of the 375 ms of
-            // a page at offset 500,000).
-            let withFigure: SQLQueryString = """
-                SELECT entity_id FROM \(source) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) \
-                GROUP BY entity_id HAVING \(unsafeRaw: figure.sql(kind)) > 0
+            return (page, scoredCount)
+        }
+    }
+
+    /// Per datapoint first (one pass over the frame's rows), then each datapoint checked against the query once.
+    private func scoredSQL(_ query: DatapointQuery, by figure: Figure, from: Int64, to: Int64) -> SQLQueryString {
+        let kind = database.kind
+        return """
+            SELECT figures.entity_id AS entity_id, figures.figure AS figure FROM (SELECT entity_id, \
+            CAST(\(unsafeRaw: figure.sql(kind)) AS DOUBLE PRECISION) AS figure FROM \(perDatapointSource(query)) \
+            AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id HAVING \(unsafeRaw: figure.sql(kind)) > 0) AS figures \
+            \(checkedDatapoints(of: "figures", query))
+            """
+    }
+
+    /// The ids of `query`'s datapoints with `figure` over [from, to), ascending: what `unscored` leaves out.
+    public func scoredIDs(_ query: DatapointQuery, by figure: Figure, from: Int64, to: Int64) async throws -> [Int64] {
+        let scored = scoredSQL(query, by: figure, from: from, to: to)
+        return try await database.read { db in
+            try await db.raw("SELECT entity_id FROM (\(scored)) AS scored ORDER BY entity_id").all(decodingColumn: "entity_id", as: Int64.self)
+        }
+    }
+
+    /// One page of `query`'s datapoints without `figure` over [from, to), by id (descending when `descendingIDs`): the
+    /// rest of a ranking. Those left out need not be checked against the query, as the rest's own predicate is the query
+    /// (on PostgreSQL that check was 110 of the 375 ms of a page at offset 500,000). A deep page walks the id index to
+    /// its offset; `DatapointQueries.ids(_:excluding:_:)` reads one through the list's anchors instead.
+    public func unscored(
+        _ query: DatapointQuery, by figure: Figure, from: Int64, to: Int64, descendingIDs: Bool, _ window: PageWindow
+    ) async throws -> [Int64] {
+        guard window.limit > 0 else { return [] }
+        let kind = database.kind
+        let withFigure: SQLQueryString = """
+            SELECT entity_id FROM \(perDatapointSource(query)) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) \
+            GROUP BY entity_id HAVING \(unsafeRaw: figure.sql(kind)) > 0
+            """
+        return try await database.read { db in
+            try await db.raw(
                 """
-            func restPage(offset: Int, limit: Int) async throws -> [Int64] {
-                guard limit > 0 else { return [] }
-                return try await db.raw(
-                    """
-                    SELECT id FROM datapoints WHERE \(SQLDatapointRepository.predicate(query, kind)) \
-                    AND id NOT IN (\(withFigure)) \
-                    ORDER BY id \(unsafeRaw: descending ? "ASC" : "DESC") LIMIT \(bind: limit) OFFSET \(bind: offset)
-                    """
-                ).all(decodingColumn: "id", as: Int64.self)
-            }
-            if descending {
-                return page + (try await restPage(offset: max(0, window.offset - scoredCount), limit: window.limit - page.count))
-            }
-            let restCount = max(0, total - scoredCount)
-            let rest = try await restPage(offset: window.offset, limit: min(window.offset + window.limit, restCount) - window.offset)
-            return rest + page
+                SELECT id FROM datapoints WHERE \(SQLDatapointRepository.predicate(query, kind)) AND id NOT IN (\(withFigure)) \
+                ORDER BY id \(unsafeRaw: descendingIDs ? "DESC" : "ASC") LIMIT \(bind: window.limit) OFFSET \(bind: window.offset)
+                """
+            ).all(decodingColumn: "id", as: Int64.self)
         }
     }
 
