@@ -46,9 +46,15 @@ extension SQLStatsRepository {
     /// figure come first (largest first, ties by id) and then the rest by id; ascending, the exact reverse. The ranking
     /// is SQL's: one read of the frame's roll-ups (only datapoints with hits in it have rows) ranked with a window, of
     /// which only the page's rows and the number ranked come back. The rest (`unscored`) is read by the caller.
+    /// `scored` is how many have the figure, or at least `offset + limit` when the page came from `topScored`.
     public func ranked(
         _ query: DatapointQuery, by figure: Figure, descending: Bool, from: Int64, to: Int64, total: Int, _ window: PageWindow
     ) async throws -> (ids: [Int64], scored: Int) {
+        let reach = window.offset + window.limit
+        if descending, reach <= Self.topScoredReach {
+            let top = try await topScored(query, by: figure, from: from, to: to, reach)
+            if top.count == reach { return (Array(top.dropFirst(window.offset)), reach) }
+        }
         let scored = scoredSQL(query, by: figure, from: from, to: to)
         return try await database.read { db in
             // Positions in the whole list: descending, rank r is position r - 1; ascending, the unscored datapoints come
@@ -73,6 +79,28 @@ extension SQLStatsRepository {
                 }
             }
             return (page, scoredCount)
+        }
+    }
+
+    /// A first page by a figure, descending, reaching at most this far is read by `topScored`.
+    static let topScoredReach = 5_000
+
+    /// The first `reach` of `query`'s datapoints by `figure`, descending (ties by id), or fewer when fewer have it: the
+    /// frame's sums sorted, then checked against the query in that order only until `reach` pass. Ranking every scored
+    /// datapoint first checked all of them (10,000 index probes: 15 of a first page's 38 ms on SQLite, half of it on
+    /// PostgreSQL) and numbered them with two window functions.
+    func topScored(_ query: DatapointQuery, by figure: Figure, from: Int64, to: Int64, _ reach: Int) async throws -> [Int64] {
+        let kind = database.kind
+        return try await database.read { db in
+            try await db.raw(
+                """
+                SELECT figures.entity_id AS entity_id FROM (SELECT entity_id, \
+                CAST(\(unsafeRaw: figure.sql(kind)) AS DOUBLE PRECISION) AS figure FROM \(perDatapointSource(query)) \
+                AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id HAVING \(unsafeRaw: figure.sql(kind)) > 0 \
+                ORDER BY figure DESC, entity_id ASC) AS figures \(checkedDatapoints(of: "figures", query)) \
+                ORDER BY figures.figure DESC, figures.entity_id ASC LIMIT \(bind: reach)
+                """
+            ).all(decodingColumn: "entity_id", as: Int64.self)
         }
     }
 
