@@ -29,8 +29,14 @@ extension DashboardTests {
             }
             let many = DashboardBrowser.text(try await browser.get("/dashboard/links?q=spring+sale"))
             #expect(many.contains("1,000+ found · page 1") && many.contains("page=2"))
+            #expect(many.contains(">bulk1050<") && many.contains(">bulk1001<") && !many.contains(">bulk1000<"))
+            // Pages among the first 1,001 matches come from the count's own read, in the same order; past them, from
+            // the page's query.
+            let twentieth = DashboardBrowser.text(try await browser.get("/dashboard/links?q=spring+sale&page=20"))
+            #expect(twentieth.contains(">bulk100<") && twentieth.contains(">bulk51<"))
+            #expect(!twentieth.contains(">bulk101<") && !twentieth.contains(">bulk50<"))
             let far = DashboardBrowser.text(try await browser.get("/dashboard/links?q=spring+sale&page=21"))
-            #expect(far.contains("1,000+ found · page 21") && far.contains(">bulk"))
+            #expect(far.contains("1,000+ found · page 21") && far.contains(">bulk50<") && far.contains(">bulk1<") && !far.contains(">bulk51<"))
             let exact = DashboardBrowser.text(try await browser.get("/dashboard/links?q=bulk1050"))
             #expect(exact.contains("1 found · page 1") && exact.contains(">bulk1050<") && !exact.contains("page=2"))
             let past = DashboardBrowser.text(try await browser.get("/dashboard/links?page=300"))

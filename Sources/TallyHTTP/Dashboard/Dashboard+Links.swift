@@ -72,16 +72,28 @@ extension DashboardController {
         async let tagsRead = services.tags.names(accountID: accountID)
         // A search counts up to `searchCountLimit` ("1,000+", as GitHub's searches do): counting every match of a
         // common word is most of a search's cost on a million links (PostgreSQL tests each row's text: 10,000 matches
-        // of "spring" took 40 ms to count, 1,000 take 4), and a search shown 50 a page is not paged that far.
-        let counted =
-            search.isEmpty
-            ? try await services.datapointQueries.count(chosen)
-            : try await services.datapointQueries.count(chosen, upTo: Self.searchCountLimit + 1)
+        // of "spring" took 40 ms to count, 1,000 take 4), and a search shown 50 a page is not paged that far. The
+        // count's read of the matches is paged too, so a page among them is not a second walk through the text
+        // (PostgreSQL: 35 -> 25 ms for "spring").
+        let window = PageWindow(offset: (page - 1) * Self.linksPerPage, limit: Self.linksPerPage)
+        let counted: Int
+        var pageIDs: [Int64]? = nil
+        if search.isEmpty {
+            counted = try await services.datapointQueries.count(chosen)
+        } else {
+            (counted, pageIDs) = try await services.datapointQueries.count(chosen, upTo: Self.searchCountLimit + 1, page: window)
+        }
         let exact = search.isEmpty || counted <= Self.searchCountLimit
         let total = exact ? counted : Self.searchCountLimit
-        let window = PageWindow(offset: (page - 1) * Self.linksPerPage, limit: Self.linksPerPage)
         // Past the end there is nothing to read (an OFFSET beyond the last row walks every row to find that out).
-        let shown = !exact || window.offset < total ? try await services.datapointQueries.page(chosen, window) : []
+        let shown =
+            if let pageIDs {
+                try await services.datapointQueries.find(orderedIDs: pageIDs)
+            } else if !exact || window.offset < total {
+                try await services.datapointQueries.page(chosen, window)
+            } else {
+                [Datapoint]()
+            }
         let now = services.clock.now()
         async let tagsByLinkRead = services.tags.tags(ofDatapoints: shown.map(\.id))
         async let countsRead = services.stats.perEntity(.init(.datapoint, shown.map(\.id)), from: now - 30 * 86_400_000, to: now + 1)

@@ -165,6 +165,29 @@ extension SQLDatapointRepository {
         }
     }
 
+    /// `count(_:upTo:)` and, when `window` lies among those first `limit` matches, the ids of that page, in one
+    /// statement: the capped read is kept (a common table) and both counted and paged from, so a search's page is not a
+    /// second walk through the text, nor a thousand ids sent back to be paged here. Id order only (nil ids otherwise).
+    public func count(_ query: DatapointQuery, upTo limit: Int, page window: PageWindow) async throws -> (count: Int, ids: [Int64]?) {
+        guard query.sort == .id, !query.isCountedByCounters, window.offset + window.limit <= limit else {
+            return (try await count(query, upTo: limit), nil)
+        }
+        let kind = database.kind
+        return try await database.read { db in
+            let capped = try await Self.plannedSelect("datapoints.id AS id", query, PageWindow(offset: 0, limit: max(0, limit)), kind, db)
+            let rows = try await db.raw(
+                """
+                WITH capped AS (\(capped)) SELECT (SELECT COUNT(*) FROM capped) AS n, page.id AS id FROM (SELECT 1 AS one) AS one \
+                LEFT JOIN (SELECT id FROM capped ORDER BY \(unsafeRaw: Self.order(query)) LIMIT \(bind: window.limit) \
+                OFFSET \(bind: window.offset)) AS page ON 1 = 1
+                """
+            ).all()
+            let count = try rows.first?.decode(column: "n", as: Int.self) ?? 0
+            let ids = try rows.compactMap { try $0.decode(column: "id", as: Int64?.self) }
+            return (count, ids)
+        }
+    }
+
     /// The rows of `datapoint_counts` a query counted by the counters sums, or `nil` when it picks no status at all.
     static func counterConditions(_ query: DatapointQuery) -> SQLQueryString? {
         guard !query.statuses.isEmpty else { return nil }

@@ -40,6 +40,11 @@ public struct DatapointQueries: Sendable {
     /// The count, stopping at `limit` (a search's "1,000+").
     public func count(_ query: DatapointQuery, upTo limit: Int) async throws -> Int { try await repository.count(query, upTo: limit) }
 
+    /// The count up to `limit` and, when `window` lies among those matches, that page's ids (id order), in one read.
+    public func count(_ query: DatapointQuery, upTo limit: Int, page window: PageWindow) async throws -> (count: Int, ids: [Int64]?) {
+        try await repository.count(query, upTo: limit, page: window)
+    }
+
     /// How many of the query's datapoints each group holds (groups with none are left out).
     public func countsPerGroup(_ query: DatapointQuery) async throws -> [Int64: Int] { try await repository.countsPerGroup(query) }
 }
