@@ -17,7 +17,8 @@ public enum JSONValue: Sendable, Equatable {
     /// One JSON text (RFC 8259), or nil for anything else: bad syntax, invalid UTF-8, an unpaired surrogate escape,
     /// nesting deeper than `maximumDepth`, or bytes after the value.
     public init?(parsing bytes: some Collection<UInt8>) {
-        let parsed: JSONValue? = Array(bytes).withUnsafeBufferPointer { buffer in
+        guard let utf8 = Self.utf8(Array(bytes)) else { return nil }
+        let parsed: JSONValue? = utf8.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(buffer)
             guard let value = parser.value(depth: 0) else { return nil }
             parser.skipWhitespace()
@@ -25,6 +26,42 @@ public enum JSONValue: Sendable, Equatable {
         }
         guard let parsed else { return nil }
         self = parsed
+    }
+
+    /// The body as UTF-8, as `JSONSerialization` (which read bodies before) takes it: a UTF-8 byte order mark dropped,
+    /// UTF-16 and UTF-32 (told by their byte order mark, or by the zero bytes around the first two characters, which
+    /// JSON keeps ASCII) transcoded; nil when such a body is not valid in its encoding.
+    static func utf8(_ bytes: [UInt8]) -> [UInt8]? {
+        func units<Unit: FixedWidthInteger & UnsignedInteger>(_: Unit.Type, bigEndian: Bool, from start: Int) -> [Unit]? {
+            let size = Unit.bitWidth / 8
+            guard (bytes.count - start) % size == 0 else { return nil }
+            return stride(from: start, to: bytes.count, by: size).map { offset in
+                let unit = bytes[offset..<offset + size]
+                return (bigEndian ? Array(unit) : Array(unit.reversed())).reduce(Unit.zero) { $0 << 8 | Unit($1) }
+            }
+        }
+        func utf16(bigEndian: Bool, from start: Int) -> [UInt8]? {
+            units(UInt16.self, bigEndian: bigEndian, from: start).flatMap { String(validating: $0, as: UTF16.self) }.map { Array($0.utf8) }
+        }
+        func utf32(bigEndian: Bool, from start: Int) -> [UInt8]? {
+            units(UInt32.self, bigEndian: bigEndian, from: start).flatMap { String(validating: $0, as: UTF32.self) }.map { Array($0.utf8) }
+        }
+        let head = Array(bytes.prefix(4)) + Array(repeating: 0xAA, count: max(0, 4 - bytes.count))
+        switch (head[0], head[1], head[2], head[3]) {
+        case (0xEF, 0xBB, 0xBF, _): return Array(bytes.dropFirst(3))
+        case (0x00, 0x00, 0xFE, 0xFF): return utf32(bigEndian: true, from: 4)
+        case (0xFF, 0xFE, 0x00, 0x00): return utf32(bigEndian: false, from: 4)
+        case (0xFE, 0xFF, _, _): return utf16(bigEndian: true, from: 2)
+        case (0xFF, 0xFE, _, _): return utf16(bigEndian: false, from: 2)
+        // RFC 4627's patterns of zeros in the first four bytes (two in a body of two or three).
+        case (0x00, 0x00, 0x00, _) where bytes.count >= 4: return utf32(bigEndian: true, from: 0)
+        case (_, 0x00, 0x00, 0x00) where bytes.count >= 4: return utf32(bigEndian: false, from: 0)
+        case (0x00, _, 0x00, _) where bytes.count >= 4: return utf16(bigEndian: true, from: 0)
+        case (_, 0x00, _, 0x00) where bytes.count >= 4: return utf16(bigEndian: false, from: 0)
+        case (0x00, _, _, _) where bytes.count < 4: return utf16(bigEndian: true, from: 0)
+        case (_, 0x00, _, _) where bytes.count < 4: return utf16(bigEndian: false, from: 0)
+        default: return bytes
+        }
     }
 
     /// A value from `JSONSerialization`'s objects (the importer reads ClickMeter's answers with it).

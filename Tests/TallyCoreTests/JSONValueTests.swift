@@ -74,4 +74,27 @@ import Testing
         let deeper = "[" + deepest + "]"
         #expect(JSONValue(parsing: Array(deeper.utf8)) == nil)
     }
+
+    /// Bodies in the encodings `JSONSerialization` took: UTF-8 with a byte order mark, UTF-16 and UTF-32 either way
+    /// round, with or without one.
+    @Test func readsTheEncodingsJSONSerializationRead() throws {
+        let text = #"{"name":"Été 😀","id":7}"#
+        let expected = JSONValue.object(["name": .string("Été 😀"), "id": .number("7")])
+        let encodings: [(String, [UInt8])] = [
+            ("utf-8 bom", [0xEF, 0xBB, 0xBF] + Array(text.utf8)),
+            ("utf-16 bom", Array(text.data(using: .utf16)!)),
+            ("utf-16le", Array(text.data(using: .utf16LittleEndian)!)),
+            ("utf-16be", Array(text.data(using: .utf16BigEndian)!)),
+            ("utf-32le", Array(text.data(using: .utf32LittleEndian)!)),
+            ("utf-32be", Array(text.data(using: .utf32BigEndian)!)),
+            ("utf-32 bom", Array(text.data(using: .utf32)!)),
+        ]
+        for (name, bytes) in encodings {
+            #expect(JSONValue(parsing: bytes) == expected, "\(name)")
+            #expect((try? JSONSerialization.jsonObject(with: Data(bytes))) != nil, "Foundation refuses \(name)")
+        }
+        // An odd byte count is not UTF-16; a lone surrogate is not valid UTF-16.
+        #expect(JSONValue(parsing: Array(text.data(using: .utf16LittleEndian)!) + [0x20]) == nil)
+        #expect(JSONValue(parsing: [0xFF, 0xFE, 0x5B, 0x00, 0x22, 0x00, 0x00, 0xD8, 0x22, 0x00, 0x5D, 0x00]) == nil)
+    }
 }
