@@ -71,7 +71,8 @@ public enum JSONValue: Sendable, Equatable {
         case let number as NSNumber:
             if WireObject.isBool(number) {
                 self = .bool(number.boolValue)
-            } else if let integer = Int64(exactly: number.doubleValue), number.doubleValue == number.doubleValue.rounded() {
+            } else if let integer = number as? Int64 {
+                // Exact: an integer beyond 2^53 is not read through a Double.
                 self = .number(String(integer))
             } else {
                 self = .number(number.stringValue)

@@ -23,4 +23,18 @@ import Testing
         #expect(try object.bool("on") == true)
         #expect(throws: ValidationError.self) { try WireObject(json: Data("[1]".utf8)) }
     }
+
+    /// The importer's objects (`JSONSerialization`'s) read as a body is: integers exact beyond 2^53, booleans apart from
+    /// 1 and 0, fractions kept.
+    @Test func readsFoundationObjects() throws {
+        let raw = try JSONSerialization.jsonObject(with: Data(#"{"Id":9007199254740993,"on":true,"one":1,"value":2.5,"whole":3.0}"#.utf8))
+        let object = WireObject(try #require(raw as? [String: Any]))
+        #expect(try object.int64("id") == 9_007_199_254_740_993)
+        #expect(try object.bool("on") == true)
+        #expect(throws: ValidationError.self) { try object.string("on") }
+        #expect(try object.int64("one") == 1 && object.bool("one") == true)
+        #expect(try object.double("value") == 2.5)
+        #expect(throws: ValidationError.self) { try object.int64("value") }
+        #expect(try object.int64("whole") == 3)
+    }
 }

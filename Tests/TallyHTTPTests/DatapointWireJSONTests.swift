@@ -1,5 +1,9 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
 import TallyCore
+import TallyTestSupport
 import Testing
 
 @testable import TallyHTTP
@@ -94,5 +98,31 @@ import Testing
             Self.written(ListWire(entities: [EntityURI("datapoints", 5)]))
                 == JSONValue(parsing: Array(#"{"entities":[{"id":5,"uri":"\/datapoints\/5"}]}"#.utf8)))
         #expect(Self.written(ListWire<EntityURI>(entities: [])) == .object(["entities": .array([])]))
+    }
+}
+
+/// The routes answer through the writer: its members come in declaration order, where `JSONEncoder` orders them by
+/// hash (a body starting `{"entities":[{"id":` or `{"results":[{"result":` every time is the writer's), and a body in
+/// UTF-16 is read as `JSONSerialization` read it.
+@Suite struct WrittenRoutesTests {
+    @Test(arguments: TestEngine.available)
+    func aBatchAndAnExpandedPageAreWrittenByTheWriter(_ engine: TestEngine) async throws {
+        try await DatapointsAPITests.withAPI(engine) { server, _, key, _ in
+            try await server.application.test(.live) { client in
+                let body =
+                    #"{"list":[{"type":0,"name":"w1","title":"One / \"1\"","typeTL":{"url":"https://example.com/1"}},{"type":0,"name":"bad name!"}]}"#
+                let batch = try await client.execute(
+                    uri: "/v2/datapoints/batch", method: .put, headers: key, body: ByteBuffer(bytes: Array(body.data(using: .utf16LittleEndian)!)))
+                #expect(batch.status == .ok)
+                #expect(batch.headers[.contentType] == "application/json; charset=utf-8")
+                let text = String(buffer: batch.body)
+                #expect(text.hasPrefix(#"{"results":[{"result":{"id":"#), "\(text.prefix(80))")
+                #expect(text.contains(#""title":"One \/ \"1\"""#) && text.contains(#""status":"Error","errors":[{"property":"#))
+                let page = try await client.execute(uri: "/v2/datapoints?_expand=true", method: .get, headers: key)
+                #expect(String(buffer: page.body).hasPrefix(#"{"entities":[{"id":"#))
+                let ids = try await client.execute(uri: "/v2/datapoints", method: .get, headers: key)
+                #expect(String(buffer: ids.body).hasPrefix(#"{"entities":[{"id":"#))
+            }
+        }
     }
 }
