@@ -16,15 +16,16 @@ extension SQLDatapointRepository {
     /// out, the page starts at the next kept row, as the rows are then read forward with the left-out ones skipped.
     func ids(_ query: DatapointQuery, excluding excluded: [Int64], _ window: PageWindow) async throws -> [Int64]? {
         guard let anchors, query.sort == .id, PageAnchors.anchorable(query), Self.plainPlan(query, database.kind) else { return nil }
-        // Membership by binary search in the sorted list: no set of up to a million ids beside it.
-        func isLeftOut(_ id: Int64) -> Bool {
-            let index = lowerBound(excluded, id)
-            return index < excluded.count && excluded[index] == id
+        // By binary search in the sorted list (no set of up to a million ids beside it): how many left-out ids are
+        // below `id`, and whether it is one.
+        func locate(_ id: Int64) -> (below: Int, leftOut: Bool) {
+            let below = lowerBound(excluded, id)
+            return (below, below < excluded.count && excluded[below] == id)
         }
         // Left-out ids ahead of `id` in the list's order.
         func before(_ id: Int64) -> Int {
-            let below = lowerBound(excluded, id)
-            return query.descending ? excluded.count - below - (isLeftOut(id) ? 1 : 0) : below
+            let (below, leftOut) = locate(id)
+            return query.descending ? excluded.count - below - (leftOut ? 1 : 0) : below
         }
         var position = window.offset
         var settled = false
@@ -40,7 +41,7 @@ extension SQLDatapointRepository {
         while page.count < window.limit {
             let wanted = window.limit - page.count + 16
             let rows = try await anchoredIDs(query, PageWindow(offset: position, limit: wanted), anchors)
-            page += rows.filter { !isLeftOut($0) }.prefix(window.limit - page.count)
+            page += rows.filter { !locate($0).leftOut }.prefix(window.limit - page.count)
             guard rows.count == wanted else { break }
             position += rows.count
         }

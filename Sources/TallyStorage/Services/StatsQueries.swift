@@ -103,28 +103,24 @@ public struct StatsQueries: Sendable {
                 ? PageWindow(offset: max(0, window.offset - scored), limit: window.limit - onPage)
                 : PageWindow(offset: window.offset, limit: max(0, min(window.offset + window.limit, total - scored) - window.offset))
         }
-        func anchoredRest(_ excluded: [Int64], _ rest: PageWindow) async throws -> [Int64]? {
-            rest.offset >= datapoints.deepOffset ? try await datapoints.ids(restQuery, excluding: excluded, rest) : nil
+        // The scored ids the rest leaves out, read once and only for a deep page.
+        var scoredIDs: [Int64]? = nil
+        func anchoredRest(_ rest: PageWindow) async throws -> [Int64]? {
+            guard rest.offset >= datapoints.deepOffset else { return nil }
+            if scoredIDs == nil { scoredIDs = try await stats.scoredIDs(query, by: figure, from: from, to: to) }
+            return try await datapoints.ids(restQuery, excluding: scoredIDs ?? [], rest)
         }
-        var excluded: [Int64]? = nil
         if window.offset >= datapoints.deepOffset {
-            let scoredIDs = try await stats.scoredIDs(query, by: figure, from: from, to: to)
-            excluded = scoredIDs
-            let rest = restWindow(scored: scoredIDs.count, onPage: 0)
-            let wholePageInRest = descending ? window.offset >= scoredIDs.count : window.offset + window.limit <= total - scoredIDs.count
-            if wholePageInRest, let page = try await anchoredRest(scoredIDs, rest) { return page }
+            let excluded = try await stats.scoredIDs(query, by: figure, from: from, to: to)
+            scoredIDs = excluded
+            let wholePageInRest = descending ? window.offset >= excluded.count : window.offset + window.limit <= total - excluded.count
+            if wholePageInRest, let page = try await anchoredRest(restWindow(scored: excluded.count, onPage: 0)) { return page }
         }
         let scored = try await stats.ranked(query, by: figure, descending: descending, from: from, to: to, total: total, window)
         let rest = restWindow(scored: scored.scored, onPage: scored.ids.count)
         guard rest.limit > 0 else { return scored.ids }
-        var unscored: [Int64]? = nil
-        if rest.offset >= datapoints.deepOffset {
-            if excluded == nil { excluded = try await stats.scoredIDs(query, by: figure, from: from, to: to) }
-            unscored = try await anchoredRest(excluded ?? [], rest)
-        }
-        if unscored == nil {
-            unscored = try await stats.unscored(query, by: figure, from: from, to: to, descendingIDs: !descending, rest)
-        }
+        var unscored = try await anchoredRest(rest)
+        if unscored == nil { unscored = try await stats.unscored(query, by: figure, from: from, to: to, descendingIDs: !descending, rest) }
         return descending ? scored.ids + (unscored ?? []) : (unscored ?? []) + scored.ids
     }
 }

@@ -90,13 +90,10 @@ extension SQLStatsRepository {
     /// datapoint first checked all of them (10,000 index probes: 15 of a first page's 38 ms on SQLite, half of it on
     /// PostgreSQL) and numbered them with two window functions.
     func topScored(_ query: DatapointQuery, by figure: Figure, from: Int64, to: Int64, _ reach: Int) async throws -> [Int64] {
-        let kind = database.kind
-        return try await database.read { db in
+        try await database.read { db in
             try await db.raw(
                 """
-                SELECT figures.entity_id AS entity_id FROM (SELECT entity_id, \
-                CAST(\(unsafeRaw: figure.sql(kind)) AS DOUBLE PRECISION) AS figure FROM \(perDatapointSource(query)) \
-                AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id HAVING \(unsafeRaw: figure.sql(kind)) > 0 \
+                SELECT figures.entity_id AS entity_id FROM (\(figuresSQL(query, by: figure, from: from, to: to)) \
                 ORDER BY figure DESC, entity_id ASC) AS figures \(checkedDatapoints(of: "figures", query)) \
                 ORDER BY figures.figure DESC, figures.entity_id ASC LIMIT \(bind: reach)
                 """
@@ -104,15 +101,22 @@ extension SQLStatsRepository {
         }
     }
 
-    /// Per datapoint first (one pass over the frame's rows), then each datapoint checked against the query once.
-    private func scoredSQL(_ query: DatapointQuery, by figure: Figure, from: Int64, to: Int64) -> SQLQueryString {
-        let kind = database.kind
+    /// `figure` per datapoint with it over [from, to) (`entity_id`, `figure`): one pass over the frame's rows, not yet
+    /// checked against the query.
+    private func figuresSQL(_ query: DatapointQuery, by figure: Figure, from: Int64, to: Int64) -> SQLQueryString {
+        let sum = figure.sql(database.kind)
         return """
-            SELECT figures.entity_id AS entity_id, figures.figure AS figure FROM (SELECT entity_id, \
-            CAST(\(unsafeRaw: figure.sql(kind)) AS DOUBLE PRECISION) AS figure FROM \(perDatapointSource(query)) \
-            AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id HAVING \(unsafeRaw: figure.sql(kind)) > 0) AS figures \
-            \(checkedDatapoints(of: "figures", query))
+            SELECT entity_id, CAST(\(unsafeRaw: sum) AS DOUBLE PRECISION) AS figure FROM \(perDatapointSource(query)) \
+            AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) GROUP BY entity_id HAVING \(unsafeRaw: sum) > 0
             """
+    }
+
+    /// The figures, each datapoint then checked against the query once.
+    private func scoredSQL(_ query: DatapointQuery, by figure: Figure, from: Int64, to: Int64) -> SQLQueryString {
+        """
+        SELECT figures.entity_id AS entity_id, figures.figure AS figure FROM (\(figuresSQL(query, by: figure, from: from, to: to))) \
+        AS figures \(checkedDatapoints(of: "figures", query))
+        """
     }
 
     /// The ids of `query`'s datapoints with `figure` over [from, to), ascending: what `unscored` leaves out.
@@ -132,14 +136,12 @@ extension SQLStatsRepository {
     ) async throws -> [Int64] {
         guard window.limit > 0 else { return [] }
         let kind = database.kind
-        let withFigure: SQLQueryString = """
-            SELECT entity_id FROM \(perDatapointSource(query)) AND hour_ms >= \(bind: from) AND hour_ms < \(bind: to) \
-            GROUP BY entity_id HAVING \(unsafeRaw: figure.sql(kind)) > 0
-            """
+        let withFigure = figuresSQL(query, by: figure, from: from, to: to)
         return try await database.read { db in
             try await db.raw(
                 """
-                SELECT id FROM datapoints WHERE \(SQLDatapointRepository.predicate(query, kind)) AND id NOT IN (\(withFigure)) \
+                SELECT id FROM datapoints WHERE \(SQLDatapointRepository.predicate(query, kind)) \
+                AND id NOT IN (SELECT entity_id FROM (\(withFigure)) AS figures) \
                 ORDER BY id \(unsafeRaw: descendingIDs ? "DESC" : "ASC") LIMIT \(bind: window.limit) OFFSET \(bind: window.offset)
                 """
             ).all(decodingColumn: "id", as: Int64.self)
