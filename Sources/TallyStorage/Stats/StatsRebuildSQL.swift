@@ -88,7 +88,8 @@ struct StatsRebuildSQL {
             """
             INSERT INTO stats_hourly (entity_kind, entity_id, hour_ms, \(Self.counterColumns)) \
             SELECT \(entity.rawValue), \(column), time_ms - (time_ms % 3600000), \(counters) \
-            FROM conversion_events WHERE \(conditions.joined(separator: " AND "))\(extra) GROUP BY \(column), time_ms - (time_ms % 3600000) \
+            FROM conversion_events WHERE \(conditions.joined(separator: " AND "))\(extra) GROUP BY time_ms - (time_ms % 3600000), \(column) \
+            ORDER BY time_ms - (time_ms % 3600000), \(column) \
             \(Self.adding("entity_kind, entity_id, hour_ms", table: "stats_hourly"))
             """
         }
@@ -96,14 +97,17 @@ struct StatsRebuildSQL {
 
     static let hitEntities: [(StatsEntity, String)] = [(.datapoint, "datapoint_id"), (.account, "account_id")]
 
-    /// Hourly rows of hits: UTC hours, so one pass whatever the zone.
+    /// Hourly rows of hits: UTC hours, so one pass whatever the zone. Written hour by hour, as live traffic writes them:
+    /// a frame's rows then sit together in PostgreSQL's heap (in datapoint order, a week of a 30-day table was spread
+    /// over every page, and a summary by clicks read 6,089 pages for 94,000 rows), and SQLite's table, clustered by
+    /// hour, is filled in its key order.
     func hourlyStatements() -> [String] {
         Self.hitEntities.map { entity, idColumn in
             """
             INSERT INTO stats_hourly (entity_kind, entity_id, hour_ms, \(Self.counterColumns)) \
             SELECT \(entity.rawValue), \(idColumn), time_ms - (time_ms % 3600000), \(Self.hitCounters) \
-            FROM hits WHERE \(filter) GROUP BY \(idColumn), time_ms - (time_ms % 3600000) \
-            \(Self.adding("entity_kind, entity_id, hour_ms", table: "stats_hourly"))
+            FROM hits WHERE \(filter) GROUP BY time_ms - (time_ms % 3600000), \(idColumn) \
+            ORDER BY time_ms - (time_ms % 3600000), \(idColumn) \(Self.adding("entity_kind, entity_id, hour_ms", table: "stats_hourly"))
             """
         }
     }
@@ -116,7 +120,7 @@ struct StatsRebuildSQL {
             SELECT CASE WHEN d.type = \(DatapointType.trackingLink.rawValue) THEN \(StatsEntity.accountLinks.rawValue) \
             ELSE \(StatsEntity.accountPixels.rawValue) END, d.account_id, h.hour_ms, \(summed(from: "h.")) \
             FROM stats_hourly h JOIN datapoints d ON d.id = h.entity_id WHERE h.entity_kind = \(StatsEntity.datapoint.rawValue)\(account) \
-            GROUP BY d.type, d.account_id, h.hour_ms \
+            GROUP BY h.hour_ms, d.type, d.account_id ORDER BY h.hour_ms, d.type, d.account_id \
             \(adding("entity_kind, entity_id, hour_ms", table: "stats_hourly"))
             """
     }
@@ -129,7 +133,7 @@ struct StatsRebuildSQL {
             INSERT INTO stats_hourly (entity_kind, entity_id, hour_ms, \(counterColumns)) \
             SELECT \(StatsEntity.group.rawValue), d.group_id, h.hour_ms, \(summed(from: "h.")) \
             FROM stats_hourly h JOIN datapoints d ON d.id = h.entity_id WHERE h.entity_kind = \(StatsEntity.datapoint.rawValue) \
-            AND d.group_id IS NOT NULL\(account) GROUP BY d.group_id, h.hour_ms \
+            AND d.group_id IS NOT NULL\(account) GROUP BY h.hour_ms, d.group_id ORDER BY h.hour_ms, d.group_id \
             \(adding("entity_kind, entity_id, hour_ms", table: "stats_hourly"))
             """
     }
