@@ -2,7 +2,7 @@ import Foundation
 
 /// Decides whether a user agent is a program, with the reason, in this order: link-preview fetchers by name; uap-core's
 /// device rules (first match, as uap-core reads them: `Spider` is a bot, a recognised device brand is a person);
-/// the patterns of the `crawler-user-agents` project; HTTP tools and libraries. Runs in the hit writer, off the
+/// the patterns of the `crawler-user-agents` project; then rules that name no bot (`GenericBotRules`). Runs in the hit writer, off the
 /// redirect path; prefetches are told apart at request time by their headers.
 public struct BotDetector: Sendable {
     struct Patterns: @unchecked Sendable {
@@ -21,12 +21,6 @@ public struct BotDetector: Sendable {
         ("facebot", "facebook"), ("twitterbot", "x"), ("discordbot", "discord"), ("linkedinbot", "linkedin"),
         ("skypeuripreview", "skype"), ("iframely", "iframely"), ("embedly", "embedly"), ("pinterestbot", "pinterest"),
         ("redditbot", "reddit"), ("applebot", "apple"), ("bingpreview", "bing"), ("google-pagerenderer", "google"),
-    ]
-
-    /// Programs, not browsers (lower-cased markers), after the lists above had their say.
-    static let tools: [String] = [
-        "curl/", "wget/", "httpie/", "python-requests", "python-urllib", "aiohttp", "go-http-client", "okhttp/", "libwww-perl",
-        "apache-httpclient", "node-fetch", "axios/", "headlesschrome", "phantomjs", "scrapy", "java-http-client",
     ]
 
     /// Words programs put in their agents and browsers do not: a bot or crawler name, a contact URL, a tool.
@@ -78,8 +72,7 @@ public struct BotDetector: Sendable {
         if crawlers.chunks.contains(where: { $0.firstMatch(in: userAgent, range: range) != nil }) {
             return .spider(reason: "crawler-user-agents")
         }
-        for tool in Self.tools where lowered.contains(tool) { return .spider(reason: "ua:tool") }
-        return .human
+        return GenericBotRules.classify(userAgent, lowered: lowered, range: range) ?? .human
     }
 
     /// Patterns joined into alternations of 50 (one regex pass instead of 50); a chunk ICU refuses is split up so one
