@@ -26,6 +26,8 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Datapoints the tracking cache holds at most (default 50000).") var linkCacheSize: Int?
     @Option(help: "Most hits written per transaction (default 20000).") var hitBatchSize: Int?
     @Option(help: "Milliseconds the writer lets a batch fill, 0-10000 (default 500; 0 with --durable).") var hitFlushMs: Int?
+    @Option(help: "Nice value of the event loops' threads, 0-19, so the hit writer keeps up with redirects (default 5).")
+    var eventLoopNice: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical (default info).") var logLevel: String?
     @Option(help: "Apply pending migrations on start: true or false (default: true on SQLite, false on PostgreSQL).")
     var autoMigrate: Bool?
@@ -68,6 +70,7 @@ struct ConfigOptions: ParsableArguments {
         set(Key.hitBufferSize, hitBufferSize.map(ConfigContent.int))
         set(Key.linkCacheSize, linkCacheSize.map(ConfigContent.int))
         set(Key.hitBatchSize, hitBatchSize.map(ConfigContent.int))
+        set(Key.eventLoopNice, eventLoopNice.map(ConfigContent.int))
         set(Key.hitFlushMilliseconds, hitFlushMs.map(ConfigContent.int))
         set(Key.logLevel, logLevel.map(ConfigContent.string))
         set(Key.autoMigrate, autoMigrate.map(ConfigContent.bool))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOPosix
 import TallyCore
 import TallyHTTP
 import TallyStorage
@@ -22,6 +23,11 @@ enum Runner {
                 let base = configuration.publicURL.hasSuffix("/") ? String(configuration.publicURL.dropLast()) : configuration.publicURL
                 let line = "No user yet: create the owner account at \(base)/dashboard/setup?token=\(token) (works once)\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
+            }
+            // A thread takes the nice value of the thread that starts it: the writer's is started first, so it stays at 0.
+            _ = WriterThread.shared
+            if configuration.eventLoopNice > 0 {
+                try await EventLoopNiceness.apply(configuration.eventLoopNice, to: MultiThreadedEventLoopGroup.singleton)
             }
             try await server.application.runService()
         }

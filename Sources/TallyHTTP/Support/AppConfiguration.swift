@@ -19,6 +19,8 @@ public struct AppConfiguration: Sendable {
     public var apiHosts: APIHosts
     public var hitBufferCapacity: Int
     public var hitBatchLimit: Int
+    /// The event loops' nice value under `serve` (`EventLoopNiceness`): 0 leaves them as they are.
+    public var eventLoopNice: Int32
     /// How many datapoints the tracking cache holds at most (least recently used out first; a miss is one lookup).
     public var linkCacheCapacity: Int
     /// How long the writer lets a batch fill (never in durable mode, where requests wait for the commit).
@@ -71,6 +73,7 @@ public struct AppConfiguration: Sendable {
         public static let apiHosts = "apiHost"
         public static let hitBufferSize = "hitBufferSize"
         public static let hitBatchSize = "hitBatchSize"
+        public static let eventLoopNice = "eventLoopNice"
         public static let linkCacheSize = "linkCacheSize"
         public static let hitFlushMilliseconds = "hitFlushMs"
         public static let logLevel = "logLevel"
@@ -121,6 +124,9 @@ public struct AppConfiguration: Sendable {
         let flush = reader.int(forKey: ConfigKey(Key.hitFlushMilliseconds), default: 500)
         guard (0...10_000).contains(flush) else { throw Self.invalid(Key.hitFlushMilliseconds, "hit flush interval must be 0 to 10000 ms") }
         hitFlushInterval = .milliseconds(flush)
+        let nice = reader.int(forKey: ConfigKey(Key.eventLoopNice), default: 5)
+        guard (0...19).contains(nice) else { throw Self.invalid(Key.eventLoopNice, "event loop nice value must be 0 to 19") }
+        eventLoopNice = Int32(nice)
         guard hitBufferCapacity > 0, hitBatchLimit > 0 else {
             throw Self.invalid(Key.hitBufferSize, "hit buffer and batch sizes must be positive")
         }

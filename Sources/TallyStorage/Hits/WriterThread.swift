@@ -16,7 +16,15 @@ public final class WriterThread: TaskExecutor {
     private let wake = DispatchSemaphore(value: 0)
 
     init(name: String) {
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self] in
+            // Foundation's name is not the kernel's on Linux: without this the thread keeps the name of the event loop
+            // that created it, and `top -H` or `perf` count the writer's time as that loop's.
+            // (pthread_setname_np is not in Swift's Glibc module; the kernel takes the name from this file as well.)
+            #if os(Linux)
+                try? Data(name.prefix(15).utf8).write(to: URL(fileURLWithPath: "/proc/thread-self/comm"))
+            #endif
+            run()
+        }
         thread.name = name
         thread.start()
     }
