@@ -76,24 +76,42 @@ public enum StatsRollup {
     }
 
     /// Each hit counts for its datapoint and its account; hits of datapoints without an owner (deleted from the
-    /// database meanwhile) count for the datapoint only.
+    /// database meanwhile) count for the datapoint only. A hit's dimension values are computed once, and the account's
+    /// daily rows are added per set of alike hits (same account, day and values: a batch's hits share few agents,
+    /// countries and referrers), not per hit: this function was 40 % of the hit writer's Swift time, two dozen
+    /// string-keyed dictionary updates a hit.
     public static func increments(for hits: [RecordedHit], owners: [Int64: Owner]) -> Increments {
         var result = Increments()
+        let dimensions = StatsDimension.hitDimensions
+        var alike: [AlikeHits: StatsCounts] = [:]
         for recorded in hits {
             let hit = recorded.hit
             let hour = hourStart(of: hit.time)
             let owner = owners[hit.datapointID]
-            var entities: [(StatsEntity, Int64)] = [(.datapoint, hit.datapointID)]
-            if let owner { entities.append((.account, owner.accountID)) }
             let day = (owner?.time ?? .utc).day(of: hit.time)
-            for (entity, id) in entities {
-                result.hours[HourKey(entity: entity, id: id, hour: hour), default: StatsCounts()].add(recorded)
-                for dimension in StatsDimension.hitDimensions {
-                    let key = DayKey(entity: entity, id: id, dimension: dimension, day: day, value: dimension.value(of: hit))
-                    result.days[key, default: StatsCounts()].add(recorded)
-                }
+            let values = dimensions.map { $0.value(of: hit) }
+            result.hours[HourKey(entity: .datapoint, id: hit.datapointID, hour: hour), default: StatsCounts()].add(recorded)
+            for (dimension, value) in zip(dimensions, values) {
+                result.days[DayKey(entity: .datapoint, id: hit.datapointID, dimension: dimension, day: day, value: value), default: StatsCounts()]
+                    .add(recorded)
+            }
+            guard let owner else { continue }
+            result.hours[HourKey(entity: .account, id: owner.accountID, hour: hour), default: StatsCounts()].add(recorded)
+            alike[AlikeHits(accountID: owner.accountID, day: day, values: values), default: StatsCounts()].add(recorded)
+        }
+        for (key, counts) in alike {
+            for (dimension, value) in zip(dimensions, key.values) {
+                result.days[DayKey(entity: .account, id: key.accountID, dimension: dimension, day: key.day, value: value), default: StatsCounts()]
+                    .add(counts)
             }
         }
         return result
+    }
+
+    /// Hits that add to the same daily rows of their account.
+    struct AlikeHits: Hashable {
+        let accountID: Int64
+        let day: Int64
+        let values: [String]
     }
 }
