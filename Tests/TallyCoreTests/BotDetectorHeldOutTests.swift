@@ -58,6 +58,8 @@ import Testing
             ("Mozilla/5.0 (compatible; Kaupr/1.0)", "ua:compatible-program"),
             ("Sprinklr 2.0", "ua:no-browser-token"),
             ("Matomo/4.15.1", "ua:no-browser-token"),
+            ("Mozilla/5.0 (Morningscore/1.0)", "ua:no-platform"),
+            ("Mozilla/5.0 CheckerProxy/1.0", "ua:program-word"),
         ]
         for (agent, reason) in programs {
             #expect(detector.classify(userAgent: agent) == .spider(reason: reason), "\(agent)")
@@ -103,8 +105,8 @@ import Testing
                 corpus.browsers.count, falseBots.count, falseRate)
         )
         #expect(corpus.bots.count > 1_000 && corpus.browsers.count > 30_000)
-        // Measured 94.56 % on 2026-12-07 (issue 16's goal is 99 %); a change that loses held-out bots fails here.
-        #expect(heldOutRecall >= 94)
+        // Measured 95.14 % on 2026-12-07 (issue 16's goal is 99 %); a change that loses held-out bots fails here.
+        #expect(heldOutRecall >= 95)
         #expect(falseRate <= 0.1)
     }
 }

@@ -18,7 +18,7 @@ enum GenericBotRules {
     static let programWords = BotDetector.Patterns(chunks: [
         try! NSRegularExpression(
             pattern:
-                #"(?i)(bot\b|bot[/_-]|robot|crawl|spider|scrap(e|er|ing)\b|fetch|monitor|check(er|ing)?\b|scan(ner|ning)?\b|probe|health|uptime|validat|pars(er|ing)\b|lookup|diagnos|sitemap|\bfeeds?\b|\brss\b|research|measurement|discover|collector|harvest|archiv|indexer|indexing|preview|prerender|screenshot|capture|analy[sz]er|\baudit|inspect|synthetic|headless|scheduler|webhook|http[-_ ]?client|\bsdk\b|\bagent\b|[a-z]agent\b|\blibrary\b|\bcli\b|\btest(er|ing)?\b|telemetry|\bresolver\b|\bdcv\b|\bacme\b)"#
+                #"(?i)(bot\b|bot[/_-]|robot|crawl|spider|scrap(e|er|ing)\b|fetch|monitor|checker|check(ing)?\b|scan(ner|ning)?\b|probe|health|uptime|validat|pars(er|ing)\b|lookup|diagnos|sitemap|\bfeeds?\b|\brss\b|research|measurement|discover|collector|harvest|archiv|indexer|indexing|preview|prerender|screenshot|capture|analy[sz]er|\baudit|inspect|synthetic|headless|scheduler|webhook|http[-_ ]?client|\bsdk\b|\bagent\b|[a-z]agent\b|\blibrary\b|\bcli\b|\btest(er|ing)?\b|telemetry|\bresolver\b|\bdcv\b|\bacme\b)"#
         )
     ])
 
@@ -52,6 +52,12 @@ enum GenericBotRules {
     /// An Android agent's device segment (`Android 7.0; CUBOT NOTE Build/NRD90M)`): model names are words too (`Cubot`,
     /// `M bot 54`, `Spider 8` are phones), so the word and contact rules read the agent without it.
     static let androidDevice = BotDetector.Patterns(chunks: [try! NSRegularExpression(pattern: #"(?i)android[^)]*\)"#)])
+
+    /// `Mozilla/5.0` followed by nothing but a program's name and version, bare or where a browser names its platform
+    /// (`Mozilla/5.0 CheckerProxy/1.0`, `Mozilla/5.0 (Morningscore/1.0)`): every browser names a platform.
+    static let noPlatform = BotDetector.Patterns(chunks: [
+        try! NSRegularExpression(pattern: #"(?i)^mozilla/\d+\.\d+\s+\(?[a-z][\w.-]*/[\w.]+\)?\s*$"#)
+    ])
 
     /// What browsers write after `compatible;` (Internet Explorer, Konqueror, old and embedded browsers, as the browser
     /// corpora have them); any other name there is a program passing as a browser (`Mozilla/5.0 (compatible; Kaupr/1.0)`).
@@ -87,6 +93,7 @@ enum GenericBotRules {
         if compatibleNames(lowered).contains(where: { !$0.isEmpty && !compatibleBrowsers.contains(String($0)) }) {
             return .spider(reason: "ua:compatible-program")
         }
+        if noPlatform.chunks[0].firstMatch(in: userAgent, range: range) != nil { return .spider(reason: "ua:no-platform") }
         if !browserTokens.contains(where: { lowered.contains($0) }) { return .spider(reason: "ua:no-browser-token") }
         return nil
     }
