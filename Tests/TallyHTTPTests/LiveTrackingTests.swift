@@ -17,7 +17,9 @@ import Testing
             try await server.link("https://example.com/plain", name: "plain")
             try await server.link("https://example.com/masked", name: "masked", encodeIP: true)
             try await server.application.test(.live) { client in
-                func get(_ path: String, from address: String?, agent: String = "Mozilla/5.0 Firefox/120.0") async throws {
+                func get(
+                    _ path: String, from address: String?, agent: String = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
+                ) async throws {
                     var headers: HTTPFields = [.userAgent: agent, .referer: "https://news.example/item", .acceptLanguage: "it-IT,it;q=0.9"]
                     if let address { headers[HTTPField.Name("X-Forwarded-For")!] = address }
                     try await client.execute(uri: path, method: .get, headers: headers) { #expect($0.status == .found) }
