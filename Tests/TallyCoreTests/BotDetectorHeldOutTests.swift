@@ -89,11 +89,12 @@ import Testing
         var byCategory: [String: Int] = [:]
         for bot in heldOutMissed { byCategory[bot.category, default: 0] += 1 }
         for (category, count) in byCategory.sorted(by: { $0.value > $1.value }) { print("  missed (held-out half) \(category): \(count)") }
-        let falseBots = corpus.browsers.filter { detector.classify(userAgent: $0).isSpider }
+        // Each browser classified once; the flagged ones keep their reason.
+        let falseBots = corpus.browsers.compactMap { agent in detector.classify(userAgent: agent).reason.map { (agent, $0) } }
         var reasons: [String: Int] = [:]
-        for agent in falseBots { reasons[detector.classify(userAgent: agent).reason ?? "", default: 0] += 1 }
+        for (_, reason) in falseBots { reasons[reason, default: 0] += 1 }
         for (reason, count) in reasons.sorted(by: { $0.value > $1.value }) { print("  false bots by \(reason): \(count)") }
-        for agent in falseBots { print("  false bot (\(detector.classify(userAgent: agent).reason ?? "")): \(agent)") }
+        for (agent, reason) in falseBots { print("  false bot (\(reason)): \(agent)") }
         func share(_ part: Int, _ whole: Int) -> Double { Double(part) / Double(max(whole, 1)) * 100 }
         let heldOutRecall = share(heldOut.count - heldOutMissed.count, heldOut.count)
         let falseRate = share(falseBots.count, corpus.browsers.count)

@@ -12,7 +12,7 @@ import Testing
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let values = try await EventLoopNiceness.apply(3, to: group)
         #expect(values == [3, 3])
-        // The thread the test runs on is not one of the group's, and keeps its own value.
+        // Applied again, each thread moves to the new value (raising it needs no privilege).
         let others = try await EventLoopNiceness.apply(7, to: group)
         #expect(others == [7, 7])
         try await group.shutdownGracefully()
