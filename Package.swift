@@ -130,6 +130,17 @@ let package = Package(
             path: "Benchmarks/KeyVerification",
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "bench-ingest",
+            dependencies: [
+                "TallyCore",
+                "TallyStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            path: "Benchmarks/HitIngestion",
+            swiftSettings: strictSettings
+        ),
         // One C function: Swift's Glibc module does not export <malloc.h>, whose mallopt caps malloc's arenas.
         .target(name: "CMallocTuning"),
         .executableTarget(

@@ -174,4 +174,29 @@ import Testing
             #expect(try await nodeA.record([hit(61 + 30 * 60)]).map(\.isUnique) == [true])
         }
     }
+
+    /// A node that has not seen a window reads it from the shared table, pair by pair: a link and an address each seen
+    /// before, but never together, is unique; the looked-up keys run past one statement's worth (5,000).
+    @Test(arguments: TestEngine.available)
+    func aNewNodeReadsEachWindowByItsPair(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, _ in
+            let first = try await HitRecordingTests.makeLink(database, name: "first")
+            let second = try await HitRecordingTests.makeLink(database, name: "second")
+            let time: Int64 = 1_700_000_000_000
+            let seen = (0..<5_001).map { Hit(datapointID: first.id, time: time + Int64($0), kind: .click, ip: "10.0.\($0 / 256).\($0 % 256)") }
+            _ = try await SQLHitRepository(database: database).record(
+                seen + [Hit(datapointID: second.id, time: time, kind: .click, ip: "2001:db8::7")])
+
+            let nodeB = SQLHitRepository(database: database)
+            let later = time + 60_000
+            let judged = try await nodeB.record(
+                [
+                    Hit(datapointID: first.id, time: later, kind: .click, ip: "2001:db8::7"),
+                    Hit(datapointID: second.id, time: later, kind: .click, ip: "10.0.0.0"),
+                    Hit(datapointID: second.id, time: later, kind: .click, ip: "2001:db8::7"),
+                ] + (0..<5_001).map { Hit(datapointID: first.id, time: later, kind: .click, ip: "10.0.\($0 / 256).\($0 % 256)") })
+            #expect(judged.prefix(3).map(\.isUnique) == [true, true, false])
+            #expect(judged.dropFirst(3).filter(\.isUnique).count == 0)
+        }
+    }
 }
