@@ -13,11 +13,13 @@ import TallyStorage
 // no Swift at all, the floor of any writer.
 //   swift run -c release bench-ingest [hits]      (SQLite in a temporary folder)
 //   BENCH_POSTGRES_URL=postgres://… swift run -c release bench-ingest [hits]
-// scripts/bench-ingest builds it, starts a throw-away PostgreSQL and runs both engines.
+// scripts/bench-ingest builds it, starts a throw-away PostgreSQL and runs both engines. BENCH_LINGER_MS sets the writer's
+// linger (default 500, the server's); BENCH_UAP_CORE the uap-core rules file.
 
 let hitCount = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 1_000_000
 let linkCount = 10_000
 let postgresURL = ProcessInfo.processInfo.environment["BENCH_POSTGRES_URL"]
+let lingerMilliseconds = ProcessInfo.processInfo.environment["BENCH_LINGER_MS"].flatMap { Int64($0) } ?? 500
 let uapPath = ProcessInfo.processInfo.environment["BENCH_UAP_CORE"] ?? "/usr/share/uap-core/regexes.yaml"
 let logger = {
     var logger = Logger(label: "bench-ingest")
@@ -59,7 +61,8 @@ try await DatabaseOpener.withDatabase(location, logger: logger) { database in
 
     let buffer = HitBuffer(capacity: 60_000)
     let writer = HitWriter(
-        buffer: buffer, repository: SQLHitRepository(database: database), batchLimit: 20_000, linger: .milliseconds(500), enricher: enricher,
+        buffer: buffer, repository: SQLHitRepository(database: database), batchLimit: 20_000,
+        linger: .milliseconds(lingerMilliseconds), enricher: enricher,
         logger: logger)
     let serverCPU = ServerCPU(postgres: postgresURL != nil)
     let (cpuBefore, serverBefore, start) = (ProcessCPU.microseconds(), serverCPU.microseconds(), ContinuousClock.now)

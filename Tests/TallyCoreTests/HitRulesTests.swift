@@ -68,4 +68,27 @@ import Testing
         #expect(enricher.details(userAgent: "Mozilla/5.0 Firefox").spider == .human)
         #expect(enricher.details(userAgent: "").deviceType == "bot")
     }
+
+    /// Referrers and languages are remembered too: a remembered answer is the computed one, and the memory forgets
+    /// everything when it reaches its capacity instead of growing.
+    @Test func remembersReferrersAndLanguagesWithinItsCapacity() {
+        let enricher = HitEnricher(parser: nil, bots: nil, capacity: 2)
+        let inputs = [
+            ("https://www.google.com/search?q=x", "de-DE,de;q=0.9"), ("https://t.co/abc", "en-US"), ("", "*"), ("not a url", "fr"),
+            ("https://www.google.com/search?q=x", "de-DE,de;q=0.9"), ("https://mail.google.com/mail/u/0", "EN-gb;q=0.8"),
+        ]
+        for (referrer, language) in inputs + inputs {
+            var hit = Hit(datapointID: 1, time: 0, kind: .click, ip: "192.0.2.1", referrer: referrer, acceptLanguage: language)
+            enricher.enrich(&hit)
+            let expected = Referrer(referrer)
+            #expect(hit.referrerDomain == expected.domain)
+            #expect(hit.source == expected.source)
+            #expect(hit.language == HitEnricher.language(language))
+            #expect(enricher.rememberedStrings.referrers <= 2)
+            #expect(enricher.rememberedStrings.languages <= 2)
+        }
+        var hit = Hit(datapointID: 1, time: 0, kind: .click, ip: "192.0.2.1", referrer: "https://mail.google.com/x", acceptLanguage: "EN-gb;q=0.8")
+        enricher.enrich(&hit)
+        #expect((hit.referrerDomain, hit.source, hit.language) == ("mail.google.com", "email", "en-gb"))
+    }
 }

@@ -147,6 +147,23 @@ import Testing
     }
 }
 
+/// What a visitor sends is stored as sent, whichever way the engine takes a batch (PostgreSQL's COPY has its own escapes).
+@Suite struct HitTextTests {
+    @Test(arguments: TestEngine.available)
+    func headersWithTabsNewlinesAndBackslashesAreStoredAsSent(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, _ in
+            let link = try await HitRecordingTests.makeLink(database)
+            let odd = "tab\there, line\nbreak\r, back\\slash \\N, quote \" é 😀"
+            _ = try await SQLHitRepository(database: database).record(
+                [Hit(datapointID: link.id, time: 1_000, kind: .click, ip: "192.0.2.9", userAgent: odd, referrer: odd, query: "a=\\t&b=\t")])
+            let row = try await database.read { db in try await db.raw("SELECT user_agent, referrer, query FROM hits").first() }
+            #expect(try row?.decode(column: "user_agent", as: String.self) == odd)
+            #expect(try row?.decode(column: "referrer", as: String.self) == odd)
+            #expect(try row?.decode(column: "query", as: String.self) == "a=\\t&b=\t")
+        }
+    }
+}
+
 @Suite struct SharedWindowTests {
     /// A node judges from its own memory and rewrites the shared row only when it lags by a minute or more;
     /// a second node (a fresh repository on the same database) still sees the window.

@@ -37,7 +37,7 @@ public final class PostgresTallyDatabase: TallyDatabase {
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         do {
             return try await client.withTransaction(logger: logger) { connection in
-                try await body(connection.sql())
+                try await body(PostgresSession(connection))
             }
         } catch let error as PostgresTransactionError {
             // Callers match on their own errors (a taken name, a rule); the wrapper only says where it happened.

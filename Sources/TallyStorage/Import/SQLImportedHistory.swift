@@ -71,14 +71,14 @@ public struct SQLImportedHistory: Sendable {
                 }
             }
             for chunk in changed.chunked(SQLHitRepository.rowsPerStatement) {
-                var json = JSONRows(reservingRows: chunk.count, bytesPerRow: 80)
+                var json = BatchRows(reservingRows: chunk.count, bytesPerRow: 80)
                 for row in chunk {
                     json.row { item in
                         item.int(accountID)
                         item.int(Int64(row.entity.rawValue))
                         item.int(row.entityID)
                         item.int(row.hour)
-                        StatsUpserts.write(row.counts, to: &item)
+                        StatsUpserts.write(row.counts, .all, to: &item)
                     }
                 }
                 let columns =

@@ -14,7 +14,7 @@ struct JSONRowInsert: SQLExpression {
 
     let table: String
     let columns: [(name: String, type: ColumnType)]
-    let rows: JSONRows
+    let rows: BatchRows
     /// Fixed SQL after the rows, such as an `ON CONFLICT` clause; never built from input.
     var suffix: StaticString = ""
 

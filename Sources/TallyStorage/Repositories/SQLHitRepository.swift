@@ -50,7 +50,7 @@ public struct SQLHitRepository: HitRepository {
             for chunk in toWrite.chunked(Self.rowsPerStatement) {
                 try await Self.upsertWindows(chunk, into: db)
             }
-            try await StatsUpserts.apply(StatsRollup.increments(for: recorded, owners: owners), in: db, owners: owners)
+            try await StatsUpserts.apply(StatsRollup.increments(for: recorded, owners: owners), in: db, owners: owners, counters: .hits)
             return (recorded, shared)
         }
         // Only after the commit: a failed batch is retried and must be judged as if it never happened.
@@ -77,7 +77,7 @@ public struct SQLHitRepository: HitRepository {
         var result: [UniqueVisitorWindow.Key: Int64] = [:]
         let sorted = keys.sorted { ($0.datapointID, $0.ip) < ($1.datapointID, $1.ip) }
         for chunk in sorted.chunked(rowsPerStatement) {
-            var rows = JSONRows(reservingRows: chunk.count, bytesPerRow: 32)
+            var rows = BatchRows(reservingRows: chunk.count, bytesPerRow: 32)
             for key in chunk {
                 rows.row { row in
                     row.int(key.datapointID)
@@ -150,7 +150,7 @@ public struct SQLHitRepository: HitRepository {
     }
 
     static func insertHits(_ hits: ArraySlice<RecordedHit>, owners: [Int64: StatsRollup.Owner], into db: any SQLDatabase) async throws {
-        var rows = JSONRows(reservingRows: hits.count, bytesPerRow: 256)
+        var rows = BatchRows(BatchInsert.format(for: db), reservingRows: hits.count, bytesPerRow: 256)
         for recorded in hits {
             let hit = recorded.hit
             rows.row { row in
@@ -175,11 +175,11 @@ public struct SQLHitRepository: HitRepository {
                 row.int(hit.clickID)
             }
         }
-        try await db.execute(sql: JSONRowInsert(table: "hits", columns: hitColumns, rows: rows)) { _ in }
+        try await BatchInsert.run(into: "hits", columns: hitColumns, rows: rows, in: db)
     }
 
     static func upsertWindows(_ windows: ArraySlice<(UniqueVisitorWindow.Key, Int64)>, into db: any SQLDatabase) async throws {
-        var rows = JSONRows(reservingRows: windows.count, bytesPerRow: 48)
+        var rows = BatchRows(BatchInsert.format(for: db), reservingRows: windows.count, bytesPerRow: 48)
         for (key, time) in windows {
             rows.row { row in
                 row.int(key.datapointID)
@@ -188,13 +188,12 @@ public struct SQLHitRepository: HitRepository {
             }
         }
         // Another node may have written a later time meanwhile: keep whichever is later.
-        let insert = JSONRowInsert(
-            table: "visitor_windows", columns: [("datapoint_id", .bigint), ("ip", .text), ("last_seen_ms", .bigint)], rows: rows,
+        try await BatchInsert.run(
+            into: "visitor_windows", columns: [("datapoint_id", .bigint), ("ip", .text), ("last_seen_ms", .bigint)], rows: rows,
             suffix: """
                 ON CONFLICT (datapoint_id, ip) DO UPDATE SET last_seen_ms = CASE WHEN excluded.last_seen_ms > visitor_windows.last_seen_ms \
                 THEN excluded.last_seen_ms ELSE visitor_windows.last_seen_ms END
-                """)
-        try await db.execute(sql: insert) { _ in }
+                """, in: db)
     }
 }
 

@@ -9,15 +9,28 @@ enum StatsUpserts {
         ("conversion_value", .double), ("commission", .double), ("last_hit_ms", .bigint),
     ]
 
-    static func write(_ counts: StatsCounts, to row: inout JSONRows) {
+    /// The counters a hit can change: a batch of hits writes only these (fewer values to read out of the bound JSON
+    /// and fewer to add on conflict; the conversion counters keep their values or their defaults of 0).
+    static let hitCounterColumns = Array(counterColumns.prefix(6)) + [counterColumns.last!]
+
+    /// Which counters a write carries: all of them, or a hit batch's.
+    enum Counters {
+        case all, hits
+
+        var columns: [(name: String, type: JSONRowInsert.ColumnType)] { self == .all ? counterColumns : hitCounterColumns }
+    }
+
+    static func write(_ counts: StatsCounts, _ counters: Counters, to row: inout BatchRows) {
         for value in [counts.clicks, counts.views, counts.uniqueClicks, counts.uniqueViews, counts.spiderClicks, counts.spiderViews] {
             row.int(value)
         }
-        row.int(counts.conversions)
-        row.int(counts.uniqueConversions)
-        row.int(counts.convertedClicks)
-        row.double(counts.conversionValue)
-        row.double(counts.commission)
+        if counters == .all {
+            row.int(counts.conversions)
+            row.int(counts.uniqueConversions)
+            row.int(counts.convertedClicks)
+            row.double(counts.conversionValue)
+            row.double(counts.commission)
+        }
         row.int(counts.lastHit)
     }
 
@@ -43,10 +56,28 @@ enum StatsUpserts {
         last_hit_ms = CASE WHEN excluded.last_hit_ms > stats_daily.last_hit_ms THEN excluded.last_hit_ms ELSE stats_daily.last_hit_ms END
         """
 
+    static let hourlyHitSuffix: StaticString = """
+        ON CONFLICT (entity_kind, entity_id, hour_ms) DO UPDATE SET clicks = stats_hourly.clicks + excluded.clicks, \
+        views = stats_hourly.views + excluded.views, unique_clicks = stats_hourly.unique_clicks + excluded.unique_clicks, \
+        unique_views = stats_hourly.unique_views + excluded.unique_views, spider_clicks = stats_hourly.spider_clicks + excluded.spider_clicks, \
+        spider_views = stats_hourly.spider_views + excluded.spider_views, \
+        last_hit_ms = CASE WHEN excluded.last_hit_ms > stats_hourly.last_hit_ms THEN excluded.last_hit_ms ELSE stats_hourly.last_hit_ms END
+        """
+
+    static let dailyHitSuffix: StaticString = """
+        ON CONFLICT (entity_kind, entity_id, dimension, day, value) DO UPDATE SET clicks = stats_daily.clicks + excluded.clicks, \
+        views = stats_daily.views + excluded.views, unique_clicks = stats_daily.unique_clicks + excluded.unique_clicks, \
+        unique_views = stats_daily.unique_views + excluded.unique_views, spider_clicks = stats_daily.spider_clicks + excluded.spider_clicks, \
+        spider_views = stats_daily.spider_views + excluded.spider_views, \
+        last_hit_ms = CASE WHEN excluded.last_hit_ms > stats_daily.last_hit_ms THEN excluded.last_hit_ms ELSE stats_daily.last_hit_ms END
+        """
+
     /// Rows go in key order, as the hits do: each index page is touched once. Every roll-up write passes here, so the
     /// account's per-type rows (`StatsEntity.accountLinks`, `.accountPixels`) are added here and stay the sums of its
     /// datapoints' rows: from the datapoints' `owners` (account and type) when the caller read them already, or read now.
-    static func apply(_ increments: StatsRollup.Increments, in db: any SQLDatabase, owners: [Int64: StatsRollup.Owner]? = nil) async throws {
+    static func apply(
+        _ increments: StatsRollup.Increments, in db: any SQLDatabase, owners: [Int64: StatsRollup.Owner]? = nil, counters: Counters = .all
+    ) async throws {
         var increments = increments
         if let owners {
             increments.addOwnerTotals(owners)
@@ -55,24 +86,30 @@ enum StatsUpserts {
         }
         let hours = increments.hours.sorted { ($0.key.entity.rawValue, $0.key.id, $0.key.hour) < ($1.key.entity.rawValue, $1.key.id, $1.key.hour) }
         for chunk in hours.chunked(SQLHitRepository.rowsPerStatement) {
-            var rows = JSONRows(reservingRows: chunk.count, bytesPerRow: 64)
+            var rows = BatchRows(BatchInsert.format(for: db), reservingRows: chunk.count, bytesPerRow: 64)
             for (key, counts) in chunk {
                 rows.row { row in
                     row.int(Int64(key.entity.rawValue))
                     row.int(key.id)
                     row.int(key.hour)
-                    write(counts, to: &row)
+                    write(counts, counters, to: &row)
                 }
             }
-            let columns = [("entity_kind", JSONRowInsert.ColumnType.integer), ("entity_id", .bigint), ("hour_ms", .bigint)] + counterColumns
-            try await db.execute(sql: JSONRowInsert(table: "stats_hourly", columns: columns, rows: rows, suffix: hourlySuffix)) { _ in }
+            let columns = [("entity_kind", JSONRowInsert.ColumnType.integer), ("entity_id", .bigint), ("hour_ms", .bigint)] + counters.columns
+            let suffix = counters == .all ? hourlySuffix : hourlyHitSuffix
+            try await BatchInsert.run(into: "stats_hourly", columns: columns, rows: rows, suffix: suffix, in: db)
         }
+        // Values in byte order, as SQLite's BINARY collation keeps them, and cheaper than `String`'s `<`; every node sorts the
+        // same way, so two writers upserting the same rows take their locks in one order (no deadlock on PostgreSQL).
         let days = increments.days.sorted {
-            ($0.key.entity.rawValue, $0.key.id, $0.key.dimension.rawValue, $0.key.day, $0.key.value)
-                < ($1.key.entity.rawValue, $1.key.id, $1.key.dimension.rawValue, $1.key.day, $1.key.value)
+            let (a, b) = ($0.key, $1.key)
+            if (a.entity, a.id, a.dimension, a.day) != (b.entity, b.id, b.dimension, b.day) {
+                return (a.entity.rawValue, a.id, a.dimension.rawValue, a.day) < (b.entity.rawValue, b.id, b.dimension.rawValue, b.day)
+            }
+            return a.value.utf8.lexicographicallyPrecedes(b.value.utf8)
         }
         for chunk in days.chunked(SQLHitRepository.rowsPerStatement) {
-            var rows = JSONRows(reservingRows: chunk.count, bytesPerRow: 80)
+            var rows = BatchRows(BatchInsert.format(for: db), reservingRows: chunk.count, bytesPerRow: 80)
             for (key, counts) in chunk {
                 rows.row { row in
                     row.int(Int64(key.entity.rawValue))
@@ -80,7 +117,7 @@ enum StatsUpserts {
                     row.int(Int64(key.dimension.rawValue))
                     row.int(key.day)
                     row.string(key.value)
-                    write(counts, to: &row)
+                    write(counts, counters, to: &row)
                 }
             }
             let columns =
@@ -88,8 +125,9 @@ enum StatsUpserts {
                     ("entity_kind", JSONRowInsert.ColumnType.integer), ("entity_id", .bigint), ("dimension", .integer), ("day", .bigint),
                     ("value", .text),
                 ]
-                + counterColumns
-            try await db.execute(sql: JSONRowInsert(table: "stats_daily", columns: columns, rows: rows, suffix: dailySuffix)) { _ in }
+                + counters.columns
+            let suffix = counters == .all ? dailySuffix : dailyHitSuffix
+            try await BatchInsert.run(into: "stats_daily", columns: columns, rows: rows, suffix: suffix, in: db)
         }
     }
 }

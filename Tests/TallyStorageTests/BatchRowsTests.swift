@@ -3,9 +3,9 @@ import Testing
 
 @testable import TallyStorage
 
-@Suite struct JSONRowsTests {
+@Suite struct BatchRowsTests {
     @Test func writesRowsAsAJSONArrayOfArrays() throws {
-        var rows = JSONRows()
+        var rows = BatchRows()
         rows.row { row in
             row.int(0)
             row.int(-42)
@@ -25,6 +25,23 @@ import Testing
     }
 
     @Test func anEmptySetOfRowsIsAnEmptyArray() {
-        #expect(JSONRows().text == "[]")
+        #expect(BatchRows().text == "[]")
+    }
+
+    /// PostgreSQL's COPY text format: tabs between values, a newline after each row, `\N` for null, `t`/`f`, and the
+    /// four characters COPY gives meaning to escaped (NUL, which PostgreSQL text cannot hold, dropped).
+    @Test func writesRowsInCopyTextFormat() {
+        var rows = BatchRows(.copy)
+        rows.row { row in
+            row.int(-42)
+            row.bool(true)
+            row.bool(false)
+            row.string(nil)
+            row.double(1.5)
+            row.string("a\tb\\c\nd\re\u{0}é")
+        }
+        rows.row { row in row.string("") }
+        #expect(rows.count == 2)
+        #expect(String(decoding: rows.bytes, as: UTF8.self) == "-42\tt\tf\t\\N\t1.5\ta\\tb\\\\c\\nd\\re\u{e9}\n\n")
     }
 }
