@@ -24,8 +24,7 @@ enum Runner {
                 let line = "No user yet: create the owner account at \(base)/dashboard/setup?token=\(token) (works once)\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
-            // A thread takes the nice value of the thread that starts it: the writer's is started first, so it stays at 0.
-            _ = WriterThread.shared
+            // The hit writer's thread was started when the server was composed (`HitWriter` takes it), so it keeps nice 0.
             if configuration.eventLoopNice > 0 {
                 try await EventLoopNiceness.apply(configuration.eventLoopNice, to: MultiThreadedEventLoopGroup.singleton)
             }

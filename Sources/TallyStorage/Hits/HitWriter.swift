@@ -27,14 +27,18 @@ public struct HitWriter: Service {
     /// What `linger` and the retry back-off are measured on (tests move it by hand).
     let timer: any Clock<Duration>
     let logger: Logger
+    /// Where the writer's Swift work runs. Taken here, when the server is composed, so its thread exists (and keeps
+    /// nice 0) before `serve` makes the event loops' threads less urgent: a thread inherits its creator's nice value.
+    let executor: WriterThread
 
     public init(
         buffer: HitBuffer, repository: SQLHitRepository, batchLimit: Int = 1000, linger: Duration = .zero,
         observer: (any HitWriterObserver)? = nil, locator: GeoLocator? = nil, enricher: HitEnricher = HitEnricher(parser: nil, bots: nil),
         clock: WallClock = .system, timer: any Clock<Duration> = ContinuousClock(),
-        logger: Logger
+        executor: WriterThread = .shared, logger: Logger
     ) {
         self.timer = timer
+        self.executor = executor
         self.buffer = buffer
         self.repository = repository
         self.batchLimit = batchLimit
@@ -49,7 +53,7 @@ public struct HitWriter: Service {
     public func run() async throws {
         // Services shut down in reverse order, so by the time this runs the server has stopped taking
         // requests: closing the buffer then only lets us drain what is already queued.
-        await withTaskExecutorPreference(WriterThread.shared) {
+        await withTaskExecutorPreference(executor) {
             await withGracefulShutdownHandler {
                 await drain()
             } onGracefulShutdown: {
