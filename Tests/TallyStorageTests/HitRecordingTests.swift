@@ -192,6 +192,34 @@ import Testing
         }
     }
 
+    /// The node's memory of windows is bounded: past its capacity it forgets, but only after writing back the windows
+    /// the table has older times for, so a hit inside the window of a forgotten visit is still not unique, and one just
+    /// past it is.
+    @Test(arguments: TestEngine.available)
+    func aFullWindowMemoryForgetsNothingTheTableDoesNotKnow(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, _ in
+            let link = try await HitRecordingTests.makeLink(database)
+            let node = SQLHitRepository(database: database, windowMemory: 3)
+            let start: Int64 = 1_700_000_000_000
+            func hit(_ ip: String, _ at: Int64) -> Hit { Hit(datapointID: link.id, time: at, kind: .click, ip: ip) }
+            #expect(try await node.record([hit("10.0.0.1", start)]).map(\.isUnique) == [true])
+            // 30 s later: the shared copy (at `start`) is not rewritten yet; only memory knows this visit.
+            #expect(try await node.record([hit("10.0.0.1", start + 30_000)]).map(\.isUnique) == [false])
+            // Three new addresses take the memory past its capacity of 3.
+            _ = try await node.record([hit("10.0.0.2", start + 31_000), hit("10.0.0.3", start + 31_000), hit("10.0.0.4", start + 31_000)])
+            let shared = try await database.read { db in
+                try await db.raw("SELECT last_seen_ms FROM visitor_windows WHERE ip = '10.0.0.1'").first(
+                    decodingColumn: "last_seen_ms", as: Int64.self)
+            }
+            #expect(shared == start + 30_000)
+            #expect(node.memory.count <= 3)
+            // 30 minutes after the first visit but not after the second: not unique; 30 minutes after the second: unique.
+            let window = UniqueVisitorWindow.windowMilliseconds
+            #expect(try await node.record([hit("10.0.0.1", start + window + 10_000)]).map(\.isUnique) == [false])
+            #expect(try await node.record([hit("10.0.0.1", start + 10_000 + 2 * window)]).map(\.isUnique) == [true])
+        }
+    }
+
     /// A node that has not seen a window reads it from the shared table, pair by pair: a link and an address each seen
     /// before, but never together, is unique; the looked-up keys run past one statement's worth (5,000).
     @Test(arguments: TestEngine.available)

@@ -5,18 +5,22 @@ import TallyCore
 public struct SQLHitRepository: HitRepository {
     let database: any TallyDatabase
     /// This node's exact view of the unique-click windows it has judged; the table is the shared copy.
-    let memory = VisitorWindowMemory()
+    let memory: VisitorWindowMemory
     /// Rows per INSERT statement (all of them one bound JSON value): bounds a statement's size, not a limit of either engine.
     static let rowsPerStatement = 5000
 
-    public init(database: any TallyDatabase) {
+    /// - Parameter windowMemory: how many unique-click windows this node remembers (`VisitorWindowMemory`).
+    public init(database: any TallyDatabase, windowMemory: Int = 500_000) {
         self.database = database
+        memory = VisitorWindowMemory(capacity: windowMemory)
     }
 
     public func record(_ hits: [Hit]) async throws -> [RecordedHit] {
         guard !hits.isEmpty else { return [] }
         let touched = Set(hits.map { UniqueVisitorWindow.Key(datapointID: $0.datapointID, ip: $0.ip) })
         let known = memory.entries(for: touched)
+        // Past its limit, the memory starts again from this batch's windows; the others go to the table first.
+        let overflowing = memory.count + touched.count - known.count > memory.capacity
         let (recorded, shared) = try await database.transaction { db in
             // Only windows this node has not seen need the shared copy.
             let unknown = touched.filter { known[$0] == nil }
@@ -46,6 +50,7 @@ public struct SQLHitRepository: HitRepository {
                     shared[key] = .init(lastSeen: lastSeen, persisted: lastSeen)
                 }
             }
+            if overflowing { toWrite += memory.dirty(excluding: touched) }
             toWrite.sort { ($0.0.datapointID, $0.0.ip) < ($1.0.datapointID, $1.0.ip) }
             for chunk in toWrite.chunked(Self.rowsPerStatement) {
                 try await Self.upsertWindows(chunk, into: db)
@@ -54,7 +59,7 @@ public struct SQLHitRepository: HitRepository {
             return (recorded, shared)
         }
         // Only after the commit: a failed batch is retried and must be judged as if it never happened.
-        memory.update(shared)
+        if overflowing { memory.replace(with: shared) } else { memory.update(shared) }
         return recorded
     }
 
