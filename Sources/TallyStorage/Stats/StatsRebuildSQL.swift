@@ -165,10 +165,11 @@ struct StatsRebuildSQL {
         counterNames.map { name in name == "last_hit_ms" ? "MAX(\(prefix)last_hit_ms)" : "SUM(\(prefix)\(name))" }.joined(separator: ", ")
     }
 
-    /// Daily rows of hits per dimension, in local days at this stretch's `offset`.
-    func dailyStatements() -> [String] {
+    /// Daily rows of hits per dimension, in local days at this stretch's `offset`, for `entities` (by default the
+    /// datapoints and the account, each a pass over the hits per dimension).
+    func dailyStatements(entities: [(StatsEntity, String)] = hitEntities) -> [String] {
         let day = "(time_ms + \(offset)) / 86400000"
-        return Self.hitEntities.flatMap { entity, idColumn in
+        return entities.flatMap { entity, idColumn in
             StatsDimension.hitDimensions.map { dimension in
                 let value = valueExpression(dimension)
                 return """
@@ -179,5 +180,20 @@ struct StatsRebuildSQL {
                     """
             }
         }
+    }
+
+    /// The account's daily hit rows summed from its datapoints' daily rows (run once they are complete, all periods):
+    /// one pass over those rows instead of ten over the hits. A hit counts for its account exactly when it counts for a
+    /// datapoint of that account, so the sums are the same rows (the rebuild tests compare them with the live ones).
+    static func accountDailyFromDatapoints(accountID: Int64) -> String {
+        let dimensions = StatsDimension.hitDimensions.map { String($0.rawValue) }.joined(separator: ", ")
+        return """
+            INSERT INTO stats_daily (entity_kind, entity_id, dimension, day, value, \(counterColumns)) \
+            SELECT \(StatsEntity.account.rawValue), \(accountID), s.dimension, s.day, s.value, \(summed(from: "s.")) \
+            FROM stats_daily s WHERE s.entity_kind = \(StatsEntity.datapoint.rawValue) AND s.dimension IN (\(dimensions)) \
+            AND s.entity_id IN (SELECT id FROM datapoints WHERE account_id = \(accountID)) \
+            GROUP BY s.dimension, s.day, s.value ORDER BY s.dimension, s.day, s.value \
+            \(adding("entity_kind, entity_id, dimension, day, value", table: "stats_daily"))
+            """
     }
 }

@@ -82,10 +82,12 @@ public struct StatsRebuilder: Sendable {
             guard let first else { return }
             for (from, to, offset) in LocalTime(zone: zone).periods(from: first, to: now + LocalTime.dayMilliseconds) {
                 let sql = StatsRebuildSQL(kind: database.kind, accountID: accountID, from: from, to: to, offset: offset)
-                for statement in sql.dailyStatements() + sql.conversionStatements() {
+                let datapoints = sql.dailyStatements(entities: [(.datapoint, "datapoint_id")])
+                for statement in datapoints + sql.conversionStatements() {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
             }
+            try await db.raw(SQLQueryString(StatsRebuildSQL.accountDailyFromDatapoints(accountID: accountID))).run()
         }
     }
 }
