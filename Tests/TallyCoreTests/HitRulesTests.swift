@@ -67,6 +67,7 @@ import Testing
         #expect(enricher.details(userAgent: "curl/8").spider == .spider(reason: "ua:http-tool"))
         #expect(enricher.details(userAgent: "Mozilla/5.0 Firefox").spider == .human)
         #expect(enricher.details(userAgent: "").deviceType == "bot")
+        #expect(enricher.rememberedStrings.agents <= 2)
     }
 
     /// Referrers and languages are remembered too: a remembered answer is the computed one, and the memory forgets

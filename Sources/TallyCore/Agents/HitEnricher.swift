@@ -21,21 +21,23 @@ public struct HitDetails: Sendable, Equatable {
 public final class HitEnricher: Sendable {
     let parser: UserAgentParser?
     let bots: BotDetector?
-    private let cache = Mutex<[String: HitDetails]>([:])
+    private let agents: BoundedMemo<HitDetails>
     private let referrers: BoundedMemo<Referrer>
     private let languages: BoundedMemo<String>
-    private let capacity: Int
 
     public init(parser: UserAgentParser?, bots: BotDetector?, capacity: Int = 20_000) {
         self.parser = parser
         self.bots = bots
-        self.capacity = capacity
+        agents = BoundedMemo(capacity: capacity)
         referrers = BoundedMemo(capacity: capacity)
         languages = BoundedMemo(capacity: capacity)
     }
 
     public func details(userAgent: String) -> HitDetails {
-        if let cached = cache.withLock({ $0[userAgent] }) { return cached }
+        agents.value(for: userAgent, classify)
+    }
+
+    private func classify(_ userAgent: String) -> HitDetails {
         var details = HitDetails()
         details.spider = bots?.classify(userAgent: userAgent) ?? SpiderRules.classify(userAgent: userAgent)
         if let parser {
@@ -48,16 +50,11 @@ public final class HitEnricher: Sendable {
         } else if details.spider.isSpider {
             details.deviceType = "bot"
         }
-        cache.withLock { cache in
-            // Forgetting everything at once is crude but bounded, and rare: the set of agents is small.
-            if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
-            cache[userAgent] = details
-        }
         return details
     }
 
-    /// How many referrers and languages are remembered now (each bounded by the capacity).
-    var rememberedStrings: (referrers: Int, languages: Int) { (referrers.count, languages.count) }
+    /// How many agents, referrers and languages are remembered now (each bounded by the capacity).
+    var rememberedStrings: (agents: Int, referrers: Int, languages: Int) { (agents.count, referrers.count, languages.count) }
 
     public func enrich(_ hit: inout Hit) {
         let details = details(userAgent: hit.userAgent)

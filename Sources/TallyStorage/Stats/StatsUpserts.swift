@@ -9,8 +9,8 @@ enum StatsUpserts {
         ("conversion_value", .double), ("commission", .double), ("last_hit_ms", .bigint),
     ]
 
-    /// The counters a hit can change: a batch of hits writes only these (fewer values to read out of the bound JSON
-    /// and fewer to add on conflict; the conversion counters keep their values or their defaults of 0).
+    /// The counters a hit can change: a batch of hits writes only these (fewer values to read out of the bound rows).
+    /// The same `ON CONFLICT` clauses serve: a column not written is its default, 0, in `excluded`.
     static let hitCounterColumns = Array(counterColumns.prefix(6)) + [counterColumns.last!]
 
     /// Which counters a write carries: all of them, or a hit batch's.
@@ -56,22 +56,6 @@ enum StatsUpserts {
         last_hit_ms = CASE WHEN excluded.last_hit_ms > stats_daily.last_hit_ms THEN excluded.last_hit_ms ELSE stats_daily.last_hit_ms END
         """
 
-    static let hourlyHitSuffix: StaticString = """
-        ON CONFLICT (entity_kind, entity_id, hour_ms) DO UPDATE SET clicks = stats_hourly.clicks + excluded.clicks, \
-        views = stats_hourly.views + excluded.views, unique_clicks = stats_hourly.unique_clicks + excluded.unique_clicks, \
-        unique_views = stats_hourly.unique_views + excluded.unique_views, spider_clicks = stats_hourly.spider_clicks + excluded.spider_clicks, \
-        spider_views = stats_hourly.spider_views + excluded.spider_views, \
-        last_hit_ms = CASE WHEN excluded.last_hit_ms > stats_hourly.last_hit_ms THEN excluded.last_hit_ms ELSE stats_hourly.last_hit_ms END
-        """
-
-    static let dailyHitSuffix: StaticString = """
-        ON CONFLICT (entity_kind, entity_id, dimension, day, value) DO UPDATE SET clicks = stats_daily.clicks + excluded.clicks, \
-        views = stats_daily.views + excluded.views, unique_clicks = stats_daily.unique_clicks + excluded.unique_clicks, \
-        unique_views = stats_daily.unique_views + excluded.unique_views, spider_clicks = stats_daily.spider_clicks + excluded.spider_clicks, \
-        spider_views = stats_daily.spider_views + excluded.spider_views, \
-        last_hit_ms = CASE WHEN excluded.last_hit_ms > stats_daily.last_hit_ms THEN excluded.last_hit_ms ELSE stats_daily.last_hit_ms END
-        """
-
     /// Rows go in key order, as the hits do: each index page is touched once. Every roll-up write passes here, so the
     /// account's per-type rows (`StatsEntity.accountLinks`, `.accountPixels`) are added here and stay the sums of its
     /// datapoints' rows: from the datapoints' `owners` (account and type) when the caller read them already, or read now.
@@ -96,8 +80,7 @@ enum StatsUpserts {
                 }
             }
             let columns = [("entity_kind", JSONRowInsert.ColumnType.integer), ("entity_id", .bigint), ("hour_ms", .bigint)] + counters.columns
-            let suffix = counters == .all ? hourlySuffix : hourlyHitSuffix
-            try await BatchInsert.run(into: "stats_hourly", columns: columns, rows: rows, suffix: suffix, in: db)
+            try await BatchInsert.run(into: "stats_hourly", columns: columns, rows: rows, suffix: hourlySuffix, in: db)
         }
         // Values in byte order, as SQLite's BINARY collation keeps them, and cheaper than `String`'s `<`; every node sorts the
         // same way, so two writers upserting the same rows take their locks in one order (no deadlock on PostgreSQL).
@@ -126,8 +109,7 @@ enum StatsUpserts {
                     ("value", .text),
                 ]
                 + counters.columns
-            let suffix = counters == .all ? dailySuffix : dailyHitSuffix
-            try await BatchInsert.run(into: "stats_daily", columns: columns, rows: rows, suffix: suffix, in: db)
+            try await BatchInsert.run(into: "stats_daily", columns: columns, rows: rows, suffix: dailySuffix, in: db)
         }
     }
 }
