@@ -51,6 +51,8 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "bcrypt work factor for dashboard passwords, 4 to 31 (default 12).") var bcryptCost: Int?
     @Option(help: "uap-core's regexes.yaml for browser, OS and device (default /usr/share/uap-core/regexes.yaml).") var uapCore: String?
     @Option(help: "crawler-user-agents.json of the crawler-user-agents project, for bot detection.") var crawlerUserAgents: String?
+    @Option(help: "bots.yml of Matomo's device-detector (PyPI device_detector, Debian ruby-device-detector), for bot detection.")
+    var botRules: String?
 
     func appConfiguration() async throws -> AppConfiguration {
         typealias Key = AppConfiguration.Key
@@ -89,6 +91,7 @@ struct ConfigOptions: ParsableArguments {
         set(Key.attributionDays, attributionDays.map(ConfigContent.int))
         set(Key.bcryptCost, bcryptCost.map(ConfigContent.int))
         set(Key.crawlerUserAgents, crawlerUserAgents.map(ConfigContent.string))
+        set(Key.botRules, botRules.map(ConfigContent.string))
         let secrets = SecretsSpecifier<String, String>.dynamic { key, _ in
             key.contains("DATABASE_URL") || key.contains("KEY_PEPPER") || key.contains("WEBHOOK_SECRET")
         }

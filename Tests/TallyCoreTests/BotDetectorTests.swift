@@ -1,18 +1,25 @@
 import Foundation
-import TallyCore
 import Testing
 import Yams
+
+@testable import TallyCore
 
 /// Bot detection measured on public corpora: the `crawler-user-agents` project's own examples (PyPI package of that
 /// name) must be flagged, uap-core's non-spider test agents must not be.
 @Suite struct BotDetectorTests {
     static var crawlersPath: String? { ProcessInfo.processInfo.environment["CLICKTALLY_TEST_CRAWLERS"] }
-    static var available: Bool { crawlersPath != nil || ReferenceCorpora.required }
+    /// device-detector's `bots.yml` (PyPI `device_detector`).
+    static var botRulesPath: String? { ProcessInfo.processInfo.environment["CLICKTALLY_TEST_BOT_RULES"] }
+    static var available: Bool { (crawlersPath != nil && botRulesPath != nil) || ReferenceCorpora.required }
 
+    /// The detector as the server builds it from all three sources.
     static func detector() throws -> BotDetector {
         let path = try #require(crawlersPath, "CLICKTALLY_TEST_CRAWLERS is not set; run scripts/test")
+        let botRules = try #require(botRulesPath, "CLICKTALLY_TEST_BOT_RULES is not set; run scripts/test")
         let rules = try UserAgentRules(path: UserAgentParserTests.directory + "/regexes.yaml")
-        return BotDetector(crawlerPatterns: FileManager.default.contents(atPath: path), uapRules: rules)
+        return BotDetector(
+            crawlerPatterns: FileManager.default.contents(atPath: path), uapRules: rules,
+            deviceDetector: try DeviceDetectorBots(path: botRules))
     }
 
     @Test func linkPreviewFetchersAreNamedAndBrowsersAreNot() {
@@ -37,6 +44,21 @@ import Yams
         let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
         #expect(detector.classify(userAgent: chrome) == .human)
         #expect(SpiderRules.isPrefetch("prefetch;prerender") && SpiderRules.isPrefetch("Prefetch") && !SpiderRules.isPrefetch(nil))
+    }
+
+    /// device-detector's list names bots the other sources miss, with `$1` filled in from the agent; its boundary keeps
+    /// a name inside a longer word from counting.
+    @Test(.enabled(if: available))
+    func deviceDetectorsBotsAreNamed() throws {
+        let detector = try Self.detector()
+        let bots = try DeviceDetectorBots(path: try #require(Self.botRulesPath))
+        #expect(bots.count > 800 && bots.skipped == 0)
+        #expect(detector.classify(userAgent: "Request-Promise") == .spider(reason: "device-detector:Generic Bot"))
+        let range = { (agent: String) in NSRange(agent.startIndex..., in: agent) }
+        let spider = "Mozilla/5.0 (compatible; 360Spider-Video; +http://webscan.360.cn)"
+        #expect(bots.botName(spider, range(spider)) == "360Spider-Video")
+        let word = "Mozilla/5.0 (Windows NT 10.0) XCloudflare-HealthchecksX/1.0"
+        #expect(bots.botName(word, range(word)) == nil)
     }
 
     @Test(.enabled(if: available))

@@ -13,6 +13,7 @@ import Testing
 /// a browser, Googlebot, a Slack preview, a prefetch and a HEAD through the real redirect endpoint.
 @Suite struct HitDetailsTests {
     static var crawlers: String? { ProcessInfo.processInfo.environment["CLICKTALLY_TEST_CRAWLERS"] }
+    static var botRules: String? { ProcessInfo.processInfo.environment["CLICKTALLY_TEST_BOT_RULES"] }
     static var available: Bool {
         FileManager.default.fileExists(atPath: "/usr/share/uap-core/regexes.yaml")
             || ProcessInfo.processInfo.environment["CLICKTALLY_TEST_REQUIRE_CORPORA"] == "1"
@@ -22,6 +23,7 @@ import Testing
     func browsersBotsPreviewsAndPrefetchesAreToldApart(_ engine: TestEngine) async throws {
         var values: [String: ConfigContent] = [:]
         if let crawlers = Self.crawlers { values[AppConfiguration.Key.crawlerUserAgents] = .string(crawlers) }
+        if let botRules = Self.botRules { values[AppConfiguration.Key.botRules] = .string(botRules) }
         try await withTestServer(engine, values) { server, database in
             try await server.link("https://example.com/", name: "d")
             try await server.application.test(.live) { client in
@@ -39,8 +41,14 @@ import Testing
                     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
                     [HTTPField.Name("Sec-Purpose")!: "prefetch", .referer: "https://t.co/abc"])
                 try await visit("Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0", method: .head)
+                // A program only device-detector's list names (with `--bot-rules`).
+                if Self.botRules != nil { try await visit("Request-Promise") }
             }
-            #expect(try await database.count("hits") == 4)
+            let extra = Self.botRules != nil ? 1 : 0
+            #expect(try await database.count("hits") == 4 + extra)
+            if Self.botRules != nil {
+                #expect(try await database.count("hits", where: "spider_reason = 'device-detector:Generic Bot' AND is_spider") == 1)
+            }
             #expect(
                 try await database.count(
                     "hits",
@@ -54,7 +62,7 @@ import Testing
             #expect(
                 try await database.count(
                     "hits", where: "spider_reason = 'prefetch' AND os = 'iOS' AND source = 'social' AND referrer_domain = 't.co'") == 1)
-            #expect(try await database.count("hits", where: "is_spider") == 3)
+            #expect(try await database.count("hits", where: "is_spider") == 3 + extra)
         }
     }
 

@@ -10,8 +10,9 @@ public struct BotDetector: Sendable {
         let chunks: [NSRegularExpression]
     }
 
-    let crawlers: Patterns
+    let crawlers: RegexList
     let uapRules: UserAgentRules?
+    let deviceDetector: DeviceDetectorBots?
     /// Patterns ICU could not compile (counted in tests).
     public let skipped: Int
 
@@ -38,14 +39,20 @@ public struct BotDetector: Sendable {
     /// - Parameters:
     ///   - crawlerPatterns: `crawler-user-agents.json` (an array of `{"pattern": …}`), if present.
     ///   - uapRules: uap-core's rules, whose device rules are used.
-    public init(crawlerPatterns: Data?, uapRules: UserAgentRules?) {
+    ///   - deviceDetector: device-detector's named bots.
+    public init(crawlerPatterns: Data?, uapRules: UserAgentRules?, deviceDetector: DeviceDetectorBots? = nil) {
         var skipped = 0
         var patterns: [String] = []
         if let crawlerPatterns, let entries = try? JSONSerialization.jsonObject(with: crawlerPatterns) as? [[String: Any]] {
             patterns = entries.compactMap { $0["pattern"] as? String }
         }
-        crawlers = Patterns(chunks: Self.compiled(patterns, skipped: &skipped))
+        var compiled: [(String, NSRegularExpression)] = []
+        for pattern in patterns {
+            if let regex = try? NSRegularExpression(pattern: pattern) { compiled.append((pattern, regex)) } else { skipped += 1 }
+        }
+        crawlers = RegexList(patterns: compiled.map(\.0), regexes: compiled.map(\.1))
         self.uapRules = uapRules
+        self.deviceDetector = deviceDetector
         self.skipped = skipped
     }
 
@@ -69,26 +76,10 @@ public struct BotDetector: Sendable {
             // Apple and generic devices are the usual disguise of crawlers, so they get no such benefit of the doubt.
             if let brand = device[1], brand != "Generic", brand != "Apple", !Self.soundsLikeAProgram(userAgent, range) { return .human }
         }
-        if crawlers.chunks.contains(where: { $0.firstMatch(in: userAgent, range: range) != nil }) {
+        if crawlers.firstMatch(in: userAgent, range: range) != nil {
             return .spider(reason: "crawler-user-agents")
         }
+        if let name = deviceDetector?.botName(userAgent, range) { return .spider(reason: "device-detector:\(name)") }
         return GenericBotRules.classify(userAgent, lowered: lowered, range: range) ?? .human
-    }
-
-    /// Patterns joined into alternations of 50 (one regex pass instead of 50); a chunk ICU refuses is split up so one
-    /// bad pattern costs only itself.
-    static func compiled(_ patterns: [String], skipped: inout Int) -> [NSRegularExpression] {
-        var chunks: [NSRegularExpression] = []
-        for start in stride(from: 0, to: patterns.count, by: 50) {
-            let slice = patterns[start..<min(start + 50, patterns.count)]
-            if let regex = try? NSRegularExpression(pattern: slice.map { "(?:\($0))" }.joined(separator: "|")) {
-                chunks.append(regex)
-                continue
-            }
-            for pattern in slice {
-                if let regex = try? NSRegularExpression(pattern: pattern) { chunks.append(regex) } else { skipped += 1 }
-            }
-        }
-        return chunks
     }
 }

@@ -40,28 +40,25 @@ public struct UserAgentParser: Sendable {
     /// The values of the first rule that matches, or `nil` when none does.
     /// - Parameter deviceStyle: device rules default brand to nothing and model to the first group (spec).
     static func firstMatch(
-        _ rules: [UserAgentRules.Rule], _ text: String, _ range: NSRange, count: Int, deviceStyle: Bool = false
+        _ rules: UserAgentRules.Rules, _ text: String, _ range: NSRange, count: Int, deviceStyle: Bool = false
     ) -> [String?]? {
-        for rule in rules {
-            guard let match = rule.regex.firstMatch(in: text, range: range) else { continue }
-            func group(_ index: Int) -> String? {
-                guard index < match.numberOfRanges, let swiftRange = Range(match.range(at: index), in: text) else { return nil }
-                let value = String(text[swiftRange])
-                return value.isEmpty ? nil : value
-            }
-            var values: [String?] = []
-            for index in 0..<count {
-                if let replacement = rule.replacements[index] {
-                    values.append(Self.substitute(replacement, group))
-                } else if deviceStyle {
-                    values.append(index == 0 || index == 2 ? group(1) : nil)
-                } else {
-                    values.append(group(index + 1))
-                }
-            }
-            return values
+        guard let (rule, match) = rules.expressions.firstMatch(in: text, range: range) else { return nil }
+        func group(_ index: Int) -> String? {
+            guard index < match.numberOfRanges, let swiftRange = Range(match.range(at: index), in: text) else { return nil }
+            let value = String(text[swiftRange])
+            return value.isEmpty ? nil : value
         }
-        return nil
+        var values: [String?] = []
+        for index in 0..<count {
+            if let replacement = rules.replacements[rule][index] {
+                values.append(Self.substitute(replacement, group))
+            } else if deviceStyle {
+                values.append(index == 0 || index == 2 ? group(1) : nil)
+            } else {
+                values.append(group(index + 1))
+            }
+        }
+        return values
     }
 
     /// `$1`…`$9` replaced by the groups (absent groups by nothing), trimmed; empty is absent.

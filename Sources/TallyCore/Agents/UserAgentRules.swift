@@ -4,15 +4,15 @@ import Yams
 /// uap-core's rules (`regexes.yaml`): ordered regular expressions for the browser, the OS and the device, each with
 /// optional replacements using `$1`…`$9` (github.com/ua-parser/uap-core, docs/specification.md).
 public struct UserAgentRules: Sendable {
-    struct Rule: @unchecked Sendable {
-        // NSRegularExpression is immutable and documented as thread-safe; it is only not marked Sendable.
-        let regex: NSRegularExpression
-        let replacements: [String?]
+    /// One list's expressions (run through their literal prefilter) and each rule's replacements.
+    struct Rules: Sendable {
+        let expressions: RegexList
+        let replacements: [[String?]]
     }
 
-    let browsers: [Rule]
-    let systems: [Rule]
-    let devices: [Rule]
+    let browsers: Rules
+    let systems: Rules
+    let devices: Rules
     /// Rules whose pattern ICU could not compile (reported at load, counted in tests).
     public let skipped: Int
 
@@ -29,16 +29,22 @@ public struct UserAgentRules: Sendable {
             throw ValidationError(field: "uapCore", code: "uap_core_invalid", message: "uap-core rules are not a YAML map")
         }
         var skipped = 0
-        func rules(_ key: String, _ replacementKeys: [String]) -> [Rule] {
-            (root[key] as? [[String: Any]] ?? []).compactMap { entry in
-                guard let pattern = entry["regex"] as? String else { return nil }
+        func rules(_ key: String, _ replacementKeys: [String]) -> Rules {
+            var patterns: [String] = []
+            var regexes: [NSRegularExpression] = []
+            var replacements: [[String?]] = []
+            for entry in root[key] as? [[String: Any]] ?? [] {
+                guard let pattern = entry["regex"] as? String else { continue }
                 let options: NSRegularExpression.Options = (entry["regex_flag"] as? String) == "i" ? [.caseInsensitive] : []
                 guard let regex = try? NSRegularExpression(pattern: pattern, options: options) else {
                     skipped += 1
-                    return nil
+                    continue
                 }
-                return Rule(regex: regex, replacements: replacementKeys.map { key in entry[key].map { "\($0)" } })
+                patterns.append(pattern)
+                regexes.append(regex)
+                replacements.append(replacementKeys.map { key in entry[key].map { "\($0)" } })
             }
+            return Rules(expressions: RegexList(patterns: patterns, regexes: regexes), replacements: replacements)
         }
         browsers = rules("user_agent_parsers", ["family_replacement", "v1_replacement", "v2_replacement", "v3_replacement"])
         systems = rules(

@@ -55,6 +55,8 @@ public struct AppConfiguration: Sendable {
     public var uapCorePath: String
     /// `crawler-user-agents.json` of the crawler-user-agents project, if given.
     public var crawlerPatternsPath: String?
+    /// device-detector's `bots.yml` (Matomo's named bots), if given.
+    public var botRulesPath: String?
     /// How long after a click a conversion is still credited to it (the attribution cookies' lifetime), in days.
     public var attributionDays: Int
     /// bcrypt's work factor for dashboard passwords (2^cost rounds): 12 by default; tests use 4.
@@ -91,6 +93,7 @@ public struct AppConfiguration: Sendable {
         public static let geoIPDatabase = "geoipDb"
         public static let uapCore = "uapCore"
         public static let crawlerUserAgents = "crawlerUserAgents"
+        public static let botRules = "botRules"
         public static let attributionDays = "attributionDays"
         public static let bcryptCost = "bcryptCost"
     }
@@ -166,6 +169,7 @@ public struct AppConfiguration: Sendable {
         geoIPDatabasePath = reader.string(forKey: ConfigKey(Key.geoIPDatabase))
         uapCorePath = reader.string(forKey: ConfigKey(Key.uapCore), default: "/usr/share/uap-core/regexes.yaml")
         crawlerPatternsPath = reader.string(forKey: ConfigKey(Key.crawlerUserAgents))
+        botRulesPath = reader.string(forKey: ConfigKey(Key.botRules))
         attributionDays = reader.int(forKey: ConfigKey(Key.attributionDays), default: 30)
         guard (1...365).contains(attributionDays) else { throw Self.invalid(Key.attributionDays, "the attribution window must be 1 to 365 days") }
         bcryptCost = reader.int(forKey: ConfigKey(Key.bcryptCost), default: 12)

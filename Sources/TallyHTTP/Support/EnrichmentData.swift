@@ -3,13 +3,13 @@ import Logging
 import Synchronization
 import TallyCore
 
-/// The data files hit enrichment reads: uap-core's rules and the crawler-user-agents patterns. Loaded once per
+/// The data files hit enrichment reads: uap-core's rules, the crawler-user-agents patterns and device-detector's bots. Loaded once per
 /// process and path (compiling ~1,000 regular expressions is not free), each missing file said once in the log.
 enum EnrichmentData {
     private static let loaded = Mutex<[String: HitEnricher]>([:])
 
     static func enricher(_ configuration: AppConfiguration, logger: Logger) -> HitEnricher {
-        let key = "\(configuration.uapCorePath)\n\(configuration.crawlerPatternsPath ?? "")"
+        let key = [configuration.uapCorePath, configuration.crawlerPatternsPath ?? "", configuration.botRulesPath ?? ""].joined(separator: "\n")
         if let cached = loaded.withLock({ $0[key] }) { return cached }
         var rules: UserAgentRules?
         do {
@@ -28,14 +28,23 @@ enum EnrichmentData {
         } else {
             logger.info("no --crawler-user-agents: bots are told by uap-core and ClickTally's own rules")
         }
-        let enricher = make(rules, crawlers)
+        var bots: DeviceDetectorBots?
+        if let path = configuration.botRulesPath {
+            do {
+                bots = try DeviceDetectorBots(path: path)
+            } catch {
+                logger.warning("device-detector's bots not read; bots are told without them", metadata: ["path": "\(path)", "error": "\(error)"])
+            }
+        }
+        let enricher = make(rules, crawlers, bots)
         loaded.withLock { $0[key] = enricher }
         return enricher
     }
 
-    private static func make(_ rules: UserAgentRules?, _ crawlers: Data?) -> HitEnricher {
+    private static func make(_ rules: UserAgentRules?, _ crawlers: Data?, _ bots: DeviceDetectorBots?) -> HitEnricher {
         HitEnricher(
             parser: rules.map(UserAgentParser.init(rules:)),
-            bots: rules != nil || crawlers != nil ? BotDetector(crawlerPatterns: crawlers, uapRules: rules) : nil)
+            bots: rules != nil || crawlers != nil || bots != nil
+                ? BotDetector(crawlerPatterns: crawlers, uapRules: rules, deviceDetector: bots) : nil)
     }
 }
