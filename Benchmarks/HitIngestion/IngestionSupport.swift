@@ -46,6 +46,25 @@ enum IngestionHits {
     }
 }
 
+/// What an agent the enricher has not seen costs (its memo misses: uap-core's three lists and the bot lists run):
+/// the cost a flood of made-up agents puts on the writer. Agents are the benchmark's with build numbers no one sent.
+enum NewAgents {
+    static func report(_ enricher: HitEnricher, count: Int = 3_000) {
+        let agents = (0..<count).map { index in
+            IngestionHits.agents[index % IngestionHits.agents.count]
+                .replacingOccurrences(of: "131.0.0.0", with: "131.0.\(index).\(index % 97)")
+                .replacingOccurrences(of: "Version/18.1", with: "Version/18.\(index)")
+                .replacingOccurrences(of: "rv:133.0", with: "rv:133.\(index)")
+                .replacingOccurrences(of: "8.5.0", with: "8.5.\(index)") + (index % 3 == 0 ? " Build/\(index)" : "")
+        }
+        let start = ProcessCPU.microseconds()
+        var spiders = 0
+        for agent in agents where enricher.details(userAgent: agent).spider.isSpider { spiders += 1 }
+        let perAgent = (ProcessCPU.microseconds() - start) / Double(count)
+        print(String(format: "enrichment of an agent not seen before: %.1f µs CPU (%d agents, %d bots)", perAgent, count, spiders))
+    }
+}
+
 /// CPU time this process has used, all threads (the writer's, SQLite's, the event loops').
 enum ProcessCPU {
     static func microseconds() -> Double {

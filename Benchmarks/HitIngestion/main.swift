@@ -14,7 +14,8 @@ import TallyStorage
 //   swift run -c release bench-ingest [hits]      (SQLite in a temporary folder)
 //   BENCH_POSTGRES_URL=postgres://… swift run -c release bench-ingest [hits]
 // scripts/bench-ingest builds it, starts a throw-away PostgreSQL and runs both engines. BENCH_LINGER_MS sets the writer's
-// linger (default 500, the server's); BENCH_UAP_CORE the uap-core rules file.
+// linger (default 500, the server's); BENCH_UAP_CORE the uap-core rules file; BENCH_CRAWLERS and BENCH_BOT_RULES
+// crawler-user-agents.json and device-detector's bots.yml (the script passes the test corpora's when installed).
 
 let hitCount = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 1_000_000
 let linkCount = 10_000
@@ -38,8 +39,14 @@ let enricher: HitEnricher = {
         print("uap-core rules not found at \(uapPath): hits enriched by the built-in rules only")
         return HitEnricher(parser: nil, bots: nil)
     }
-    return HitEnricher(parser: UserAgentParser(rules: rules), bots: BotDetector(crawlerPatterns: nil, uapRules: rules))
+    let environment = ProcessInfo.processInfo.environment
+    let crawlers = environment["BENCH_CRAWLERS"].flatMap { FileManager.default.contents(atPath: $0) }
+    let bots = environment["BENCH_BOT_RULES"].flatMap { try? DeviceDetectorBots(path: $0) }
+    print("bot lists: uap-core, crawler-user-agents \(crawlers == nil ? "no" : "yes"), device-detector \(bots == nil ? "no" : "yes")")
+    return HitEnricher(
+        parser: UserAgentParser(rules: rules), bots: BotDetector(crawlerPatterns: crawlers, uapRules: rules, deviceDetector: bots))
 }()
+NewAgents.report(enricher)
 
 try await DatabaseOpener.withDatabase(location, logger: logger) { database in
     _ = try await MigrationRunner(database: database).migrate(now: 0)

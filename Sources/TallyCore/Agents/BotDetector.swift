@@ -25,15 +25,13 @@ public struct BotDetector: Sendable {
     ]
 
     /// Words programs put in their agents and browsers do not: a bot or crawler name, a contact URL, a tool.
-    static let programWords = Patterns(chunks: [
-        try! NSRegularExpression(
-            pattern:
-                #"(?i)(bot\b|bot/|crawl|spider|https?://|\+http|lighthouse|preview|proxy/|checklink|validator|mediapartners|inspectiontool|storebot|appengine|brandverity|ips-agent|parser)"#
-        )
-    ])
+    static let programWords = RegexList(
+        alternation:
+            #"bot\b|bot/|crawl|spider|https?://|\+http|lighthouse|preview|proxy/|checklink|validator|mediapartners|inspectiontool|storebot|appengine|brandverity|ips-agent|parser"#,
+        options: [.caseInsensitive])
 
     static func soundsLikeAProgram(_ userAgent: String, _ range: NSRange) -> Bool {
-        programWords.chunks[0].firstMatch(in: userAgent, range: range) != nil
+        programWords.firstMatch(in: userAgent, range: range) != nil
     }
 
     /// - Parameters:

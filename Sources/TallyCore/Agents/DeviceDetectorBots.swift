@@ -14,6 +14,7 @@ public struct DeviceDetectorBots: Sendable {
     let names: [String]
     /// Patterns ICU could not compile (counted in tests).
     public let skipped: Int
+    /// Expressions run (a split alternation counts each branch).
     public var count: Int { names.count }
 
     public init(path: String) throws {
@@ -33,14 +34,25 @@ public struct DeviceDetectorBots: Sendable {
         var names: [String] = []
         for case let item as [String: Any] in list {
             guard let pattern = item["regex"] as? String else { continue }
-            guard let regex = try? NSRegularExpression(pattern: Self.boundary + "(?:\(pattern))", options: [.caseInsensitive]) else {
+            let name = (item["name"] as? String) ?? ""
+            guard (try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive])) != nil else {
                 skipped += 1
                 continue
             }
-            // The boundary only adds to what a match needs: the pattern's own literals are still required.
-            patterns.append(pattern)
-            regexes.append(regex)
-            names.append((item["name"] as? String) ?? "")
+            // "Generic Bot" is one alternation of a hundred names: split (when the name reads no group), each name
+            // runs only when its literal is in the agent. The branches keep the list's order, so the first match names
+            // the same bot.
+            let split = name.contains("$1") || name.contains("\\g<") ? nil : RegexLiterals.branches(pattern)
+            for branch in split ?? [pattern] {
+                // The boundary only adds to what a match needs: the branch's own literals are still required.
+                guard let regex = try? NSRegularExpression(pattern: Self.boundary + "(?:\(branch))", options: [.caseInsensitive]) else {
+                    skipped += 1
+                    continue
+                }
+                patterns.append(branch)
+                regexes.append(regex)
+                names.append(name)
+            }
         }
         expressions = RegexList(patterns: patterns, regexes: regexes)
         self.names = names

@@ -7,20 +7,16 @@ import Foundation
 /// (`BotDetectorHeldOutTests`) and on 34,000 real browsers.
 enum GenericBotRules {
     /// An address to reach the operator: browsers never carry one.
-    static let contact = BotDetector.Patterns(chunks: [
-        try! NSRegularExpression(
-            pattern:
-                #"(?i)(https?://|\+https?:|\bwww\.[a-z0-9-]+\.[a-z]|mailto:|[a-z0-9._-]+@[a-z0-9-]+\.[a-z]{2,}|\b[a-z][a-z0-9-]+\.(com|net|org|io|app|dev|ai)\b(/|\)|;|$| ))"#
-        )
-    ])
+    static let contact = RegexList(
+        alternation:
+            #"https?://|\+https?:|\bwww\.[a-z0-9-]+\.[a-z]|mailto:|[a-z0-9._-]+@[a-z0-9-]+\.[a-z]{2,}|\b[a-z][a-z0-9-]+\.(com|net|org|io|app|dev|ai)\b(/|\)|;|$| )"#,
+        options: [.caseInsensitive])
 
     /// Words of programs' names and purposes, whole or at a word's start; none is part of a browser's or device's name.
-    static let programWords = BotDetector.Patterns(chunks: [
-        try! NSRegularExpression(
-            pattern:
-                #"(?i)(bot\b|bot[/_-]|robot|crawl|spider|scrap(e|er|ing)\b|fetch|monitor|checker|check(ing)?\b|scan(ner|ning)?\b|probe|health|uptime|validat|pars(er|ing)\b|lookup|diagnos|sitemap|\bfeeds?\b|\brss\b|research|measurement|discover|collector|harvest|archiv|indexer|indexing|preview|prerender|screenshot|capture|analy[sz]er|\baudit|inspect|synthetic|headless|scheduler|webhook|http[-_ ]?client|\bsdk\b|\bagent\b|[a-z]agent\b|\blibrary\b|\bcli\b|\btest(er|ing)?\b|telemetry|\bresolver\b|\bdcv\b|\bacme\b)"#
-        )
-    ])
+    static let programWords = RegexList(
+        alternation:
+            #"bot\b|bot[/_-]|robot|crawl|spider|scrap(e|er|ing)\b|fetch|monitor|checker|check(ing)?\b|scan(ner|ning)?\b|probe|health|uptime|validat|pars(er|ing)\b|lookup|diagnos|sitemap|\bfeeds?\b|\brss\b|research|measurement|discover|collector|harvest|archiv|indexer|indexing|preview|prerender|screenshot|capture|analy[sz]er|\baudit|inspect|synthetic|headless|scheduler|webhook|http[-_ ]?client|\bsdk\b|\bagent\b|[a-z]agent\b|\blibrary\b|\bcli\b|\btest(er|ing)?\b|telemetry|\bresolver\b|\bdcv\b|\bacme\b"#,
+        options: [.caseInsensitive])
 
     /// Load, attack and HTTP tools whose names carry none of the words above.
     static let tools: [String] = [
@@ -34,6 +30,12 @@ enum GenericBotRules {
 
     /// Injection payloads sent as the agent by scanners (Log4Shell, Shellshock, markup, SQL).
     static let payloads: [String] = ["${jndi:", "${", "() {", "<script", "' or ", "\" or ", "union select", "../"]
+
+    /// The lists above as bytes, searched in the lower-cased agent's bytes.
+    static let toolBytes = tools.map { Array($0.utf8) }
+    static let payloadBytes = payloads.map { Array($0.utf8) }
+    static let browserTokenBytes = browserTokens.map { Array($0.utf8) }
+    static let androidBytes = Array("android".utf8)
 
     /// Tokens of every browser and device family in the browser corpora; an agent with none of them is a program's.
     static let browserTokens: [String] = [
@@ -80,30 +82,35 @@ enum GenericBotRules {
     }
 
     static func classify(_ userAgent: String, lowered: String, range: NSRange) -> SpiderVerdict? {
-        for payload in payloads where lowered.contains(payload) { return .spider(reason: "ua:payload") }
-        for tool in tools where containsToken(lowered, tool) { return .spider(reason: "ua:tool") }
+        let bytes = Array(lowered.utf8)
+        for payload in payloadBytes where ByteSearch.contains(bytes, payload) { return .spider(reason: "ua:payload") }
+        for tool in toolBytes where containsToken(bytes, tool) { return .spider(reason: "ua:tool") }
         var text = userAgent
         var textRange = range
-        if lowered.contains("android") {
+        if ByteSearch.contains(bytes, androidBytes) {
             text = androidDevice.chunks[0].stringByReplacingMatches(in: userAgent, range: range, withTemplate: "android)")
             textRange = NSRange(text.startIndex..., in: text)
         }
-        if programWords.chunks[0].firstMatch(in: text, range: textRange) != nil { return .spider(reason: "ua:program-word") }
-        if contact.chunks[0].firstMatch(in: text, range: textRange) != nil { return .spider(reason: "ua:contact") }
+        if programWords.firstMatch(in: text, range: textRange) != nil { return .spider(reason: "ua:program-word") }
+        if contact.firstMatch(in: text, range: textRange) != nil { return .spider(reason: "ua:contact") }
         if compatibleNames(lowered).contains(where: { !$0.isEmpty && !compatibleBrowsers.contains(String($0)) }) {
             return .spider(reason: "ua:compatible-program")
         }
         if noPlatform.chunks[0].firstMatch(in: userAgent, range: range) != nil { return .spider(reason: "ua:no-platform") }
-        if !browserTokens.contains(where: { lowered.contains($0) }) { return .spider(reason: "ua:no-browser-token") }
+        if !browserTokenBytes.contains(where: { ByteSearch.contains(bytes, $0) }) { return .spider(reason: "ua:no-browser-token") }
         return nil
     }
 
-    /// `token` in `text` at the start of a word (`java/` in `Java/17`, not in `HotJava/1.1`).
-    static func containsToken(_ text: String, _ token: String) -> Bool {
-        var searchStart = text.startIndex
-        while let found = text.range(of: token, range: searchStart..<text.endIndex) {
-            if found.lowerBound == text.startIndex || !text[text.index(before: found.lowerBound)].isLetter { return true }
-            searchStart = text.index(after: found.lowerBound)
+    /// `token` in `text` at the start of a word (`java/` in `Java/17`, not in `HotJava/1.1`). A byte before it that is
+    /// not ASCII counts as a letter (nearly always part of a letter of another script).
+    static func containsToken(_ text: [UInt8], _ token: [UInt8]) -> Bool {
+        var from = 0
+        while let found = ByteSearch.find(token, in: text, from: from) {
+            if found == 0 { return true }
+            let before = text[found - 1]
+            let isLetter = (before >= 0x61 && before <= 0x7A) || (before >= 0x41 && before <= 0x5A) || before >= 0x80
+            if !isLetter { return true }
+            from = found + 1
         }
         return false
     }

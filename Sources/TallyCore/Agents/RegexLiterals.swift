@@ -5,8 +5,10 @@
 /// `(?:Google|Bing)bot/\d+` requires `googlebot/` or `bingbot/`: exact pieces are joined, and of a sequence's pieces
 /// the one whose shortest alternative is longest is kept.
 enum RegexLiterals {
-    static func required(_ pattern: String) -> [String]? {
-        var reader = Reader(Array(pattern.unicodeScalars))
+    /// - Parameter common: lower-cased texts most inputs look like; a piece found in none of them is preferred to any
+    ///   found in one, however long (`acer ` over ` build` in uap-core's device rules: every Android agent has the one).
+    static func required(_ pattern: String, common: [String] = []) -> [String]? {
+        var reader = Reader(Array(pattern.unicodeScalars), common: common)
         guard let found = try? reader.alternation(), reader.atEnd else { return nil }
         return found.alternatives
     }
@@ -20,6 +22,44 @@ enum RegexLiterals {
 
     /// Joining exact pieces multiplies alternatives; past this many the sequence ends the piece instead.
     static let productLimit = 32
+
+    /// The branches of a pattern's top-level alternation (`a|b(c|d)` → `a`, `b(c|d)`), or `nil` when it has one. A
+    /// long alternation of names is one expression ICU must try at every position; split, each branch has its own
+    /// literals, and only the branches whose literal is in the text run. (Capture groups are renumbered in a split
+    /// branch: split only patterns whose groups are not read.)
+    static func branches(_ pattern: String) -> [String]? {
+        let scalars = Array(pattern.unicodeScalars)
+        var branches: [String] = []
+        var current = String.UnicodeScalarView()
+        var depth = 0
+        var inClass = false
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "\\", index + 1 < scalars.count {
+                current.append(scalar)
+                current.append(scalars[index + 1])
+                index += 2
+                continue
+            }
+            switch scalar {
+            case "[" where !inClass: inClass = true
+            case "]" where inClass: inClass = false
+            case "(" where !inClass: depth += 1
+            case ")" where !inClass: depth -= 1
+            case "|" where !inClass && depth == 0:
+                branches.append(String(current))
+                current = String.UnicodeScalarView()
+                index += 1
+                continue
+            default: break
+            }
+            current.append(scalar)
+            index += 1
+        }
+        branches.append(String(current))
+        return branches.count > 1 && depth == 0 && !inClass ? branches : nil
+    }
 
     struct Unsupported: Error {}
 
@@ -35,8 +75,12 @@ enum RegexLiterals {
 
     struct Reader {
         let scalars: [Unicode.Scalar]
+        let common: [String]
         var index = 0
-        init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
+        init(_ scalars: [Unicode.Scalar], common: [String]) {
+            self.scalars = scalars
+            self.common = common
+        }
         var atEnd: Bool { index == scalars.count }
         var next: Unicode.Scalar? { index < scalars.count ? scalars[index] : nil }
 
@@ -62,10 +106,12 @@ enum RegexLiterals {
             var best: [String]?
             var joined: [String] = [""]
             var whole = true
+            let common = self.common
             func consider(_ candidate: [String]) {
                 guard !candidate.isEmpty, !candidate.contains("") else { return }
-                func strength(_ alternatives: [String]) -> (Int, Int) {
-                    (alternatives.map(\.count).min() ?? 0, -alternatives.count)
+                func strength(_ alternatives: [String]) -> (Int, Int, Int) {
+                    let rare = alternatives.allSatisfy { literal in !common.contains { $0.contains(literal) } }
+                    return (rare ? 1 : 0, alternatives.map(\.count).min() ?? 0, -alternatives.count)
                 }
                 if best == nil || strength(candidate) > strength(best!) { best = candidate }
             }
