@@ -24,6 +24,11 @@ public struct BotDetector: Sendable {
         ("redditbot", "reddit"), ("applebot", "apple"), ("bingpreview", "bing"), ("google-pagerenderer", "google"),
     ]
 
+    /// The markers as bytes, searched in the lower-cased agent's bytes.
+    static let previewMarkers = previewFetchers.map { Array($0.marker.utf8) }
+    static let facebookIndex = previewFetchers.firstIndex { $0.marker == "facebookexternalhit" }!
+    static let xIndex = previewFetchers.firstIndex { $0.marker == "twitterbot" }!
+
     /// Words programs put in their agents and browsers do not: a bot or crawler name, a contact URL, a tool.
     static let programWords = RegexList(
         alternation:
@@ -57,10 +62,13 @@ public struct BotDetector: Sendable {
     public func classify(userAgent: String) -> SpiderVerdict {
         let lowered = userAgent.lowercased()
         if lowered.allSatisfy({ $0 == " " }) { return .spider(reason: "ua:empty") }
+        let bytes = Array(lowered.utf8)
         // iMessage announces itself as both Facebook's and X's fetcher.
-        if lowered.contains("facebookexternalhit"), lowered.contains("twitterbot") { return .spider(reason: "preview:imessage") }
-        for fetcher in Self.previewFetchers where lowered.contains(fetcher.marker) {
-            return .spider(reason: "preview:\(fetcher.name)")
+        if ByteSearch.contains(bytes, Self.previewMarkers[Self.facebookIndex]), ByteSearch.contains(bytes, Self.previewMarkers[Self.xIndex]) {
+            return .spider(reason: "preview:imessage")
+        }
+        for (index, marker) in Self.previewMarkers.enumerated() where ByteSearch.contains(bytes, marker) {
+            return .spider(reason: "preview:\(Self.previewFetchers[index].name)")
         }
         // WhatsApp's preview fetch is the bare `WhatsApp/2.23.20.0 A`; the app's other requests name the device.
         if lowered.hasPrefix("whatsapp/"), !lowered.contains("android/"), !lowered.contains("device/") {
