@@ -34,6 +34,7 @@ defer { try? FileManager.default.removeItem(at: directory) }
 let location = try DatabaseLocation.parse(
     url: postgresURL ?? "sqlite:" + directory.appendingPathComponent("bench.sqlite").path, dataDirectory: directory.path)
 
+let loadStart = ContinuousClock.now
 let enricher: HitEnricher = {
     guard let rules = try? UserAgentRules(path: uapPath) else {
         print("uap-core rules not found at \(uapPath): hits enriched by the built-in rules only")
@@ -46,6 +47,7 @@ let enricher: HitEnricher = {
     return HitEnricher(
         parser: UserAgentParser(rules: rules), bots: BotDetector(crawlerPatterns: crawlers, uapRules: rules, deviceDetector: bots))
 }()
+print("rules loaded and compiled in \(ContinuousClock.now - loadStart)")
 NewAgents.report(enricher)
 
 try await DatabaseOpener.withDatabase(location, logger: logger) { database in

@@ -53,7 +53,7 @@ import Yams
     @Test func prefersLiteralsCommonAgentsDoNotHave() {
         let pattern = "; {0,2}(Acer |ACER )([^;/]{1,100}?)(?: Build|\\) AppleWebKit)"
         #expect(RegexLiterals.required(pattern) == [" build", ") applewebkit"])
-        #expect(RegexLiterals.required(pattern, common: LiteralPrefilter.commonAgents) == ["acer "])
+        #expect(RegexLiterals.required(pattern, common: LiteralPrefilter.commonText) == ["acer "])
     }
 
     /// Every list the detector and the parser run: the prefiltered first match is the first match of running them all,

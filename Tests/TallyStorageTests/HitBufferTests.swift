@@ -1,4 +1,5 @@
 import SQLKit
+import Synchronization
 import TallyCore
 import TallyStorage
 import TallyTestSupport
@@ -74,6 +75,42 @@ import Testing
             await drained.value
         }
     }
+}
+
+/// A writer stopped by cancellation while a batch keeps failing (a hit of a link that does not exist) stops: before, its
+/// back-off sleep failed at once under cancellation and it retried for ever, so fast that the shared writer thread had
+/// no time for any other writer (the suite's requests timed out). The durable request learns its hit was not written.
+@Suite struct HitWriterCancellationTests {
+    @Test(.timeLimit(.minutes(1))) func aCancelledWriterGivesUpAFailingBatchAndSaysSo() async throws {
+        try await withMigratedTestDatabase(.sqlite) { database, _ in
+            let buffer = HitBuffer(capacity: 10)
+            let timer = ManualClock()
+            let failures = FailureCount()
+            let writer = HitWriter(
+                buffer: buffer, repository: SQLHitRepository(database: database), batchLimit: 10, observer: failures, timer: timer,
+                logger: testLogger)
+            let drained = Task { await writer.drain() }
+            let durable = Task { try await buffer.appendAndWaitForCommit(Hit(datapointID: 424_242, time: 1, kind: .click, ip: "1.1.1.1")) }
+            // The batch fails (no such link) and the writer waits out its back-off on the clock, which never moves.
+            await timer.waitUntilSleeping(1)
+            #expect(failures.count == 1)
+            drained.cancel()
+            await drained.value
+            await #expect(throws: (any Error).self) { try await durable.value }
+            // The first failure, and the one that met the cancellation (the last try outside it fails the same way).
+            #expect(failures.count == 2)
+            let stored = try await database.count("hits")
+            #expect(stored == 0)
+        }
+    }
+}
+
+/// Counts failed batches.
+private final class FailureCount: HitWriterObserver {
+    private let failures = Mutex(0)
+    var count: Int { failures.withLock { $0 } }
+    func batchCommitted(size: Int, duration: Duration) {}
+    func batchFailed(size: Int) { failures.withLock { $0 += 1 } }
 }
 
 /// Passes each committed batch's size to a stream the test reads.

@@ -29,12 +29,13 @@ struct LiteralPrefilter: Sendable {
         "Mozilla/5.0 (Linux; Android 10; SM-G973F Build/QP1A.190711.020; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/131.0.0.0 Mobile Safari/537.36",
         "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
     ].map { $0.lowercased() }
+    static let commonText = RegexLiterals.substrings(of: commonAgents)
 
     init(patterns: [String]) {
         var byPrefix: [UInt32: [(literal: [UInt8], owner: Int)]] = [:]
         var always: [Int] = []
         for (owner, pattern) in patterns.enumerated() {
-            guard let literals = RegexLiterals.required(pattern, common: Self.commonAgents), literals.allSatisfy({ $0.utf8.count >= 2 })
+            guard let literals = RegexLiterals.required(pattern, common: Self.commonText), literals.allSatisfy({ $0.utf8.count >= 2 })
             else {
                 always.append(owner)
                 continue

@@ -5,9 +5,10 @@
 /// `(?:Google|Bing)bot/\d+` requires `googlebot/` or `bingbot/`: exact pieces are joined, and of a sequence's pieces
 /// the one whose shortest alternative is longest is kept.
 enum RegexLiterals {
-    /// - Parameter common: lower-cased texts most inputs look like; a piece found in none of them is preferred to any
-    ///   found in one, however long (`acer ` over ` build` in uap-core's device rules: every Android agent has the one).
-    static func required(_ pattern: String, common: [String] = []) -> [String]? {
+    /// - Parameter common: the substrings of lower-cased texts most inputs look like (`substrings(of:)`); a piece that is
+    ///   none of them is preferred to any that is, however long (`acer ` over ` build` in uap-core's device rules: every
+    ///   Android agent has the one).
+    static func required(_ pattern: String, common: Set<String> = []) -> [String]? {
         var reader = Reader(Array(pattern.unicodeScalars), common: common)
         guard let found = try? reader.alternation(), reader.atEnd else { return nil }
         return found.alternatives
@@ -61,6 +62,20 @@ enum RegexLiterals {
         return branches.count > 1 && depth == 0 && !inClass ? branches : nil
     }
 
+    /// Every substring of `texts` up to `longest` characters, for `required(_:common:)`: a set lookup per piece instead of
+    /// a search of each text (which made loading the lists slow). A longer piece counts as rare; if a common text had it
+    /// after all, its expression would only be a candidate more often, never skipped.
+    static func substrings(of texts: [String], longest: Int = 40) -> Set<String> {
+        var pieces: Set<String> = []
+        for text in texts {
+            let characters = Array(text)
+            for start in characters.indices {
+                for end in (start + 1)...min(start + longest, characters.count) { pieces.insert(String(characters[start..<end])) }
+            }
+        }
+        return pieces
+    }
+
     struct Unsupported: Error {}
 
     enum Atom {
@@ -75,9 +90,9 @@ enum RegexLiterals {
 
     struct Reader {
         let scalars: [Unicode.Scalar]
-        let common: [String]
+        let common: Set<String>
         var index = 0
-        init(_ scalars: [Unicode.Scalar], common: [String]) {
+        init(_ scalars: [Unicode.Scalar], common: Set<String>) {
             self.scalars = scalars
             self.common = common
         }
@@ -110,7 +125,7 @@ enum RegexLiterals {
             func consider(_ candidate: [String]) {
                 guard !candidate.isEmpty, !candidate.contains("") else { return }
                 func strength(_ alternatives: [String]) -> (Int, Int, Int) {
-                    let rare = alternatives.allSatisfy { literal in !common.contains { $0.contains(literal) } }
+                    let rare = alternatives.allSatisfy { !common.contains($0) }
                     return (rare ? 1 : 0, alternatives.map(\.count).min() ?? 0, -alternatives.count)
                 }
                 if best == nil || strength(candidate) > strength(best!) { best = candidate }

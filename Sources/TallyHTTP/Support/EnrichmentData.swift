@@ -10,7 +10,17 @@ enum EnrichmentData {
 
     static func enricher(_ configuration: AppConfiguration, logger: Logger) -> HitEnricher {
         let key = [configuration.uapCorePath, configuration.crawlerPatternsPath ?? "", configuration.botRulesPath ?? ""].joined(separator: "\n")
-        if let cached = loaded.withLock({ $0[key] }) { return cached }
+        // Loaded under the lock: servers started at once (the test suite starts dozens) wait for one load instead of
+        // each compiling the same lists.
+        return loaded.withLock { cache in
+            if let cached = cache[key] { return cached }
+            let enricher = load(configuration, logger: logger)
+            cache[key] = enricher
+            return enricher
+        }
+    }
+
+    private static func load(_ configuration: AppConfiguration, logger: Logger) -> HitEnricher {
         var rules: UserAgentRules?
         do {
             rules = try UserAgentRules(path: configuration.uapCorePath)
@@ -36,9 +46,7 @@ enum EnrichmentData {
                 logger.warning("device-detector's bots not read; bots are told without them", metadata: ["path": "\(path)", "error": "\(error)"])
             }
         }
-        let enricher = make(rules, crawlers, bots)
-        loaded.withLock { $0[key] = enricher }
-        return enricher
+        return make(rules, crawlers, bots)
     }
 
     private static func make(_ rules: UserAgentRules?, _ crawlers: Data?, _ bots: DeviceDetectorBots?) -> HitEnricher {

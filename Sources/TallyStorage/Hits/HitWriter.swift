@@ -66,7 +66,7 @@ public struct HitWriter: Service {
     /// Writes batches until the buffer is closed and empty.
     public func drain() async {
         var lastPrune = clock.now()
-        while await buffer.waitForHits() {
+        while !Task.isCancelled, await buffer.waitForHits() {
             await letBatchFill()
             guard let batch = await buffer.takeBatch(limit: batchLimit) else { break }
             await write(batch)
@@ -115,10 +115,33 @@ public struct HitWriter: Service {
                 return
             } catch {
                 observer?.batchFailed(size: hits.count)
+                if Task.isCancelled {
+                    await writeCancelled(batch, hits)
+                    return
+                }
                 logger.error("hit batch failed; retrying", metadata: ["size": "\(hits.count)", "error": "\(String(reflecting: error))"])
                 try? await timer.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             }
         }
+    }
+
+    /// A forced stop (the task cancelled; a graceful shutdown closes the buffer instead and drains it). A cancelled
+    /// task's database calls and back-off sleeps fail at once, so retrying here would spin for ever (it did: millions of
+    /// log lines, and the shared writer thread too busy for any other writer). One last try outside the cancellation keeps
+    /// what can be kept; what cannot is said in the log and to durable requests, never dropped silently.
+    func writeCancelled(_ batch: [HitBuffer.Entry], _ hits: [Hit]) async {
+        let repository = repository
+        let lastTry = await Task { try await repository.record(hits) }.result
+        switch lastTry {
+        case .success:
+            for entry in batch { entry.acknowledgement?.resume() }
+        case .failure(let lastError):
+            logger.error(
+                "hit writer stopped by cancellation with a batch unwritten: these hits are lost",
+                metadata: ["size": "\(hits.count)", "error": "\(String(reflecting: lastError))"])
+            for entry in batch { entry.acknowledgement?.resume(throwing: lastError) }
+        }
+        buffer.committed(batch.count)
     }
 }
