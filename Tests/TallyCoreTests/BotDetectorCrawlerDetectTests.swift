@@ -79,11 +79,12 @@ import Testing
                 share(flagged.tuning, deviceCount.tuning), crawlerCount.heldOut, recall, deviceCount.heldOut, flagged.heldOut,
                 falseRate))
         #expect(crawlers.count > 3_000 && devices.count > 100_000)
-        // Measured 2026-12-07 on the whole corpus: 95.01 % of the crawlers (94.69 % before device-detector's list was a
-        // source), 0.253 % of the devices — which, unlike device-detector's browsers (0.067 %), include apps and
-        // libraries that send no browser token. Issue 16's goal is 99 % and 0.1 % of browsers; these bounds only stop a
-        // change that loses ground.
-        #expect(recall >= 94.5)
-        #expect(falseRate <= 0.27)
+        // Measured 2026-12-07: the whole corpus 95.01 % of the crawlers flagged (94.69 % before device-detector's list
+        // was a source) and 0.253 % of the devices; split, the held-out halves 93.29 % and 0.252 %. The devices are not
+        // all browsers: they include junk (`Array`, `14`, `like`) and apps that send no browser token, which the rule of
+        // that name flags; device-detector's browsers are 0.067 %. Issue 16's goal is 99 % and 0.1 % of browsers; these
+        // bounds only stop a change that loses ground.
+        #expect(recall >= 93)
+        #expect(falseRate <= 0.26)
     }
 }

@@ -9,13 +9,13 @@ enum GenericBotRules {
     /// An address to reach the operator: browsers never carry one.
     static let contact = RegexList(
         alternation:
-            #"https?://|\+https?:|\bwww\.[a-z0-9-]+\.[a-z]|mailto:|[a-z0-9._-]+@[a-z0-9-]+\.[a-z]{2,}|\b[a-z][a-z0-9-]+\.(com|net|org|io|app|dev|ai)\b(/|\)|;|$| )"#,
+            #"https?://|\+https?:|\bwww\.[a-z0-9-]+\.[a-z]|mailto:|[a-z0-9._-]+@[a-z0-9-]+\.[a-z]{2,}|\b[a-z][a-z0-9-]+\.(com|net|org|io|app|dev|ai)\b(/|\)|;|$| )| at [a-z0-9-]+ dot (com|net|org)\b"#,
         options: [.caseInsensitive])
 
     /// Words of programs' names and purposes, whole or at a word's start; none is part of a browser's or device's name.
     static let programWords = RegexList(
         alternation:
-            #"bot\b|bot[/_-]|robot|crawl|spider|scrap(e|er|ing)\b|fetch|monitor|checker|check(ing)?\b|scan(ner|ning)?\b|probe|health|uptime|validat|pars(er|ing)\b|lookup|diagnos|sitemap|\bfeeds?\b|\brss\b|research|measurement|discover|collector|harvest|archiv|indexer|indexing|preview|prerender|screenshot|capture|analy[sz]er|\baudit|inspect|synthetic|headless|scheduler|webhook|http[-_ ]?client|\bsdk\b|\bagent\b|[a-z]agent\b|\blibrary\b|\bcli\b|\btest(er|ing)?\b|telemetry|\bresolver\b|\bdcv\b|\bacme\b"#,
+            #"bot\b|bot[/_-]|robot|crawl|spider|scrap(e|er|ing)\b|fetch|monitor|checker|check(ing)?\b|scan(ner|ning)?\b|probe|health|uptime|validat|pars(er|ing)\b|lookup|diagnos|sitemap|\bfeeds?\b|\brss\b|research|measurement|discover|collector|harvest|archiv|indexer|indexing|preview|prerender|screenshot|capture|analy[sz]er|\baudit|inspect|synthetic|headless|scheduler|webhook|http[-_ ]?client|\bsdk\b|\bagent\b|[a-z]agent\b|\blibrary\b|\bcli\b|\btest(er|ing)?\b|telemetry|\bresolver\b|\bdcv\b|\bacme\b|\bseo\b|crwlr|backlinks?\b|bcklinks"#,
         options: [.caseInsensitive])
 
     /// Load, attack and HTTP tools whose names carry none of the words above.
@@ -26,6 +26,8 @@ enum GenericBotRules {
         "locust", "apachebench", "siege/", "wrk/", "vegeta", "gobuster", "dirbuster", "nikto", "nuclei", "sqlmap", "masscan",
         "zgrab", "nmap", "wpscan", "burp", "zap/", "openvas", "phantomjs", "puppeteer", "playwright", "selenium", "webdriver",
         "scrapy", "colly", "mechanize", "httrack", "reqwest", "restsharp", "dart:io", "cpp-httplib", "libhttp",
+        // From Crawler-Detect's tuning half: HTML and HTTP libraries, build and package tools.
+        "browserkit", "anglesharp", "node-urllib", "node.js", "needle/", "gradle/", "pip/", "url/emacs",
     ]
 
     /// Injection payloads sent as the agent by scanners (Log4Shell, Shellshock, markup, SQL).
@@ -58,7 +60,7 @@ enum GenericBotRules {
     /// `Mozilla/5.0` followed by nothing but a program's name and version, bare or where a browser names its platform
     /// (`Mozilla/5.0 CheckerProxy/1.0`, `Mozilla/5.0 (Morningscore/1.0)`): every browser names a platform.
     static let noPlatform = BotDetector.Patterns(chunks: [
-        try! NSRegularExpression(pattern: #"(?i)^mozilla/\d+\.\d+\s+\(?[a-z][\w.-]*/[\w.]+\)?\s*$"#)
+        try! NSRegularExpression(pattern: #"(?i)^mozilla/\d+\.\d+\s+\(?[a-z][\w.-]*(/[\w.]+)?\)?\s*$"#)
     ])
 
     /// What browsers write after `compatible;` (Internet Explorer, Konqueror, old and embedded browsers, as the browser
