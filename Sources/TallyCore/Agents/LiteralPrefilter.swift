@@ -3,11 +3,12 @@ import Foundation
 /// Which expressions of an ordered list could match a text, told without running them: each expression's required
 /// literals (`RegexLiterals`) are looked up by their first three bytes (two for a literal of two) at every position of
 /// the text (lower-cased ASCII), so a text costs two table lookups per byte instead of a pass of each expression. An
-/// expression without literals of two bytes or more is always a candidate. The candidates come in list order, so a first-match list
-/// (uap-core's) picks the same rule as running every expression.
+/// expression without literals of two bytes or more is always a candidate. The candidates come in list order, so a
+/// first-match list (uap-core's) picks the same rule as running every expression.
 ///
-/// Why: the lists hold about 2,000 expressions (uap-core, crawler-user-agents, device-detector), and running them all
-/// took milliseconds per new agent — a flood of made-up agents could hold the hit writer at a few hundred hits a second.
+/// Why: the lists hold about 2,000 expressions (uap-core, crawler-user-agents, device-detector); running them all took
+/// about 6 ms per agent not seen before (debug build), and a flood of made-up agents makes the writer pay that per hit.
+/// Behind this filter: 124–138 µs (release, `scripts/bench-ingest`).
 ///
 /// The look-up lower-cases ASCII only; a case-insensitive expression also matches a few non-ASCII look-alikes of ASCII
 /// letters (the Kelvin sign for `k`, the long s for `s`), which the filter does not count as the letter. An agent
@@ -87,57 +88,4 @@ struct LiteralPrefilter: Sendable {
         for offset in min(3, literal.count)..<literal.count where literal[offset] != bytes[start + offset] { return false }
         return true
     }
-}
-
-/// An ordered list of compiled expressions that runs only the candidates its `LiteralPrefilter` names.
-struct RegexList: @unchecked Sendable {
-    // NSRegularExpression is immutable and documented as thread-safe; it is only not marked Sendable.
-    let regexes: [NSRegularExpression]
-    let filter: LiteralPrefilter
-
-    /// - Parameter patterns: each expression's source, as compiled (its literals are read from it).
-    init(patterns: [String], regexes: [NSRegularExpression]) {
-        precondition(patterns.count == regexes.count)
-        self.regexes = regexes
-        filter = LiteralPrefilter(patterns: patterns)
-    }
-
-    var count: Int { regexes.count }
-
-    /// The first expression in list order that matches, and its match.
-    func firstMatch(in text: String, range: NSRange) -> (index: Int, match: NSTextCheckingResult)? {
-        for index in filter.candidates(text) {
-            if let match = regexes[index].firstMatch(in: text, range: range) { return (index, match) }
-        }
-        return nil
-    }
-}
-
-extension RegexList {
-    /// One alternation split into its branches, each compiled with `options`: matches where the alternation does,
-    /// running only the branches whose literal the text has.
-    init(alternation: String, options: NSRegularExpression.Options) {
-        let branches = RegexLiterals.branches(alternation) ?? [alternation]
-        self.init(patterns: branches, regexes: branches.map { try! NSRegularExpression(pattern: $0, options: options) })
-    }
-}
-
-/// Substring search on bytes (Foundation's `String.range(of:)` and `contains` were 12 % of a new agent's cost).
-enum ByteSearch {
-    /// Where `needle` starts in `haystack` at or after `from`, or nil.
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int = 0) -> Int? {
-        guard let first = needle.first, haystack.count >= needle.count else { return nil }
-        var start = from
-        while start + needle.count <= haystack.count {
-            if haystack[start] == first {
-                var offset = 1
-                while offset < needle.count && haystack[start + offset] == needle[offset] { offset += 1 }
-                if offset == needle.count { return start }
-            }
-            start += 1
-        }
-        return nil
-    }
-
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool { find(needle, in: haystack) != nil }
 }
