@@ -61,6 +61,23 @@ import Yams
         #expect(bots.botName(word, range(word)) == nil)
     }
 
+    /// The enricher hands the detector uap-core's reading of the agent instead of letting it run the device rules again:
+    /// the verdicts are the detector's own, on uap-core's device test agents (bots, branded phones, generic devices).
+    @Test(.enabled(if: available))
+    func theEnrichersVerdictIsTheDetectorsOwn() throws {
+        let detector = try Self.detector()
+        let rules = try UserAgentRules(path: UserAgentParserTests.directory + "/regexes.yaml")
+        let enricher = HitEnricher(parser: UserAgentParser(rules: rules), bots: detector)
+        let agents = try UserAgentParserTests.cases("test_device.yaml").compactMap { $0["user_agent_string"] as? String }
+        var spiders = 0
+        for agent in stride(from: 0, to: agents.count, by: 4).map({ agents[$0] }) {
+            let verdict = detector.classify(userAgent: agent)
+            #expect(enricher.details(userAgent: agent).spider == verdict, "\(agent)")
+            if verdict.isSpider { spiders += 1 }
+        }
+        #expect(spiders > 10)
+    }
+
     @Test(.enabled(if: available))
     func everyCrawlerExampleIsFlagged() throws {
         let detector = try Self.detector()

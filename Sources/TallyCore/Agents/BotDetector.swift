@@ -2,14 +2,10 @@ import Foundation
 
 /// Decides whether a user agent is a program, with the reason, in this order: link-preview fetchers by name; uap-core's
 /// device rules (first match, as uap-core reads them: `Spider` is a bot, a recognised device brand is a person);
-/// the patterns of the `crawler-user-agents` project; then rules that name no bot (`GenericBotRules`). Runs in the hit writer, off the
-/// redirect path; prefetches are told apart at request time by their headers.
+/// the patterns of the `crawler-user-agents` project; device-detector's named bots; then rules that name no bot
+/// (`GenericBotRules`). Runs in the hit writer, off the redirect path; prefetches are told apart at request time by
+/// their headers.
 public struct BotDetector: Sendable {
-    struct Patterns: @unchecked Sendable {
-        // NSRegularExpression is immutable and documented as thread-safe; it is only not marked Sendable.
-        let chunks: [NSRegularExpression]
-    }
-
     let crawlers: RegexList
     let uapRules: UserAgentRules?
     let deviceDetector: DeviceDetectorBots?
@@ -59,7 +55,9 @@ public struct BotDetector: Sendable {
         self.skipped = skipped
     }
 
-    public func classify(userAgent: String) -> SpiderVerdict {
+    /// - Parameter parsed: uap-core's reading of the agent when the caller has it (the enricher parses every agent), so
+    ///   the device rules are not run twice.
+    public func classify(userAgent: String, parsed: ParsedUserAgent? = nil) -> SpiderVerdict {
         let lowered = userAgent.lowercased()
         if lowered.allSatisfy({ $0 == " " }) { return .spider(reason: "ua:empty") }
         let bytes = Array(lowered.utf8)
@@ -75,12 +73,16 @@ public struct BotDetector: Sendable {
             return .spider(reason: "preview:whatsapp")
         }
         let range = NSRange(userAgent.startIndex..., in: userAgent)
-        if let rules = uapRules, let device = UserAgentParser.firstMatch(rules.devices, userAgent, range, count: 3, deviceStyle: true) {
-            if device[0] == "Spider" { return .spider(reason: "uap-core:spider") }
+        let device: (family: String?, brand: String?)? =
+            if let parsed { (parsed.deviceFamily, parsed.deviceBrand) } else {
+                uapRules.flatMap { UserAgentParser.firstMatch($0.devices, userAgent, range, count: 3, deviceStyle: true) }.map { ($0[0], $0[1]) }
+            }
+        if let device {
+            if device.family == "Spider" { return .spider(reason: "uap-core:spider") }
             // A device uap-core recognises by brand is a person's, whatever a broad crawler pattern (`Butterfly`,
             // `Sonic`) thinks — unless the agent also says it is a program.
             // Apple and generic devices are the usual disguise of crawlers, so they get no such benefit of the doubt.
-            if let brand = device[1], brand != "Generic", brand != "Apple", !Self.soundsLikeAProgram(userAgent, range) { return .human }
+            if let brand = device.brand, brand != "Generic", brand != "Apple", !Self.soundsLikeAProgram(userAgent, range) { return .human }
         }
         if crawlers.firstMatch(in: userAgent, range: range) != nil {
             return .spider(reason: "crawler-user-agents")

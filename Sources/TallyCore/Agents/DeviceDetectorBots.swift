@@ -12,7 +12,7 @@ public struct DeviceDetectorBots: Sendable {
 
     let expressions: RegexList
     let names: [String]
-    /// Patterns ICU could not compile (counted in tests).
+    /// Patterns (or branches of a split one) ICU could not compile (counted in tests).
     public let skipped: Int
     /// Expressions run (a split alternation counts each branch).
     public var count: Int { names.count }
@@ -35,10 +35,6 @@ public struct DeviceDetectorBots: Sendable {
         for case let item as [String: Any] in list {
             guard let pattern = item["regex"] as? String else { continue }
             let name = (item["name"] as? String) ?? ""
-            guard (try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive])) != nil else {
-                skipped += 1
-                continue
-            }
             // "Generic Bot" is one alternation of a hundred names: split (when the name reads no group), each name
             // runs only when its literal is in the agent. The branches keep the list's order, so the first match names
             // the same bot.

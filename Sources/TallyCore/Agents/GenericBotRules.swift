@@ -55,13 +55,11 @@ enum GenericBotRules {
 
     /// An Android agent's device segment (`Android 7.0; CUBOT NOTE Build/NRD90M)`): model names are words too (`Cubot`,
     /// `M bot 54`, `Spider 8` are phones), so the word and contact rules read the agent without it.
-    static let androidDevice = BotDetector.Patterns(chunks: [try! NSRegularExpression(pattern: #"(?i)android[^)]*\)"#)])
+    static let androidDevice = try! NSRegularExpression(pattern: #"(?i)android[^)]*\)"#)
 
     /// `Mozilla/5.0` followed by nothing but a program's name and version, bare or where a browser names its platform
     /// (`Mozilla/5.0 CheckerProxy/1.0`, `Mozilla/5.0 (Morningscore/1.0)`): every browser names a platform.
-    static let noPlatform = BotDetector.Patterns(chunks: [
-        try! NSRegularExpression(pattern: #"(?i)^mozilla/\d+\.\d+\s+\(?[a-z][\w.-]*(/[\w.]+)?\)?\s*$"#)
-    ])
+    static let noPlatform = try! NSRegularExpression(pattern: #"(?i)^mozilla/\d+\.\d+\s+\(?[a-z][\w.-]*(/[\w.]+)?\)?\s*$"#)
 
     /// What browsers write after `compatible;` (Internet Explorer, Konqueror, old and embedded browsers, as the browser
     /// corpora have them); any other name there is a program passing as a browser (`Mozilla/5.0 (compatible; Kaupr/1.0)`).
@@ -90,7 +88,7 @@ enum GenericBotRules {
         var text = userAgent
         var textRange = range
         if ByteSearch.contains(bytes, androidBytes) {
-            text = androidDevice.chunks[0].stringByReplacingMatches(in: userAgent, range: range, withTemplate: "android)")
+            text = androidDevice.stringByReplacingMatches(in: userAgent, range: range, withTemplate: "android)")
             textRange = NSRange(text.startIndex..., in: text)
         }
         if programWords.firstMatch(in: text, range: textRange) != nil { return .spider(reason: "ua:program-word") }
@@ -98,7 +96,7 @@ enum GenericBotRules {
         if compatibleNames(lowered).contains(where: { !$0.isEmpty && !compatibleBrowsers.contains(String($0)) }) {
             return .spider(reason: "ua:compatible-program")
         }
-        if noPlatform.chunks[0].firstMatch(in: userAgent, range: range) != nil { return .spider(reason: "ua:no-platform") }
+        if noPlatform.firstMatch(in: userAgent, range: range) != nil { return .spider(reason: "ua:no-platform") }
         if !browserTokenBytes.contains(where: { ByteSearch.contains(bytes, $0) }) { return .spider(reason: "ua:no-browser-token") }
         return nil
     }

@@ -39,9 +39,9 @@ public final class HitEnricher: Sendable {
 
     private func classify(_ userAgent: String) -> HitDetails {
         var details = HitDetails()
-        details.spider = bots?.classify(userAgent: userAgent) ?? SpiderRules.classify(userAgent: userAgent)
-        if let parser {
-            let parsed = parser.parse(userAgent)
+        let parsed = parser?.parse(userAgent)
+        details.spider = bots?.classify(userAgent: userAgent, parsed: parsed) ?? SpiderRules.classify(userAgent: userAgent)
+        if let parsed {
             details.browser = parsed.browser.family
             details.browserVersion = [parsed.browser.major, parsed.browser.minor].compactMap { $0 }.joined(separator: ".")
             details.os = parsed.os.family

@@ -63,13 +63,16 @@ public struct HitWriter: Service {
         logger.info("hit writer stopped", metadata: ["bufferedHits": "\(buffer.depth)"])
     }
 
-    /// Writes batches until the buffer is closed and empty.
+    /// Writes batches until the buffer is closed and empty (cancelled: until it is empty, each batch tried once).
     public func drain() async {
         var lastPrune = clock.now()
-        while !Task.isCancelled, await buffer.waitForHits() {
+        while await buffer.waitForHits() {
             await letBatchFill()
             guard let batch = await buffer.takeBatch(limit: batchLimit) else { break }
             await write(batch)
+            // A cancelled writer writes what is buffered (each batch tried once) and stops: an empty open buffer would
+            // wait for ever.
+            if Task.isCancelled, buffer.depth == 0 { break }
             let now = clock.now()
             if now - lastPrune > 60_000 {
                 lastPrune = now
@@ -104,44 +107,39 @@ public struct HitWriter: Service {
                 }
             }
         }
+        // Retried until it commits. A cancelled task's database calls and back-off sleeps fail at once, so under
+        // cancellation (a forced stop; graceful shutdown closes the buffer instead) this loop would spin for ever — it
+        // did: millions of log lines, and the shared writer thread too busy for any other writer. A cancelled writer
+        // makes one last try outside the cancellation instead; what that cannot keep is said, never dropped silently.
         var delay = Duration.milliseconds(50)
-        while true {
-            let start = ContinuousClock.now
+        while !Task.isCancelled {
             do {
-                _ = try await repository.record(hits)
-                observer?.batchCommitted(size: hits.count, duration: ContinuousClock.now - start)
-                for entry in batch { entry.acknowledgement?.resume() }
-                buffer.committed(batch.count)
+                try await commit(batch, hits)
                 return
             } catch {
                 observer?.batchFailed(size: hits.count)
-                if Task.isCancelled {
-                    await writeCancelled(batch, hits)
-                    return
-                }
                 logger.error("hit batch failed; retrying", metadata: ["size": "\(hits.count)", "error": "\(String(reflecting: error))"])
                 try? await timer.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             }
         }
-    }
-
-    /// A forced stop (the task cancelled; a graceful shutdown closes the buffer instead and drains it). A cancelled
-    /// task's database calls and back-off sleeps fail at once, so retrying here would spin for ever (it did: millions of
-    /// log lines, and the shared writer thread too busy for any other writer). One last try outside the cancellation keeps
-    /// what can be kept; what cannot is said in the log and to durable requests, never dropped silently.
-    func writeCancelled(_ batch: [HitBuffer.Entry], _ hits: [Hit]) async {
-        let repository = repository
-        let lastTry = await Task { try await repository.record(hits) }.result
-        switch lastTry {
-        case .success:
-            for entry in batch { entry.acknowledgement?.resume() }
-        case .failure(let lastError):
+        let lastTry = await Task { [self, batch, hits] in try await commit(batch, hits) }.result
+        if case .failure(let error) = lastTry {
+            observer?.batchFailed(size: hits.count)
             logger.error(
                 "hit writer stopped by cancellation with a batch unwritten: these hits are lost",
-                metadata: ["size": "\(hits.count)", "error": "\(String(reflecting: lastError))"])
-            for entry in batch { entry.acknowledgement?.resume(throwing: lastError) }
+                metadata: ["size": "\(hits.count)", "error": "\(String(reflecting: error))"])
+            for entry in batch { entry.acknowledgement?.resume(throwing: error) }
+            buffer.committed(batch.count)
         }
+    }
+
+    /// Records the batch and tells whoever waits for it.
+    func commit(_ batch: [HitBuffer.Entry], _ hits: [Hit]) async throws {
+        let start = ContinuousClock.now
+        _ = try await repository.record(hits)
+        observer?.batchCommitted(size: hits.count, duration: ContinuousClock.now - start)
+        for entry in batch { entry.acknowledgement?.resume() }
         buffer.committed(batch.count)
     }
 }
