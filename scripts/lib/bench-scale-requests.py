@@ -87,6 +87,12 @@ cases = [
     ("a group's datapoints count", f"/v2/groups/{group}/datapoints/count", None),
     ("summary datapoints last7 by clicks", "/v2/aggregated/summary/datapoints?timeframe=last7&type=tl&limit=20", lambda a: a["count"] > 0),
     (f"summary datapoints offset={links // 2}", f"/v2/aggregated/summary/datapoints?timeframe=last7&type=tl&limit=20&offset={links // 2}", None),
+    # A client paging on from there: each request the next page (the scored datapoints remembered from the first).
+    (
+        f"summary datapoints paging on from {links // 2}",
+        lambda i: f"/v2/aggregated/summary/datapoints?timeframe=last7&type=tl&limit=20&offset={links // 2 + 20 * (i + 1)}",
+        page_of(20),
+    ),
     ("summary datapoints sortBy=name", "/v2/aggregated/summary/datapoints?timeframe=last7&type=tl&limit=20&sortBy=name", None),
     ("summary groups last7", "/v2/aggregated/summary/groups?timeframe=last7&limit=20", None),
     ("datapoints aggregated last7", "/v2/datapoints/aggregated?timeframe=last7", None),
@@ -121,20 +127,24 @@ for name, path, test in cases + [(n, p, None) for n, p in dashboard]:
     if only and not re.search(only, name):
         continue
     times = []
-    is_dashboard = path.startswith("/dashboard")
-    for _ in range(repeat):
-        elapsed, status, body = fetch(path, headers={} if is_dashboard else None, opener=opener if is_dashboard else None)
+    is_dashboard = not callable(path) and path.startswith("/dashboard")
+    for index in range(repeat):
+        asked = path(index) if callable(path) else path
+        elapsed, status, body = fetch(asked, headers={} if is_dashboard else None, opener=opener if is_dashboard else None)
         if status != 200:
             failures.append(f"{name}: {status}")
         times.append(elapsed)
     if is_dashboard and smoke and b"Sign in" in body and b"Links" not in body:
         failures.append(f"{name}: not signed in")
     check(name, body, test)
+    # The first answer is printed too: where a request's work is remembered for the next ones (anchors, the scored
+    # datapoints of a summary), it is the one that did that work.
+    first = times[0]
     times.sort()
     p95 = times[max(0, int(len(times) * 0.95) - 1)]
     median = statistics.median(times)
     verdict = "" if smoke else ("ok" if median <= 20 and p95 <= 50 else "OVER the goal")
-    print(f"{engine:9} {name:44} median {median:7.1f} ms  p95 {p95:7.1f} ms  {verdict}")
+    print(f"{engine:9} {name:44} median {median:7.1f} ms  p95 {p95:7.1f} ms  first {first:7.1f} ms  {verdict}")
 
 if only:
     sys.exit(1 if failures else 0)

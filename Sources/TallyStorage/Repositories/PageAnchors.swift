@@ -11,6 +11,12 @@ import TallyCore
 /// `DatapointService`) and for at most `lifetime`: a change made on another node or by the CLI can shift positions for
 /// that long, as it shifts OFFSET pages between two requests anyway. Queries that tags, goals or scripts narrow are
 /// never anchored (their membership changes elsewhere).
+///
+/// It also remembers, for deep pages of summaries ranked by a figure, which datapoints have the figure in the frame
+/// (`scored`): reading them sums the frame's roll-ups (most of such a page's cost), and a client paging through a
+/// summary needs the same set for every page. Hits change that set (a datapoint's first hit in the frame) without
+/// passing here, so it is kept for a shorter `scoredLifetime`, within which a page may leave out or include a datapoint
+/// that has just gained its first hit (a shift of one position, as an OFFSET page shifts between two requests).
 public final class PageAnchors: Sendable {
     /// The row at `offset` of a query's order: its sort value and id.
     struct Anchor: Sendable {
@@ -36,8 +42,23 @@ public final class PageAnchors: Sendable {
         let generation: Int
     }
 
+    /// A summary's frame and figure over a query: whose scored datapoints `ScoredEntry` holds.
+    struct ScoredKey: Hashable, Sendable {
+        let query: DatapointQuery
+        let figure: String
+        let from: Int64
+        let to: Int64
+    }
+
+    struct ScoredEntry: Sendable {
+        let ids: [Int64]
+        let recordedAt: Int64
+        let stamp: Stamp
+    }
+
     struct State: Sendable {
         var entries: LRUCache<DatapointQuery, Entry>
+        var scored: LRUCache<ScoredKey, ScoredEntry>
         var generations: [Int64: Int] = [:]
         var epoch = 0
 
@@ -48,14 +69,23 @@ public final class PageAnchors: Sendable {
     public let threshold: Int
     static let perQuery = 64
     let lifetime: Int64
+    /// Scored sets: how long one is used, and the largest kept (8 bytes an id: with the default 16 sets of at most
+    /// 100,000 ids, 12.8 MB at most; a larger set is read anew for each page).
+    let scoredLifetime: Int64
+    let scoredLimit: Int
     let clock: WallClock
     private let state: Mutex<State>
 
-    public init(capacity: Int = 1_000, threshold: Int = 2_000, lifetime: Int64 = 60_000, clock: WallClock = .system) {
+    public init(
+        capacity: Int = 1_000, threshold: Int = 2_000, lifetime: Int64 = 60_000, scoredCapacity: Int = 16, scoredLimit: Int = 100_000,
+        scoredLifetime: Int64 = 10_000, clock: WallClock = .system
+    ) {
         self.threshold = max(1, threshold)
         self.lifetime = lifetime
+        self.scoredLifetime = scoredLifetime
+        self.scoredLimit = scoredLimit
         self.clock = clock
-        state = Mutex(State(entries: LRUCache(capacity: capacity)))
+        state = Mutex(State(entries: LRUCache(capacity: capacity), scored: LRUCache(capacity: scoredCapacity)))
     }
 
     static func anchorable(_ query: DatapointQuery) -> Bool {
@@ -87,6 +117,27 @@ public final class PageAnchors: Sendable {
             for anchor in anchors where !kept.contains(where: { $0.offset == anchor.offset }) { kept.append(anchor) }
             // The most recent anchors are the ones a pager needs next.
             state.entries.set(query, Entry(anchors: Array(kept.suffix(Self.perQuery)), recordedAt: now, stamp: stamp))
+        }
+    }
+
+    /// The scored datapoints of `key` (ascending ids) recorded within `scoredLifetime` and since the account's last change.
+    func scored(_ key: ScoredKey) -> [Int64]? {
+        let now = clock.now()
+        return state.withLock { state in
+            guard let entry = state.scored.get(key), entry.stamp == state.stamp(key.query.accountID), now - entry.recordedAt < scoredLifetime
+            else { return nil }
+            return entry.ids
+        }
+    }
+
+    /// Remembers `ids` (ascending) as `key`'s scored datapoints, unless the account changed since `stamp` was taken
+    /// (before they were read) or they are more than `scoredLimit`.
+    func recordScored(_ key: ScoredKey, _ ids: [Int64], readUnder stamp: Stamp) {
+        guard Self.anchorable(key.query), ids.count <= scoredLimit else { return }
+        let now = clock.now()
+        state.withLock { state in
+            guard stamp == state.stamp(key.query.accountID) else { return }
+            state.scored.set(key, ScoredEntry(ids: ids, recordedAt: now, stamp: stamp))
         }
     }
 

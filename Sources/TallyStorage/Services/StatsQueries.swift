@@ -70,12 +70,24 @@ public struct StatsQueries: Sendable {
     public func ranking(
         _ query: DatapointQuery, order: Order, descending: Bool, from: Int64, to: Int64, _ window: PageWindow
     ) async throws -> Ranking {
-        let total = try await datapoints.count(query)
+        let total: Int
         let ids: [Int64]
         switch order {
+        case .figure(let figure) where descending && window.offset + window.limit <= SQLStatsRepository.topScoredReach:
+            // A first page: the busiest are read while the datapoints are counted (two readers at once), and only when
+            // fewer than the page have the figure is the rest needed, which takes the count.
+            async let counted = datapoints.count(query)
+            let top = try await stats.topScored(query, by: figure, from: from, to: to, window.offset + window.limit)
+            total = try await counted
+            ids =
+                top.count == window.offset + window.limit
+                ? Array(top.dropFirst(window.offset))
+                : try await rankedIDs(query, by: figure, descending: descending, from: from, to: to, total: total, window)
         case .figure(let figure):
+            total = try await datapoints.count(query)
             ids = try await rankedIDs(query, by: figure, descending: descending, from: from, to: to, total: total, window)
         case .id, .name:
+            total = try await datapoints.count(query)
             var ordered = query
             ordered.sort = order == .id ? .id : .name
             ordered.descending = descending
@@ -107,14 +119,18 @@ public struct StatsQueries: Sendable {
         var scoredIDs: [Int64]? = nil
         func anchoredRest(_ rest: PageWindow) async throws -> [Int64]? {
             guard rest.offset >= datapoints.deepOffset else { return nil }
-            if scoredIDs == nil { scoredIDs = try await stats.scoredIDs(query, by: figure, from: from, to: to) }
+            if scoredIDs == nil { scoredIDs = try await freshScoredIDs(query, by: figure, from: from, to: to) }
             return try await datapoints.ids(restQuery, excluding: scoredIDs ?? [], rest)
         }
         if window.offset >= datapoints.deepOffset {
-            let excluded = try await stats.scoredIDs(query, by: figure, from: from, to: to)
+            let remembered = rememberedScoredIDs(query, by: figure, from: from, to: to)
+            let excluded: [Int64]
+            if let remembered { excluded = remembered } else { excluded = try await freshScoredIDs(query, by: figure, from: from, to: to) }
             scoredIDs = excluded
             let wholePageInRest = descending ? window.offset >= excluded.count : window.offset + window.limit <= total - excluded.count
             if wholePageInRest, let page = try await anchoredRest(restWindow(scored: excluded.count, onPage: 0)) { return page }
+            // A page that also ranks the scored reads them anew, so that both of its parts see the same hits.
+            if remembered != nil { scoredIDs = nil }
         }
         let scored = try await stats.ranked(query, by: figure, descending: descending, from: from, to: to, total: total, window)
         let rest = restWindow(scored: scored.scored, onPage: scored.ids.count)
@@ -122,5 +138,19 @@ public struct StatsQueries: Sendable {
         var unscored = try await anchoredRest(rest)
         if unscored == nil { unscored = try await stats.unscored(query, by: figure, from: from, to: to, descendingIDs: !descending, rest) }
         return descending ? scored.ids + (unscored ?? []) : (unscored ?? []) + scored.ids
+    }
+
+    /// The scored datapoints of a deep summary page remembered from an earlier page (`PageAnchors.scored`), if any.
+    private func rememberedScoredIDs(_ query: DatapointQuery, by figure: Figure, from: Int64, to: Int64) -> [Int64]? {
+        datapoints.repository.anchors?.scored(.init(query: query, figure: figure.rawValue, from: from, to: to))
+    }
+
+    /// The scored datapoints read now, and remembered for the next pages.
+    private func freshScoredIDs(_ query: DatapointQuery, by figure: Figure, from: Int64, to: Int64) async throws -> [Int64] {
+        let anchors = datapoints.repository.anchors
+        let stamp = anchors?.stamp(query.accountID)
+        let ids = try await stats.scoredIDs(query, by: figure, from: from, to: to)
+        if let anchors, let stamp { anchors.recordScored(.init(query: query, figure: figure.rawValue, from: from, to: to), ids, readUnder: stamp) }
+        return ids
     }
 }
