@@ -54,10 +54,18 @@ import Testing
         var flagged = (tuning: 0, heldOut: 0)
         var deviceCount = (tuning: 0, heldOut: 0)
         var heldOutReasons: [String: Int] = [:]
+        // The devices file holds junk too (`Array`, `14`, an XSS string): the held-out agents that uap-core reads as a
+        // named browser on a named system are counted apart, as the real browsers among them.
+        let parser = UserAgentParser(rules: try UserAgentRules(path: UserAgentParserTests.directory + "/regexes.yaml"))
+        var browsers = (count: 0, flagged: 0)
         for agent in devices {
             let heldOut = BotDetectorHeldOutTests.isHeldOut(agent)
             if heldOut { deviceCount.heldOut += 1 } else { deviceCount.tuning += 1 }
-            guard let reason = detector.classify(userAgent: agent).reason else { continue }
+            let parsed = heldOut ? parser.parse(agent) : nil
+            let isBrowser = parsed.map { $0.browser.family != "Other" && $0.os.family != "Other" && $0.deviceFamily != "Spider" } ?? false
+            if isBrowser { browsers.count += 1 }
+            guard let reason = detector.classify(userAgent: agent, parsed: parsed).reason else { continue }
+            if isBrowser { browsers.flagged += 1 }
             if heldOut {
                 flagged.heldOut += 1
                 heldOutReasons[reason, default: 0] += 1
@@ -78,13 +86,21 @@ import Testing
                 crawlerCount.tuning, share(crawlerCount.tuning - missed.tuning, crawlerCount.tuning), deviceCount.tuning,
                 share(flagged.tuning, deviceCount.tuning), crawlerCount.heldOut, recall, deviceCount.heldOut, flagged.heldOut,
                 falseRate))
+        let browserRate = share(browsers.flagged, browsers.count)
+        print(
+            String(
+                format: "Crawler-Detect held-out devices that uap-core names a browser and a system: %d, %d flagged (%.3f %%)",
+                browsers.count, browsers.flagged, browserRate))
         #expect(crawlers.count > 3_000 && devices.count > 100_000)
         // Measured 2026-12-07: the whole corpus 95.01 % of the crawlers flagged (94.69 % before device-detector's list
         // was a source) and 0.253 % of the devices; split, the held-out halves 93.29 % and 0.252 %. The devices are not
         // all browsers: they include junk (`Array`, `14`, `like`) and apps that send no browser token, which the rule of
         // that name flags; device-detector's browsers are 0.067 %. Issue 16's goal is 99 % and 0.1 % of browsers; these
         // bounds only stop a change that loses ground.
+        // Of the held-out devices that uap-core reads as a named browser on a named system (81,918), 36 were flagged
+        // (0.044 %): issue 16's 0.1 % of real browsers holds there.
         #expect(recall >= 93)
         #expect(falseRate <= 0.26)
+        #expect(browsers.count > 70_000 && browserRate <= 0.1)
     }
 }
