@@ -32,6 +32,8 @@ public struct TallyServer: Sendable {
     let streams: LiveStreamSlots
     /// Time-zone changes re-bucketed in the background (tests hold one half-way).
     public let rebucketer: StatsRebucketer
+    /// PostgreSQL: other nodes' changes as announced (tests follow `applied`); `nil` on SQLite or when turned off.
+    public let changes: ChangeListener?
     let clock: WallClock
 }
 
@@ -62,6 +64,13 @@ public func buildApplication(
     let refresher = CacheRefresher(
         cache: services.cache, datapoints: services.repositories.datapoints, lists: services.lists, clock: clock, timer: timers.refresh,
         logger: logger)
+    let changes = (database as? PostgresTallyDatabase).flatMap { postgres in
+        configuration.changeNotifications
+            ? ChangeListener(
+                listen: { channel, consume in try await postgres.listen(channel, consume) }, cache: services.cache,
+                verifier: services.verifier, lists: services.lists, refresher: refresher, timer: timers.refresh, logger: logger)
+            : nil
+    }
     let publicURL = configuration.publicURL
     let date = HTTPDate()
     let application = Application(
@@ -76,7 +85,7 @@ public func buildApplication(
             RequestLogPruner(
                 database: database, retentionDays: configuration.requestLogDays, clock: clock, timer: timers.jobs, logger: logger),
             services.rebucketer,
-        ],
+        ] + (changes.map { [$0] } ?? []),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             let scheme = configuration.tlsEnabled ? "https" : "http"
@@ -88,7 +97,7 @@ public func buildApplication(
         application: application, defaults: services.defaults, datapoints: services.datapoints, keys: services.keys, hits: services.buffer,
         apiRoutes: catalogue,
         routerRoutes: routerRoutes, setup: services.setup, dashboardThrottle: services.throttle, failures: services.failures,
-        streams: services.streams, rebucketer: services.rebucketer, clock: clock)
+        streams: services.streams, rebucketer: services.rebucketer, changes: changes, clock: clock)
 }
 
 /// The `--geoip-db` database, opened once (a bad path or file stops the start with a clear message).

@@ -13,6 +13,8 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "postgres://user:password@host:5432/db, or sqlite:PATH (default: SQLite under --data-dir).") var databaseUrl: String?
     @Option(help: "Folder of the embedded SQLite database (default ./data).") var dataDir: String?
     @Flag(help: "Answer a tracking request only after its hit is committed.") var durable = false
+    @Option(help: "PostgreSQL: apply other nodes' changes as they are announced (LISTEN), not only at the next poll: true or false (default true).")
+    var changeNotifications: Bool?
     @Option(help: "Comma-separated CIDRs whose X-Forwarded-For / Forwarded headers are believed.") var trustedProxies: String?
     @Option(help: "The header set the trusted proxies write: x-forwarded-for (with X-Forwarded-Proto) or forwarded (default x-forwarded-for).")
     var forwardedHeader: String?
@@ -76,6 +78,7 @@ struct ConfigOptions: ParsableArguments {
         set(Key.hitFlushMilliseconds, hitFlushMs.map(ConfigContent.int))
         set(Key.logLevel, logLevel.map(ConfigContent.string))
         set(Key.autoMigrate, autoMigrate.map(ConfigContent.bool))
+        set(Key.changeNotifications, changeNotifications.map(ConfigContent.bool))
         set(Key.keyPepper, keyPepper.map(ConfigContent.string), secret: true)
         set(Key.allowQueryKeys, allowQueryKeys.map(ConfigContent.bool))
         set(Key.authFailureBurst, authFailureBurst.map(ConfigContent.int))

@@ -23,7 +23,9 @@ extension APIKeyAuthTests {
     @Test(arguments: TestEngine.available)
     func revocationAndRotationReachAnotherNodeWhenItsCacheLapses(_ engine: TestEngine) async throws {
         try await withMigratedTestDatabase(engine) { database, location in
-            let configuration = try testConfiguration(database: location)
+            // The lapse is the safety net when an announcement is missed: PostgreSQL's are turned off to see it
+            // (`ChangeNotificationTests` proves they come first).
+            let configuration = try testConfiguration([AppConfiguration.Key.changeNotifications: .bool(false)], database: location)
             let time = MovingWallClock()
             let nodeA = try await buildApplication(configuration: configuration, database: database, logger: testLogger)
             let nodeB = try await buildApplication(configuration: configuration, database: database, clock: time.clock, logger: testLogger)

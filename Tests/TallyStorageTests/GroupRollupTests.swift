@@ -259,7 +259,9 @@ import Testing
             try await Self.record(world, world.links, hour: 0)
             // This writer adds group rows already; a writer of version 22 did not.
             try await database.transaction { db in try await db.raw("DELETE FROM stats_hourly WHERE entity_kind = 5").run() }
-            #expect(try await MigrationRunner(database: database).migrate(now: 2).map(\.version) == [23])
+            #expect(
+                try await MigrationRunner(database: database, migrations: Migrations.all.filter { $0.version <= 23 }).migrate(now: 2).map(\.version)
+                    == [23])
             try await Self.check(world, "after the migration")
             try await database.transaction { db in
                 try await db.raw("UPDATE datapoints SET group_id = \(bind: world.groups[1]) WHERE id = \(bind: world.links[0])").run()

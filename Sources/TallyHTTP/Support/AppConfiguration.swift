@@ -12,6 +12,8 @@ public struct AppConfiguration: Sendable {
     public var publicURL: String
     public var database: DatabaseLocation
     public var durable: Bool
+    /// PostgreSQL: apply other nodes' changes when announced (`ChangeListener`), not only at the next poll.
+    public var changeNotifications: Bool
     public var trustedProxies: [IPNetwork]
     /// Which header set the trusted proxies write; the other is ignored.
     public var forwardedHeader: ForwardedHeader
@@ -70,6 +72,7 @@ public struct AppConfiguration: Sendable {
         public static let databaseURL = "databaseUrl"
         public static let dataDirectory = "dataDir"
         public static let durable = "durable"
+        public static let changeNotifications = "changeNotifications"
         public static let trustedProxies = "trustedProxies"
         public static let forwardedHeader = "forwardedHeader"
         public static let apiHosts = "apiHost"
@@ -111,6 +114,7 @@ public struct AppConfiguration: Sendable {
         dataDirectory = reader.string(forKey: ConfigKey(Key.dataDirectory), default: "./data")
         database = try DatabaseLocation.parse(url: databaseURL, dataDirectory: dataDirectory)
         durable = reader.bool(forKey: ConfigKey(Key.durable), default: false)
+        changeNotifications = reader.bool(forKey: ConfigKey(Key.changeNotifications), default: true)
         trustedProxies = try IPNetwork.parseList(reader.string(forKey: ConfigKey(Key.trustedProxies), default: ""))
         let header = reader.string(forKey: ConfigKey(Key.forwardedHeader), default: ForwardedHeader.xForwardedFor.rawValue)
         guard let forwardedHeader = ForwardedHeader(rawValue: header.lowercased()) else {

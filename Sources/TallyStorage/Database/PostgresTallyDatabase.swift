@@ -51,5 +51,18 @@ public final class PostgresTallyDatabase: TallyDatabase {
         await client.run()
     }
 
+    /// Runs `consume` with the payloads of `NOTIFY`s on `channel` (and the listening backend's process id), on a
+    /// connection of the pool held for it, until the connection fails (thrown) or `consume` returns.
+    public func listen(
+        _ channel: String, _ consume: @Sendable (_ backend: Int32, _ notifications: any AsyncSequence<String, any Error>) async throws -> Void
+    ) async throws {
+        try await client.withConnection { connection in
+            let backend = try await connection.sql().raw("SELECT pg_backend_pid() AS pid").first(decodingColumn: "pid", as: Int32.self) ?? 0
+            try await connection.listen(on: channel) { notifications in
+                try await consume(backend, notifications.map(\.payload))
+            }
+        }
+    }
+
     public func close() async {}
 }

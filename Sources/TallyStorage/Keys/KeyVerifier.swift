@@ -53,8 +53,13 @@ public final class KeyVerifier: Sendable {
         return loaded
     }
 
-    /// Forgets a key at once on this node (after a change made here).
+    /// Forgets a key at once on this node (after a change made here, or announced by another node).
     public func invalidate(publicID: String) {
         cache.withLock { $0.remove(publicID) }
+    }
+
+    /// Forgets every key (announcements may have been missed: each is read again when next presented).
+    public func invalidateAll() {
+        cache.withLock { $0 = LRUCache(capacity: $0.capacity) }
     }
 }

@@ -53,6 +53,7 @@ public enum Migrations {
         .m021TextIndexEnds,
         .m022Bigrams,
         .m023GroupRollups,
+        .m024ChangeNotifications,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
