@@ -149,7 +149,7 @@ import Testing
                 let backend = try #require(nodeB.changes?.backend)
                 #expect(backend != 0)
                 let killed = try await database.read { db in
-                    try await db.raw("SELECT pg_terminate_backend(\(bind: backend)) AS done").first(decodingColumn: "done", as: Bool.self)
+                    try await db.raw("SELECT pg_terminate_backend(\(bind: backend), 5000) AS done").first(decodingColumn: "done", as: Bool.self)
                 }
                 #expect(killed == true)
                 // The refresher and the listener's retry both wait on the poll clock now.

@@ -27,11 +27,13 @@ public struct KeyExpirySweeper: Service {
         await runPeriodically(every: interval, on: timer, logger: logger, what: "key expiry sweep") { try await sweep() }
     }
 
-    /// Inserts the missing `expired` entries in one statement, so two nodes sweeping at once rarely both write.
+    /// Inserts the missing `expired` entries; on PostgreSQL one node at a time (`ClusterJobLock`): while another node
+    /// sweeps, this round does nothing and answers 0.
     @discardableResult
     public func sweep() async throws -> Int {
         let now = clock.now()
         return try await database.transaction { db in
+            guard try await ClusterJobLock.keyExpiry.take(in: db) else { return 0 }
             let due = try await db.raw(
                 """
                 SELECT id, account_id, expires_at FROM api_keys WHERE status = \(bind: APIKey.Status.active.rawValue) \

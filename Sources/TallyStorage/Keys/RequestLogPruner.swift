@@ -3,7 +3,7 @@ import ServiceLifecycle
 import TallyCore
 
 /// Keeps the API usage log to `--request-log-days` (default 30): every interval, rows older than that go, a
-/// thousand per transaction. Any node may run it; two at once only delete the same old rows.
+/// thousand per transaction, each by one node at a time on PostgreSQL (`ClusterJobLock`).
 public struct RequestLogPruner: Service {
     let events: SQLKeyEventRepository
     let retentionMilliseconds: Int64

@@ -60,12 +60,15 @@ public struct SQLKeyEventRepository: Sendable {
         var total = 0
         while true {
             let removed = try await database.transaction { db in
+                // Another node is pruning (PostgreSQL): this round leaves the rest to it.
+                guard try await ClusterJobLock.requestLogPruning.take(in: db) else { return -1 }
                 let ids = try await db.raw("SELECT id FROM api_requests WHERE time_ms < \(bind: cutoff) ORDER BY time_ms LIMIT \(bind: batch)")
                     .all(decodingColumn: "id", as: Int64.self)
                 if !ids.isEmpty { try await db.delete(from: "api_requests").where("id", .in, ids).run() }
                 try await db.delete(from: "api_failures").where("minute_ms", .lessThan, cutoff).run()
                 return ids.count
             }
+            guard removed >= 0 else { return total }
             total += removed
             if removed < batch { return total }
         }
