@@ -43,7 +43,7 @@ import Testing
             }
             // Another node mid-sweep: this round leaves it alone.
             try await database.transaction { db in
-                try await db.raw("SELECT pg_advisory_xact_lock(7243010010)").run()
+                try await db.raw("SELECT pg_advisory_xact_lock(hashtext(current_schema()), 1)").run()  // `ClusterJobLock.keyExpiry`
                 #expect(try await sweeper.sweep() == 0)
             }
             #expect(try await expired() == 0)
@@ -52,7 +52,7 @@ import Testing
             let holder = Task {
                 // The holding node's connection stays busy (as a node's does mid-round) until its backend is ended.
                 try await database.read { db in
-                    try await db.raw("SELECT pg_advisory_lock(7243010010)").run()
+                    try await db.raw("SELECT pg_advisory_lock(hashtext(current_schema()), 1)").run()
                     backend.yield(try await db.raw("SELECT pg_backend_pid() AS pid").first(decodingColumn: "pid", as: Int32.self) ?? 0)
                     try await db.raw("SELECT pg_sleep(60)").run()
                 }
