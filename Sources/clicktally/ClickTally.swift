@@ -8,7 +8,10 @@ struct ClickTally: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clicktally",
         abstract: "A self-hosted link-tracking and click-analytics server.",
-        subcommands: [Serve.self, Migrate.self, Links.self, Users.self, Keys.self, Stats.self, ImportCommand.self, ExportCommand.self, OpenAPI.self],
+        subcommands: [
+            Serve.self, Migrate.self, Links.self, Users.self, Keys.self, Stats.self, ImportCommand.self, ExportCommand.self, BackupCommand.self,
+            RestoreCommand.self, OpenAPI.self,
+        ],
         defaultSubcommand: Serve.self)
 }
 

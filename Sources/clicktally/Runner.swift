@@ -44,6 +44,11 @@ enum Runner {
         }
     }
 
+    /// Runs `body`, turning a rule it states (`ValidationError`) into the command's plain failure.
+    static func plainly<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as TallyCore.ValidationError { throw CommandFailure(description: error.message) }
+    }
+
     static func admin<T: Sendable>(
         _ options: ConfigOptions, owner: OwnerOptions? = nil, _ body: @Sendable (Admin, any TallyDatabase) async throws -> T
     ) async throws -> T {

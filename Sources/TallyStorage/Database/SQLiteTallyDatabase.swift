@@ -6,6 +6,7 @@ import SQLKit
 import SQLiteKit
 import SQLiteNIO
 import Synchronization
+import TallyCore
 
 /// SQLite behind the seam: one write connection (transactions serialised by a lock, as SQLite has one
 /// writer anyway) and a few read connections, which WAL lets run beside the writer and beside each other.
@@ -22,8 +23,13 @@ public final class SQLiteTallyDatabase: TallyDatabase {
     /// thread per core) two such waits — another process's writer, a second node in a test — left no thread for the
     /// transaction they waited on to commit, and every database in the process stalled. One thread per connection.
     private let threads: [NIOThreadPool]
+    /// Held while open, so that a restore cannot replace the file under it.
+    private let fileLock: DatabaseFileLock
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection], threads: [NIOThreadPool], logger: Logger) {
+    private init(
+        writer: SQLiteConnection, readers: [SQLiteConnection], threads: [NIOThreadPool], fileLock: DatabaseFileLock, logger: Logger
+    ) {
+        self.fileLock = fileLock
         self.writer = writer
         self.readers = readers
         self.threads = threads
@@ -39,6 +45,9 @@ public final class SQLiteTallyDatabase: TallyDatabase {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        guard let fileLock = DatabaseFileLock(database: path, .shared) else {
+            throw ValidationError(field: "database", code: "database_restoring", message: "\(path) is being restored; start again when it is done")
         }
         let threads = (0...max(1, readerCount)).map { _ in NIOThreadPool(numberOfThreads: 1) }
         threads.forEach { $0.start() }
@@ -63,7 +72,7 @@ public final class SQLiteTallyDatabase: TallyDatabase {
             try await reader.sql().raw("PRAGMA busy_timeout = 10000").run()
             readers.append(reader)
         }
-        return SQLiteTallyDatabase(writer: writer, readers: readers, threads: threads, logger: logger)
+        return SQLiteTallyDatabase(writer: writer, readers: readers, threads: threads, fileLock: fileLock, logger: logger)
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
