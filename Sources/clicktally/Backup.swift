@@ -38,8 +38,7 @@ struct RestoreCommand: AsyncParsableCommand {
             throw CommandFailure(description: "a PostgreSQL database is restored with pg_restore (docs/operations.md)")
         }
         let file = self.file
-        let contents = try await Runner.plainly { try await SQLiteBackup.contents(of: file) }
-        let kept = try await Runner.plainly { try await SQLiteBackup.restore(from: file, to: path, now: WallClock.system.now()) }
+        let (contents, kept) = try await Runner.plainly { try await SQLiteBackup.restore(from: file, to: path, now: WallClock.system.now()) }
         print("Restored \(path) from \(file): schema \(contents.schemaVersion), \(contents.datapoints) datapoints, \(contents.hits) hits")
         if let kept { print("The database it replaced is kept at \(kept)") }
     }

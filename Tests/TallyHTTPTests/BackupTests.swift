@@ -56,9 +56,10 @@ import Testing
             // Restored into a fresh place, then over an existing database (kept aside).
             let restored = folder + "/restored/clicktally.sqlite"
             try FileManager.default.createDirectory(atPath: folder + "/restored", withIntermediateDirectories: true)
-            #expect(try await SQLiteBackup.restore(from: backup, to: restored, now: 7) == nil)
+            #expect(try await SQLiteBackup.restore(from: backup, to: restored, now: 7).kept == nil)
             #expect(try await SQLiteBackup.contents(of: restored).hits == counted)
-            let kept = try await SQLiteBackup.restore(from: backup, to: restored, now: 8)
+            let (restoredContents, kept) = try await SQLiteBackup.restore(from: backup, to: restored, now: 8)
+            #expect(restoredContents.hits == counted)
             #expect(kept == restored + ".before-restore-8")
             #expect(FileManager.default.fileExists(atPath: restored + ".before-restore-8"))
             #expect(try await SQLiteBackup.contents(of: restored).hits == counted)

@@ -69,9 +69,10 @@ public enum SQLiteBackup {
 
     /// Puts the backup at `backup` in place of the database at `target`, which no process may have open (a running
     /// server is refused: `DatabaseFileLock`, held exclusively until the new file is in place). The database it replaces is kept beside it, renamed
-    /// `<target>.before-restore-<now>`; its path is returned (nil when there was none).
-    public static func restore(from backup: String, to target: String, now: Int64) async throws -> String? {
-        _ = try await contents(of: backup)
+    /// `<target>.before-restore-<now>`. Returns what the backup holds (checked by `contents(of:)`) and where the
+    /// replaced database went (nil when there was none).
+    public static func restore(from backup: String, to target: String, now: Int64) async throws -> (contents: Contents, kept: String?) {
+        let contents = try await contents(of: backup)
         guard let lock = DatabaseFileLock(database: target, .exclusive) else {
             throw ValidationError(field: "database", code: "database_in_use", message: "\(target) is in use; stop the server before restoring")
         }
@@ -88,7 +89,7 @@ public enum SQLiteBackup {
             try FileManager.default.removeItem(atPath: target + suffix)
         }
         try FileManager.default.copyItem(atPath: backup, toPath: target)
-        return kept
+        return (contents, kept)
     }
 
     /// One connection of its own to `path` (no waiting for locks), closed after `body`.

@@ -22,13 +22,12 @@ public struct ChangeListener: Service {
         ) async throws -> Void
 
     /// The process id of the PostgreSQL backend listening now, or 0 (tests end that connection to see the safety net).
-    public var backend: Int32 { listening.load() }
-    private let listening = Box()
+    public var backend: Int32 { listening.value.load(ordering: .relaxed) }
+    private let listening = Backend()
 
-    final class Box: Sendable {
+    /// A class around the atomic, which a struct cannot hold.
+    final class Backend: Sendable {
         let value = Atomic<Int32>(0)
-        func load() -> Int32 { value.load(ordering: .relaxed) }
-        func store(_ new: Int32) { value.store(new, ordering: .relaxed) }
     }
 
     let listen: Listen
@@ -67,17 +66,19 @@ public struct ChangeListener: Service {
                 do {
                     try await listen(Migration.changeChannel) { backend, notifications in
                         // Announcements from here on arrive; what changed before is read once by time.
-                        listening.store(backend)
+                        listening.value.store(backend, ordering: .relaxed)
                         verifier.invalidateAll()
                         await refresher.refreshOnce()
                         appliedSink.yield(Self.listening)
                         for try await payload in notifications { await apply(payload) }
                     }
                 } catch {
-                    listening.store(0)
-                    if Task.isCancelled { break }
-                    logger.warning("change notifications lost; polling until listening again", metadata: ["error": "\(error)"])
+                    if !Task.isCancelled {
+                        logger.warning("change notifications lost; polling until listening again", metadata: ["error": "\(error)"])
+                    }
                 }
+                // Not listening, whether the connection failed or the notifications ended.
+                listening.value.store(0, ordering: .relaxed)
                 if Task.isCancelled { break }
                 try? await timer.sleep(for: retry)
             }

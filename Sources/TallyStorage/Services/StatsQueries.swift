@@ -73,16 +73,17 @@ public struct StatsQueries: Sendable {
         let total: Int
         let ids: [Int64]
         switch order {
-        case .figure(let figure) where descending && window.offset + window.limit <= SQLStatsRepository.topScoredReach:
-            // A first page: the busiest are read while the datapoints are counted (two readers at once), and only when
-            // fewer than the page have the figure is the rest needed, which takes the count.
+        case .figure(let figure)
+        where descending && window.offset + window.limit <= SQLStatsRepository.topScoredReach && window.offset < datapoints.deepOffset:
+            // A first page: the busiest are read while the datapoints are counted (two readers at once). When fewer than
+            // the page have the figure, those read are all the scored ones, and only the rest is read after them.
             async let counted = datapoints.count(query)
             let top = try await stats.topScored(query, by: figure, from: from, to: to, window.offset + window.limit)
             total = try await counted
             ids =
                 top.count == window.offset + window.limit
                 ? Array(top.dropFirst(window.offset))
-                : try await rankedIDs(query, by: figure, descending: descending, from: from, to: to, total: total, window)
+                : try await rankedIDs(query, by: figure, descending: true, from: from, to: to, total: total, window, allScored: top)
         case .figure(let figure):
             total = try await datapoints.count(query)
             ids = try await rankedIDs(query, by: figure, descending: descending, from: from, to: to, total: total, window)
@@ -102,10 +103,13 @@ public struct StatsQueries: Sendable {
     /// A page ranked by a figure: the scored datapoints ranked in SQL, and the rest by id (after them descending, before
     /// them ascending). A deep page of the rest is read through the datapoint list's anchors, leaving the scored out,
     /// instead of walking the id index to its offset (150 ms at offset 500,000 of a million links); when the whole page
-    /// lies in the rest, the scored are only listed, not ranked.
+    /// lies in the rest, the scored are only listed, not ranked. `allScored`: every scored datapoint, best first, when
+    /// the caller has read them already (descending only); nothing is summed again then.
     private func rankedIDs(
-        _ query: DatapointQuery, by figure: Figure, descending: Bool, from: Int64, to: Int64, total: Int, _ window: PageWindow
+        _ query: DatapointQuery, by figure: Figure, descending: Bool, from: Int64, to: Int64, total: Int, _ window: PageWindow,
+        allScored: [Int64]? = nil
     ) async throws -> [Int64] {
+        let known = allScored?.sorted()
         var restQuery = query
         restQuery.sort = .id
         restQuery.descending = !descending
@@ -119,20 +123,26 @@ public struct StatsQueries: Sendable {
         var scoredIDs: [Int64]? = nil
         func anchoredRest(_ rest: PageWindow) async throws -> [Int64]? {
             guard rest.offset >= datapoints.deepOffset else { return nil }
+            if scoredIDs == nil { scoredIDs = known }
             if scoredIDs == nil { scoredIDs = try await freshScoredIDs(query, by: figure, from: from, to: to) }
             return try await datapoints.ids(restQuery, excluding: scoredIDs ?? [], rest)
         }
         if window.offset >= datapoints.deepOffset {
-            let remembered = rememberedScoredIDs(query, by: figure, from: from, to: to)
+            let remembered = known ?? rememberedScoredIDs(query, by: figure, from: from, to: to)
             let excluded: [Int64]
             if let remembered { excluded = remembered } else { excluded = try await freshScoredIDs(query, by: figure, from: from, to: to) }
             scoredIDs = excluded
             let wholePageInRest = descending ? window.offset >= excluded.count : window.offset + window.limit <= total - excluded.count
             if wholePageInRest, let page = try await anchoredRest(restWindow(scored: excluded.count, onPage: 0)) { return page }
             // A page that also ranks the scored reads them anew, so that both of its parts see the same hits.
-            if remembered != nil { scoredIDs = nil }
+            if remembered != nil, known == nil { scoredIDs = nil }
         }
-        let scored = try await stats.ranked(query, by: figure, descending: descending, from: from, to: to, total: total, window)
+        let scored =
+            if let allScored {
+                (ids: Array(allScored.dropFirst(window.offset).prefix(window.limit)), scored: allScored.count)
+            } else {
+                try await stats.ranked(query, by: figure, descending: descending, from: from, to: to, total: total, window)
+            }
         let rest = restWindow(scored: scored.scored, onPage: scored.ids.count)
         guard rest.limit > 0 else { return scored.ids }
         var unscored = try await anchoredRest(rest)
