@@ -52,7 +52,7 @@ public func buildApplication(
     let tracking = TrackingHandler(
         cache: services.cache, domains: services.domains, buffer: services.buffer, addresses: services.addresses,
         durable: configuration.durable, clock: clock, metrics: services.metrics, blacklists: services.blacklists, extras: services.extras,
-        attributionSeconds: configuration.attributionDays * 86_400,
+        sharedRotators: services.sharedRotators, attributionSeconds: configuration.attributionDays * 86_400,
         secureCookies: configuration.tlsEnabled || configuration.publicURL.hasPrefix("https://"), clickTokens: services.clickTokens)
     let responder = TallyResponder(
         router: router.buildResponder(), tracking: tracking, hsts: configuration.tlsEnabled, apiHosts: configuration.apiHosts)

@@ -20,6 +20,13 @@ public struct TokenBucket: Sendable, Equatable {
         public let resetSeconds: Int
         /// Seconds until one token is available, when refused (`Retry-After`).
         public let retryAfterSeconds: Int
+
+        public init(allowed: Bool, remaining: Int, resetSeconds: Int, retryAfterSeconds: Int) {
+            self.allowed = allowed
+            self.remaining = remaining
+            self.resetSeconds = resetSeconds
+            self.retryAfterSeconds = retryAfterSeconds
+        }
     }
 
     /// Takes one token if there is one. `now` in milliseconds.

@@ -22,7 +22,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     let addresses: ClientAddressResolver
     let allowQueryKeys: Bool
     let clock: WallClock
-    let limiter = RateLimiter()
+    let limiter: RateLimiter
     let alerts = AlertThrottle()
     let watch: UsageWatch
     let webhooks: AlertWebhooks
@@ -44,7 +44,7 @@ struct APIKeyMiddleware: RouterMiddleware {
             // A leak report is a guess at a key as much as a report: each one takes from the same per-address failure
             // budget as a bad key, so the endpoint is no way around that throttle.
             if request.method == .post, route.hasSuffix("/keys/leaked") {
-                let rate = limiter.take("failures \(clientIP)", rate: Self.failureRate, burst: failureBurst, now: now)
+                let rate = await limiter.take("failures \(clientIP)", rate: Self.failureRate, burst: failureBurst, now: now)
                 if !rate.allowed { return Self.tooMany(rate, message: "too many failed authentication attempts from this address") }
             }
             return try await next(request, context)
@@ -55,7 +55,7 @@ struct APIKeyMiddleware: RouterMiddleware {
             clientIP: clientIP, keyInQuery: presented?.inQuery ?? false, usedPreviousSecret: false)
 
         let failures = "failures \(clientIP)"
-        let throttled = limiter.peek(failures, rate: Self.failureRate, burst: failureBurst, now: now)
+        let throttled = await limiter.peek(failures, rate: Self.failureRate, burst: failureBurst, now: now)
         var response: Response
         var rate = throttled
         var rateLimit = failureBurst
@@ -69,7 +69,7 @@ struct APIKeyMiddleware: RouterMiddleware {
             record.keyID = outcome.key?.id
             switch outcome.verdict {
             case .refused(let refusal):
-                rate = limiter.take(failures, rate: Self.failureRate, burst: failureBurst, now: now)
+                rate = await limiter.take(failures, rate: Self.failureRate, burst: failureBurst, now: now)
                 response = Self.refusal(code: refusal.rawValue, message: refusal.message)
                 if let key = outcome.key { await failedAttempt(on: key, clientIP: clientIP, now: now) }
             case .accepted(let usedPrevious):
@@ -80,7 +80,7 @@ struct APIKeyMiddleware: RouterMiddleware {
                     response = ErrorBody.response(
                         .forbidden, code: "https_required", message: "API keys are accepted over HTTPS only; use https:// and rotate this key")
                 } else {
-                    rate = limiter.take("key \(key.id)", rate: key.ratePerSecond, burst: key.burst, now: now)
+                    rate = await limiter.take("key \(key.id)", rate: key.ratePerSecond, burst: key.burst, now: now)
                     rateLimit = key.burst
                     if !rate.allowed {
                         response = Self.tooMany(rate, message: "rate limit of \(key.ratePerSecond) requests a second exceeded")
@@ -181,7 +181,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     }
 
     private func failedAttempt(on key: APIKey, clientIP: String, now: Int64) async {
-        let count = limiter.take("failed key \(key.id)", rate: 1, burst: 10, now: now)
+        let count = await limiter.take("failed key \(key.id)", rate: 1, burst: 10, now: now)
         if !count.allowed {
             await raise(.failedAttempts, key: key, clientIP: clientIP, now: now, "a burst of failed attempts named key \(key.publicID)")
         }

@@ -20,7 +20,8 @@ struct RouteTable {
         let v2 = router.group("v2").add(
             middleware: APIKeyMiddleware(
                 verifier: s.verifier, keys: r.keys, events: r.keyEvents, failures: s.failures, guests: r.guests, catalogue: catalogue,
-                addresses: s.addresses, allowQueryKeys: configuration.allowQueryKeys, clock: clock, watch: UsageWatch(events: r.keyEvents),
+                addresses: s.addresses, allowQueryKeys: configuration.allowQueryKeys, clock: clock, limiter: s.limiter,
+                watch: UsageWatch(events: r.keyEvents),
                 webhooks: s.webhooks, failureBurst: configuration.authFailureBurst, tls: configuration.tlsEnabled))
         let api = APIRoutes(group: v2, catalogue: catalogue)
         KeysController(service: s.keys, verifier: s.verifier, activity: s.keyActivity, clock: clock, webhooks: s.webhooks).addRoutes(to: api)

@@ -65,6 +65,9 @@ struct TallyServices: Sendable {
     /// Live streams held open per key and per session on this node.
     let streams: LiveStreamSlots
     let rebucketer: StatsRebucketer
+    /// Several nodes on PostgreSQL share their rate limits and rotator counters through it; one node keeps them in memory.
+    let limiter: RateLimiter
+    let sharedRotators: SharedRotatorPositions?
 
     /// Opens nothing (the database is the caller's); reads what must be in memory before the first request: the
     /// installation's defaults, the domains, the hottest links and every account's lists.
@@ -106,6 +109,7 @@ struct TallyServices: Sendable {
             queries: queries, groups: groups, tags: tags, conversions: conversions, domains: domains, extras: extras,
             publicURL: configuration.publicURL)
         let groupAccess = GroupAccess(groups: groups)
+        let clustered = database.kind == .postgres
         let conversionAccess = ConversionAccess(conversions: conversions)
         return TallyServices(
             database: database, repositories: repositories, clock: clock, timers: timers, logger: logger, defaults: defaults,
@@ -134,6 +138,8 @@ struct TallyServices: Sendable {
             groupAccess: groupAccess, conversionAccess: conversionAccess,
             subjects: StatsSubjects(datapoints: datapointAccess, groups: groupAccess, conversions: conversionAccess),
             streams: LiveStreamSlots(),
-            rebucketer: StatsRebucketer(database: database, clock: clock, timer: timers.jobs, logger: logger))
+            rebucketer: StatsRebucketer(database: database, clock: clock, timer: timers.jobs, logger: logger),
+            limiter: RateLimiter(shared: clustered ? SharedRateLimiter(database: database) : nil, logger: logger),
+            sharedRotators: clustered ? SharedRotatorPositions(database: database) : nil)
     }
 }

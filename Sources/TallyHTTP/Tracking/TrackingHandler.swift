@@ -31,6 +31,8 @@ struct TrackingHandler: Sendable {
     /// Retargeting scripts and dynamic-destination whitelists, for links with options.
     let extras: LinkExtras
     let rotators = RotatorState()
+    /// On PostgreSQL: the cluster's rotator counters (every node walks one cycle); `nil` on one node.
+    let sharedRotators: SharedRotatorPositions?
     /// How long the attribution cookies live (`--attribution-days`).
     let attributionSeconds: Int
     /// Over https the cookies are `SameSite=None; Secure`, so a conversion pixel on another site still receives them;
@@ -44,7 +46,8 @@ struct TrackingHandler: Sendable {
         let datapoint =
             request.target.couldExist ? try await cache.datapoint(domainID: domainID(of: request), name: String(request.target.name)) : nil
         let converts = datapoint.map { extras.leadsToConversions($0) } ?? false
-        let (answer, hit) = decide(request, datapoint: datapoint, leadsToConversions: converts)
+        let rotation = await sharedRotation(request, datapoint: datapoint)
+        let (answer, hit) = decide(request, datapoint: datapoint, leadsToConversions: converts, rotation: rotation)
         if let hit {
             if durable {
                 try await buffer.appendAndWaitForCommit(hit)
@@ -54,6 +57,15 @@ struct TrackingHandler: Sendable {
         }
         metrics.recordTrackingResponse(status: Int(answer.status.code))
         return answer.response
+    }
+
+    /// A counted visit (GET) of an active sequential or weighted rotator takes the cluster's next position; a HEAD, or
+    /// a database that cannot answer, rotates on this node's own counter (`rotators`) instead.
+    func sharedRotation(_ request: TrackingRequest, datapoint: Datapoint?) async -> Int? {
+        guard let sharedRotators, let datapoint, request.method == .get, datapoint.status == .active, datapoint.type == .trackingLink,
+            datapoint.options.mode == .sequential || datapoint.options.mode == .weighted
+        else { return nil }
+        return try? await sharedRotators.index(datapointID: datapoint.id, options: datapoint.options, now: clock.now())
     }
 
     /// The fast path: an answer from memory without waiting, or `nil` when the routed path must take over.
@@ -78,7 +90,10 @@ struct TrackingHandler: Sendable {
 
     /// The answer for `datapoint` (or its absence) and the hit to record, if any. Pure apart from the clock.
     /// - Parameter leadsToConversions: asked of `LinkExtras` once per request by the caller (the fast path already knows).
-    func decide(_ request: TrackingRequest, datapoint: Datapoint?, leadsToConversions converts: Bool) -> (TrackingAnswer, Hit?) {
+    /// - Parameter rotation: the destination the cluster's rotator counter chose (`sharedRotation`), if it did.
+    func decide(
+        _ request: TrackingRequest, datapoint: Datapoint?, leadsToConversions converts: Bool, rotation: Int? = nil
+    ) -> (TrackingAnswer, Hit?) {
         guard let datapoint else { return (TrackingResponses.notFound, nil) }
         if request.target.askedForGIF && datapoint.type != .trackingPixel { return (TrackingResponses.notFound, nil) }
         // HEAD is how link previews and scanners look; it is answered but never counted.
@@ -104,7 +119,8 @@ struct TrackingHandler: Sendable {
                 answer = TrackingResponses.redirect(
                     to: DestinationURL.forwardingQuery(request.query ?? "", to: destination), type: datapoint.redirectType)
             } else {
-                var linked = linkAnswer(request, datapoint: datapoint, main: destination, advancing: counts, click: click)
+                var linked = linkAnswer(
+                    request, datapoint: datapoint, main: destination, advancing: counts, click: click, rotation: rotation)
                 if converts, let click { attributionCookies(click, request).forEach { linked.headers.add(name: "Set-Cookie", value: $0) } }
                 answer = linked
             }
@@ -129,7 +145,9 @@ struct TrackingHandler: Sendable {
 
     /// A link with options: pick the destination (rotator, dynamic destination), then redirect or show a page.
     /// - Parameter advancing: whether this visit moves a spillover visitor on (HEAD requests do not).
-    func linkAnswer(_ request: TrackingRequest, datapoint: Datapoint, main: String, advancing: Bool, click: ClickToken? = nil) -> TrackingAnswer {
+    func linkAnswer(
+        _ request: TrackingRequest, datapoint: Datapoint, main: String, advancing: Bool, click: ClickToken? = nil, rotation: Int? = nil
+    ) -> TrackingAnswer {
         let options = datapoint.options
         var destination = main
         var query = request.query ?? ""
@@ -153,7 +171,7 @@ struct TrackingHandler: Sendable {
                     cookie = "\(name)=\(min(step + 1, options.destinations.count)); Path=/\(datapoint.name); Max-Age=31536000; HttpOnly; SameSite=Lax"
                 }
             }
-            let index = rotators.choose(datapointID: datapoint.id, options: options, spilloverStep: step)
+            let index = rotation ?? rotators.choose(datapointID: datapoint.id, options: options, spilloverStep: step)
             if options.destinations.indices.contains(index) { destination = options.destinations[index].url }
         default:
             break

@@ -3,9 +3,11 @@ import ServiceLifecycle
 import TallyCore
 
 /// Keeps the API usage log to `--request-log-days` (default 30): every interval, rows older than that go, a
-/// thousand per transaction, each by one node at a time on PostgreSQL (`ClusterJobLock`).
+/// thousand per transaction, each by one node at a time on PostgreSQL (`ClusterJobLock`). The shared rate buckets that
+/// are full again go too (`SQLRateBuckets.pruneFull`: a bucket nobody used for a while is the same as none).
 public struct RequestLogPruner: Service {
     let events: SQLKeyEventRepository
+    let buckets: SQLRateBuckets
     let retentionMilliseconds: Int64
     let interval: Duration
     let clock: WallClock
@@ -18,6 +20,7 @@ public struct RequestLogPruner: Service {
     ) {
         self.timer = timer
         self.events = SQLKeyEventRepository(database: database)
+        self.buckets = SQLRateBuckets(database: database)
         self.retentionMilliseconds = Int64(retentionDays) * 86_400_000
         self.interval = interval
         self.clock = clock
@@ -30,6 +33,7 @@ public struct RequestLogPruner: Service {
 
     @discardableResult
     public func prune() async throws -> Int {
-        try await events.prune(before: clock.now() - retentionMilliseconds)
+        try await buckets.pruneFull(now: clock.now())
+        return try await events.prune(before: clock.now() - retentionMilliseconds)
     }
 }

@@ -54,6 +54,7 @@ public enum Migrations {
         .m022Bigrams,
         .m023GroupRollups,
         .m024ChangeNotifications,
+        .m025ClusterState,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
