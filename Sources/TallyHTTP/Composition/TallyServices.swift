@@ -125,7 +125,8 @@ struct TallyServices: Sendable {
             addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies, header: configuration.forwardedHeader),
             outbound: outbound, alertWebhook: alertWebhook,
             webhooks: AlertWebhooks(fallback: alertWebhook, accounts: accounts, policy: outbound, logger: logger),
-            setup: SetupGate(open: try await accounts.userCount() == 0), sessions: DashboardSessionStore(database: database),
+            setup: try await SetupGate.make(database: database, open: try await accounts.userCount() == 0, now: clock.now()),
+            sessions: DashboardSessionStore(database: database),
             throttle: LoginThrottle(database: database), twoFactor: TwoFactorService(database: database, serverSecret: serverSecret),
             datapoints: datapoints, datapointQueries: queries, datapointAccess: datapointAccess,
             editor: DatapointEditor(

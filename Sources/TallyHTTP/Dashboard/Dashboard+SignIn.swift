@@ -10,7 +10,7 @@ extension DashboardController {
         dashboard.get("setup") { request, context in
             if let refusal = insecureRefusal(request, context) { return refusal }
             let token = DashboardForm(Substring(request.uri.query ?? ""))["token"] ?? ""
-            guard services.setup.matches(token) else { return setupClosed() }
+            guard try await services.setup.matches(token) else { return setupClosed() }
             return withPreSession(request) { csrf in
                 html.page("setup", title: "Set up ClickTally", SetupView(token: token, formToken: csrf), session: nil)
             }
@@ -20,11 +20,11 @@ extension DashboardController {
             let form = try await DashboardForm.read(request)
             guard preSessionMatches(request, form) else { return csrfRefusal() }
             let token = form["token"] ?? ""
-            guard services.setup.take(token) else { return setupClosed() }
+            guard let spent = try await services.setup.take(token) else { return setupClosed() }
             let email = form.trimmed("email")
             let password = form["password"] ?? ""
             guard password == form["password2"] else {
-                services.setup.restore(token)
+                try await services.setup.restore(spent)
                 return html.page(
                     "setup", title: "Set up ClickTally",
                     SetupView(token: token, formToken: form["_csrf"] ?? "", email: email, error: "The two passwords differ."), session: nil,
@@ -39,7 +39,7 @@ extension DashboardController {
                 return DashboardHTML.seeOther(
                     "/dashboard", cookies: [sessionCookie(session, secure: isHTTPS(request, context)), Self.expiredCookie(Self.preSessionCookie)])
             } catch let error as ValidationError {
-                services.setup.restore(token)
+                try await services.setup.restore(spent)
                 return html.page(
                     "setup", title: "Set up ClickTally", SetupView(token: token, formToken: form["_csrf"] ?? "", email: email, error: error.message),
                     session: nil, status: .badRequest)
