@@ -49,7 +49,7 @@ struct Migrate: AsyncParsableCommand {
 }
 
 func makeLogger(_ configuration: AppConfiguration) -> Logger {
-    LoggingSystem.bootstrap { label in LineLogHandler(label: label) }
+    LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: configuration.logFormat) }
     var logger = Logger(label: "clicktally")
     logger.logLevel = configuration.logLevel
     return logger

@@ -31,6 +31,7 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Nice value of the event loops' threads, 0-19, so the hit writer keeps up with redirects (default 5).")
     var eventLoopNice: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical (default info).") var logLevel: String?
+    @Option(help: "text (default) or json: one JSON object a line, with the request id, for log shippers.") var logFormat: String?
     @Option(help: "Apply pending migrations on start: true or false (default: true on SQLite, false on PostgreSQL).")
     var autoMigrate: Bool?
     @Option(help: "Server secret mixed into API key hashes, 32+ characters; set the same on every node (default: generated into --data-dir).")
@@ -77,6 +78,7 @@ struct ConfigOptions: ParsableArguments {
         set(Key.eventLoopNice, eventLoopNice.map(ConfigContent.int))
         set(Key.hitFlushMilliseconds, hitFlushMs.map(ConfigContent.int))
         set(Key.logLevel, logLevel.map(ConfigContent.string))
+        set(Key.logFormat, logFormat.map(ConfigContent.string))
         set(Key.autoMigrate, autoMigrate.map(ConfigContent.bool))
         set(Key.changeNotifications, changeNotifications.map(ConfigContent.bool))
         set(Key.keyPepper, keyPepper.map(ConfigContent.string), secret: true)

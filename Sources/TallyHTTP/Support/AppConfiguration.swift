@@ -28,6 +28,8 @@ public struct AppConfiguration: Sendable {
     /// How long the writer lets a batch fill (never in durable mode, where requests wait for the commit).
     public var hitFlushInterval: Duration
     public var logLevel: Logger.Level
+    /// `text` (one `key=value` line per event) or `json` (one JSON object per line, for log shippers).
+    public var logFormat: LineLogHandler.Format
     /// `nil`: migrate SQLite on start, refuse to start PostgreSQL with pending steps.
     public var autoMigrate: Bool?
     /// The server secret of key hashes; `nil`: generated into the data directory on first start.
@@ -82,6 +84,7 @@ public struct AppConfiguration: Sendable {
         public static let linkCacheSize = "linkCacheSize"
         public static let hitFlushMilliseconds = "hitFlushMs"
         public static let logLevel = "logLevel"
+        public static let logFormat = "logFormat"
         public static let autoMigrate = "autoMigrate"
         public static let keyPepper = "keyPepper"
         public static let allowQueryKeys = "allowQueryKeys"
@@ -146,6 +149,10 @@ public struct AppConfiguration: Sendable {
             throw Self.invalid(Key.logLevel, "log level must be one of trace, debug, info, notice, warning, error, critical")
         }
         logLevel = parsedLevel
+        guard let format = LineLogHandler.Format(rawValue: reader.string(forKey: ConfigKey(Key.logFormat), default: "text")) else {
+            throw Self.invalid(Key.logFormat, "log format must be text or json")
+        }
+        logFormat = format
         autoMigrate = reader.bool(forKey: ConfigKey(Key.autoMigrate))
         keyPepper = reader.string(forKey: ConfigKey(Key.keyPepper), isSecret: true)
         allowQueryKeys = reader.bool(forKey: ConfigKey(Key.allowQueryKeys), default: true)

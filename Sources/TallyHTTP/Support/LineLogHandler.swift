@@ -12,23 +12,35 @@ import Synchronization
 /// built more cheaply — the timestamp is formatted once a second, metadata is merged only when a line is
 /// written, and lines go out whole, in batches (`BufferedStandardError`). At `info` the server logs every
 /// request, and swift-log's StreamLogHandler cost about 27 µs a line here.
+///
+/// `--log-format json` writes the same events as one JSON object a line (`time`, `level`, `label`, `source`,
+/// `message`, then the metadata, every value a string), for log shippers; a request's lines carry its id as
+/// `request_id` (Hummingbird's `hb.request.id`).
 public struct LineLogHandler: LogHandler {
+    public enum Format: String, Sendable {
+        case text
+        case json
+    }
+
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
     private let label: String
+    private let format: Format
     private let output: @Sendable (String, _ urgent: Bool) -> Void
 
     static let timestamps = SecondTimestamp()
 
     /// Standard error, buffered; `notice` and above are urgent: they (and every line before them) are written at once.
-    public init(label: String) {
+    public init(label: String, format: Format = .text) {
         self.label = label
+        self.format = format
         self.output = { line, urgent in BufferedStandardError.shared.append(line, urgent: urgent) }
     }
 
     /// - Parameter output: where lines go, when a test captures them.
-    public init(label: String, output: @escaping @Sendable (String) -> Void) {
+    public init(label: String, format: Format = .text, output: @escaping @Sendable (String) -> Void) {
         self.label = label
+        self.format = format
         self.output = { line, _ in output(line) }
     }
 
@@ -38,14 +50,6 @@ public struct LineLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = ""
-        line.reserveCapacity(256)
-        line += Self.timestamps.now()
-        line += " "
-        line += event.level.rawValue
-        line += " "
-        line += label
-        line += ":"
         // Request lines carry all their metadata in the event: no merge, no dictionary built.
         let pairs: [(key: String, value: Logger.MetadataValue)]
         if metadata.isEmpty {
@@ -55,22 +59,78 @@ public struct LineLogHandler: LogHandler {
             if let extra = event.metadata, !extra.isEmpty { merged.merge(extra) { $1 } }
             pairs = merged.sorted { $0.key < $1.key }
         }
+        let line = format == .json ? jsonLine(event, pairs) : textLine(event, pairs)
+        output(line, event.level >= .notice)
+    }
+
+    private func textLine(_ event: LogEvent, _ pairs: [(key: String, value: Logger.MetadataValue)]) -> String {
+        var line = ""
+        line.reserveCapacity(256)
+        line += Self.timestamps.now()
+        line += " "
+        line += event.level.rawValue
+        line += " "
+        line += label
+        line += ":"
         for (key, value) in pairs {
             line += " "
             line += key
             line += "="
-            switch value {
-            case .string(let text): line += text
-            case .stringConvertible(let convertible): line += convertible.description
-            default: line += value.description
-            }
+            line += Self.text(value)
         }
         line += " ["
         line += event.source
         line += "] "
         line += event.message.description
         line += "\n"
-        output(line, event.level >= .notice)
+        return line
+    }
+
+    private func jsonLine(_ event: LogEvent, _ pairs: [(key: String, value: Logger.MetadataValue)]) -> String {
+        var line = "{\"time\":"
+        line.reserveCapacity(320)
+        Self.quote(Self.timestamps.now(), into: &line)
+        for (key, value) in [("level", event.level.rawValue), ("label", label), ("source", event.source), ("message", event.message.description)] {
+            line += ","
+            Self.quote(key, into: &line)
+            line += ":"
+            Self.quote(value, into: &line)
+        }
+        for (key, value) in pairs {
+            line += ","
+            Self.quote(key == "hb.request.id" ? "request_id" : key, into: &line)
+            line += ":"
+            Self.quote(Self.text(value), into: &line)
+        }
+        line += "}\n"
+        return line
+    }
+
+    private static func text(_ value: Logger.MetadataValue) -> String {
+        switch value {
+        case .string(let text): text
+        case .stringConvertible(let convertible): convertible.description
+        default: value.description
+        }
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped (a user agent or a path may hold any of them).
+    static func quote(_ text: String, into line: inout String) {
+        line += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": line += "\\\""
+            case "\\": line += "\\\\"
+            case "\n": line += "\\n"
+            case "\r": line += "\\r"
+            case "\t": line += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                line += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: line.unicodeScalars.append(scalar)
+            }
+        }
+        line += "\""
     }
 }
 
