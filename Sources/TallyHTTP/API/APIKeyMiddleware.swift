@@ -26,6 +26,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     let alerts = AlertThrottle()
     let watch: UsageWatch
     let webhooks: AlertWebhooks
+    let metrics: TallyMetrics
     /// Failed attempts allowed per client address: a burst (`--auth-failure-burst`, 20), then one a second.
     static let failureRate = 1
     let failureBurst: Int
@@ -59,9 +60,13 @@ struct APIKeyMiddleware: RouterMiddleware {
         var response: Response
         var rate = throttled
         var rateLimit = failureBurst
+        // The refusal's code when the key layer refused (for `clicktally_api_auth_failures_total`).
+        var refused: String?
         if !throttled.allowed {
+            refused = "auth_throttled"
             response = Self.tooMany(throttled, message: "too many failed authentication attempts from this address")
         } else if let presented, presented.inQuery, !allowQueryKeys {
+            refused = "key_in_query_refused"
             response = Self.refusal(code: "key_in_query_refused", message: "send the API key in the X-ClickMeter-API-Key header, not in the URL")
         } else if let presented {
             let outcome = try await verifier.verify(presented.text, clientIP: client)
@@ -69,6 +74,7 @@ struct APIKeyMiddleware: RouterMiddleware {
             record.keyID = outcome.key?.id
             switch outcome.verdict {
             case .refused(let refusal):
+                refused = refusal.rawValue
                 rate = await limiter.take(failures, rate: Self.failureRate, burst: failureBurst, now: now)
                 response = Self.refusal(code: refusal.rawValue, message: refusal.message)
                 if let key = outcome.key { await failedAttempt(on: key, clientIP: clientIP, now: now) }
@@ -76,6 +82,7 @@ struct APIKeyMiddleware: RouterMiddleware {
                 let key = outcome.key!
                 record.usedPreviousSecret = usedPrevious
                 if !isSecure(request, peer: peer) {
+                    refused = "https_required"
                     await raise(.plainHTTP, key: key, clientIP: clientIP, now: now, "key \(key.publicID) was sent over plain HTTP and refused")
                     response = ErrorBody.response(
                         .forbidden, code: "https_required", message: "API keys are accepted over HTTPS only; use https:// and rotate this key")
@@ -83,6 +90,7 @@ struct APIKeyMiddleware: RouterMiddleware {
                     rate = await limiter.take("key \(key.id)", rate: key.ratePerSecond, burst: key.burst, now: now)
                     rateLimit = key.burst
                     if !rate.allowed {
+                        refused = "rate_limited"
                         response = Self.tooMany(rate, message: "rate limit of \(key.ratePerSecond) requests a second exceeded")
                     } else {
                         await watchForAnomalies(key: key, client: client, clientIP: clientIP, now: now, logger: context.logger)
@@ -93,6 +101,7 @@ struct APIKeyMiddleware: RouterMiddleware {
                             auth.guest = try await guests.access(guestID: guestID)
                         }
                         if key.guestID != nil, auth.guest == nil {
+                            refused = APIKeyRefusal.revoked.rawValue
                             response = Self.refusal(code: APIKeyRefusal.revoked.rawValue, message: APIKeyRefusal.revoked.message)
                         } else {
                             context.auth = auth
@@ -112,10 +121,13 @@ struct APIKeyMiddleware: RouterMiddleware {
                 }
             }
         } else {
+            refused = APIKeyRefusal.missing.rawValue
             response = Self.refusal(code: APIKeyRefusal.missing.rawValue, message: APIKeyRefusal.missing.message)
         }
         Self.addRateHeaders(rate, limit: rateLimit, to: &response)
         record.status = response.status.code
+        metrics.recordAPIRequest(status: response.status.code)
+        if let refused { metrics.recordAuthFailure(code: refused) }
         let elapsed = ContinuousClock.now - start
         record.latencyMicroseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         await save(record, logger: context.logger)
@@ -189,6 +201,7 @@ struct APIKeyMiddleware: RouterMiddleware {
 
     private func raise(_ kind: KeyAlert.Kind, key: APIKey, clientIP: String, now: Int64, _ message: String, subject: String = "") async {
         guard alerts.shouldRaise("\(kind.rawValue) \(key.id) \(subject)", now: now) else { return }
+        metrics.recordAlert(kind: kind.rawValue)
         let alert = KeyAlert(accountID: key.accountID, keyID: key.id, kind: kind, message: message, clientIP: clientIP, createdAt: now)
         try? await events.add(alert)
         webhooks.send(alert, publicID: key.publicID)

@@ -22,7 +22,7 @@ struct RouteTable {
                 verifier: s.verifier, keys: r.keys, events: r.keyEvents, failures: s.failures, guests: r.guests, catalogue: catalogue,
                 addresses: s.addresses, allowQueryKeys: configuration.allowQueryKeys, clock: clock, limiter: s.limiter,
                 watch: UsageWatch(events: r.keyEvents),
-                webhooks: s.webhooks, failureBurst: configuration.authFailureBurst, tls: configuration.tlsEnabled))
+                webhooks: s.webhooks, metrics: s.metrics, failureBurst: configuration.authFailureBurst, tls: configuration.tlsEnabled))
         let api = APIRoutes(group: v2, catalogue: catalogue)
         KeysController(service: s.keys, verifier: s.verifier, activity: s.keyActivity, clock: clock, webhooks: s.webhooks).addRoutes(to: api)
         let datapoints = DatapointsController(service: s.datapoints, access: s.datapointAccess, editor: s.editor)

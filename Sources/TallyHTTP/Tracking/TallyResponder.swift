@@ -25,6 +25,7 @@ public struct TallyResponder: HTTPResponder {
             request = Request(head: head, body: request.body)
         }
         var response: Response
+        var isTracking = false
         do {
             if request.method == .options, Self.isAPI(request.uri.path) {
                 response = Self.preflight
@@ -32,6 +33,7 @@ public struct TallyResponder: HTTPResponder {
                 var headers = TrackingHeaders(request.headers)
                 // HTTP/1's `Host` arrives here as the request's authority, not among its fields.
                 headers.host = request.head.authority ?? headers.host
+                isTracking = true
                 response = try await tracking.respond(
                     to: TrackingRequest(
                         method: request.method, target: target, query: request.uri.query, headers: headers, peer: context.remoteAddress))
@@ -47,6 +49,8 @@ public struct TallyResponder: HTTPResponder {
             response.headers[.accessControlAllowOrigin] = "*"
             response.headers[.accessControlExposeHeaders] = Self.exposedHeaders
         }
+        let kind: TallyMetrics.RequestKind = isTracking ? .tracking : Self.isAPI(request.uri.path) ? .api : .other
+        tracking.metrics.recordDuration(kind, since: start)
         log(request, response, start: start, logger: context.logger)
         return response
     }

@@ -107,6 +107,7 @@ final class TrackingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func log(_ pending: Pending, status: Int) {
+        tracking.metrics.recordDuration(.tracking, since: pending.start)
         guard logger.logLevel <= .info else { return }
         TallyResponder.logRequest(
             method: pending.method, path: String(pending.path), status: status, start: pending.start, requestID: RequestIDText.next(),
