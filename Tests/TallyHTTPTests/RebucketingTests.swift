@@ -158,4 +158,48 @@ import Testing
             #expect(try await Self.accountClicks(setup.database, account) == Self.history)
         }
     }
+
+    /// A node working on a long re-bucketing keeps its 7-second lease alive every 2 seconds (its timer), however long a
+    /// chunk takes, so another node does not take the account over while it lives (the one that died is taken over as
+    /// soon as its lease runs out: `anotherNodeTakesOverWhenTheLeaseRunsOut`). Mutation: without the heartbeat the
+    /// second node takes the account at 7.5 s.
+    @Test(arguments: TestEngine.available)
+    func aWorkingNodeRenewsItsLeaseWhileItWorks(_ engine: TestEngine) async throws {
+        try await Stats.withStats(engine) { setup in
+            let account = setup.server.defaults.accountID
+            let link = try await setup.server.link("https://example.com/", name: "beat")
+            try await Self.loadHistory(setup, link: link.id)
+            let timer = ManualClock()
+            let node = StatsRebucketer(database: setup.database, clock: setup.clock.wallClock, timer: timer, logger: Logger(label: "one"))
+            let gate = Gate()
+            await node.setAfterChunk { number in if number == 1 { await gate.arrive() } }
+            func leaseEnd() async throws -> Int64? {
+                try await setup.database.read { db in
+                    try await db.raw("SELECT lease_until_ms FROM stats_rebuckets WHERE account_id = \(bind: account)").first(
+                        decodingColumn: "lease_until_ms", as: Int64.self)
+                }
+            }
+            async let changed: Void = node.change(accountID: account, to: "Europe/Paris")
+            await gate.waitUntilReached()
+            let second = StatsRebucketer(database: setup.database, clock: setup.clock.wallClock, logger: Logger(label: "two"))
+            for _ in 0..<4 {
+                // 2.5 s of wall time and one heartbeat: the lease is renewed to 7 s from now each time.
+                setup.clock.advance(milliseconds: 2_500)
+                let before = try await leaseEnd()
+                timer.advance(by: .seconds(2))
+                var renewed = try await leaseEnd()
+                for _ in 0..<200 where renewed == before {
+                    await Task.yield()
+                    renewed = try await leaseEnd()
+                }
+                #expect(renewed == setup.clock.wallClock.now() + 7_000)
+                try await second.runPending()
+                #expect(try await setup.database.count("stats_rebuckets") == 1)
+            }
+            // 10 s in all, still the first node's.
+            await gate.release()
+            try await changed
+            #expect(try await setup.database.count("stats_rebuckets") == 0)
+        }
+    }
 }

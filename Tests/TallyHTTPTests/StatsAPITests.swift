@@ -17,6 +17,7 @@ final class MovableClock: Sendable {
     init(_ start: Int64) { value = Mutex(start) }
 
     func advance(minutes: Int64) { value.withLock { $0 += minutes * 60_000 } }
+    func advance(milliseconds: Int64) { value.withLock { $0 += milliseconds } }
     var wallClock: WallClock { WallClock { self.value.withLock { $0 } } }
 }
 

@@ -2,7 +2,8 @@ import Logging
 import ServiceLifecycle
 import TallyCore
 
-/// Keeps the API usage log to `--request-log-days` (default 30): every interval, rows older than that go, a
+/// Keeps the API usage log to `--request-log-days` (default 30): every interval (10 s: a round that finds nothing is one
+/// indexed query, and a node that dies mid-round is taken over within it), rows older than that go, a
 /// thousand per transaction, each by one node at a time on PostgreSQL (`ClusterJobLock`). The shared rate buckets that
 /// are full again go too (`SQLRateBuckets.pruneFull`: a bucket nobody used for a while is the same as none).
 public struct RequestLogPruner: Service {
@@ -15,7 +16,7 @@ public struct RequestLogPruner: Service {
     let logger: Logger
 
     public init(
-        database: any TallyDatabase, retentionDays: Int, interval: Duration = .seconds(300), clock: WallClock = .system,
+        database: any TallyDatabase, retentionDays: Int, interval: Duration = .seconds(10), clock: WallClock = .system,
         timer: any Clock<Duration> = ContinuousClock(), logger: Logger
     ) {
         self.timer = timer

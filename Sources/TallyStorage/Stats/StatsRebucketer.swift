@@ -19,8 +19,9 @@ import TallyCore
 ///    twice; batches of other accounts do not wait at all.
 ///
 /// The row in `stats_rebuckets` carries a lease (`runner`, `lease_until_ms`): one node works on an account at a time,
-/// and when it dies another takes over once the lease has run out (the periodic `run` resumes waiting accounts,
-/// also after a restart). A hit older than the fence that is first committed after its chunk was built (a durable
+/// renewing its 7-second lease every 2 seconds while it works (and after each chunk); when it dies another takes over
+/// once the lease has run out — within 9 seconds, as every node looks for waiting accounts every 2 seconds (the periodic
+/// `run`, also after a restart). A hit older than the fence that is first committed after its chunk was built (a durable
 /// buffer replayed after a crash mid-re-bucketing) is left out of the days until `clicktally stats rebuild`.
 public actor StatsRebucketer: Service {
     let database: any TallyDatabase
@@ -31,14 +32,16 @@ public actor StatsRebucketer: Service {
     let fence: Int64 = 5 * 60_000
     /// The span of hits one staging transaction groups.
     let chunk: Int64 = 6 * 3_600_000
-    let lease: Int64 = 60_000
+    let lease: Int64 = 7_000
+    /// How often a working node renews its lease, and every node looks for accounts whose node died.
+    let heartbeat: Duration = .seconds(2)
     let runner = UUID().uuidString
     private var running: [Int64: (number: Int, task: Task<Void, any Error>)] = [:]
     private var scheduled = 0
     /// Called after each staging chunk with its number (tests hold the re-bucketing half-way with it).
     private var afterChunk: (@Sendable (Int) async -> Void)?
 
-    /// What the 30-second resume interval runs on (tests move it by hand).
+    /// What the resume interval and the lease's heartbeat run on (tests move it by hand).
     let timer: any Clock<Duration>
 
     public init(database: any TallyDatabase, clock: WallClock = .system, timer: any Clock<Duration> = ContinuousClock(), logger: Logger) {
@@ -50,9 +53,9 @@ public actor StatsRebucketer: Service {
 
     public func setAfterChunk(_ hook: (@Sendable (Int) async -> Void)?) { afterChunk = hook }
 
-    /// Resumes accounts whose re-bucketing was interrupted (a restart, a node that died) every 30 seconds.
+    /// Resumes accounts whose re-bucketing was interrupted (a restart, a node that died) every `heartbeat`.
     public func run() async throws {
-        await runPeriodically(every: .seconds(30), on: timer, logger: logger, what: "time-zone re-bucketing") { try await self.runPending() }
+        await runPeriodically(every: heartbeat, on: timer, logger: logger, what: "time-zone re-bucketing") { try await self.runPending() }
     }
 
     /// Sets the zone and re-buckets; returns when the account's days are in the new zone. The work runs in its own
@@ -106,7 +109,22 @@ public actor StatsRebucketer: Service {
         if running[accountID]?.number == number { running[accountID] = nil }
     }
 
+    /// Works on the account while a child task keeps its lease alive (a chunk of a large account may take longer than
+    /// the lease).
     private func rebucket(_ accountID: Int64) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while true {
+                    try await self.timer.sleep(for: self.heartbeat, tolerance: nil)
+                    try await self.renew(accountID)
+                }
+            }
+            defer { group.cancelAll() }
+            try await self.rebucketLeased(accountID)
+        }
+    }
+
+    private func rebucketLeased(_ accountID: Int64) async throws {
         while let requested = try await claim(accountID) {
             let zoneName = try await database.read { db in
                 try await db.select().column("time_zone").from("accounts").where("id", .equal, accountID).first(
