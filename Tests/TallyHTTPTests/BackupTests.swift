@@ -80,4 +80,20 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: missing), "checking a missing file does not create it")
         }
     }
+
+    /// A lock file the server cannot open (a data folder its user may not write; here a directory in its place, since the
+    /// tests run as root) is said as such, not as a restore in progress.
+    @Test func anUnopenableLockFileIsNotMistakenForARestore() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clicktally-lock-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("clicktally.sqlite").path
+        try FileManager.default.createDirectory(atPath: path + ".lock", withIntermediateDirectories: true)
+        do {
+            _ = try await SQLiteTallyDatabase.open(path: path, durable: false, logger: testLogger)
+            Issue.record("opened without its lock")
+        } catch let error as ValidationError {
+            #expect(error.code == "database_unwritable" && error.message.contains("Is a directory"), "\(error)")
+            #expect(error.message.contains("writable by the server's user"))
+        }
+    }
 }

@@ -1,3 +1,5 @@
+import TallyCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -12,10 +14,16 @@ final class DatabaseFileLock: Sendable {
 
     private let descriptor: Int32
 
-    /// Nil when another process holds the lock in a conflicting mode.
-    init?(database path: String, _ mode: Mode) {
+    /// Nil when another process holds the lock in a conflicting mode; throws when the lock file cannot be opened (a
+    /// data folder the server's user may not write, say), which is not the same thing.
+    init?(database path: String, _ mode: Mode) throws(ValidationError) {
         let descriptor = open(path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return nil }
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw ValidationError(
+                field: "database", code: "database_unwritable",
+                message: "cannot open \(path).lock: \(reason); the folder of the database must be writable by the server's user")
+        }
         guard flock(descriptor, (mode == .shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 else {
             close(descriptor)
             return nil

@@ -73,7 +73,7 @@ public enum SQLiteBackup {
     /// replaced database went (nil when there was none).
     public static func restore(from backup: String, to target: String, now: Int64) async throws -> (contents: Contents, kept: String?) {
         let contents = try await contents(of: backup)
-        guard let lock = DatabaseFileLock(database: target, .exclusive) else {
+        guard let lock = try DatabaseFileLock(database: target, .exclusive) else {
             throw ValidationError(field: "database", code: "database_in_use", message: "\(target) is in use; stop the server before restoring")
         }
         defer { withExtendedLifetime(lock) {} }

@@ -46,7 +46,7 @@ public final class SQLiteTallyDatabase: TallyDatabase {
         if !folder.isEmpty {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        guard let fileLock = DatabaseFileLock(database: path, .shared) else {
+        guard let fileLock = try DatabaseFileLock(database: path, .shared) else {
             throw ValidationError(field: "database", code: "database_restoring", message: "\(path) is being restored; start again when it is done")
         }
         let threads = (0...max(1, readerCount)).map { _ in NIOThreadPool(numberOfThreads: 1) }
