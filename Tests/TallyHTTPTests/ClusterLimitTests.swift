@@ -133,4 +133,29 @@ import Testing
             #expect(later.filter { $0 == .unauthorized }.count == 1, "\(later)")
         }
     }
+
+    /// A key used once a minute for twelve minutes, then 45 times in one minute spread over three nodes (15 each, under the
+    /// 30 that any spike needs): the cluster sees the spike, and raises one alert. Mutation: per-node baselines raise none.
+    @Test(arguments: postgres)
+    func aRateSpikeSpreadOverNodesIsSeenOnce(_ engine: TestEngine) async throws {
+        try await Self.withNodes(engine) { nodes, database, time, clients in
+            let user = try await AccountService(database: database, bcryptCost: 4).createUser(
+                email: "spike@example.com", password: "long enough pass", now: 1)
+            var new = KeyService.NewKey(name: "busy", scopes: .readOnly)
+            new.ratePerSecond = 1_000
+            new.burst = 1_000
+            let (key, text) = try await nodes[0].keys.create(new, accountID: user.accountID, by: .init(name: "t"))
+            let headers: HTTPFields = [.authorization: "Bearer \(text)"]
+            for minute in 0..<12 {
+                #expect(try await clients[minute % 3].execute(uri: "/v2/datapoints/count", method: .get, headers: headers).status == .ok)
+                time.advance(milliseconds: 60_000)
+            }
+            for index in 0..<45 {
+                #expect(try await clients[index % 3].execute(uri: "/v2/datapoints/count", method: .get, headers: headers).status == .ok)
+                time.advance(milliseconds: 100)
+            }
+            let spikes = try await database.count("alerts", where: "key_id = \(key.id) AND kind = 'rate_spike'")
+            #expect(spikes == 1)
+        }
+    }
 }

@@ -27,9 +27,15 @@ public struct RateBaseline: Sendable, Equatable {
         let slot = Int(minute % Int64(Self.window))
         counts[slot] += 1
         let history = Int(min(minute - firstMinute!, Int64(Self.window - 1)))
-        guard history >= Self.minimumHistory else { return false }
         let previous = counts.enumerated().filter { $0.offset != slot }.map(\.element).reduce(0, +)
-        let threshold = max(Self.floor, Self.factor * previous / history)
+        guard let threshold = Self.threshold(previous: previous, historyMinutes: history) else { return false }
         return counts[slot] == threshold
+    }
+
+    /// The count that makes a minute a spike, given the requests of the `historyMinutes` minutes before it (at most
+    /// `window - 1`); nil while there is too little history to tell.
+    public static func threshold(previous: Int, historyMinutes: Int) -> Int? {
+        guard historyMinutes >= minimumHistory else { return nil }
+        return max(floor, factor * previous / historyMinutes)
     }
 }

@@ -177,7 +177,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     }
 
     private func watchForAnomalies(key: APIKey, client: IPAddress?, clientIP: String, now: Int64, logger: Logger) async {
-        if watch.isSpike(keyID: key.id, at: now) {
+        if await watch.isSpike(keyID: key.id, at: now) {
             await raise(.rateSpike, key: key, clientIP: clientIP, now: now, "key \(key.publicID) is making far more requests than it usually does")
         }
         guard let client else { return }
@@ -201,9 +201,10 @@ struct APIKeyMiddleware: RouterMiddleware {
 
     private func raise(_ kind: KeyAlert.Kind, key: APIKey, clientIP: String, now: Int64, _ message: String, subject: String = "") async {
         guard alerts.shouldRaise("\(kind.rawValue) \(key.id) \(subject)", now: now) else { return }
-        metrics.recordAlert(kind: kind.rawValue)
         let alert = KeyAlert(accountID: key.accountID, keyID: key.id, kind: kind, message: message, clientIP: clientIP, createdAt: now)
-        try? await events.add(alert)
+        // Several nodes: one alert an hour for the cluster, whichever node saw it first.
+        guard (try? await events.addUnlessRecent(alert, since: now - alerts.interval + 1)) == true else { return }
+        metrics.recordAlert(kind: kind.rawValue)
         webhooks.send(alert, publicID: key.publicID)
     }
 

@@ -21,7 +21,7 @@ struct RouteTable {
             middleware: APIKeyMiddleware(
                 verifier: s.verifier, keys: r.keys, events: r.keyEvents, failures: s.failures, guests: r.guests, catalogue: catalogue,
                 addresses: s.addresses, allowQueryKeys: configuration.allowQueryKeys, clock: clock, limiter: s.limiter,
-                watch: UsageWatch(events: r.keyEvents),
+                watch: UsageWatch(events: r.keyEvents, shared: s.sharedBaselines),
                 webhooks: s.webhooks, metrics: s.metrics, failureBurst: configuration.authFailureBurst, tls: configuration.tlsEnabled))
         let api = APIRoutes(group: v2, catalogue: catalogue)
         KeysController(service: s.keys, verifier: s.verifier, activity: s.keyActivity, clock: clock, webhooks: s.webhooks).addRoutes(to: api)

@@ -68,6 +68,7 @@ struct TallyServices: Sendable {
     /// Several nodes on PostgreSQL share their rate limits and rotator counters through it; one node keeps them in memory.
     let limiter: RateLimiter
     let sharedRotators: SharedRotatorPositions?
+    let sharedBaselines: SharedRateBaselines?
 
     /// Opens nothing (the database is the caller's); reads what must be in memory before the first request: the
     /// installation's defaults, the domains, the hottest links and every account's lists.
@@ -141,6 +142,7 @@ struct TallyServices: Sendable {
             streams: LiveStreamSlots(),
             rebucketer: StatsRebucketer(database: database, clock: clock, timer: timers.jobs, logger: logger),
             limiter: RateLimiter(shared: clustered ? SharedRateLimiter(database: database) : nil, logger: logger),
-            sharedRotators: clustered ? SharedRotatorPositions(database: database) : nil)
+            sharedRotators: clustered ? SharedRotatorPositions(database: database) : nil,
+            sharedBaselines: clustered ? SharedRateBaselines(database: database) : nil)
     }
 }

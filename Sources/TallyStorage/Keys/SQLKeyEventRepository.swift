@@ -137,6 +137,24 @@ public struct SQLKeyEventRepository: Sendable {
         }
     }
 
+    /// Adds the alert unless the same one (key, kind, message) was raised since `since` — by another node, when several
+    /// share the database; true when it was added. Two nodes at the very same moment may both add it.
+    public func addUnlessRecent(_ alert: KeyAlert, since: Int64) async throws -> Bool {
+        try await database.transaction { db in
+            let recent =
+                try await db.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM alerts WHERE key_id = \(bind: alert.keyID) AND kind = \(bind: alert.kind.rawValue) \
+                    AND message = \(bind: alert.message) AND created_at >= \(bind: since)
+                    """
+                ).first(decodingColumn: "n", as: Int.self) ?? 0
+            guard recent == 0 else { return false }
+            try await db.insert(into: "alerts").columns("account_id", "key_id", "kind", "message", "client_ip", "created_at")
+                .values(alert.accountID, alert.keyID, alert.kind.rawValue, alert.message, alert.clientIP, alert.createdAt).run()
+            return true
+        }
+    }
+
     public func alerts(accountID: Int64, limit: Int = 100) async throws -> [KeyAlert] {
         try await database.read { db in
             try await db.select().columns("*").from("alerts").where("account_id", .equal, accountID).orderBy("id", .descending).limit(limit)
