@@ -33,6 +33,16 @@ import Testing
         }
     }
 
+    /// A read-only key of a new user, with these limits.
+    static func key(_ node: TallyServer, _ database: any TallyDatabase, rate: Int, burst: Int) async throws -> (APIKey, String) {
+        let user = try await AccountService(database: database, bcryptCost: 4).createUser(
+            email: "k\(rate)-\(burst)@example.com", password: "long enough pass", now: 1)
+        var new = KeyService.NewKey(name: "limited", scopes: .readOnly)
+        new.ratePerSecond = rate
+        new.burst = burst
+        return try await node.keys.create(new, accountID: user.accountID, by: .init(name: "t"))
+    }
+
     /// Sends `count` requests, one node after the other; returns the statuses.
     static func roundRobin(
         _ clients: [any TestClientProtocol], _ count: Int, uri: String = "/v2/datapoints/count", headers: HTTPFields
@@ -49,12 +59,7 @@ import Testing
     @Test(arguments: postgres)
     func aKeysRateLimitHoldsAcrossNodes(_ engine: TestEngine) async throws {
         try await Self.withNodes(engine) { nodes, database, time, clients in
-            let user = try await AccountService(database: database, bcryptCost: 4).createUser(
-                email: "rate@example.com", password: "long enough pass", now: 1)
-            var new = KeyService.NewKey(name: "limited", scopes: .readOnly)
-            new.ratePerSecond = 5
-            new.burst = 10
-            let (_, text) = try await nodes[0].keys.create(new, accountID: user.accountID, by: .init(name: "t"))
+            let (_, text) = try await Self.key(nodes[0], database, rate: 5, burst: 10)
             let headers: HTTPFields = [.authorization: "Bearer \(text)"]
             let first = try await Self.roundRobin(clients, 60, headers: headers)
             #expect(first.filter { $0 == .ok }.count == 10, "\(first)")
@@ -68,9 +73,7 @@ import Testing
             #expect(refused.headers[HTTPField.Name("X-Rate-Limit-Remaining")!] == "0")
 
             // A busy key: each node leases 10 tokens at a time (a thirtieth of the rate); the cluster still passes 300.
-            new.ratePerSecond = 300
-            new.burst = 300
-            let (_, busy) = try await nodes[1].keys.create(new, accountID: user.accountID, by: .init(name: "t"))
+            let (_, busy) = try await Self.key(nodes[1], database, rate: 300, burst: 300)
             let burst = try await Self.roundRobin(clients, 400, headers: [.authorization: "Bearer \(busy)"])
             #expect(burst.filter { $0 == .ok }.count == 300)
         }
@@ -111,8 +114,11 @@ import Testing
             for applied in heard { #expect(await applied.wait { $0 == ChangeListener.listening }) }
             var edited = sequential
             edited.options.destinations = [RotatorDestination(url: "https://d5.example/"), RotatorDestination(url: "https://d6.example/")]
+            // The link's creation was announced too: wait for the announcement after those already applied.
+            let announced: @Sendable (String) -> Bool = { $0.hasPrefix("links ") && $0.contains("seq-cluster") }
+            let before = heard.map { $0.count(announced) }
             _ = try await nodes[0].datapoints.save(edited, previous: sequential)
-            for applied in heard { #expect(await applied.wait { $0.hasPrefix("links ") && $0.contains("seq-cluster") }) }
+            for (applied, seen) in zip(heard, before) { #expect(await applied.wait(occurrence: seen + 1, for: announced)) }
             #expect(try await visits("/seq-cluster", 4) == ["d5", "d6", "d5", "d6"])
         }
     }
@@ -139,12 +145,7 @@ import Testing
     @Test(arguments: postgres)
     func aRateSpikeSpreadOverNodesIsSeenOnce(_ engine: TestEngine) async throws {
         try await Self.withNodes(engine) { nodes, database, time, clients in
-            let user = try await AccountService(database: database, bcryptCost: 4).createUser(
-                email: "spike@example.com", password: "long enough pass", now: 1)
-            var new = KeyService.NewKey(name: "busy", scopes: .readOnly)
-            new.ratePerSecond = 1_000
-            new.burst = 1_000
-            let (key, text) = try await nodes[0].keys.create(new, accountID: user.accountID, by: .init(name: "t"))
+            let (key, text) = try await Self.key(nodes[0], database, rate: 1_000, burst: 1_000)
             let headers: HTTPFields = [.authorization: "Bearer \(text)"]
             for minute in 0..<12 {
                 #expect(try await clients[minute % 3].execute(uri: "/v2/datapoints/count", method: .get, headers: headers).status == .ok)
