@@ -167,4 +167,32 @@ import Testing
             }
         }
     }
+
+    /// An account list changed on one node (an address blacklisted) is announced (`lists`) and applied by another at
+    /// once, its poll stopped: that address's visits are still redirected there but no longer recorded.
+    @Test(arguments: postgres)
+    func aBlacklistChangeReachesAnotherNodeWhenAnnounced(_ engine: TestEngine) async throws {
+        try await withMigratedTestDatabase(engine) { database, location in
+            let configuration = try testConfiguration(
+                [AppConfiguration.Key.durable: .bool(true), AppConfiguration.Key.trustedProxies: .string("127.0.0.1/32")], database: location)
+            let polls = ManualClock()
+            let nodeA = try await buildApplication(configuration: configuration, database: database, logger: testLogger)
+            let nodeB = try await buildApplication(
+                configuration: configuration, database: database, timers: ServiceTimers(refresh: polls), logger: testLogger)
+            let applied = Applied(try #require(nodeB.changes))
+            let link = try await nodeA.link("https://example.com/", name: "listed")
+            let visitor: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: "203.0.113.7", .userAgent: "Mozilla/5.0 Chrome/131.0 Safari/537.36"]
+            try await nodeB.application.test(.live) { client in
+                #expect(await applied.wait { $0 == ChangeListener.listening })
+                #expect(try await client.execute(uri: "/listed", method: .get, headers: visitor).status == .found)
+                #expect(try await database.count("hits", where: "datapoint_id = \(link.id)") == 1)
+                _ = try await SQLAccountListRepository(database: database).add(
+                    .ipBlacklist, accountID: nodeA.defaults.accountID, value: "203.0.113.0/24", now: 1)
+                #expect(await applied.wait { $0 == "lists" })
+                #expect(try await client.execute(uri: "/listed", method: .get, headers: visitor).status == .found)
+                #expect(try await database.count("hits", where: "datapoint_id = \(link.id)") == 1)
+                #expect(polls.now.offset == .zero)
+            }
+        }
+    }
 }
