@@ -186,9 +186,11 @@ import Testing
                 #expect(await applied.wait { $0 == ChangeListener.listening })
                 #expect(try await client.execute(uri: "/listed", method: .get, headers: visitor).status == .found)
                 #expect(try await database.count("hits", where: "datapoint_id = \(link.id)") == 1)
+                // Other list changes may have been announced already (the nodes' own start-up): wait for the next one.
+                let before = applied.count { $0 == "lists" }
                 _ = try await SQLAccountListRepository(database: database).add(
                     .ipBlacklist, accountID: nodeA.defaults.accountID, value: "203.0.113.0/24", now: 1)
-                #expect(await applied.wait { $0 == "lists" })
+                #expect(await applied.wait(occurrence: before + 1) { $0 == "lists" })
                 #expect(try await client.execute(uri: "/listed", method: .get, headers: visitor).status == .found)
                 #expect(try await database.count("hits", where: "datapoint_id = \(link.id)") == 1)
                 #expect(polls.now.offset == .zero)
