@@ -28,7 +28,7 @@ public struct RotatorSchedule: Sendable, Equatable {
     }
 
     /// FNV-1a over the mode, each URL and each weight.
-    static func fingerprint(_ options: LinkOptions) -> Int64 {
+    public static func fingerprint(_ options: LinkOptions) -> Int64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func add(_ bytes: some Sequence<UInt8>) {
             for byte in bytes {

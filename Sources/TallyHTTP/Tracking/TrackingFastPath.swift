@@ -81,6 +81,8 @@ final class TrackingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The fast answer to `head`, or `nil` when it is not ours to give.
     private func answer(_ head: HTTPRequestHead, peer: SocketAddress?) -> Pending? {
+        // Taken before the answer is decided, so the log line's duration and the latency histogram cover deciding it.
+        let start = ContinuousClock.now
         let method: HTTPRequest.Method
         switch head.method {
         case .GET: method = .get
@@ -103,7 +105,7 @@ final class TrackingFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         guard let target = TrackingTarget(method: method, path: path) else { return nil }
         let request = TrackingRequest(method: method, target: target, query: query, headers: TrackingHeaders(head.headers), peer: peer)
         guard let answer = tracking.respondImmediately(to: request) else { return nil }
-        return Pending(answer: answer, method: method, version: head.version, path: path, start: .now)
+        return Pending(answer: answer, method: method, version: head.version, path: path, start: start)
     }
 
     private func log(_ pending: Pending, status: Int) {

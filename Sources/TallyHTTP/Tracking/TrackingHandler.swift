@@ -62,8 +62,9 @@ struct TrackingHandler: Sendable {
     /// A counted visit (GET) of an active sequential or weighted rotator takes the cluster's next position; a HEAD, or
     /// a database that cannot answer, rotates on this node's own counter (`rotators`) instead.
     func sharedRotation(_ request: TrackingRequest, datapoint: Datapoint?) async -> Int? {
+        // `index` answers nil itself for links that do not rotate in order.
         guard let sharedRotators, let datapoint, request.method == .get, datapoint.status == .active, datapoint.type == .trackingLink,
-            datapoint.options.mode == .sequential || datapoint.options.mode == .weighted
+            datapoint.options.mode.isRotator
         else { return nil }
         return try? await sharedRotators.index(datapointID: datapoint.id, options: datapoint.options, now: clock.now())
     }

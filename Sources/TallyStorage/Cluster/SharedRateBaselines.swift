@@ -40,7 +40,7 @@ public final class SharedRateBaselines: Sendable {
             if watch.minute != minute { watch = Watch(minute: minute) }
             watch.localSince += 1
             watches.set(keyID, watch)
-            return (watch.minute == minute && watch.lastSync == 0, time - watch.lastSync >= Self.syncInterval)
+            return (watch.lastSync == 0, time - watch.lastSync >= Self.syncInterval)
         }
         var threshold: Int??
         if needsHistory { threshold = try await self.threshold(keyID: keyID, minute: minute) }

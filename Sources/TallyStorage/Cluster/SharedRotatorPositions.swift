@@ -35,10 +35,15 @@ public final class SharedRotatorPositions: Sendable {
 
     /// The destination index for this visit of `datapointID`'s rotator; `nil` when the link does not rotate in order.
     public func index(datapointID: Int64, options: LinkOptions, now: Int64) async throws -> Int? {
-        guard let fresh = RotatorSchedule(options) else { return nil }
+        guard options.mode == .sequential || options.mode == .weighted, options.destinations.count > 1 else { return nil }
+        // The cycle (up to 5,000 entries) is built only when the rotator is new here or changed, not on every visit.
+        let fingerprint = RotatorSchedule.fingerprint(options)
+        func current(_ held: inout LRUCache<Int64, Held>) -> Held? {
+            if let state = held.get(datapointID), state.schedule.fingerprint == fingerprint { return state }
+            return RotatorSchedule(options).map { Held(schedule: $0) }
+        }
         let (local, block): (Int?, Int) = held.withLock { held in
-            var state = held.get(datapointID) ?? Held(schedule: fresh)
-            if state.schedule.fingerprint != fresh.fingerprint { state = Held(schedule: fresh) }
+            guard var state = current(&held) else { return (nil, 0) }
             if now - state.windowStart >= 100 {
                 state.previousVisits = now - state.windowStart < 200 ? state.visits : 0
                 state.windowStart = now
@@ -52,15 +57,15 @@ public final class SharedRotatorPositions: Sendable {
             return (state.schedule.index(at: position), 0)
         }
         if let local { return local }
-        let start = try await lease(datapointID: datapointID, fingerprint: fresh.fingerprint, count: block)
+        guard block > 0 else { return nil }
+        let start = try await lease(datapointID: datapointID, fingerprint: fingerprint, count: block)
         return held.withLock { held in
-            var state = held.get(datapointID) ?? Held(schedule: fresh)
-            if state.schedule.fingerprint != fresh.fingerprint { state = Held(schedule: fresh) }
+            guard var state = current(&held) else { return nil }
             // This visit takes the block's first position; the rest wait for this node's next visits.
             state.next = start + 1
             state.end = start + Int64(block)
             held.set(datapointID, state)
-            return fresh.index(at: start)
+            return state.schedule.index(at: start)
         }
     }
 
