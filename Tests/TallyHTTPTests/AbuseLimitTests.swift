@@ -171,7 +171,8 @@ import Testing
                     let response = try await client.execute(uri: path, method: .get)
                     let took = ContinuousClock.now - started
                     #expect(response.status == status)
-                    #expect(took < .milliseconds(100), "\(path) took \(took) beside 500 half-sent requests")
+                    // Held up behind them, it would wait for the 5 s head timeout; the bound leaves room for a loaded machine.
+                    #expect(took < .seconds(2), "\(path) took \(took) beside 500 half-sent requests")
                 }
                 // Past the head timeout (5 s here, 15 s by default) the server has closed every one of them.
                 let closing = try await withThrowingTaskGroup(of: Bool.self) { group in
