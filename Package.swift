@@ -183,6 +183,7 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             // Pinned answers the tests read by path (#filePath), not bundled resources.
             exclude: ["AuthMatrix.txt", "WireShapes.txt"],

@@ -56,6 +56,8 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "crawler-user-agents.json of the crawler-user-agents project, for bot detection.") var crawlerUserAgents: String?
     @Option(help: "bots.yml of Matomo's device-detector (PyPI device_detector, Debian ruby-device-detector), for bot detection.")
     var botRules: String?
+    @Option(help: "GitHub's secret-scanning public keys (JSON of api.github.com/meta/public_keys/secret_scanning): enables /v2/keys/leaked/github.")
+    var githubScanningKeys: String?
 
     func appConfiguration() async throws -> AppConfiguration {
         typealias Key = AppConfiguration.Key
@@ -97,6 +99,7 @@ struct ConfigOptions: ParsableArguments {
         set(Key.bcryptCost, bcryptCost.map(ConfigContent.int))
         set(Key.crawlerUserAgents, crawlerUserAgents.map(ConfigContent.string))
         set(Key.botRules, botRules.map(ConfigContent.string))
+        set(Key.githubScanningKeys, githubScanningKeys.map(ConfigContent.string))
         let secrets = SecretsSpecifier<String, String>.dynamic { key, _ in
             key.contains("DATABASE_URL") || key.contains("KEY_PEPPER") || key.contains("WEBHOOK_SECRET")
         }

@@ -171,6 +171,15 @@ public struct Doctor: Sendable {
                 findings.append(Finding(check: "bot rules", outcome: .warning, detail: "\(path): \(Self.plain(error))"))
             }
         }
+        if let path = configuration.githubScanningKeysPath {
+            // The server refuses to start without them, so a bad file is a failure, not a warning.
+            do {
+                let keys = try GitHubScanningKeys(path: path)
+                findings.append(Finding(check: "GitHub scanning keys", outcome: .ok, detail: "\(path) (\(keys.keys.count) keys)"))
+            } catch {
+                findings.append(Finding(check: "GitHub scanning keys", outcome: .failed, detail: "\(error)"))
+            }
+        }
         return findings
     }
 

@@ -38,6 +38,8 @@ struct TallyServices: Sendable {
     /// The operator's `--alert-webhook-url`, if any.
     let alertWebhook: WebhookSender?
     let webhooks: AlertWebhooks
+    /// `--github-scanning-keys`, read at start (a file that cannot be read stops the start, as a bad TLS file does).
+    let githubScanningKeys: GitHubScanningKeys?
     let setup: SetupGate
     let sessions: DashboardSessionStore
     let throttle: LoginThrottle
@@ -126,6 +128,7 @@ struct TallyServices: Sendable {
             addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies, header: configuration.forwardedHeader),
             outbound: outbound, alertWebhook: alertWebhook,
             webhooks: AlertWebhooks(fallback: alertWebhook, accounts: accounts, policy: outbound, logger: logger),
+            githubScanningKeys: try configuration.githubScanningKeysPath.map(GitHubScanningKeys.init(path:)),
             setup: try await SetupGate.make(database: database, open: try await accounts.userCount() == 0, now: clock.now()),
             sessions: DashboardSessionStore(database: database),
             throttle: LoginThrottle(database: database), twoFactor: TwoFactorService(database: database, serverSecret: serverSecret),

@@ -61,6 +61,9 @@ public struct AppConfiguration: Sendable {
     public var crawlerPatternsPath: String?
     /// device-detector's `bots.yml` (Matomo's named bots), if given.
     public var botRulesPath: String?
+    /// GitHub's secret-scanning public keys (the JSON of `api.github.com/meta/public_keys/secret_scanning`), enabling
+    /// `POST /v2/keys/leaked/github`.
+    public var githubScanningKeysPath: String?
     /// How long after a click a conversion is still credited to it (the attribution cookies' lifetime), in days.
     public var attributionDays: Int
     /// bcrypt's work factor for dashboard passwords (2^cost rounds): 12 by default; tests use 4.
@@ -100,6 +103,7 @@ public struct AppConfiguration: Sendable {
         public static let uapCore = "uapCore"
         public static let crawlerUserAgents = "crawlerUserAgents"
         public static let botRules = "botRules"
+        public static let githubScanningKeys = "githubScanningKeys"
         public static let attributionDays = "attributionDays"
         public static let bcryptCost = "bcryptCost"
     }
@@ -181,6 +185,7 @@ public struct AppConfiguration: Sendable {
         uapCorePath = reader.string(forKey: ConfigKey(Key.uapCore), default: "/usr/share/uap-core/regexes.yaml")
         crawlerPatternsPath = reader.string(forKey: ConfigKey(Key.crawlerUserAgents))
         botRulesPath = reader.string(forKey: ConfigKey(Key.botRules))
+        githubScanningKeysPath = reader.string(forKey: ConfigKey(Key.githubScanningKeys))
         attributionDays = reader.int(forKey: ConfigKey(Key.attributionDays), default: 30)
         guard (1...365).contains(attributionDays) else { throw Self.invalid(Key.attributionDays, "the attribution window must be 1 to 365 days") }
         bcryptCost = reader.int(forKey: ConfigKey(Key.bcryptCost), default: 12)

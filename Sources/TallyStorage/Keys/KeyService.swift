@@ -139,7 +139,7 @@ public struct KeyService: Sendable {
     }
 
     /// Immediate: the next request with the key is refused, on every node within the verification cache's lifetime.
-    public func revoke(publicID: String, accountID: Int64, by actor: Actor, event: String = "revoked") async throws -> APIKey {
+    public func revoke(publicID: String, accountID: Int64, by actor: Actor, event: String = "revoked", details: String = "") async throws -> APIKey {
         let now = clock.now()
         let (keys, events) = (keys, events)
         return try await auditingRefusal(.revoke, publicID: publicID, accountID: accountID, by: actor) { db in
@@ -153,8 +153,9 @@ public struct KeyService: Sendable {
                 key.updatedAt = now
                 try await keys.save(key, in: db)
                 try await events.add(
-                    AuditEntry(accountID: accountID, keyID: key.id, event: event, actor: actor.name, clientIP: actor.clientIP, createdAt: now),
-                    in: db)
+                    AuditEntry(
+                        accountID: accountID, keyID: key.id, event: event, actor: actor.name, clientIP: actor.clientIP, details: details,
+                        createdAt: now), in: db)
             }
             return key
         }
@@ -196,19 +197,42 @@ public struct KeyService: Sendable {
     /// The caller must answer the same either way.
     @discardableResult
     public func reportLeak(_ text: String, clientIP: String) async throws -> KeyAlert? {
-        guard let token = APIKeyToken(parsing: text), let key = try await keys.find(publicID: token.publicID), key.status == .active
-        else { return nil }
-        // Whoever holds the secret may report it, wherever they are: the address allow-list does not apply.
+        if case .revoked(let alert) = try await handleLeak(text, by: Actor(name: "leak report", clientIP: clientIP)) { return alert }
+        return nil
+    }
+
+    /// What a reported token turned out to be.
+    public enum LeakOutcome: Sendable, Equatable {
+        /// A live key of this server: revoked now, with this alert raised.
+        case revoked(KeyAlert)
+        /// A real key of this server, already revoked or expired.
+        case alreadyInactive(publicID: String)
+        /// Not a key of this server (malformed, unknown, or a wrong secret for a known id).
+        case notOurs
+
+        public var isOurs: Bool { self != .notOurs }
+    }
+
+    /// A reported token: when it is a real key (its secret verifies, old secret in its grace period included), a live one
+    /// is revoked with an audit entry (`details`: where it was found) and a `leaked` alert.
+    public func handleLeak(_ text: String, by reporter: Actor, details: String = "") async throws -> LeakOutcome {
+        guard let token = APIKeyToken(parsing: text), let key = try await keys.find(publicID: token.publicID) else { return .notOurs }
+        // Whoever holds the secret may report it, wherever they are: the address allow-list does not apply; and a dead
+        // key's secret still tells a real report from a guess.
         var unrestricted = key
         unrestricted.allowedNetworks = []
-        guard case .accepted = unrestricted.verify(token, clientIP: nil, now: clock.now(), hasher: hasher) else { return nil }
-        _ = try await revoke(
-            publicID: key.publicID, accountID: key.accountID, by: Actor(name: "leak report", clientIP: clientIP), event: "leak_reported")
+        unrestricted.status = .active
+        unrestricted.expiresAt = nil
+        guard case .accepted = unrestricted.verify(token, clientIP: nil, now: clock.now(), hasher: hasher) else { return .notOurs }
+        guard key.status == .active, !key.isExpired(at: clock.now()) else { return .alreadyInactive(publicID: key.publicID) }
+        _ = try await revoke(publicID: key.publicID, accountID: key.accountID, by: reporter, event: "leak_reported", details: details)
         let alert = KeyAlert(
-            accountID: key.accountID, keyID: key.id, kind: .leaked, message: "key \(key.publicID) was reported leaked and has been revoked",
-            clientIP: clientIP, createdAt: clock.now())
+            accountID: key.accountID, keyID: key.id, kind: .leaked,
+            message: "key \(key.publicID) was reported leaked\(details.isEmpty ? "" : " (\(details))") and has been revoked",
+            clientIP: reporter.clientIP,
+            createdAt: clock.now())
         try await events.add(alert)
-        return alert
+        return .revoked(alert)
     }
 
     static func activeKey(publicID: String, accountID: Int64, keys: SQLAPIKeyRepository, db: any SQLDatabase, now: Int64) async throws -> APIKey {

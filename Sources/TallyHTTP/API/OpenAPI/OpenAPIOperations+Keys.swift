@@ -41,6 +41,16 @@ extension OpenAPIOperations {
                 method: "post", path: "/keys/leaked", tag: "Keys", summary: "Report a leaked key (no key needed; same answer whatever is sent)",
                 body: .object(["key": .string()], required: ["key"]), response: .object(["received": .boolean]), success: 202),
             Operation(
+                method: "post", path: "/keys/leaked/github", tag: "Keys",
+                summary: "GitHub secret-scanning partner reports (signed by GitHub: Github-Public-Key-Identifier and -Signature)",
+                body: .array(
+                    .object(
+                        ["token": .string(), "type": .string(), "url": .string(), "source": .string()], required: ["token"])),
+                response: .array(
+                    .object(
+                        ["token_hash": .string(), "token_type": .string(), "label": .string(values: ["true_positive", "false_positive"])],
+                        required: ["token_hash", "token_type", "label"]))),
+            Operation(
                 method: "get", path: "/openapi.json", tag: "Meta", summary: "This document", response: .anyObject),
         ]
     }
