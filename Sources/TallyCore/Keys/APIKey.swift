@@ -31,14 +31,28 @@ public struct APIKey: Sendable, Equatable, Identifiable {
     public var lastUsedIP: String?
     /// Set for a guest's key: the guest's grants bound everything it reaches.
     public var guestID: Int64?
+    /// Named limits beside the per-second rate (e.g. 50,000 a day), each enforced on its own; the headers report the
+    /// tightest.
+    public var limits: [KeyLimit]
+    /// A key with a number of requests to spend (`key_credits`); 429 `usage_exceeded` when none are left.
+    public var usageLimited: Bool
+    /// When the credits come back, if they do.
+    public var usageRefill: UsageRefill?
+    /// The credits left when the key was read (for showing; spending is one conditional UPDATE, never this value).
+    public var usageRemaining: Int64?
 
     public init(
         id: Int64, accountID: Int64, publicID: String, name: String, secretHash: String, lastFour: String, scopes: APIScopeSet,
         groupIDs: [Int64] = [], allowedNetworks: [IPNetwork] = [], ratePerSecond: Int = APIKey.defaultRate, burst: Int = APIKey.defaultBurst,
         expiresAt: Int64? = nil, status: Status = .active, previousSecretHash: String? = nil, previousValidUntil: Int64? = nil,
         createdAt: Int64, createdBy: String, updatedAt: Int64, revokedAt: Int64? = nil, lastUsedAt: Int64? = nil, lastUsedIP: String? = nil,
-        guestID: Int64? = nil
+        guestID: Int64? = nil, limits: [KeyLimit] = [], usageLimited: Bool = false, usageRefill: UsageRefill? = nil,
+        usageRemaining: Int64? = nil
     ) {
+        self.usageRemaining = usageRemaining
+        self.limits = limits
+        self.usageLimited = usageLimited
+        self.usageRefill = usageRefill
         self.id = id
         self.accountID = accountID
         self.publicID = publicID

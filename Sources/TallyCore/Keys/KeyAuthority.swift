@@ -14,11 +14,20 @@ public struct KeyBounds: Sendable, Equatable {
     public var burst: Int
     /// A guest's key; such a key can only manage keys of the same guest.
     public var guestID: Int64?
+    /// Named limits beside the per-second rate (a daily cap…).
+    public var limits: [KeyLimit]
+    /// A key with credits to spend; and whether they come back.
+    public var usageLimited: Bool
+    public var usageRefill: UsageRefill?
 
     public init(
         scopes: APIScopeSet, groupIDs: Set<Int64> = [], allowedNetworks: [IPNetwork] = [], expiresAt: Int64? = nil,
-        ratePerSecond: Int = APIKey.defaultRate, burst: Int = APIKey.defaultBurst, guestID: Int64? = nil
+        ratePerSecond: Int = APIKey.defaultRate, burst: Int = APIKey.defaultBurst, guestID: Int64? = nil, limits: [KeyLimit] = [],
+        usageLimited: Bool = false, usageRefill: UsageRefill? = nil
     ) {
+        self.limits = limits
+        self.usageLimited = usageLimited
+        self.usageRefill = usageRefill
         self.scopes = scopes
         self.groupIDs = groupIDs
         self.allowedNetworks = allowedNetworks
@@ -31,7 +40,8 @@ public struct KeyBounds: Sendable, Equatable {
     public init(_ key: APIKey) {
         self.init(
             scopes: key.scopes, groupIDs: Set(key.groupIDs), allowedNetworks: key.allowedNetworks, expiresAt: key.expiresAt,
-            ratePerSecond: key.ratePerSecond, burst: key.burst, guestID: key.guestID)
+            ratePerSecond: key.ratePerSecond, burst: key.burst, guestID: key.guestID, limits: key.limits, usageLimited: key.usageLimited,
+            usageRefill: key.usageRefill)
     }
 
     /// Why these bounds do not cover `target`, or `nil` when they do. Checked in a fixed order so that a refusal
@@ -46,6 +56,17 @@ public struct KeyBounds: Sendable, Equatable {
         }
         if let limit = expiresAt, (target.expiresAt ?? .max) > limit { return .expiry }
         if target.ratePerSecond > ratePerSecond || target.burst > burst { return .rate }
+        // Each of this key's named limits must hold for the target too: one of the target's limits (its per-second
+        // bucket included) is at least as strict, in size and in refill.
+        for own in limits {
+            let covered =
+                target.limits.contains { $0.isWithin(requests: own.requests, rate: own.rate) }
+                || (target.burst <= own.requests && Double(target.ratePerSecond) <= own.rate)
+            if !covered { return .limits }
+        }
+        // Credits cannot be minted: a usage-limited key manages only usage-limited keys without a refill (what it gives
+        // a new key comes out of its own credits, `KeyService.create`).
+        if usageLimited, !target.usageLimited || target.usageRefill != nil { return .usage }
         if let guestID, target.guestID != guestID { return .guest }
         return nil
     }
@@ -62,6 +83,7 @@ public struct KeyBounds: Sendable, Equatable {
             bounds.burst = min(bounds.burst, burst)
         }
         if bounds.guestID == nil { bounds.guestID = guestID }
+        if bounds.limits.isEmpty { bounds.limits = limits }
         return bounds
     }
 }
@@ -73,6 +95,8 @@ public enum KeyAuthorityRefusal: String, Sendable, Error, Equatable {
     case networks = "networks_exceed_own"
     case expiry = "expiry_exceeds_own"
     case rate = "rate_exceeds_own"
+    case limits = "limits_exceed_own"
+    case usage = "usage_exceeds_own"
     case guest = "guest_key_foreign"
     /// A dashboard user whose role does not allow managing keys of this power.
     case role = "role_insufficient"
@@ -84,6 +108,8 @@ public enum KeyAuthorityRefusal: String, Sendable, Error, Equatable {
         case .networks: "allowedNetworks"
         case .expiry: "expiresAt"
         case .rate: "rateLimit"
+        case .limits: "limits"
+        case .usage: "usage"
         case .guest: "guest"
         case .role: "role"
         }
@@ -96,6 +122,8 @@ public enum KeyAuthorityRefusal: String, Sendable, Error, Equatable {
         case .networks: "the key may be used from addresses this key may not be used from"
         case .expiry: "the key would outlive this key"
         case .rate: "the key has a higher rate limit than this key"
+        case .limits: "the key is not held by one of this key's named limits"
+        case .usage: "a usage-limited key may only give usage-limited keys without a refill, out of its own remaining requests"
         case .guest: "a guest's key can only manage that guest's keys"
         case .role: "this user's role does not allow managing such a key"
         }

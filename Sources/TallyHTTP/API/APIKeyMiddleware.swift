@@ -14,6 +14,7 @@ struct APIKeyMiddleware: RouterMiddleware {
 
     let verifier: KeyVerifier
     let keys: SQLAPIKeyRepository
+    let keyService: KeyService
     let events: SQLKeyEventRepository
     /// Refusals that name no key: counted, never one row each.
     let failures: FailureCounter
@@ -45,7 +46,7 @@ struct APIKeyMiddleware: RouterMiddleware {
             // A leak report is a guess at a key as much as a report: each one takes from the same per-address failure
             // budget as a bad key, so the endpoint is no way around that throttle.
             if request.method == .post, route.hasSuffix("/keys/leaked") {
-                let rate = await limiter.take("failures \(clientIP)", rate: Self.failureRate, burst: failureBurst, now: now)
+                let rate = await limiter.take("failures \(clientIP)", rate: Double(Self.failureRate), burst: failureBurst, now: now)
                 if !rate.allowed { return Self.tooMany(rate, message: "too many failed authentication attempts from this address") }
             }
             return try await next(request, context)
@@ -56,12 +57,13 @@ struct APIKeyMiddleware: RouterMiddleware {
             clientIP: clientIP, keyInQuery: presented?.inQuery ?? false, usedPreviousSecret: false)
 
         let failures = "failures \(clientIP)"
-        let throttled = await limiter.peek(failures, rate: Self.failureRate, burst: failureBurst, now: now)
+        let throttled = await limiter.peek(failures, rate: Double(Self.failureRate), burst: failureBurst, now: now)
         var response: Response
         var rate = throttled
-        var rateLimit = failureBurst
         // The refusal's code when the key layer refused (for `clicktally_api_auth_failures_total`).
         var refused: String?
+        // A verified key's limits (set once the key is known), reported instead of the failure budget.
+        var admitted: KeyLimitGate.Outcome?
         if !throttled.allowed {
             refused = "auth_throttled"
             response = Self.tooMany(throttled, message: "too many failed authentication attempts from this address")
@@ -75,7 +77,7 @@ struct APIKeyMiddleware: RouterMiddleware {
             switch outcome.verdict {
             case .refused(let refusal):
                 refused = refusal.rawValue
-                rate = await limiter.take(failures, rate: Self.failureRate, burst: failureBurst, now: now)
+                rate = await limiter.take(failures, rate: Double(Self.failureRate), burst: failureBurst, now: now)
                 response = Self.refusal(code: refusal.rawValue, message: refusal.message)
                 if let key = outcome.key { await failedAttempt(on: key, clientIP: clientIP, now: now) }
             case .accepted(let usedPrevious):
@@ -87,11 +89,11 @@ struct APIKeyMiddleware: RouterMiddleware {
                     response = ErrorBody.response(
                         .forbidden, code: "https_required", message: "API keys are accepted over HTTPS only; use https:// and rotate this key")
                 } else {
-                    rate = await limiter.take("key \(key.id)", rate: key.ratePerSecond, burst: key.burst, now: now)
-                    rateLimit = key.burst
-                    if !rate.allowed {
-                        refused = "rate_limited"
-                        response = Self.tooMany(rate, message: "rate limit of \(key.ratePerSecond) requests a second exceeded")
+                    let gate = await KeyLimitGate(limiter: limiter, keys: keyService).admit(key, now: now, logger: context.logger)
+                    admitted = gate
+                    if let refusal = gate.refusal {
+                        refused = refusal.code
+                        response = refusal.response
                     } else {
                         await watchForAnomalies(key: key, client: client, clientIP: clientIP, now: now, logger: context.logger)
                         var context = context
@@ -124,7 +126,7 @@ struct APIKeyMiddleware: RouterMiddleware {
             refused = APIKeyRefusal.missing.rawValue
             response = Self.refusal(code: APIKeyRefusal.missing.rawValue, message: APIKeyRefusal.missing.message)
         }
-        Self.addRateHeaders(rate, limit: rateLimit, to: &response)
+        if let admitted { admitted.addHeaders(to: &response) } else { Self.addRateHeaders(rate, limit: failureBurst, to: &response) }
         record.status = response.status.code
         metrics.recordAPIRequest(status: response.status.code)
         if let refused { metrics.recordAuthFailure(code: refused) }

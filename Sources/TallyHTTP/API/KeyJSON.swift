@@ -21,6 +21,10 @@ struct KeyJSON: ResponseEncodable {
     let lastUsedIp: String?
     let previousSecretValidUntil: String?
     let format: String
+    /// Named limits beside `rateLimit`.
+    let limits: [KeyLimitJSON]
+    /// Present for a usage-limited key.
+    let usage: KeyUsageLimitJSON?
     var key: String?
 
     struct RateLimitJSON: Codable {
@@ -45,6 +49,12 @@ struct KeyJSON: ResponseEncodable {
         lastUsedIp = key.lastUsedIP
         previousSecretValidUntil = key.previousValidUntil.flatMap { $0 > now ? Self.iso($0) : nil }
         format = APIKeyToken.format(ofPublicID: key.publicID).rawValue
+        limits = key.limits.map(KeyLimitJSON.init)
+        usage =
+            key.usageLimited
+            ? KeyUsageLimitJSON(
+                remaining: key.usageRemaining ?? 0, refill: key.usageRefill.map { .init(amount: $0.amount, period: $0.period.rawValue) })
+            : nil
         self.key = fullKey
     }
 
@@ -67,6 +77,8 @@ struct CreateKeyBody: Decodable {
     var allowedNetworks: [String]?
     var expiresInDays: Int?
     var rateLimit: KeyJSON.RateLimitJSON?
+    var limits: [KeyLimitJSON]?
+    var usage: KeyUsageLimitJSON.Request?
     /// `standard` (default) or `guid`, ClickMeter's shape for clients that accept nothing else (weaker: 80-bit secret).
     var format: String?
 
@@ -93,6 +105,63 @@ struct CreateKeyBody: Decodable {
 struct UpdateKeyBody: Decodable {
     var name: String?
     var allowedNetworks: [String]?
+    /// Replaces the named limits (`[]`: none).
+    var limits: [KeyLimitJSON]?
+    /// Replaces the usage limit: `{"remaining": …, "refill": …}`, or `{"unlimited": true}`.
+    var usage: KeyUsageLimitJSON.Request?
+}
+
+/// `{"name": "daily", "requests": 50000, "seconds": 86400}`.
+struct KeyLimitJSON: Codable {
+    let name: String
+    let requests: Int
+    let seconds: Int
+
+    init(_ limit: KeyLimit) {
+        (name, requests, seconds) = (limit.name, limit.requests, limit.seconds)
+    }
+
+    var parsed: KeyLimit { get throws(ValidationError) { try KeyLimit(name: name, requests: requests, seconds: seconds) } }
+}
+
+/// A usage-limited key: what it has left and how it refills.
+struct KeyUsageLimitJSON: Codable {
+    let remaining: Int64
+    let refill: Refill?
+
+    struct Refill: Codable {
+        let amount: Int64
+        /// `day` or `month` (UTC).
+        let period: String
+
+        var parsed: UsageRefill {
+            get throws(ValidationError) {
+                guard let period = UsageRefill.Period(rawValue: period) else {
+                    throw ValidationError(field: "usage", code: "usage_invalid", message: "a refill's period is day or month")
+                }
+                return try UsageRefill(amount: amount, period: period)
+            }
+        }
+    }
+
+    /// As asked for in a create or update.
+    struct Request: Decodable {
+        var remaining: Int64?
+        var refill: Refill?
+        var unlimited: Bool?
+
+        var change: KeyService.UsageChange {
+            get throws(ValidationError) {
+                if unlimited == true {
+                    guard remaining == nil, refill == nil else {
+                        throw ValidationError(field: "usage", code: "usage_invalid", message: "unlimited takes neither remaining nor refill")
+                    }
+                    return .unlimited
+                }
+                return .limited(try UsageLimit(remaining: remaining, refill: try refill?.parsed))
+            }
+        }
+    }
 }
 
 struct RotateKeyBody: Decodable {

@@ -39,6 +39,13 @@ struct KeysController {
                 new.ratePerSecond = limit.perSecond
                 new.burst = limit.burst
             }
+            new.limits = try body.limits?.map { limit throws(ValidationError) in try limit.parsed }
+            if let usage = body.usage {
+                guard case .limited(let limit) = try usage.change else {
+                    throw ValidationError(field: "usage", code: "usage_invalid", message: "a new key is unlimited unless given a usage limit")
+                }
+                new.usage = limit
+            }
             let (key, fullKey) = try await Self.mapped { try await service.create(new, accountID: auth.accountID, by: actor(auth)) }
             return EditedResponse(status: .created, response: KeyJSON(key, now: clock.now(), fullKey: fullKey))
         }
@@ -48,10 +55,19 @@ struct KeysController {
         api.on(.post, "keys/:id", scope: APIScope(.keys, .write)) { request, context, auth in
             let body = try await Self.decode(UpdateKeyBody.self, request, context)
             let networks = try body.allowedNetworks.map { try IPNetwork.parseList($0.joined(separator: ",")) }
-            let key = try await Self.mapped {
-                try await service.update(
-                    publicID: try context.parameters.require("id"), accountID: auth.accountID, name: body.name, allowedNetworks: networks,
-                    by: actor(auth))
+            let limits = try body.limits?.map { limit throws(ValidationError) in try limit.parsed }
+            let usage = try body.usage?.change
+            let publicID = try context.parameters.require("id")
+            let reshaping = limits != nil || usage != nil
+            var key = try await Self.mapped {
+                if reshaping, body.name == nil, networks == nil { return try await service.key(publicID: publicID, accountID: auth.accountID) }
+                return try await service.update(
+                    publicID: publicID, accountID: auth.accountID, name: body.name, allowedNetworks: networks, by: actor(auth))
+            }
+            if reshaping {
+                key = try await Self.mapped {
+                    try await service.reshape(publicID: publicID, accountID: auth.accountID, limits: limits, usage: usage, by: actor(auth))
+                }
             }
             verifier.invalidate(publicID: key.publicID)
             return KeyJSON(key, now: clock.now())

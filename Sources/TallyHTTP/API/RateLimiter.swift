@@ -23,21 +23,21 @@ final class RateLimiter: Sendable {
     }
 
     /// Takes a token from `name`'s bucket, created full (`rate`, `burst`) on first use or when the limits changed.
-    func take(_ name: String, rate: Int, burst: Int, now: Int64) async -> TokenBucket.Decision {
+    func take(_ name: String, rate: Double, burst: Int, now: Int64) async -> TokenBucket.Decision {
         await decide(name, rate: rate, burst: burst, now: now, shared: { try await $0.take(name, rate: rate, burst: burst, now: now) }) {
             $0.take(now: now)
         }
     }
 
     /// The bucket's state without taking (`SharedRateLimiter.check`: from memory unless the name was failing lately).
-    func peek(_ name: String, rate: Int, burst: Int, now: Int64) async -> TokenBucket.Decision {
+    func peek(_ name: String, rate: Double, burst: Int, now: Int64) async -> TokenBucket.Decision {
         await decide(name, rate: rate, burst: burst, now: now, shared: { try await $0.check(name, rate: rate, burst: burst, now: now) }) {
             $0.peek(now: now)
         }
     }
 
     private func decide(
-        _ name: String, rate: Int, burst: Int, now: Int64, shared ask: (SharedRateLimiter) async throws -> TokenBucket.Decision,
+        _ name: String, rate: Double, burst: Int, now: Int64, shared ask: (SharedRateLimiter) async throws -> TokenBucket.Decision,
         local: (inout TokenBucket) -> TokenBucket.Decision
     ) async -> TokenBucket.Decision {
         if let shared {
@@ -51,12 +51,12 @@ final class RateLimiter: Sendable {
     }
 
     private func update(
-        _ name: String, rate: Int, burst: Int, now: Int64, _ body: (inout TokenBucket) -> TokenBucket.Decision
+        _ name: String, rate: Double, burst: Int, now: Int64, _ body: (inout TokenBucket) -> TokenBucket.Decision
     ) -> TokenBucket.Decision {
         buckets.withLock { buckets in
-            var bucket = buckets.get(name) ?? TokenBucket(rate: Double(rate), burst: Double(burst), now: now)
-            if bucket.rate != Double(rate) || bucket.burst != Double(burst) {
-                bucket = TokenBucket(rate: Double(rate), burst: Double(burst), now: now)
+            var bucket = buckets.get(name) ?? TokenBucket(rate: rate, burst: Double(burst), now: now)
+            if bucket.rate != rate || bucket.burst != Double(burst) {
+                bucket = TokenBucket(rate: rate, burst: Double(burst), now: now)
             }
             let decision = body(&bucket)
             buckets.set(name, bucket)

@@ -24,8 +24,9 @@ public struct SQLRateBuckets: Sendable {
         self.database = database
     }
 
-    /// Takes up to `want` whole tokens from `name`'s bucket at `now` (ms).
-    public func lease(_ name: String, rate: Int, burst: Int, want: Int, now: Int64) async throws -> Lease {
+    /// Takes up to `want` whole tokens from `name`'s bucket at `now` (ms). The rate is tokens a second, fractional for
+    /// a limit such as 50,000 a day.
+    public func lease(_ name: String, rate: Double, burst: Int, want: Int, now: Int64) async throws -> Lease {
         let postgres = database.kind == .postgres
         let least = postgres ? "LEAST" : "MIN"
         let greatest = postgres ? "GREATEST" : "MAX"
@@ -36,7 +37,9 @@ public struct SQLRateBuckets: Sendable {
             THEN \(least)(excluded.burst, b.tokens + \(greatest)(0, excluded.updated_ms - b.updated_ms) * excluded.rate / 1000.0) \
             ELSE excluded.burst END)
             """
-        let granted = "\(least)(\(want), \(floor(refilled)))"
+        // A millionth of a token of slack: the time a refused node waits for its next token is computed from the same
+        // rate, and the sum at that moment may land a rounding error short of 1.
+        let granted = "\(least)(\(want), \(floor(refilled + " + 0.000001")))"
         let first = min(want, burst)
         return try await database.read { db in
             let row = try await db.raw(

@@ -15,7 +15,7 @@ import TallyCore
 /// costs one round trip, nothing else).
 public final class SharedRateLimiter: Sendable {
     struct Held {
-        var rate: Int
+        var rate: Double
         var burst: Int
         /// Leased tokens not spent yet, and until when they may be.
         var tokens = 0
@@ -40,13 +40,13 @@ public final class SharedRateLimiter: Sendable {
 
     /// Tokens asked for at a time: a thirtieth of the rate, or a thousandth of a large burst (an address allowed a
     /// million failures leases a thousand at a time, not one per failure); one for small limits, which stay exact.
-    public static func leaseSize(rate: Int, burst: Int) -> Int {
-        max(1, min(rate, burst) / 30, burst / 1_000)
+    public static func leaseSize(rate: Double, burst: Int) -> Int {
+        max(1, Int(min(rate, Double(burst)) / 30), burst / 1_000)
     }
 
     /// Takes a token: from this node's lease, else from a new lease. Throws when the database cannot be reached.
-    public func take(_ name: String, rate: Int, burst: Int, now: Int64) async throws -> TokenBucket.Decision {
-        let rate = max(1, rate)
+    public func take(_ name: String, rate: Double, burst: Int, now: Int64) async throws -> TokenBucket.Decision {
+        let rate = max(0.001, rate)
         let local: TokenBucket.Decision? = held.withLock { held in
             var state = Self.current(held.get(name), rate: rate, burst: burst, now: now)
             defer { held.set(name, state) }
@@ -80,9 +80,9 @@ public final class SharedRateLimiter: Sendable {
     /// empty, or has not taken from it nor found it empty for a full refill (an address that is not failing costs no round
     /// trip); from the shared bucket otherwise (a failing address), so the last of the budget and each token refilled
     /// let one attempt through across the cluster, not one per node.
-    public func check(_ name: String, rate: Int, burst: Int, now: Int64) async throws -> TokenBucket.Decision {
-        let rate = max(1, rate)
-        let refill = Int64(Double(burst) / Double(rate) * 1000)
+    public func check(_ name: String, rate: Double, burst: Int, now: Int64) async throws -> TokenBucket.Decision {
+        let rate = max(0.001, rate)
+        let refill = Int64(Double(burst) / rate * 1000)
         let known: TokenBucket.Decision? = held.withLock { held in
             let state = Self.current(held.peek(name), rate: rate, burst: burst, now: now)
             if state.tokens > 0, now < state.expires { return Self.allowed(state, now: now) }
@@ -108,11 +108,11 @@ public final class SharedRateLimiter: Sendable {
             state.emptyUntil = 0
             return
         }
-        state.emptyUntil = now + max(1, Int64(((1 - left) / Double(state.rate) * 1000).rounded(.up)))
+        state.emptyUntil = now + max(1, Int64(((1 - left) / state.rate * 1000).rounded(.up)))
         state.lastEmpty = now
     }
 
-    private static func current(_ state: Held?, rate: Int, burst: Int, now: Int64) -> Held {
+    private static func current(_ state: Held?, rate: Double, burst: Int, now: Int64) -> Held {
         guard let state, state.rate == rate, state.burst == burst else {
             return Held(rate: rate, burst: burst, sharedLeft: Double(burst))
         }
@@ -124,13 +124,13 @@ public final class SharedRateLimiter: Sendable {
         let missing = max(0, Double(state.burst) - state.sharedLeft - Double(holding))
         return TokenBucket.Decision(
             allowed: true, remaining: holding + Int(state.sharedLeft.rounded(.down)),
-            resetSeconds: Int((missing / Double(state.rate)).rounded(.up)), retryAfterSeconds: 0)
+            resetSeconds: Int((missing / state.rate).rounded(.up)), retryAfterSeconds: 0)
     }
 
     private static func refused(_ state: Held, now: Int64) -> TokenBucket.Decision {
         let wait = Int((Double(max(1, state.emptyUntil - now)) / 1000).rounded(.up))
         return TokenBucket.Decision(
-            allowed: false, remaining: 0, resetSeconds: Int((Double(state.burst) / Double(state.rate)).rounded(.up)),
+            allowed: false, remaining: 0, resetSeconds: Int((Double(state.burst) / state.rate).rounded(.up)),
             retryAfterSeconds: max(1, wait))
     }
 }

@@ -8,12 +8,14 @@ extension KeyService {
     enum Action: Sendable {
         case rotate, revoke
         case update(allowedNetworks: [IPNetwork]?)
+        /// New limits or usage: the key's bounds after the change.
+        case reshape(KeyBounds)
 
         var name: String {
             switch self {
             case .rotate: "rotate"
             case .revoke: "revoke"
-            case .update: "update"
+            case .update, .reshape: "update"
             }
         }
     }
@@ -25,10 +27,11 @@ extension KeyService {
         guard let bounds = actor.bounds else { return }
         var after = KeyBounds(key)
         if case .update(let networks?) = action { after.allowedNetworks = networks }
+        if case .reshape(let bounds) = action { after = bounds }
         if actor.keyID == key.id {
             switch action {
             case .rotate, .revoke: return
-            case .update: if let refusal = bounds.refusal(toManage: after) { throw refusal }
+            case .update, .reshape: if let refusal = bounds.refusal(toManage: after) { throw refusal }
             }
             return
         }
@@ -40,7 +43,8 @@ extension KeyService {
     func authorizeCreation(_ new: NewKey, accountID: Int64, by actor: Actor, now: Int64) async throws -> KeyBounds {
         let requested = KeyBounds(
             scopes: new.scopes, groupIDs: Set(new.groupIDs), allowedNetworks: new.allowedNetworks, expiresAt: new.expiresAt,
-            ratePerSecond: new.ratePerSecond ?? APIKey.defaultRate, burst: new.burst ?? APIKey.defaultBurst, guestID: new.guestID)
+            ratePerSecond: new.ratePerSecond ?? APIKey.defaultRate, burst: new.burst ?? APIKey.defaultBurst, guestID: new.guestID,
+            limits: new.limits ?? [], usageLimited: new.usage != nil, usageRefill: new.usage?.refill)
         guard actor.mayManageKeys else {
             try await auditRefusal(.role, action: "create", keyID: nil, accountID: accountID, by: actor, now: now)
             throw KeyAuthorityRefusal.role
@@ -52,6 +56,18 @@ extension KeyService {
             throw refusal
         }
         return granted
+    }
+
+    /// Runs `body` in a transaction; a refusal it throws (a usage-limited actor short of credits) is audited and rethrown.
+    func creditsRefusalAudited<T: Sendable>(
+        action: String, accountID: Int64, by actor: Actor, _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await database.transaction(body)
+        } catch let refusal as KeyAuthorityRefusal {
+            try await auditRefusal(refusal, action: action, keyID: nil, accountID: accountID, by: actor, now: clock.now())
+            throw refusal
+        }
     }
 
     /// Runs `body` in a transaction; a refusal it throws is audited (outside the rolled-back transaction) and rethrown.

@@ -10,8 +10,10 @@ public struct KeyService: Sendable {
     let clock: WallClock
     let keys: SQLAPIKeyRepository
     let events: SQLKeyEventRepository
+    let credits: SQLKeyCredits
 
     public init(database: any TallyDatabase, hasher: APIKeyHasher, clock: WallClock) {
+        self.credits = SQLKeyCredits(database: database)
         self.database = database
         self.hasher = hasher
         self.clock = clock
@@ -58,6 +60,10 @@ public struct KeyService: Sendable {
         public var format = APIKeyToken.Format.standard
         /// The guest this key belongs to, if any.
         public var guestID: Int64?
+        /// Named limits; `nil`: none, or the acting key's own.
+        public var limits: [KeyLimit]?
+        /// A usage-limited key: what it starts with (the refill's amount when only a refill is given).
+        public var usage: UsageLimit?
 
         public init(name: String, scopes: APIScopeSet) {
             self.name = name
@@ -77,6 +83,7 @@ public struct KeyService: Sendable {
         guard (1...10_000).contains(new.ratePerSecond ?? 1), (1...100_000).contains(new.burst ?? 1) else {
             throw ValidationError(field: "rateLimit", code: "rate_limit_invalid", message: "rate must be 1–10000 per second, burst 1–100000")
         }
+        try KeyLimit.validate(new.limits ?? [])
         let bounds = try await authorizeCreation(new, accountID: accountID, by: actor, now: now)
         var token = APIKeyToken.generate(format: new.format)
         for _ in 0..<5 where try await keys.find(publicID: token.publicID) != nil {
@@ -87,11 +94,11 @@ public struct KeyService: Sendable {
             id: 0, accountID: accountID, publicID: token.publicID, name: name, secretHash: hasher.hash(secret: token.secret),
             lastFour: token.lastFour, scopes: bounds.scopes, groupIDs: bounds.groupIDs.sorted(), allowedNetworks: bounds.allowedNetworks,
             ratePerSecond: bounds.ratePerSecond, burst: bounds.burst, expiresAt: bounds.expiresAt, createdAt: now, createdBy: actor.name,
-            updatedAt: now, guestID: bounds.guestID)
+            updatedAt: now, guestID: bounds.guestID, limits: bounds.limits, usageLimited: bounds.usageLimited,
+            usageRefill: bounds.usageRefill, usageRemaining: new.usage?.startingCredits)
         let groupIDs = Array(bounds.groupIDs)
-        let events = events
-        let keys = keys
-        let key = try await database.transaction { db in
+        let (events, keys, credits) = (events, keys, credits)
+        let key = try await creditsRefusalAudited(action: "create", accountID: accountID, by: actor) { db in
             if !groupIDs.isEmpty {
                 let owned = try await db.select().column("id").from("link_groups").where("account_id", .equal, accountID)
                     .where("id", .in, groupIDs).all(decodingColumn: "id", as: Int64.self)
@@ -99,7 +106,15 @@ public struct KeyService: Sendable {
                     throw ValidationError(field: "groups", code: "group_unknown", message: "every restricted group must belong to the account")
                 }
             }
-            let key = try await keys.insert(draft, in: db)
+            var key = try await keys.insert(draft, in: db)
+            key.usageRemaining = draft.usageRemaining
+            if let starting = new.usage?.startingCredits {
+                // A usage-limited actor gives out of its own: credits are moved, never made.
+                if actor.bounds?.usageLimited == true {
+                    guard let giver = actor.keyID, try await credits.take(starting, from: giver, in: db) else { throw KeyAuthorityRefusal.usage }
+                }
+                try await credits.set(keyID: key.id, remaining: starting, now: now, in: db)
+            }
             try await events.add(
                 AuditEntry(
                     accountID: accountID, keyID: key.id, event: "created", actor: actor.name, clientIP: actor.clientIP,

@@ -55,6 +55,7 @@ public enum Migrations {
         .m023GroupRollups,
         .m024ChangeNotifications,
         .m025ClusterState,
+        .m026KeyLimits,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

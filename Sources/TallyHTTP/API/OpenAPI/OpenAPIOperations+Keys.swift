@@ -1,13 +1,23 @@
 /// ClickTally's own key management, alerts and audit (not in ClickMeter).
 extension OpenAPIOperations {
     static var keys: [Operation] {
+        let limits = Schema.array(
+            .object(
+                [
+                    "name": .string(values: ["daily", "hourly"]), "requests": .integers([1, 100, 50_000]), "seconds": .integers([60, 3_600, 86_400]),
+                ],
+                required: ["name", "requests", "seconds"]))
+        let usage = Schema.object([
+            "remaining": .integers([0, 10, 1_000]), "unlimited": .boolean,
+            "refill": .object(["amount": .integers([1, 1_000]), "period": .string(values: ["day", "month"])], required: ["amount", "period"]),
+        ])
         let create = Schema.object(
             [
                 "name": name, "scopes": .array(.string(values: ["datapoints:read", "groups:read", "tags:write", "stats:read"])),
                 "groups": .array(.integer), "allowedNetworks": .array(.string(values: ["10.0.0.0/8", "127.0.0.1/32"])),
                 "expiresInDays": .integers([1, 30, 365]),
                 "rateLimit": .object(["perSecond": .integers([1, 5, 10]), "burst": .integers([1, 10, 20])]),
-                "format": .string(values: ["standard", "guid"]),
+                "format": .string(values: ["standard", "guid"]), "limits": limits, "usage": usage,
             ], required: ["name", "scopes"])
         return [
             Operation(method: "get", path: "/keys", tag: "Keys", summary: "List the account's keys", response: .ref("Keys"), scope: "keys:read"),
@@ -16,8 +26,9 @@ extension OpenAPIOperations {
                 response: .ref("Key"), success: 201, scope: "keys:write"),
             Operation(method: "get", path: "/keys/{keyId}", tag: "Keys", summary: "Get a key", response: .ref("Key"), scope: "keys:read"),
             Operation(
-                method: "post", path: "/keys/{keyId}", tag: "Keys", summary: "Rename a key or change its allowed networks",
-                body: .object(["name": .string(), "allowedNetworks": .array(.string())]), response: .ref("Key"), scope: "keys:write"),
+                method: "post", path: "/keys/{keyId}", tag: "Keys", summary: "Rename a key, change its allowed networks, limits or usage",
+                body: .object(["name": .string(), "allowedNetworks": .array(.string()), "limits": limits, "usage": usage]), response: .ref("Key"),
+                scope: "keys:write"),
             Operation(
                 method: "post", path: "/keys/{keyId}/rotate", tag: "Keys", summary: "Rotate a key (new key in the answer, once)",
                 body: .object(["graceHours": .number]), response: .ref("Key"), scope: "keys:write"),

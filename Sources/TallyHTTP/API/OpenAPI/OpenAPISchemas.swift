@@ -78,6 +78,8 @@ enum OpenAPISchemas {
                     "rateLimit": .object(["perSecond": int, "burst": int]), "status": .string(values: ["active", "revoked", "expired"]),
                     "createdAt": str, "createdBy": str, "expiresAt": str, "revokedAt": str, "lastUsedAt": str, "lastUsedIp": str,
                     "previousSecretValidUntil": str, "format": str, "key": str,
+                    "limits": .array(.object(["name": str, "requests": int, "seconds": int])),
+                    "usage": .object(["remaining": int, "refill": .object(["amount": int, "period": str])]),
                 ], required: ["id", "name", "scopes", "status"]),
             "Keys": .object(["entities": .array(.ref("Key"))], required: ["entities"]),
             "KeyUsage": .object(
