@@ -82,6 +82,9 @@ public func buildApplication(
         // Shut down in reverse: the server stops first, then the refresher, then the writer drains the buffer.
         services: [
             writer, refresher, KeyExpirySweeper(database: database, clock: clock, timer: timers.jobs, logger: logger),
+            KeyPolicySweeper(
+                database: database, clock: clock, timer: timers.jobs, notify: { [webhooks = services.webhooks] in webhooks.send($0, publicID: $1) },
+                logger: logger),
             RequestLogPruner(
                 database: database, retentionDays: configuration.requestLogDays, clock: clock, timer: timers.jobs, logger: logger),
             services.rebucketer,

@@ -54,10 +54,17 @@ struct Keys: AsyncParsableCommand {
         @Option(help: "standard (default), or guid: ClickMeter's GUID shape for old clients (weaker: 80-bit secret).") var format = "standard"
         @Option(help: "Requests a second the key may make (default 10).") var rate: Int?
         @Option(help: "Requests the key may make at once before the rate applies (default 20).") var burst: Int?
+        @Option(help: "A named limit, name:requests:seconds, e.g. daily:50000:86400 (repeatable, up to 5).") var limit: [String] = []
+        @Option(help: "Make the key usage-limited: the requests it may make in all (or until its refill).") var usage: Int64?
+        @Option(help: "Set a usage-limited key's requests back to an amount each UTC day or month: 1000/day, 50000/month.")
+        var refill: String?
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
             var request = Admin.KeyRequest(email: email, name: name, scopes: scopes)
+            request.limits = limit
+            request.usage = usage
+            request.refill = refill
             request.expiresIn = expiresIn
             request.allowIP = allowIp
             request.groups = group
@@ -117,6 +124,12 @@ struct Keys: AsyncParsableCommand {
 
     static func line(_ key: APIKey) -> String {
         let status = key.status == .revoked ? "revoked" : "active"
-        return "\(key.publicID)\t…\(key.lastFour)\t\(status)\t\(key.name)\t\(key.scopes)\tlast used \(key.lastUsedAt.map(String.init) ?? "never")"
+        var line = "\(key.publicID)\t…\(key.lastFour)\t\(status)\t\(key.name)\t\(key.scopes)\tlast used \(key.lastUsedAt.map(String.init) ?? "never")"
+        if !key.limits.isEmpty { line += "\tlimits \(KeyLimit.text(key.limits))" }
+        if key.usageLimited {
+            line += "\t\(key.usageRemaining ?? 0) requests left"
+            if let refill = key.usageRefill { line += " (refill \(refill.amount)/\(refill.period.rawValue))" }
+        }
+        return line
     }
 }

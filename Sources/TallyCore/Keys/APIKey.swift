@@ -3,6 +3,8 @@ public struct APIKey: Sendable, Equatable, Identifiable {
     public enum Status: Int, Sendable {
         case active = 0
         case revoked = 1
+        /// Unused for longer than the account's policy allows: refused until an administrator enables it again.
+        case disabled = 2
     }
 
     public let id: Int64
@@ -38,6 +40,10 @@ public struct APIKey: Sendable, Equatable, Identifiable {
     public var usageLimited: Bool
     /// When the credits come back, if they do.
     public var usageRefill: UsageRefill?
+    /// When the current secret was made (creation or the last rotation): the age a rotation policy measures.
+    public var secretCreatedAt: Int64
+    /// When an administrator last enabled the key again (staleness counts from then too).
+    public var enabledAt: Int64?
     /// The credits left when the key was read (for showing; spending is one conditional UPDATE, never this value).
     public var usageRemaining: Int64?
 
@@ -47,9 +53,11 @@ public struct APIKey: Sendable, Equatable, Identifiable {
         expiresAt: Int64? = nil, status: Status = .active, previousSecretHash: String? = nil, previousValidUntil: Int64? = nil,
         createdAt: Int64, createdBy: String, updatedAt: Int64, revokedAt: Int64? = nil, lastUsedAt: Int64? = nil, lastUsedIP: String? = nil,
         guestID: Int64? = nil, limits: [KeyLimit] = [], usageLimited: Bool = false, usageRefill: UsageRefill? = nil,
-        usageRemaining: Int64? = nil
+        usageRemaining: Int64? = nil, secretCreatedAt: Int64? = nil, enabledAt: Int64? = nil
     ) {
         self.usageRemaining = usageRemaining
+        self.secretCreatedAt = secretCreatedAt ?? createdAt
+        self.enabledAt = enabledAt
         self.limits = limits
         self.usageLimited = usageLimited
         self.usageRefill = usageRefill
@@ -84,6 +92,9 @@ public struct APIKey: Sendable, Equatable, Identifiable {
     public static let defaultGraceMilliseconds: Int64 = 24 * 3_600_000
 
     public func isExpired(at now: Int64) -> Bool { expiresAt.map { now >= $0 } ?? false }
+
+    /// The last time the key showed life: used, created, or enabled again.
+    public var lastActiveAt: Int64 { max(lastUsedAt ?? 0, createdAt, enabledAt ?? 0) }
 }
 
 /// Why a presented key was refused, or how it was accepted. The reason is machine-readable and says nothing
@@ -100,6 +111,7 @@ public enum APIKeyRefusal: String, Sendable, Equatable {
     case revoked = "key_revoked"
     case expired = "key_expired"
     case addressNotAllowed = "key_address_not_allowed"
+    case disabled = "key_disabled"
 
     public var message: String {
         switch self {
@@ -109,6 +121,7 @@ public enum APIKeyRefusal: String, Sendable, Equatable {
         case .revoked: "the API key has been revoked"
         case .expired: "the API key has expired"
         case .addressNotAllowed: "the API key may not be used from this address"
+        case .disabled: "the API key was disabled after going unused; an administrator can enable it again"
         }
     }
 }
@@ -125,6 +138,7 @@ extension APIKey {
             usedPrevious = true
         }
         if status == .revoked { return .refused(.revoked) }
+        if status == .disabled { return .refused(.disabled) }
         if isExpired(at: now) { return .refused(.expired) }
         if !allowedNetworks.isEmpty {
             guard let clientIP, allowedNetworks.contains(where: { $0.contains(clientIP) }) else { return .refused(.addressNotAllowed) }

@@ -14,6 +14,8 @@ struct KeyJSON: ResponseEncodable {
     let rateLimit: RateLimitJSON
     let status: String
     let createdAt: String
+    /// When the current secret was made (creation or the last rotation): its age is what a rotation policy measures.
+    let secretCreatedAt: String
     let createdBy: String
     let expiresAt: String?
     let revokedAt: String?
@@ -40,8 +42,14 @@ struct KeyJSON: ResponseEncodable {
         groups = key.groupIDs
         allowedNetworks = key.allowedNetworks.map(\.description)
         rateLimit = .init(perSecond: key.ratePerSecond, burst: key.burst)
-        status = key.status == .revoked ? "revoked" : key.isExpired(at: now) ? "expired" : "active"
+        status =
+            switch key.status {
+            case .revoked: "revoked"
+            case .disabled: "disabled"
+            case .active: key.isExpired(at: now) ? "expired" : "active"
+            }
         createdAt = Self.iso(key.createdAt)
+        secretCreatedAt = Self.iso(key.secretCreatedAt)
         createdBy = key.createdBy
         expiresAt = key.expiresAt.map(Self.iso)
         revokedAt = key.revokedAt.map(Self.iso)
@@ -170,4 +178,24 @@ struct RotateKeyBody: Decodable {
 
 struct LeakReportBody: Decodable {
     let key: String
+}
+
+/// `GET|PUT /v2/account/key-policy`: the account's key lifecycle rules.
+struct KeyPolicyJSON: Codable, ResponseEncodable {
+    var maxAgeDays: Int?
+    var warningDays: [Int]?
+    var expireAtMaxAge: Bool?
+    var staleDays: Int?
+    var disableStale: Bool?
+
+    init(_ policy: KeyPolicy) {
+        (maxAgeDays, warningDays, expireAtMaxAge) = (policy.maxAgeDays, policy.warningDays, policy.expireAtMaxAge)
+        (staleDays, disableStale) = (policy.staleDays, policy.disableStale)
+    }
+
+    var policy: KeyPolicy {
+        KeyPolicy(
+            maxAgeDays: maxAgeDays, warningDays: warningDays ?? KeyPolicy.none.warningDays, expireAtMaxAge: expireAtMaxAge ?? false,
+            staleDays: staleDays, disableStale: disableStale ?? false)
+    }
 }

@@ -12,6 +12,7 @@ struct KeysController {
     let activity: KeyActivity
     let clock: WallClock
     let webhooks: AlertWebhooks
+    let accounts: AccountService
 
     func addRoutes(to api: APIRoutes) {
         api.on(.get, "keys", scope: APIScope(.keys, .read)) { _, _, auth in
@@ -95,6 +96,24 @@ struct KeysController {
                 verifier.invalidate(publicID: key.publicID)
                 return KeyJSON(key, now: clock.now())
             }
+        }
+        api.on(.get, "account/key-policy", scope: APIScope(.keys, .read)) { _, _, auth in
+            KeyPolicyJSON(try await accounts.keyPolicy(accountID: auth.accountID))
+        }
+        api.on(.put, "account/key-policy", scope: APIScope(.keys, .write)) { request, context, auth in
+            // The account's rules: a key limited to some groups or networks may not loosen them for every key.
+            try auth.requireWholeAccount("change the account's key policy")
+            let body = try await Self.decode(KeyPolicyJSON.self, request, context)
+            try await Self.mapped { try await service.authorizeAccountWide(accountID: auth.accountID, by: actor(auth)) }
+            try await accounts.setKeyPolicy(body.policy, accountID: auth.accountID)
+            return KeyPolicyJSON(try await accounts.keyPolicy(accountID: auth.accountID))
+        }
+        api.on(.post, "keys/:id/enable", scope: APIScope(.keys, .write)) { _, context, auth in
+            let key = try await Self.mapped {
+                try await service.enable(publicID: try context.parameters.require("id"), accountID: auth.accountID, by: actor(auth))
+            }
+            verifier.invalidate(publicID: key.publicID)
+            return KeyJSON(key, now: clock.now())
         }
         api.on(.get, "keys/:id/usage", scope: APIScope(.keys, .read)) { request, context, auth in
             let key = try await key(context, auth)
@@ -184,7 +203,9 @@ struct KeysController {
         } catch KeyError.notFound {
             throw APIError.notFound
         } catch KeyError.notActive {
-            throw APIError(status: .conflict, code: "key_not_active", message: "the key is revoked or expired")
+            throw APIError(status: .conflict, code: "key_not_active", message: "the key is revoked, disabled or expired")
+        } catch KeyError.notDisabled {
+            throw APIError(status: .conflict, code: "key_not_disabled", message: "only a disabled key can be enabled")
         } catch let refusal as KeyAuthorityRefusal {
             throw APIError(refusal)
         }

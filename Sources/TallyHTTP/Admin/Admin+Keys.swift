@@ -22,6 +22,11 @@ extension Admin {
         public var ratePerSecond: Int?
         public var burst: Int?
         public var format = APIKeyToken.Format.standard
+        /// Named limits, each `name:requests:seconds` (e.g. `daily:50000:86400`).
+        public var limits: [String] = []
+        /// A usage-limited key's starting credits, and its refill (`1000/day`, `50000/month`).
+        public var usage: Int64?
+        public var refill: String?
 
         public init(email: String, name: String, scopes: String) {
             self.email = email
@@ -42,8 +47,28 @@ extension Admin {
         if let rate = request.ratePerSecond { new.ratePerSecond = rate }
         if let burst = request.burst { new.burst = burst }
         new.format = request.format
+        if !request.limits.isEmpty {
+            new.limits = try request.limits.map { text throws(ValidationError) in
+                guard let limit = KeyLimit.parse(text).first, !text.contains(",") else {
+                    throw ValidationError(field: "limit", code: "limit_invalid", message: "--limit is name:requests:seconds, e.g. daily:50000:86400")
+                }
+                return limit
+            }
+        }
+        if request.usage != nil || request.refill != nil {
+            new.usage = try UsageLimit(remaining: request.usage, refill: try request.refill.map(Self.refill))
+        }
         if let expiresIn = request.expiresIn { new.expiresAt = clock.now() + (try Self.milliseconds(expiresIn, field: "expires-in")) }
         return try await keys.create(new, accountID: user.accountID, by: .init(name: "cli \(user.email)"))
+    }
+
+    /// `1000/day`, `50000/month`.
+    static func refill(_ text: String) throws(ValidationError) -> UsageRefill {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let amount = Int64(parts[0]), let period = UsageRefill.Period(rawValue: String(parts[1])) else {
+            throw ValidationError(field: "refill", code: "usage_invalid", message: "--refill is an amount per day or month, e.g. 1000/day")
+        }
+        return try UsageRefill(amount: amount, period: period)
     }
 
     public func listKeys(email: String, database: any TallyDatabase) async throws -> [APIKey] {

@@ -25,7 +25,8 @@ struct RouteTable {
                 watch: UsageWatch(events: r.keyEvents, shared: s.sharedBaselines),
                 webhooks: s.webhooks, metrics: s.metrics, failureBurst: configuration.authFailureBurst, tls: configuration.tlsEnabled))
         let api = APIRoutes(group: v2, catalogue: catalogue)
-        KeysController(service: s.keys, verifier: s.verifier, activity: s.keyActivity, clock: clock, webhooks: s.webhooks).addRoutes(to: api)
+        KeysController(service: s.keys, verifier: s.verifier, activity: s.keyActivity, clock: clock, webhooks: s.webhooks, accounts: s.accounts)
+            .addRoutes(to: api)
         GitHubLeakController(service: s.keys, verifier: s.verifier, webhooks: s.webhooks, keys: s.githubScanningKeys).addRoutes(to: api)
         let datapoints = DatapointsController(service: s.datapoints, access: s.datapointAccess, editor: s.editor)
         datapoints.addRoutes(to: api)

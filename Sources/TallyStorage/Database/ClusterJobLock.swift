@@ -10,6 +10,7 @@ import SQLKit
 enum ClusterJobLock: Int32 {
     case keyExpiry = 1
     case requestLogPruning = 2
+    case keyPolicy = 3
 
     /// Whether this transaction now holds the job (always on SQLite); the lock ends with the transaction.
     func take(in db: any SQLDatabase) async throws -> Bool {

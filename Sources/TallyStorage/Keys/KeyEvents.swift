@@ -42,6 +42,10 @@ public struct KeyAlert: Sendable, Equatable {
         case keyInURL = "key_in_url"
         case plainHTTP = "plain_http"
         case leaked = "leaked"
+        /// From the account's key policy (`KeyPolicySweeper`).
+        case rotationDue = "rotation_due"
+        case expiring = "expiring"
+        case stale = "stale"
     }
 
     public var id: Int64

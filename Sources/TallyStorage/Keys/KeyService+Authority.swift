@@ -58,6 +58,20 @@ extension KeyService {
         return granted
     }
 
+    /// Whether `actor` may change what governs every key of the account (its key policy): only when its bounds cover
+    /// each live key, since a policy expires or disables keys. A key that could not manage the owner's key cannot
+    /// expire it this way either.
+    public func authorizeAccountWide(accountID: Int64, by actor: Actor) async throws {
+        guard actor.mayManageKeys else { throw KeyAuthorityRefusal.role }
+        guard let bounds = actor.bounds else { return }
+        for key in try await keys.list(accountID: accountID) where key.status != .revoked && key.id != actor.keyID {
+            if let refusal = bounds.refusal(toManage: KeyBounds(key)) {
+                try await auditRefusal(refusal, action: "key_policy", keyID: key.id, accountID: accountID, by: actor, now: clock.now())
+                throw refusal
+            }
+        }
+    }
+
     /// Runs `body` in a transaction; a refusal it throws (a usage-limited actor short of credits) is audited and rethrown.
     func creditsRefusalAudited<T: Sendable>(
         action: String, accountID: Int64, by actor: Actor, _ body: @Sendable (any SQLDatabase) async throws -> T

@@ -142,6 +142,7 @@ public struct KeyService: Sendable {
             key.previousSecretHash = graceMilliseconds > 0 ? key.secretHash : nil
             key.previousValidUntil = graceMilliseconds > 0 ? now + graceMilliseconds : nil
             key.secretHash = hasher.hash(secret: token.secret)
+            key.secretCreatedAt = now
             key.lastFour = token.lastFour
             key.updatedAt = now
             try await keys.save(key, in: db)
@@ -260,4 +261,6 @@ public struct KeyService: Sendable {
 public enum KeyError: Error, Equatable {
     case notFound
     case notActive
+    /// Enabling a key that is not disabled.
+    case notDisabled
 }

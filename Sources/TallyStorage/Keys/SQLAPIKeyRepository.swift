@@ -13,7 +13,7 @@ public struct SQLAPIKeyRepository: Sendable {
         "id", "account_id", "public_id", "name", "secret_hash", "last_four", "scopes", "group_ids", "allowed_networks",
         "rate_per_second", "burst", "expires_at", "status", "previous_secret_hash", "previous_valid_until", "created_at", "created_by",
         "updated_at", "revoked_at", "last_used_at", "last_used_ip", "guest_id", "rate_limits", "usage_limited", "usage_refill_amount",
-        "usage_refill_period",
+        "usage_refill_period", "secret_created_at", "enabled_at",
     ]
     /// What a usage-limited key has left, read with the key (display only: spending goes through `SQLKeyCredits`).
     static let remaining = SQLRaw("(SELECT remaining FROM key_credits WHERE key_credits.key_id = api_keys.id) AS usage_remaining")
@@ -31,7 +31,7 @@ public struct SQLAPIKeyRepository: Sendable {
                 key.allowedNetworks.map(\.description).joined(separator: ","), key.ratePerSecond, key.burst, key.expiresAt,
                 key.status.rawValue, key.previousSecretHash, key.previousValidUntil, key.createdAt, key.createdBy, key.updatedAt,
                 key.revokedAt, key.lastUsedAt, key.lastUsedIP, key.guestID, KeyLimit.text(key.limits), key.usageLimited,
-                key.usageRefill?.amount, key.usageRefill?.period.rawValue
+                key.usageRefill?.amount, key.usageRefill?.period.rawValue, key.secretCreatedAt, key.enabledAt
             )
             .returning("id").first(decodingColumn: "id", as: Int64.self)
         guard let id else { throw StorageError.missingInsertID(table: "api_keys") }
@@ -40,7 +40,8 @@ public struct SQLAPIKeyRepository: Sendable {
             scopes: key.scopes, groupIDs: key.groupIDs, allowedNetworks: key.allowedNetworks, ratePerSecond: key.ratePerSecond,
             burst: key.burst, expiresAt: key.expiresAt, status: key.status, previousSecretHash: key.previousSecretHash,
             previousValidUntil: key.previousValidUntil, createdAt: key.createdAt, createdBy: key.createdBy, updatedAt: key.updatedAt,
-            guestID: key.guestID, limits: key.limits, usageLimited: key.usageLimited, usageRefill: key.usageRefill)
+            guestID: key.guestID, limits: key.limits, usageLimited: key.usageLimited, usageRefill: key.usageRefill,
+            secretCreatedAt: key.secretCreatedAt, enabledAt: key.enabledAt)
     }
 
     /// Writes every mutable field of `key` (name, secret hashes, restrictions, status, times).
@@ -54,7 +55,8 @@ public struct SQLAPIKeyRepository: Sendable {
             .set("previous_valid_until", to: key.previousValidUntil).set("updated_at", to: key.updatedAt)
             .set("revoked_at", to: key.revokedAt).set("rate_limits", to: KeyLimit.text(key.limits))
             .set("usage_limited", to: key.usageLimited).set("usage_refill_amount", to: key.usageRefill?.amount)
-            .set("usage_refill_period", to: key.usageRefill?.period.rawValue)
+            .set("usage_refill_period", to: key.usageRefill?.period.rawValue).set("secret_created_at", to: key.secretCreatedAt)
+            .set("enabled_at", to: key.enabledAt)
             .where("id", .equal, key.id).run()
     }
 
@@ -113,7 +115,9 @@ public struct SQLAPIKeyRepository: Sendable {
             usageRefill: try Self.refill(
                 amount: row.decode(column: "usage_refill_amount", as: Int64?.self),
                 period: row.decode(column: "usage_refill_period", as: String?.self)),
-            usageRemaining: try row.decode(column: "usage_remaining", as: Int64?.self))
+            usageRemaining: try row.decode(column: "usage_remaining", as: Int64?.self),
+            secretCreatedAt: try row.decode(column: "secret_created_at", as: Int64?.self),
+            enabledAt: try row.decode(column: "enabled_at", as: Int64?.self))
     }
 
     static func refill(amount: Int64?, period: String?) -> UsageRefill? {

@@ -131,10 +131,12 @@ public struct SQLKeyEventRepository: Sendable {
     }
 
     public func add(_ alert: KeyAlert) async throws {
-        try await database.transaction { db in
-            try await db.insert(into: "alerts").columns("account_id", "key_id", "kind", "message", "client_ip", "created_at")
-                .values(alert.accountID, alert.keyID, alert.kind.rawValue, alert.message, alert.clientIP, alert.createdAt).run()
-        }
+        try await database.transaction { db in try await add(alert, in: db) }
+    }
+
+    public func add(_ alert: KeyAlert, in db: any SQLDatabase) async throws {
+        try await db.insert(into: "alerts").columns("account_id", "key_id", "kind", "message", "client_ip", "created_at")
+            .values(alert.accountID, alert.keyID, alert.kind.rawValue, alert.message, alert.clientIP, alert.createdAt).run()
     }
 
     /// Adds the alert unless the same one (key, kind, message) was raised since `since` — by another node, when several

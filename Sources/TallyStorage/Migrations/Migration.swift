@@ -56,6 +56,7 @@ public enum Migrations {
         .m024ChangeNotifications,
         .m025ClusterState,
         .m026KeyLimits,
+        .m027KeyPolicy,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -44,6 +44,15 @@ extension OpenAPIOperations {
                 method: "get", path: "/keys/{keyId}/requests", tag: "Keys", summary: "Recent requests, newest first",
                 query: [Parameter(name: "limit", schema: .integer), Parameter(name: "lastKey", schema: .string())], response: .ref("KeyRequests"),
                 scope: "keys:read"),
+            Operation(
+                method: "post", path: "/keys/{keyId}/enable", tag: "Keys", summary: "Enable a key the policy disabled for going unused",
+                response: .ref("Key"), scope: "keys:write"),
+            Operation(
+                method: "get", path: "/account/key-policy", tag: "Keys", summary: "The account's key policy (rotation, reminders, stale keys)",
+                response: .ref("KeyPolicy"), scope: "keys:read"),
+            Operation(
+                method: "put", path: "/account/key-policy", tag: "Keys", summary: "Set the account's key policy", body: .ref("KeyPolicy"),
+                response: .ref("KeyPolicy"), scope: "keys:write"),
             Operation(method: "get", path: "/alerts", tag: "Keys", summary: "Key alerts", response: .ref("Alerts"), scope: "keys:read"),
             Operation(
                 method: "post", path: "/alerts/{id}/acknowledge", tag: "Keys", summary: "Acknowledge an alert", success: 204, scope: "keys:write"),

@@ -75,13 +75,18 @@ enum OpenAPISchemas {
             "Key": .object(
                 [
                     "id": str, "name": str, "lastFour": str, "scopes": .array(str), "groups": .array(int), "allowedNetworks": .array(str),
-                    "rateLimit": .object(["perSecond": int, "burst": int]), "status": .string(values: ["active", "revoked", "expired"]),
-                    "createdAt": str, "createdBy": str, "expiresAt": str, "revokedAt": str, "lastUsedAt": str, "lastUsedIp": str,
+                    "rateLimit": .object(["perSecond": int, "burst": int]), "status": .string(values: ["active", "revoked", "expired", "disabled"]),
+                    "createdAt": str, "secretCreatedAt": str, "createdBy": str, "expiresAt": str, "revokedAt": str, "lastUsedAt": str,
+                    "lastUsedIp": str,
                     "previousSecretValidUntil": str, "format": str, "key": str,
                     "limits": .array(.object(["name": str, "requests": int, "seconds": int])),
                     "usage": .object(["remaining": int, "refill": .object(["amount": int, "period": str])]),
                 ], required: ["id", "name", "scopes", "status"]),
             "Keys": .object(["entities": .array(.ref("Key"))], required: ["entities"]),
+            "KeyPolicy": .object([
+                "maxAgeDays": .nullable(.integers([30, 90, 365])), "warningDays": .array(.integers([14, 7, 1])), "expireAtMaxAge": .boolean,
+                "staleDays": .nullable(.integers([30, 90])), "disableStale": .boolean,
+            ]),
             "KeyUsage": .object(
                 ["entities": .array(.object(["time": str, "route": str, "status": str, "count": int]))], required: ["entities"]),
             "KeyRequests": .object(
