@@ -234,6 +234,23 @@ try:
     check("the audit log shows created and revoked", "created" in text() and "revoked" in text())
     shot("audit")
 
+    # The key policy: a live key, the policy saved from its form, the list showing when the key is due for rotation.
+    driver.get(BASE + "/dashboard/keys")
+    fill("name", "policy key")
+    submit("/dashboard/keys")
+    policy_key = driver.find_element(By.ID, "full-key").get_attribute("value")
+    driver.get(BASE + "/dashboard/keys")
+    fill("maxAge", "90")
+    fill("warnings", "14, 7, 1")
+    fill("stale", "30")
+    driver.find_element(By.NAME, "disableStale").click()
+    submit("/dashboard/keys/policy")
+    check("the key policy form saves and says so", "The key policy is saved" in text(), text()[:300])
+    check("the key list shows each key's age and when its rotation is due", "0 days" in text() and "in 90 days" in text())
+    check("the form shows the saved policy", driver.find_element(By.ID, "maxAge").get_attribute("value") == "90"
+          and driver.find_element(By.NAME, "disableStale").is_selected())
+    shot("key-policy")
+
     # Links: create, open the tracking URL, see count, chart and live stream change; QR decodes to the URL.
     driver.get(BASE + "/dashboard/links/new")
     fill("name", "browser-link")
@@ -348,7 +365,7 @@ finally:
     driver.quit()
     # For scripts/secret-scan: what must appear in no log line and no table.
     with open(os.environ.get("CLICKTALLY_SECRETS_FILE", os.devnull), "w") as handle:
-        for name in ("password", "secret", "full_key", "setup_key"):
+        for name in ("password", "secret", "full_key", "setup_key", "policy_key"):
             value = globals().get(name)
             if isinstance(value, str) and value:
                 handle.write(value + "\n")

@@ -7,6 +7,7 @@ import TallyStorage
 extension DashboardController {
     func addKeyRoutes(to dashboard: RouterGroup<TallyRequestContext>) {
         dashboard.get("keys", use: signedIn { visit in try await keysPage(visit) })
+        addKeyPolicyRoutes(to: dashboard)
         dashboard.post(
             "keys",
             use: signedIn(.manageKeys, sudo: .when("Creating a key that can manage keys", { Self.createsPowerfulKey($0.form) })) { visit in
@@ -121,16 +122,19 @@ extension DashboardController {
         let keys = try await services.keys.list(accountID: visit.session.accountID)
         let groups = try await services.groups.list(accountID: visit.session.accountID)
         let alerts = try await services.keyActivity.alerts(accountID: visit.session.accountID, limit: 50)
+        let policy = try await services.accounts.keyPolicy(accountID: visit.session.accountID)
         var view = KeysView(
-            keys: keys.map { KeyRowView($0, now: now) }, groups: groups.map { DashboardChoice(id: $0.id, name: $0.name, selected: false) },
+            keys: keys.map { KeyRowView($0, now: now, policy: policy) },
+            groups: groups.map { DashboardChoice(id: $0.id, name: $0.name, selected: false) },
             alerts: alerts.map { alert in
                 KeysView.Alert(
                     id: alert.id, kind: alert.kind.rawValue, message: alert.message, ip: alert.clientIP, time: DashboardFormat.time(alert.createdAt),
                     open: alert.acknowledgedAt == nil)
             },
-            echo: echo, error: error)
+            echo: echo, error: error, policy: policy)
         if let revoked = visit.query["revoked"] { view.notice = "Key \(revoked) is revoked: it stopped working at once." }
         if visit.query["gone"] != nil { view.notice = "That key was shown once and is not shown again. If you did not store it, rotate it." }
+        if visit.query["policy"] != nil { view.notice = "The key policy is saved." }
         return html.page("keys", title: "API keys", view, session: visit.session, section: "keys", status: status)
     }
 
@@ -204,7 +208,8 @@ extension DashboardController {
                 time: DashboardFormat.time(row.record.time), method: row.record.method, route: row.record.route, status: row.record.status,
                 ip: row.record.clientIP, ms: String(format: "%.1f", Double(row.record.latencyMicroseconds) / 1000))
         }
-        let view = KeyView(key: KeyRowView(key, now: now), chart: chart, requests: requests, error: error)
+        let policy = try await services.accounts.keyPolicy(accountID: visit.session.accountID)
+        let view = KeyView(key: KeyRowView(key, now: now, policy: policy), chart: chart, requests: requests, error: error)
         return html.page("key", title: "Key \(key.name)", view, session: visit.session, section: "keys", status: status)
     }
 }

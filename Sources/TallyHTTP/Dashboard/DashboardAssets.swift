@@ -94,7 +94,7 @@ enum DashboardAssets {
         pre { background: #f3f4f6; padding: .75rem; border-radius: 6px; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
         .muted { color: var(--muted); }
         .badge { display: inline-block; padding: 0 .45rem; border-radius: 999px; font-size: .8rem; border: 1px solid currentColor; }
-        .badge.active { color: var(--good); } .badge.revoked, .badge.expired, .badge.paused { color: var(--bad); } .badge.rotating { color: #b45309; }
+        .badge.active { color: var(--good); } .badge.revoked, .badge.expired, .badge.paused { color: var(--bad); } .badge.rotating, .badge.disabled { color: #b45309; }
         meter { width: 100%; height: .9rem; }
         .bars li { list-style: none; margin: .2rem 0; }
         .bars { padding: 0; margin: 0; }

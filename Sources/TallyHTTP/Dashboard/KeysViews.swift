@@ -16,8 +16,17 @@ struct KeyRowView: DashboardView {
     let active: Bool
     let groupsText: String
     let networksText: String
+    /// The current secret's age ("34 days").
+    let age: String
+    /// When the policy wants it rotated ("in 12 days", "overdue"), empty without a maximum age.
+    let rotation: String
+    /// Within the policy's warning window or past it.
+    let rotationDue: Bool
+    let disabled: Bool
+    let limitsText: String
+    let usageText: String
 
-    init(_ key: APIKey, now: Int64) {
+    init(_ key: APIKey, now: Int64, policy: KeyPolicy = .none) {
         publicID = key.publicID
         name = key.name
         lastFour = key.lastFour
@@ -28,7 +37,25 @@ struct KeyRowView: DashboardView {
         lastUsedIP = key.lastUsedIP ?? ""
         status =
             key.status == .revoked
-            ? "revoked" : key.isExpired(at: now) ? "expired" : key.previousValidUntil.map { $0 > now } == true ? "rotating" : "active"
+            ? "revoked"
+            : key.status == .disabled
+                ? "disabled" : key.isExpired(at: now) ? "expired" : key.previousValidUntil.map { $0 > now } == true ? "rotating" : "active"
+        disabled = key.status == .disabled
+        let day: Int64 = 86_400_000
+        let days = max(0, (now - key.secretCreatedAt) / day)
+        age = days == 1 ? "1 day" : "\(days) days"
+        if key.status == .active, let due = policy.rotationDue(secretCreatedAt: key.secretCreatedAt) {
+            let left = (due - now + day - 1) / day
+            rotation = now >= due ? "overdue" : left == 1 ? "in 1 day" : "in \(left) days"
+            rotationDue = now >= due - Int64(policy.warningDays.max() ?? 0) * day
+        } else {
+            (rotation, rotationDue) = ("", false)
+        }
+        limitsText = key.limits.map { "\($0.name): \($0.requests) per \($0.seconds) s" }.joined(separator: ", ")
+        usageText =
+            key.usageLimited
+            ? "\(key.usageRemaining ?? 0) requests left" + (key.usageRefill.map { ", refilled to \($0.amount) each \($0.period.rawValue)" } ?? "")
+            : "unlimited"
         active = key.status == .active && !key.isExpired(at: now)
         groupsText = key.groupIDs.isEmpty ? "all" : key.groupIDs.map(String.init).joined(separator: ", ")
         networksText = key.allowedNetworks.isEmpty ? "any" : key.allowedNetworks.map(\.description).joined(separator: ", ")
@@ -43,11 +70,17 @@ struct KeyRowView: DashboardView {
         case "created": created
         case "expires": expires
         case "lastUsed": lastUsed
-        case "lastUsedIP": lastUsedIP
+        case "lastUsedIP": lastUsedIP.isEmpty ? nil : lastUsedIP
         case "status": status
         case "active": active
         case "groupsText": groupsText
         case "networksText": networksText
+        case "age": age
+        case "rotation": rotation
+        case "rotationDue": rotationDue
+        case "disabled": disabled
+        case "limitsText": limitsText.isEmpty ? nil : limitsText
+        case "usageText": usageText
         default: nil
         }
     }
@@ -102,6 +135,18 @@ struct KeysView: DashboardView {
     var echo = Echo()
     var notice: String?
     var error: String?
+    /// The account's key policy, for its form.
+    var policy = KeyPolicy.none
+
+    /// What needs doing, above the list: keys due for rotation, keys disabled for going unused.
+    var banner: String? {
+        var parts: [String] = []
+        let due = keys.filter(\.rotationDue).count
+        if due > 0 { parts.append(due == 1 ? "1 key is due for rotation" : "\(due) keys are due for rotation") }
+        let disabled = keys.filter(\.disabled).count
+        if disabled > 0 { parts.append(disabled == 1 ? "1 key was disabled for going unused" : "\(disabled) keys were disabled for going unused") }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ") + "."
+    }
     static let scopes = APIScope.Resource.allCases.map { Scope(resource: $0.rawValue) }
 
     func child(named key: String) -> Any? {
@@ -118,6 +163,12 @@ struct KeysView: DashboardView {
         case "formNetworks": echo.networks
         case "notice": notice
         case "error": error
+        case "banner": banner
+        case "policyMaxAge": policy.maxAgeDays.map(String.init) ?? ""
+        case "policyWarnings": policy.warningDays.map(String.init).joined(separator: ", ")
+        case "policyExpire": policy.expireAtMaxAge
+        case "policyStale": policy.staleDays.map(String.init) ?? ""
+        case "policyDisable": policy.disableStale
         default: nil
         }
     }

@@ -7,15 +7,16 @@ extension DashboardTemplates {
             <p>Every API request carries a key in the <code>X-ClickMeter-API-Key</code> header. Give each integration its own key with only
             the access it needs. <a href="/dashboard/audit">Audit log</a></p>
             {{> errors}}
+            {{#banner}}<div class="warning" role="status" id="key-banner"><p>{{banner}}</p></div>{{/banner}}
             <section class="card" aria-labelledby="list">
             <h2 id="list">Your keys</h2>
             {{#noKeys}}<p>No keys yet. Create one below.</p>{{/noKeys}}
             {{^noKeys}}
             <div class="table-wrap"><table>
-            <thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Expires</th><th scope="col">Last used</th><th scope="col">Status</th></tr></thead>
+            <thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Age</th><th scope="col">Rotation</th><th scope="col">Expires</th><th scope="col">Last used</th><th scope="col">Status</th></tr></thead>
             <tbody>
             {{#keys}}<tr><td><a href="/dashboard/keys/{{publicID}}">{{name}}</a></td><td><code>{{publicID}}…{{lastFour}}</code></td><td><small>{{scopes}}</small></td>
-            <td>{{created}}</td><td>{{expires}}</td><td>{{lastUsed}}{{#lastUsedIP}}<br><small>from {{lastUsedIP}}</small>{{/lastUsedIP}}</td>
+            <td>{{created}}</td><td>{{age}}</td><td>{{#rotationDue}}<b class="due">{{rotation}}</b>{{/rotationDue}}{{^rotationDue}}{{rotation}}{{/rotationDue}}</td><td>{{expires}}</td><td>{{lastUsed}}{{#lastUsedIP}}<br><small>from {{lastUsedIP}}</small>{{/lastUsedIP}}</td>
             <td><span class="badge {{status}}">{{status}}</span></td></tr>{{/keys}}
             </tbody></table></div>
             {{/noKeys}}
@@ -41,6 +42,23 @@ extension DashboardTemplates {
             <label for="networks">Allowed addresses (optional, comma-separated, e.g. 203.0.113.0/24)</label>
             <input id="networks" name="networks" type="text" value="{{formNetworks}}">
             <div><button type="submit">Create key</button></div>
+            </form>
+            </section>
+            <section class="card" aria-labelledby="policy">
+            <h2 id="policy">Key policy</h2>
+            <p>ClickTally remembers for you: a warning (alert and webhook) before a key is due for rotation or expires, and a
+            flag on keys nobody uses.</p>
+            <form method="post" action="/dashboard/keys/policy">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <label for="maxAge">Rotate keys at least every (days; empty: no rule)</label>
+            <input id="maxAge" name="maxAgeDays" type="number" min="1" max="3650" value="{{policyMaxAge}}">
+            <label for="warnings">Warn this many days before (comma-separated)</label>
+            <input id="warnings" name="warningDays" type="text" value="{{policyWarnings}}">
+            <label class="inline"><input type="checkbox" name="expireAtMaxAge" value="yes" {{#policyExpire}}checked{{/policyExpire}}> A key expires when it reaches that age</label>
+            <label for="stale">A key unused for (days; empty: no rule) is stale</label>
+            <input id="stale" name="staleDays" type="number" min="1" max="3650" value="{{policyStale}}">
+            <label class="inline"><input type="checkbox" name="disableStale" value="yes" {{#policyDisable}}checked{{/policyDisable}}> Disable stale keys until an administrator enables them</label>
+            <div><button type="submit">Save policy</button></div>
             </form>
             </section>
             <section class="card" aria-labelledby="alerts" id="alerts">
@@ -87,7 +105,14 @@ extension DashboardTemplates {
             <tr><th scope="row">Allowed addresses</th><td>{{networksText}}</td></tr>
             <tr><th scope="row">Created</th><td>{{created}}</td></tr><tr><th scope="row">Expires</th><td>{{expires}}</td></tr>
             <tr><th scope="row">Last used</th><td>{{lastUsed}} {{#lastUsedIP}}from {{lastUsedIP}}{{/lastUsedIP}}</td></tr>
+            <tr><th scope="row">Secret age</th><td>{{age}}{{#rotation}} (rotation {{rotation}}){{/rotation}}</td></tr>
+            {{#limitsText}}<tr><th scope="row">Limits</th><td>{{limitsText}}</td></tr>{{/limitsText}}
+            <tr><th scope="row">Requests</th><td>{{usageText}}</td></tr>
             </tbody></table></div>
+            {{#disabled}}<section class="card" aria-labelledby="enable"><h2 id="enable">Enable</h2>
+            <p>This key was disabled because nobody used it for longer than the key policy allows. Enable it if it is still needed.</p>
+            <form method="post" action="/dashboard/keys/{{publicID}}/enable"><input type="hidden" name="_csrf" value="{{csrf}}">
+            <div><button type="submit">Enable key</button></div></form></section>{{/disabled}}
             <section class="card" aria-labelledby="usage"><h2 id="usage">Usage</h2>{{{chart}}}</section>
             {{#active}}
             <div class="grid">
