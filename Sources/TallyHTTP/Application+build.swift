@@ -35,6 +35,8 @@ public struct TallyServer: Sendable {
     /// PostgreSQL: other nodes' changes as announced (tests follow `applied`); `nil` on SQLite or when turned off.
     public let changes: ChangeListener?
     let clock: WallClock
+    /// The outbox's dispatcher as the server runs it (tests call `deliverDue` with their own clock moved).
+    let dispatcher: WebhookDispatcher
 }
 
 /// The composition root: the one place that makes things. The database is opened and kept running by the caller (so a
@@ -73,6 +75,7 @@ public func buildApplication(
     }
     let publicURL = configuration.publicURL
     let date = HTTPDate()
+    let dispatcher = WebhookDispatcher(webhooks: services.eventWebhooks, policy: services.outbound, clock: clock, timer: timers.jobs, logger: logger)
     let application = Application(
         responder: responder,
         server: try serverBuilder(configuration) {
@@ -85,6 +88,7 @@ public func buildApplication(
             KeyPolicySweeper(
                 database: database, clock: clock, timer: timers.jobs, notify: { [webhooks = services.webhooks] in webhooks.send($0, publicID: $1) },
                 logger: logger),
+            dispatcher,
             RequestLogPruner(
                 database: database, retentionDays: configuration.requestLogDays, clock: clock, timer: timers.jobs, logger: logger),
             services.rebucketer,
@@ -100,7 +104,7 @@ public func buildApplication(
         application: application, defaults: services.defaults, datapoints: services.datapoints, keys: services.keys, hits: services.buffer,
         apiRoutes: catalogue,
         routerRoutes: routerRoutes, setup: services.setup, dashboardThrottle: services.throttle, failures: services.failures,
-        streams: services.streams, rebucketer: services.rebucketer, changes: changes, clock: clock)
+        streams: services.streams, rebucketer: services.rebucketer, changes: changes, clock: clock, dispatcher: dispatcher)
 }
 
 /// The `--geoip-db` database, opened once (a bad path or file stops the start with a clear message).

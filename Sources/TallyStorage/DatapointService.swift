@@ -36,11 +36,14 @@ public struct DatapointService: Sendable {
     let clock: WallClock
     /// Told of every change, so deep list pages are not started from positions the change moved.
     let anchors: PageAnchors?
+    /// Where `link.created|updated|deleted` go (the account's webhooks), when set.
+    let outbox: WebhookOutbox?
 
     public init(
         repository: any DatapointRepository, trackingHosts: @escaping @Sendable () -> Set<String>, cache: DatapointCache? = nil,
-        clock: WallClock = .system, anchors: PageAnchors? = nil
+        clock: WallClock = .system, anchors: PageAnchors? = nil, outbox: WebhookOutbox? = nil
     ) {
+        self.outbox = outbox
         self.repository = repository
         self.trackingHosts = trackingHosts
         self.cache = cache
@@ -92,6 +95,7 @@ public struct DatapointService: Sendable {
             case .success(let datapoint):
                 cache?.invalidate(domainID: datapoint.domainID, name: datapoint.name)
                 results[item.index] = .success(datapoint)
+                await announce(.linkCreated, datapoint, status: "active")
             case .failure(let error) where item.generated && error.code == "name_taken":
                 // A generated name collided (about once in 10^12): this one alone, with create's retries.
                 do {
@@ -148,6 +152,7 @@ public struct DatapointService: Sendable {
         }
         let saved = try await repository.save(datapoint, now: clock.now())
         cache?.invalidate(domainID: saved.domainID, name: saved.name)
+        await announce(.linkUpdated, saved, status: "active")
         if previous.name != saved.name { cache?.invalidate(domainID: previous.domainID, name: previous.name) }
         return saved
     }
@@ -170,6 +175,7 @@ public struct DatapointService: Sendable {
         if let updated {
             cache?.invalidate(domainID: updated.domainID, name: updated.name)
             anchors?.invalidate(accountID: updated.accountID)
+            await announce(status == .deleted ? .linkDeleted : .linkUpdated, updated, status: status.name)
         }
         return updated
     }
@@ -181,6 +187,17 @@ public struct DatapointService: Sendable {
         let created = try await repository.create(
             newDatapoint(accountID: accountID, domain: domain, name: name, destination: destination, request), now: clock.now())
         cache?.invalidate(domainID: domain.id, name: name)
+        await announce(.linkCreated, created, status: "active")
         return created
+    }
+
+    /// Queues a link event for the account's webhooks, just after the change committed (the link tables' writes are
+    /// spread over several repository calls): a process killed between the two loses the event, which a graceful stop
+    /// never does. A failure to queue is logged by the caller's absence of an event, never fails the change.
+    func announce(_ event: WebhookEvent, _ datapoint: Datapoint, status: String) async {
+        guard let outbox else { return }
+        try? await outbox.enqueue(
+            accountID: datapoint.accountID, event: event, subject: "link \(datapoint.id)", payload: WebhookPayloads.link(datapoint, status: status),
+            now: clock.now())
     }
 }

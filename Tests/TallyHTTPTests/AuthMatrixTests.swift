@@ -32,6 +32,7 @@ import Testing
             ("datapoints/", "datapoint"), ("links/", "datapoint"), ("groups/", "group"), ("conversions/", "conversion"),
             ("tags/", "tag"), ("retargeting/", "script"), ("account/guests/", "guest"), ("account/ipblacklist/", "blacklist"),
             ("account/domainwhitelist/", "whitelist"), ("domains/", "domain"), ("keys/", "key"), ("alerts/", "alert"),
+            ("webhooks/", "webhook"),
         ] where path.hasPrefix(prefix) {
             return kind
         }

@@ -131,10 +131,12 @@ struct AuthMatrixWorld: Sendable {
                     try await post(key, "/v2/account/ipblacklist", #"{"ip":"\#(prefix == "aaqq" ? "203.0.113.7" : "198.51.100.9")"}"#))
                 let partner = try id(try await post(key, "/v2/account/domainwhitelist", #"{"name":"\#(prefix).partner.example"}"#))
                 let domain = try id(try await post(key, "/v2/domains", #"{"name":"go.\#(prefix).example.com","type":"dedicated"}"#))
+                let webhook = try id(
+                    try await post(key, "/v2/webhooks", #"{"url":"https://hooks.\#(prefix).example.com/in","events":["link.created"]}"#))
                 let object: AuthMatrixTests.Object = prefix == "aaqq" ? .own : .other
                 for (kind, value) in [
                     ("conversion", conversion), ("tag", tag), ("script", script), ("guest", guest), ("blacklist", blocked), ("whitelist", partner),
-                    ("domain", domain),
+                    ("domain", domain), ("webhook", webhook),
                 ] {
                     ids[kind, default: [:]][object] = value
                 }

@@ -6,7 +6,7 @@ import Testing
 
 /// `docs/clickmeter-compatibility.md` must tell the truth about the router.
 @Suite struct CompatibilityTableTests {
-    static let additions = ["/keys", "/alerts", "/audit", "/links", "/openapi.json", "/account/key-policy"]
+    static let additions = ["/keys", "/alerts", "/audit", "/links", "/openapi.json", "/account/key-policy", "/webhooks"]
     static let aliases: Set<String> = [
         "PUT /v2/datapoints", "PATCH /v2/datapoints/batch", "GET /v2/clickstream/live", "POST /v2/conversions/{}/events",
     ]

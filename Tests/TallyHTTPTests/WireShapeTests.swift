@@ -22,7 +22,9 @@ import Testing
     /// conversions and the `/links` alias) are not ClickMeter's operations.
     static func isClickMeter(_ route: String) -> Bool {
         let path = route.split(separator: " ")[1]
-        return !["/v2/keys", "/v2/alerts", "/v2/audit", "/v2/openapi", "/v2/links", "/v2/clickstream/live"].contains { path.hasPrefix($0) }
+        return ![
+            "/v2/keys", "/v2/alerts", "/v2/audit", "/v2/openapi", "/v2/links", "/v2/clickstream/live", "/v2/webhooks", "/v2/account/key-policy",
+        ].contains { path.hasPrefix($0) }
             && !path.hasSuffix("/events")
     }
 

@@ -48,69 +48,18 @@ struct WebhookSender: Sendable {
     }
 
     private func post(body: [UInt8], signature: String) async throws {
-        let deadline = NIODeadline.now() + Self.timeout
-        let address: SocketAddress
+        let status: Int
         do {
-            address = try await OutboundResolver.address(for: url, policy: policy)
+            status = try await OutboundPost.send(
+                body, to: url, policy: policy, headers: [("X-ClickTally-Signature", signature)], timeout: Self.timeout)
         } catch let refused as OutboundResolver.Refused {
             logger.warning("alert webhook not sent: \(refused.description)")
             return
         }
-        let ssl = url.secure ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
-        let serverName = url.literal == nil ? url.host : nil
-        let done = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: HTTPResponseStatus.self)
-        let remaining = deadline - .now()
-        guard remaining > .zero else { throw ChannelError.connectTimeout(Self.timeout) }
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(remaining)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let ssl { try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: ssl, serverHostname: serverName)) }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(StatusCatcher(promise: done))
-                }
-            }
-            .connect(to: address).get()
-        var headers = HTTPHeaders()
-        let defaultPort = url.secure ? 443 : 80
-        headers.add(name: "Host", value: url.port == defaultPort ? url.host : "\(url.host):\(url.port)")
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Content-Length", value: String(body.count))
-        headers.add(name: "User-Agent", value: "ClickTally-Webhook")
-        headers.add(name: "X-ClickTally-Signature", value: signature)
-        headers.add(name: "Connection", value: "close")
-        channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: url.target, headers: headers)), promise: nil)
-        channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)
-        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-        let timeout = channel.eventLoop.scheduleTask(deadline: deadline) { done.fail(ChannelError.connectTimeout(Self.timeout)) }
-        defer {
-            timeout.cancel()
-            channel.close(promise: nil)
-        }
-        let status = try await done.futureResult.get()
         // A 3xx is a failure like any other answer outside 2xx: following it could lead inside.
-        guard (200..<300).contains(Int(status.code)) else {
-            logger.warning("alert webhook answered \(status.code)")
+        guard (200..<300).contains(status) else {
+            logger.warning("alert webhook answered \(status)")
             return
-        }
-    }
-
-    /// Completes the promise with the response's status.
-    final class StatusCatcher: ChannelInboundHandler, Sendable {
-        typealias InboundIn = HTTPClientResponsePart
-        let promise: EventLoopPromise<HTTPResponseStatus>
-
-        init(promise: EventLoopPromise<HTTPResponseStatus>) {
-            self.promise = promise
-        }
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            if case .head(let head) = unwrapInboundIn(data) { promise.succeed(head.status) }
-        }
-
-        func channelInactive(context: ChannelHandlerContext) {
-            promise.fail(ChannelError.ioOnClosedChannel)
-            context.fireChannelInactive()
         }
     }
 }

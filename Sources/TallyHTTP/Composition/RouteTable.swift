@@ -54,6 +54,7 @@ struct RouteTable {
         GuestsController(guests: s.guests, datapoints: s.datapointQueries, groups: s.groups).addRoutes(to: api)
         DomainsController(repository: r.domains, lists: s.lists, clock: clock).addRoutes(to: api)
         AccountListsController(lists: s.accountLists).addRoutes(to: api)
+        WebhooksController(webhooks: s.eventWebhooks, policy: s.outbound, clock: clock).addRoutes(to: api)
         OpenAPIDocument.addRoute(to: api)
 
         // Outside `/v2`: the conversion pixel and script (no key: visitors' browsers call them), and the dashboard.

@@ -38,6 +38,8 @@ struct TallyServices: Sendable {
     /// The operator's `--alert-webhook-url`, if any.
     let alertWebhook: WebhookSender?
     let webhooks: AlertWebhooks
+    /// The account's event webhooks and their outbox.
+    let eventWebhooks: WebhookService
     /// `--github-scanning-keys`, read at start (a file that cannot be read stops the start, as a bad TLS file does).
     let githubScanningKeys: GitHubScanningKeys?
     let setup: SetupGate
@@ -103,7 +105,8 @@ struct TallyServices: Sendable {
         }
         let keys = KeyService(database: database, hasher: hasher, clock: clock)
         let datapoints = DatapointService(
-            repository: repositories.datapoints, trackingHosts: { domains.trackingHosts }, cache: cache, clock: clock, anchors: anchors)
+            repository: repositories.datapoints, trackingHosts: { domains.trackingHosts }, cache: cache, clock: clock, anchors: anchors,
+            outbox: WebhookOutbox(database: database))
         let queries = DatapointQueries(repository: repositories.datapoints)
         let groups = GroupService(repository: repositories.groups, clock: clock)
         let tags = TagService(repository: repositories.tags)
@@ -128,6 +131,7 @@ struct TallyServices: Sendable {
             addresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies, header: configuration.forwardedHeader),
             outbound: outbound, alertWebhook: alertWebhook,
             webhooks: AlertWebhooks(fallback: alertWebhook, accounts: accounts, policy: outbound, logger: logger),
+            eventWebhooks: WebhookService(database: database, serverSecret: serverSecret, clock: clock),
             githubScanningKeys: try configuration.githubScanningKeysPath.map(GitHubScanningKeys.init(path:)),
             setup: try await SetupGate.make(database: database, open: try await accounts.userCount() == 0, now: clock.now()),
             sessions: DashboardSessionStore(database: database),

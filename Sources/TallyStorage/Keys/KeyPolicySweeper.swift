@@ -96,6 +96,9 @@ public struct KeyPolicySweeper: Service {
                         }
                     let alert = KeyAlert(accountID: key.accountID, keyID: key.id, kind: kind, message: notice.message, clientIP: "", createdAt: now)
                     try await events.add(alert, in: db)
+                    if notice.kind != .rotationDue {
+                        try await KeyService.announce(notice.kind == .stale ? .keyStale : .keyExpiring, key, now: now, in: db)
+                    }
                     raised.append((alert, key.publicID))
                 }
             }

@@ -119,6 +119,7 @@ public struct KeyService: Sendable {
                 AuditEntry(
                     accountID: accountID, keyID: key.id, event: "created", actor: actor.name, clientIP: actor.clientIP,
                     details: "scopes=\(key.scopes)", createdAt: now), in: db)
+            try await Self.announce(.keyCreated, key, now: now, in: db)
             return key
         }
         return (key, token.text)
@@ -150,6 +151,7 @@ public struct KeyService: Sendable {
                 AuditEntry(
                     accountID: accountID, keyID: key.id, event: "rotated", actor: actor.name, clientIP: actor.clientIP,
                     details: "grace_ms=\(graceMilliseconds)", createdAt: now), in: db)
+            try await Self.announce(.keyRotated, key, now: now, in: db)
             return (key, token.text)
         }
     }
@@ -172,6 +174,7 @@ public struct KeyService: Sendable {
                     AuditEntry(
                         accountID: accountID, keyID: key.id, event: event, actor: actor.name, clientIP: actor.clientIP, details: details,
                         createdAt: now), in: db)
+                try await Self.announce(.keyRevoked, key, now: now, in: db)
             }
             return key
         }
@@ -249,6 +252,12 @@ public struct KeyService: Sendable {
             createdAt: clock.now())
         try await events.add(alert)
         return .revoked(alert)
+    }
+
+    /// Queues a key event for the account's webhooks, in the change's transaction.
+    static func announce(_ event: WebhookEvent, _ key: APIKey, now: Int64, in db: any SQLDatabase) async throws {
+        try await WebhookOutbox(database: nil).enqueue(
+            accountID: key.accountID, event: event, subject: "key \(key.publicID)", payload: WebhookPayloads.key(key), now: now, in: db)
     }
 
     static func activeKey(publicID: String, accountID: Int64, keys: SQLAPIKeyRepository, db: any SQLDatabase, now: Int64) async throws -> APIKey {

@@ -137,6 +137,11 @@ public struct SQLKeyEventRepository: Sendable {
     public func add(_ alert: KeyAlert, in db: any SQLDatabase) async throws {
         try await db.insert(into: "alerts").columns("account_id", "key_id", "kind", "message", "client_ip", "created_at")
             .values(alert.accountID, alert.keyID, alert.kind.rawValue, alert.message, alert.clientIP, alert.createdAt).run()
+        // `alert.raised` for the account's webhooks, in the same transaction.
+        if let accountID = alert.accountID {
+            try await WebhookOutbox(database: nil).enqueue(
+                accountID: accountID, event: .alertRaised, subject: "alerts", payload: WebhookPayloads.alert(alert), now: alert.createdAt, in: db)
+        }
     }
 
     /// Adds the alert unless the same one (key, kind, message) was raised since `since` — by another node, when several
@@ -151,8 +156,7 @@ public struct SQLKeyEventRepository: Sendable {
                     """
                 ).first(decodingColumn: "n", as: Int.self) ?? 0
             guard recent == 0 else { return false }
-            try await db.insert(into: "alerts").columns("account_id", "key_id", "kind", "message", "client_ip", "created_at")
-                .values(alert.accountID, alert.keyID, alert.kind.rawValue, alert.message, alert.clientIP, alert.createdAt).run()
+            try await add(alert, in: db)
             return true
         }
     }

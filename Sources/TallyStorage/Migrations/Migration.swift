@@ -57,6 +57,7 @@ public enum Migrations {
         .m025ClusterState,
         .m026KeyLimits,
         .m027KeyPolicy,
+        .m028Webhooks,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

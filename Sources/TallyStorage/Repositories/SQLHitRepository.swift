@@ -56,6 +56,7 @@ public struct SQLHitRepository: HitRepository {
                 try await Self.upsertWindows(chunk, into: db)
             }
             try await StatsUpserts.apply(StatsRollup.increments(for: recorded, owners: owners), in: db, owners: owners, counters: .hits)
+            try await WebhookPayloads.enqueueClicks(recorded, owners: owners, now: hits.map(\.time).max()!, in: db)
             return (recorded, shared)
         }
         // Only after the commit: a failed batch is retried and must be judged as if it never happened.

@@ -82,6 +82,9 @@ public struct SQLConversionEventRepository: Sendable {
                 """
             ).first(decodingColumn: "id", as: Int64.self)
             guard let id = inserted else { return .duplicate }
+            try await WebhookOutbox(database: nil).enqueue(
+                accountID: event.accountID, event: .conversionCreated, subject: "conversion \(event.conversionID)",
+                payload: WebhookPayloads.conversion(event, id: id, unique: unique), now: event.time, in: db)
             var counts = StatsCounts()
             counts.conversions = 1
             counts.uniqueConversions = unique ? 1 : 0

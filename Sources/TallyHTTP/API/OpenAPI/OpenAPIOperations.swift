@@ -4,7 +4,7 @@ enum OpenAPIOperations {
     typealias Parameter = OpenAPIDocument.Parameter
     typealias Schema = OpenAPIDocument.Schema
 
-    static var all: [Operation] { datapoints + groups + tagsAndDomains + conversionsAndRetargeting + account + keys + stats }
+    static var all: [Operation] { datapoints + groups + tagsAndDomains + conversionsAndRetargeting + account + keys + webhooks + stats }
 
     // MARK: Query parameters shared by many lists
 

@@ -83,6 +83,23 @@ enum OpenAPISchemas {
                     "usage": .object(["remaining": int, "refill": .object(["amount": int, "period": str])]),
                 ], required: ["id", "name", "scopes", "status"]),
             "Keys": .object(["entities": .array(.ref("Key"))], required: ["entities"]),
+            "Webhook": .object(
+                ["id": int, "url": str, "events": .array(str), "enabled": .boolean, "createdAt": str, "createdBy": str, "secret": str],
+                required: ["id", "url", "events", "enabled"]),
+            "Webhooks": .object(["entities": .array(.ref("Webhook"))], required: ["entities"]),
+            "WebhookEvents": .object(
+                [
+                    "entities": .array(
+                        .object([
+                            "id": str, "event": str, "subject": str, "createdAt": str, "attempts": int,
+                            "state": .string(values: ["pending", "delivered", "failed"]), "deliveredAt": str,
+                        ]))
+                ], required: ["entities"]),
+            "WebhookDeliveries": .object(
+                [
+                    "entities": .array(
+                        .object(["event": str, "eventId": str, "attemptedAt": str, "statusCode": int, "latencyMs": int, "error": str]))
+                ], required: ["entities"]),
             "KeyPolicy": .object([
                 "maxAgeDays": .nullable(.integers([30, 90, 365])), "warningDays": .array(.integers([14, 7, 1])), "expireAtMaxAge": .boolean,
                 "staleDays": .nullable(.integers([30, 90])), "disableStale": .boolean,
