@@ -37,6 +37,7 @@ public struct TallyServer: Sendable {
     let clock: WallClock
     /// The outbox's dispatcher as the server runs it (tests call `deliverDue` with their own clock moved).
     let dispatcher: WebhookDispatcher
+    var dispatcherWebhooks: WebhookService { dispatcher.webhooks }
 }
 
 /// The composition root: the one place that makes things. The database is opened and kept running by the caller (so a

@@ -251,6 +251,18 @@ try:
           and driver.find_element(By.NAME, "disableStale").is_selected())
     shot("key-policy")
 
+    # An event webhook: added from its page, its signing secret shown once (and sealed at rest: the scan below).
+    driver.get(BASE + "/dashboard/webhooks")
+    fill("hook-url", "https://hooks.example.com/clicktally")
+    driver.find_element(By.CSS_SELECTOR, "input[name='event'][value='link.clicked']").click()
+    submit("/dashboard/webhooks")
+    webhook_secret = driver.find_element(By.ID, "secret").get_attribute("value")
+    check("a new webhook's signing secret is shown once", webhook_secret.startswith("whsec_") and "will not be shown" in text())
+    shot("webhook-added")
+    driver.refresh()
+    check("after a reload the secret is gone and the webhook listed",
+          webhook_secret not in driver.page_source and "hooks.example.com/clicktally" in text(), driver.current_url)
+
     # Links: create, open the tracking URL, see count, chart and live stream change; QR decodes to the URL.
     driver.get(BASE + "/dashboard/links/new")
     fill("name", "browser-link")
@@ -365,7 +377,7 @@ finally:
     driver.quit()
     # For scripts/secret-scan: what must appear in no log line and no table.
     with open(os.environ.get("CLICKTALLY_SECRETS_FILE", os.devnull), "w") as handle:
-        for name in ("password", "secret", "full_key", "setup_key", "policy_key"):
+        for name in ("password", "secret", "full_key", "setup_key", "policy_key", "webhook_secret"):
             value = globals().get(name)
             if isinstance(value, str) and value:
                 handle.write(value + "\n")

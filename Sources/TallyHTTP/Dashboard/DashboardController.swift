@@ -27,6 +27,7 @@ struct DashboardController: Sendable {
         addLinkRoutes(to: dashboard)
         addConversionRoutes(to: dashboard)
         addSettingsRoutes(to: dashboard)
+        addWebhookRoutes(to: dashboard)
     }
 
     /// One request to a page behind sign-in.

@@ -1,7 +1,7 @@
 /// The dashboard's Mustache templates, compiled into the binary (one executable, nothing to install beside it).
 /// `{{x}}` is HTML-escaped; `{{{x}}}` only for markup made on the server (SVG charts and QR codes).
 enum DashboardTemplates {
-    static var all: [(String, String)] { signIn + keys + links + other }
+    static var all: [(String, String)] { signIn + keys + links + other + webhooks }
 
     static let layout = """
         <!doctype html>

@@ -66,6 +66,7 @@ extension DashboardTemplates {
             """
             <h1>Settings</h1>
             {{> errors}}
+            <p><a href="/dashboard/webhooks">Event webhooks</a>: send clicks, link changes, conversions and key events to your endpoints.</p>
             <div class="grid">
             <section class="card" aria-labelledby="tz"><h2 id="tz">Time zone</h2><p>Days in reports start at midnight here.</p>
             <form method="post" action="/dashboard/settings/timezone"><input type="hidden" name="_csrf" value="{{csrf}}">
