@@ -10,7 +10,7 @@ struct ClickTally: AsyncParsableCommand {
         abstract: "A self-hosted link-tracking and click-analytics server.",
         subcommands: [
             Serve.self, Migrate.self, Links.self, Users.self, Keys.self, Stats.self, ImportCommand.self, ExportCommand.self, BackupCommand.self,
-            RestoreCommand.self, DoctorCommand.self, HealthCommand.self, OpenAPI.self,
+            RestoreCommand.self, DoctorCommand.self, HealthCommand.self, Webhooks.self, OpenAPI.self,
         ],
         defaultSubcommand: Serve.self)
 }
