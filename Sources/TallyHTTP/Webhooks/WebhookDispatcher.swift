@@ -35,8 +35,9 @@ struct WebhookDispatcher: Service {
 
     func run() async throws {
         await runPeriodically(every: interval, on: timer, logger: logger, what: "webhook delivery") {
-            // Keep going while a full batch was due: a backlog drains at once, not 20 a second.
-            while try await deliverDue() == Self.batch {}
+            // Keep going while anything was due: a backlog (and a subject's queue, sent one at a time) drains at once, not
+            // one round a second. Failed messages are not due again until their back-off, so this ends.
+            while try await deliverDue() > 0 {}
         }
     }
 
