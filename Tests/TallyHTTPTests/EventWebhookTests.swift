@@ -134,9 +134,18 @@ import Testing
                         try await client.execute(uri: "/v2/webhooks/\(id)/events/evt_999999/redeliver", method: .post, headers: headers).status
                             == .notFound)
 
-                    // Disabled: events wait, nothing is sent; deleted: its queue goes with it.
-                    _ = try await client.execute(
-                        uri: "/v2/webhooks/\(id)", method: .post, headers: headers, body: ByteBuffer(string: #"{"enabled":false}"#))
+                    // Disabled: a queued event waits (not even claimed), new ones are not queued; enabled: it goes.
+                    _ = try await server.link("https://example.com/", name: "waiting")
+                    func enabled(_ on: Bool) async throws {
+                        _ = try await client.execute(
+                            uri: "/v2/webhooks/\(id)", method: .post, headers: headers, body: ByteBuffer(string: #"{"enabled":\#(on)}"#))
+                    }
+                    try await enabled(false)
+                    #expect(try await server.dispatcher.deliverDue() == 0)
+                    try await enabled(true)
+                    #expect(try await server.dispatcher.deliverDue() == 1)
+                    #expect(receiver.events.count == 6)
+                    try await enabled(false)
                     _ = try await server.link("https://example.com/", name: "quiet")
                     #expect(try await database.count("webhook_outbox", where: "state = 0") == 0, "a disabled webhook gets no new events")
                     #expect(try await client.execute(uri: "/v2/webhooks/\(id)", method: .delete, headers: headers).status == .noContent)

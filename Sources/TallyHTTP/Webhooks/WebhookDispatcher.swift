@@ -62,7 +62,7 @@ struct WebhookDispatcher: Service {
         let now = clock.now()
         do {
             guard let target = try await webhooks.target(webhookID: message.webhookID) else { return }
-            guard target.enabled else { return }  // waits, leased, until the webhook is enabled again
+            guard target.enabled else { return }  // disabled since it was claimed: retried when the lease ends
             let body = Self.body(message)
             let started = ContinuousClock.now
             var status = 0

@@ -37,7 +37,8 @@ extension Migration {
             )
             """,
             "CREATE INDEX webhook_outbox_due ON webhook_outbox (state, next_attempt_at)",
-            "CREATE INDEX webhook_outbox_order ON webhook_outbox (webhook_id, subject, id)",
+            // The head of each queue (`claim`): the oldest pending message per webhook and subject, from the index alone.
+            "CREATE INDEX webhook_outbox_queues ON webhook_outbox (state, webhook_id, subject, id)",
             """
             CREATE TABLE webhook_deliveries (
                 id \(dialect.identity),

@@ -51,12 +51,15 @@ public struct WebhookOutbox: Sendable {
     /// Up to `limit` due messages, each leased to this caller until `now + lease`.
     public func claim(now: Int64, limit: Int, lease: Int64) async throws -> [WebhookMessage] {
         try await engine.read { db in
+            // The head of each (webhook, subject) queue — its oldest pending message, read from the index in
+            // `(state, webhook_id, subject, id)` order — when it is due and its webhook enabled: a later message of the same
+            // link never overtakes an earlier one, and a disabled webhook's queue waits without being leased.
             let due = try await db.raw(
                 """
-                SELECT id, webhook_id, account_id, event, subject, payload, created_at, attempts, state, delivered_at, next_attempt_at \
-                FROM webhook_outbox o WHERE state = 0 AND next_attempt_at <= \(bind: now) \
-                AND NOT EXISTS (SELECT 1 FROM webhook_outbox e WHERE e.webhook_id = o.webhook_id AND e.subject = o.subject \
-                AND e.state = 0 AND e.id < o.id) ORDER BY id LIMIT \(bind: limit)
+                SELECT o.id, o.webhook_id, o.account_id, o.event, o.subject, o.payload, o.created_at, o.attempts, o.state, o.delivered_at, \
+                o.next_attempt_at FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id AND w.enabled = \(bind: true) \
+                WHERE o.id IN (SELECT MIN(id) FROM webhook_outbox WHERE state = 0 GROUP BY webhook_id, subject) \
+                AND o.next_attempt_at <= \(bind: now) ORDER BY o.id LIMIT \(bind: limit)
                 """
             ).all()
             var claimed: [WebhookMessage] = []
