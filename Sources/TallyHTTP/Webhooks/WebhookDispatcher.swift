@@ -62,7 +62,11 @@ struct WebhookDispatcher: Service {
         let now = clock.now()
         do {
             guard let target = try await webhooks.target(webhookID: message.webhookID) else { return }
-            guard target.enabled else { return }  // disabled since it was claimed: retried when the lease ends
+            guard target.enabled else {
+                // Disabled since it was claimed: given back, to wait (unclaimed) until the webhook is enabled.
+                try await webhooks.outbox.release(message, now: now)
+                return
+            }
             let body = Self.body(message)
             let started = ContinuousClock.now
             var status = 0

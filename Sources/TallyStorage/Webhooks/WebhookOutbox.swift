@@ -96,6 +96,14 @@ public struct WebhookOutbox: Sendable {
         }
     }
 
+    /// Gives a claimed message back without an attempt (its webhook was disabled meanwhile): due again at once, and
+    /// claimed again when the webhook is enabled.
+    public func release(_ message: WebhookMessage, now: Int64) async throws {
+        try await engine.read { db in
+            try await db.update("webhook_outbox").set("next_attempt_at", to: now).where("id", .equal, message.id).where("state", .equal, 0).run()
+        }
+    }
+
     /// Sends a message again now (manual redelivery), whatever became of it; `false` when it is not the account's.
     public func redeliver(messageID: Int64, accountID: Int64, now: Int64) async throws -> Bool {
         try await engine.read { db in
