@@ -30,7 +30,9 @@ struct Webhooks: AsyncParsableCommand {
 
         func run() async throws {
             for webhook in try await Runner.admin(options, { admin, database in try await admin.listWebhooks(email: email, database: database) }) {
-                print("\(webhook.id)\t\(webhook.enabled ? "enabled" : "disabled")\t\(webhook.url)\t\(webhook.events.map(\.rawValue).joined(separator: ","))")
+                print(
+                    "\(webhook.id)\t\(webhook.enabled ? "enabled" : "disabled")\t\(webhook.url)\t\(webhook.events.map(\.rawValue).joined(separator: ","))"
+                )
             }
         }
     }

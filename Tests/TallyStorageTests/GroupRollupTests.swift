@@ -256,6 +256,10 @@ import Testing
         try await withTestDatabase(engine) { database, _ in
             _ = try await MigrationRunner(database: database, migrations: Migrations.all.filter { $0.version <= 22 }).migrate(now: 1)
             let world = try await Self.world(database)
+            // Today's writer also asks which accounts have click webhooks (migration 28): the table, empty, as it reads it.
+            try await database.transaction { db in
+                try await db.raw("CREATE TABLE webhooks (id BIGINT, account_id BIGINT, enabled BOOLEAN, events TEXT)").run()
+            }
             try await Self.record(world, world.links, hour: 0)
             // This writer adds group rows already; a writer of version 22 did not.
             try await database.transaction { db in try await db.raw("DELETE FROM stats_hourly WHERE entity_kind = 5").run() }
