@@ -186,6 +186,8 @@ import Testing
                 // 2.5 s of wall time and one heartbeat: the lease is renewed to 7 s from now each time.
                 setup.clock.advance(milliseconds: 2_500)
                 let before = try await leaseEnd()
+                // Only once the heartbeat sleeps again: a clock moved while it is still renewing would wake nobody.
+                await timer.waitUntilSleeping(1)
                 timer.advance(by: .seconds(2))
                 // The heartbeat renews on its own task: read until it has (at most 30 s of real time: a loaded CI machine).
                 var renewed = try await leaseEnd()
