@@ -51,7 +51,11 @@ extension OpenAPIOperations {
                 method: "get", path: "/account/key-policy", tag: "Keys", summary: "The account's key policy (rotation, reminders, stale keys)",
                 response: .ref("KeyPolicy"), scope: "keys:read"),
             Operation(
-                method: "put", path: "/account/key-policy", tag: "Keys", summary: "Set the account's key policy", body: .ref("KeyPolicy"),
+                method: "put", path: "/account/key-policy", tag: "Keys", summary: "Set the account's key policy",
+                body: .object([
+                    "maxAgeDays": .nullable(.integers([30, 90, 365])), "warningDays": .array(.integers([14, 7, 1])), "expireAtMaxAge": .boolean,
+                    "staleDays": .nullable(.integers([30, 90])), "disableStale": .boolean,
+                ]),
                 response: .ref("KeyPolicy"), scope: "keys:write"),
             Operation(method: "get", path: "/alerts", tag: "Keys", summary: "Key alerts", response: .ref("Alerts"), scope: "keys:read"),
             Operation(

@@ -100,9 +100,10 @@ enum OpenAPISchemas {
                     "entities": .array(
                         .object(["event": str, "eventId": str, "attemptedAt": str, "statusCode": int, "latencyMs": int, "error": str]))
                 ], required: ["entities"]),
+            // Any number of days comes back (the request's examples, in `OpenAPIOperations.keys`, are only examples).
             "KeyPolicy": .object([
-                "maxAgeDays": .nullable(.integers([30, 90, 365])), "warningDays": .array(.integers([14, 7, 1])), "expireAtMaxAge": .boolean,
-                "staleDays": .nullable(.integers([30, 90])), "disableStale": .boolean,
+                "maxAgeDays": .nullable(int), "warningDays": .array(int), "expireAtMaxAge": .boolean, "staleDays": .nullable(int),
+                "disableStale": .boolean,
             ]),
             "KeyUsage": .object(
                 ["entities": .array(.object(["time": str, "route": str, "status": str, "count": int]))], required: ["entities"]),
