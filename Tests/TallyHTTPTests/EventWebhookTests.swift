@@ -178,19 +178,25 @@ import Testing
                 }
                 // The first server stopped (its writer drained the clicks, with their event); nothing was delivered.
                 #expect(receiver.all.isEmpty)
-                #expect(try await database.count("webhook_outbox", where: "state = 0") == 4)
+                // Three key events, and the clicks in one event per writer batch (one or more: a loaded machine may split them).
+                let queued = try await database.count("webhook_outbox", where: "state = 0")
+                #expect(queued >= 4 && queued <= 6)
                 let second = try await buildApplication(configuration: configuration, database: database, timers: stopped, logger: testLogger)
                 while try await second.dispatcher.deliverDue() > 0 {}
                 #expect(receiver.events.filter { $0.hasPrefix("key.") } == ["key.created", "key.rotated", "key.revoked"])
-                let clicked = try #require(receiver.all.first { $0.event == "link.clicked" })
-                let data = try #require(
-                    (try JSONSerialization.jsonObject(with: Data(clicked.body.utf8)) as? [String: Any])?["data"] as? [String: Any])
-                let clicks = try #require(data["clicks"] as? [[String: Any]])
+                let clicked = receiver.all.filter { $0.event == "link.clicked" }
+                var clicks: [[String: Any]] = []
+                for event in clicked {
+                    let data = try #require(
+                        (try JSONSerialization.jsonObject(with: Data(event.body.utf8)) as? [String: Any])?["data"] as? [String: Any])
+                    clicks += try #require(data["clicks"] as? [[String: Any]])
+                    #expect(!event.body.contains("127.0.0.1"), "no visitor address leaves in a click event")
+                }
                 #expect(clicks.count == 3 && clicks.allSatisfy { $0["linkId"] as? Int == Int(link.id) })
-                #expect(!clicked.body.contains("127.0.0.1"), "no visitor address leaves in a click event")
                 #expect(receiver.all.allSatisfy { !$0.body.contains("ctk_") }, "no key text in key events")
                 #expect(receiver.all.contains { $0.body.contains(keyID) })
-                #expect(try await database.count("webhook_outbox", where: "state = 1") == 4)
+                #expect(try await database.count("webhook_outbox", where: "state = 1") == queued)
+                #expect(receiver.all.count == queued)
             }
         }
     }
