@@ -21,9 +21,9 @@ import Testing
     /// A server with its owner set up through the setup page; the browser is signed in.
     static func withOwner(
         _ engine: TestEngine, clock: MovableClock = MovableClock(StatsAPITests.start), _ values: [String: ConfigContent] = [:],
-        _ body: @Sendable (TallyServer, any TallyDatabase, DashboardBrowser) async throws -> Void
+        timers: ServiceTimers = .system, _ body: @Sendable (TallyServer, any TallyDatabase, DashboardBrowser) async throws -> Void
     ) async throws {
-        try await withTestServer(engine, values, clock: clock.wallClock) { server, database in
+        try await withTestServer(engine, values, clock: clock.wallClock, timers: timers) { server, database in
             try await server.application.test(.live) { client in
                 let browser = DashboardBrowser(client)
                 let token = try #require(server.setupToken)

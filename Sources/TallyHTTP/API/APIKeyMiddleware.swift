@@ -14,7 +14,8 @@ struct APIKeyMiddleware: RouterMiddleware {
 
     let verifier: KeyVerifier
     let keys: SQLAPIKeyRepository
-    let keyService: KeyService
+    /// The key's rate limits, named limits and credits.
+    let limits: KeyLimitGate
     let events: SQLKeyEventRepository
     /// Refusals that name no key: counted, never one row each.
     let failures: FailureCounter
@@ -29,7 +30,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     let webhooks: AlertWebhooks
     let metrics: TallyMetrics
     /// Failed attempts allowed per client address: a burst (`--auth-failure-burst`, 20), then one a second.
-    static let failureRate = 1
+    static let failureRate: Double = 1
     let failureBurst: Int
     /// Built-in TLS: every connection is HTTPS.
     let tls: Bool
@@ -46,7 +47,7 @@ struct APIKeyMiddleware: RouterMiddleware {
             // A leak report is a guess at a key as much as a report: each one takes from the same per-address failure
             // budget as a bad key, so the endpoint is no way around that throttle.
             if request.method == .post, route.hasSuffix("/keys/leaked") {
-                let rate = await limiter.take("failures \(clientIP)", rate: Double(Self.failureRate), burst: failureBurst, now: now)
+                let rate = await limiter.take("failures \(clientIP)", rate: Self.failureRate, burst: failureBurst, now: now)
                 if !rate.allowed { return Self.tooMany(rate, message: "too many failed authentication attempts from this address") }
             }
             return try await next(request, context)
@@ -57,7 +58,7 @@ struct APIKeyMiddleware: RouterMiddleware {
             clientIP: clientIP, keyInQuery: presented?.inQuery ?? false, usedPreviousSecret: false)
 
         let failures = "failures \(clientIP)"
-        let throttled = await limiter.peek(failures, rate: Double(Self.failureRate), burst: failureBurst, now: now)
+        let throttled = await limiter.peek(failures, rate: Self.failureRate, burst: failureBurst, now: now)
         var response: Response
         var rate = throttled
         // The refusal's code when the key layer refused (for `clicktally_api_auth_failures_total`).
@@ -77,7 +78,7 @@ struct APIKeyMiddleware: RouterMiddleware {
             switch outcome.verdict {
             case .refused(let refusal):
                 refused = refusal.rawValue
-                rate = await limiter.take(failures, rate: Double(Self.failureRate), burst: failureBurst, now: now)
+                rate = await limiter.take(failures, rate: Self.failureRate, burst: failureBurst, now: now)
                 response = Self.refusal(code: refusal.rawValue, message: refusal.message)
                 if let key = outcome.key { await failedAttempt(on: key, clientIP: clientIP, now: now) }
             case .accepted(let usedPrevious):
@@ -89,7 +90,7 @@ struct APIKeyMiddleware: RouterMiddleware {
                     response = ErrorBody.response(
                         .forbidden, code: "https_required", message: "API keys are accepted over HTTPS only; use https:// and rotate this key")
                 } else {
-                    let gate = await KeyLimitGate(limiter: limiter, keys: keyService).admit(key, now: now, logger: context.logger)
+                    let gate = await limits.admit(key, now: now, logger: context.logger)
                     admitted = gate
                     if let refusal = gate.refusal {
                         refused = refusal.code

@@ -40,7 +40,8 @@ struct KeyLimitGate: Sendable {
             let decision = await limiter.take("key \(key.id) \(limit.name)", rate: limit.rate, burst: limit.requests, now: now)
             checked.append((limit.name, limit.requests, decision))
         }
-        let named = key.limits.isEmpty ? nil : ""
+        // `X-Rate-Limit-Policy` only when there is a choice to name.
+        func policy(_ name: String) -> String? { key.limits.isEmpty ? nil : name }
         // The client must wait for every refusing limit: report the one with the longest wait.
         if let refusing = checked.filter({ !$0.decision.allowed }).max(by: { $0.decision.retryAfterSeconds < $1.decision.retryAfterSeconds }) {
             let message =
@@ -48,11 +49,11 @@ struct KeyLimitGate: Sendable {
                 ? "rate limit of \(key.ratePerSecond) requests a second exceeded"
                 : "the key's limit \"\(refusing.name)\" of \(refusing.limit) requests is spent"
             return Outcome(
-                decision: refusing.decision, limit: refusing.limit, policy: named.map { _ in refusing.name },
+                decision: refusing.decision, limit: refusing.limit, policy: policy(refusing.name),
                 refusal: ("rate_limited", APIKeyMiddleware.tooMany(refusing.decision, message: message)))
         }
         let tightest = checked.min { ($0.decision.remaining, -$0.decision.resetSeconds) < ($1.decision.remaining, -$1.decision.resetSeconds) }!
-        var outcome = Outcome(decision: tightest.decision, limit: tightest.limit, policy: named.map { _ in tightest.name })
+        var outcome = Outcome(decision: tightest.decision, limit: tightest.limit, policy: policy(tightest.name))
         guard key.usageLimited else { return outcome }
         do {
             switch try await keys.spendCredit(of: key) {

@@ -19,7 +19,8 @@ struct RouteTable {
         let catalogue = APIRouteCatalogue()
         let v2 = router.group("v2").add(
             middleware: APIKeyMiddleware(
-                verifier: s.verifier, keys: r.keys, keyService: s.keys, events: r.keyEvents, failures: s.failures, guests: r.guests,
+                verifier: s.verifier, keys: r.keys, limits: KeyLimitGate(limiter: s.limiter, keys: s.keys), events: r.keyEvents, failures: s.failures,
+                guests: r.guests,
                 catalogue: catalogue,
                 addresses: s.addresses, allowQueryKeys: configuration.allowQueryKeys, clock: clock, limiter: s.limiter,
                 watch: UsageWatch(events: r.keyEvents, shared: s.sharedBaselines),

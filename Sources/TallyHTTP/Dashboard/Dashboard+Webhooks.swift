@@ -50,11 +50,11 @@ extension DashboardController {
             "webhooks/:id/events/:eventId/redeliver",
             use: signedIn(.manageSettings) { visit in
                 let hook = try await ownWebhook(visit)
-                let text = visit.context.parameters.get("eventId") ?? ""
-                guard let id = Int64(text.hasPrefix("evt_") ? String(text.dropFirst(4)) : text),
-                    try await services.eventWebhooks.outbox.messages(webhookID: hook.id, limit: 100_000).contains(where: { $0.id == id })
+                guard
+                    try await services.eventWebhooks.outbox.redeliver(
+                        eventID: visit.context.parameters.get("eventId") ?? "", webhookID: hook.id, accountID: visit.session.accountID,
+                        now: services.clock.now())
                 else { throw HTTPError(.notFound) }
-                _ = try await services.eventWebhooks.outbox.redeliver(messageID: id, accountID: visit.session.accountID, now: services.clock.now())
                 return DashboardHTML.seeOther("/dashboard/webhooks")
             })
     }

@@ -65,9 +65,9 @@ struct WebhooksController {
         api.on(.post, "webhooks/:id/events/:eventId/redeliver", scope: APIScope(.account, .write)) { _, context, auth in
             try auth.requireWholeAccount("redeliver a webhook event")
             let hook = try await webhook(context, auth)
-            guard let text = context.parameters.get("eventId"), let id = Int64(text.hasPrefix("evt_") ? String(text.dropFirst(4)) : text),
-                try await webhooks.outbox.messages(webhookID: hook.id, limit: 100_000).contains(where: { $0.id == id }),
-                try await webhooks.outbox.redeliver(messageID: id, accountID: auth.accountID, now: clock.now())
+            guard
+                try await webhooks.outbox.redeliver(
+                    eventID: context.parameters.get("eventId") ?? "", webhookID: hook.id, accountID: auth.accountID, now: clock.now())
             else { throw APIError.notFound }
             return Response(status: .accepted)
         }

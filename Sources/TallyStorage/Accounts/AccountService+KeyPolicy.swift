@@ -24,17 +24,6 @@ extension AccountService {
         }
     }
 
-    /// An account without rules: only its warning days (for expiry reminders).
-    static func warningsOnly(accountID: Int64, in db: any SQLDatabase) async throws -> KeyPolicy {
-        var policy = KeyPolicy.none
-        if let days = try await db.select().column("key_warning_days").from("accounts").where("id", .equal, accountID)
-            .first(decodingColumn: "key_warning_days", as: String.self)
-        {
-            policy.warningDays = days.split(separator: ",").compactMap { Int($0) }
-        }
-        return policy
-    }
-
     static func policy(from row: any SQLRow) throws -> KeyPolicy {
         KeyPolicy(
             maxAgeDays: try row.decode(column: "key_max_age_days", as: Int?.self),

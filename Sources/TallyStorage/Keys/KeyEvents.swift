@@ -32,6 +32,17 @@ public struct APIRequestRecord: Sendable, Equatable {
     }
 }
 
+extension KeyAlert.Kind {
+    /// The alert a key policy's notice raises.
+    public init(_ notice: KeyPolicy.Notice.Kind) {
+        switch notice {
+        case .rotationDue: self = .rotationDue
+        case .expiring: self = .expiring
+        case .stale: self = .stale
+        }
+    }
+}
+
 /// An anomaly worth a human's attention.
 public struct KeyAlert: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {

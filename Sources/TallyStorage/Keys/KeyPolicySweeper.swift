@@ -40,15 +40,16 @@ public struct KeyPolicySweeper: Service {
             guard try await ClusterJobLock.keyPolicy.take(in: db) else { return [] }
             let keys = SQLAPIKeyRepository(database: database)
             let events = SQLKeyEventRepository(database: database)
-            // Accounts with a rule, then their live keys and any key with an expiry still ahead (reminders need no rule).
+            // Every account's policy (a few rows: an account without rules still has its warning days, for expiry
+            // reminders), then the live keys of accounts with a rule and any key with an expiry still ahead.
             var policies: [Int64: KeyPolicy] = [:]
             for row in try await db.select().column("id")
                 .columns("key_max_age_days", "key_warning_days", "key_expire_at_max_age", "key_stale_days", "key_disable_stale")
-                .from("accounts").where("key_max_age_days", .isNot, SQLLiteral.null).orWhere("key_stale_days", .isNot, SQLLiteral.null).all()
+                .from("accounts").all()
             {
                 policies[try row.decode(column: "id", as: Int64.self)] = try AccountService.policy(from: row)
             }
-            let ruled = Array(policies.keys)
+            let ruled = policies.filter { $0.value.maxAgeDays != nil || $0.value.staleDays != nil }.map(\.key)
             let rows = try await keys.select(db).where("status", .equal, APIKey.Status.active.rawValue)
                 .where { group in
                     group.where("expires_at", .greaterThan, now)
@@ -60,13 +61,7 @@ public struct KeyPolicySweeper: Service {
             for row in rows {
                 var key = try SQLAPIKeyRepository.key(from: row)
                 guard !key.isExpired(at: now) else { continue }
-                let policy: KeyPolicy
-                if let ruled = policies[key.accountID] {
-                    policy = ruled
-                } else {
-                    // No rule of its own: expiry reminders at the account's (default) warning days.
-                    policy = try await AccountService.warningsOnly(accountID: key.accountID, in: db)
-                }
+                let policy = policies[key.accountID] ?? .none
                 for notice in policy.notices(
                     publicID: key.publicID, secretCreatedAt: key.secretCreatedAt, expiresAt: key.expiresAt, lastActiveAt: key.lastActiveAt,
                     now: now)
@@ -88,13 +83,9 @@ public struct KeyPolicySweeper: Service {
                         AuditEntry(
                             accountID: key.accountID, keyID: key.id, event: notice.disable ? "disabled" : notice.kind.rawValue, actor: "key policy",
                             details: notice.message, createdAt: now), in: db)
-                    let kind: KeyAlert.Kind =
-                        switch notice.kind {
-                        case .rotationDue: .rotationDue
-                        case .expiring: .expiring
-                        case .stale: .stale
-                        }
-                    let alert = KeyAlert(accountID: key.accountID, keyID: key.id, kind: kind, message: notice.message, clientIP: "", createdAt: now)
+                    let alert = KeyAlert(
+                        accountID: key.accountID, keyID: key.id, kind: KeyAlert.Kind(notice.kind), message: notice.message,
+                        clientIP: "", createdAt: now)
                     try await events.add(alert, in: db)
                     if notice.kind != .rotationDue {
                         try await KeyService.announce(notice.kind == .stale ? .keyStale : .keyExpiring, key, now: now, in: db)

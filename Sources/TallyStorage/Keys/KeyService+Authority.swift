@@ -72,27 +72,24 @@ extension KeyService {
         }
     }
 
-    /// Runs `body` in a transaction; a refusal it throws (a usage-limited actor short of credits) is audited and rethrown.
-    func creditsRefusalAudited<T: Sendable>(
-        action: String, accountID: Int64, by actor: Actor, _ body: @Sendable (any SQLDatabase) async throws -> T
-    ) async throws -> T {
-        do {
-            return try await database.transaction(body)
-        } catch let refusal as KeyAuthorityRefusal {
-            try await auditRefusal(refusal, action: action, keyID: nil, accountID: accountID, by: actor, now: clock.now())
-            throw refusal
-        }
-    }
-
-    /// Runs `body` in a transaction; a refusal it throws is audited (outside the rolled-back transaction) and rethrown.
+    /// Runs `body` in a transaction; a refusal it throws is audited (outside the rolled-back transaction, naming the key
+    /// when there is one) and rethrown.
     func auditingRefusal<T: Sendable>(
         _ action: Action, publicID: String, accountID: Int64, by actor: Actor, _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
+        try await auditingRefusal(action.name, publicID: publicID, accountID: accountID, by: actor, body)
+    }
+
+    /// The same for an action on no existing key yet (`create`: a usage-limited actor short of credits).
+    func auditingRefusal<T: Sendable>(
+        _ action: String, publicID: String?, accountID: Int64, by actor: Actor, _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         do {
             return try await database.transaction(body)
         } catch let refusal as KeyAuthorityRefusal {
-            let keyID = try await keys.find(publicID: publicID).map(\.id)
-            try await auditRefusal(refusal, action: action.name, keyID: keyID, accountID: accountID, by: actor, now: clock.now())
+            var keyID: Int64?
+            if let publicID { keyID = try await keys.find(publicID: publicID).map(\.id) }
+            try await auditRefusal(refusal, action: action, keyID: keyID, accountID: accountID, by: actor, now: clock.now())
             throw refusal
         }
     }

@@ -27,8 +27,8 @@ extension KeyService {
             }
             return after
         }
-        let current = try await key(publicID: publicID, accountID: accountID)
-        return try await auditingRefusal(.reshape(reshaped(current)), publicID: publicID, accountID: accountID, by: actor) { db in
+        // The action names the refusal in the audit log; its bounds are computed from the key read in the transaction.
+        return try await auditingRefusal(.update(allowedNetworks: nil), publicID: publicID, accountID: accountID, by: actor) { db in
             var key = try await Self.activeKey(publicID: publicID, accountID: accountID, keys: keys, db: db, now: now)
             let after = reshaped(key)
             try Self.check(.reshape(after), key, by: actor)

@@ -98,7 +98,7 @@ public struct KeyService: Sendable {
             usageRefill: bounds.usageRefill, usageRemaining: new.usage?.startingCredits)
         let groupIDs = Array(bounds.groupIDs)
         let (events, keys, credits) = (events, keys, credits)
-        let key = try await creditsRefusalAudited(action: "create", accountID: accountID, by: actor) { db in
+        let key = try await auditingRefusal("create", publicID: nil, accountID: accountID, by: actor) { db in
             if !groupIDs.isEmpty {
                 let owned = try await db.select().column("id").from("link_groups").where("account_id", .equal, accountID)
                     .where("id", .in, groupIDs).all(decodingColumn: "id", as: Int64.self)
@@ -225,7 +225,7 @@ public struct KeyService: Sendable {
         /// A live key of this server: revoked now, with this alert raised.
         case revoked(KeyAlert)
         /// A real key of this server, already revoked or expired.
-        case alreadyInactive(publicID: String)
+        case alreadyInactive
         /// Not a key of this server (malformed, unknown, or a wrong secret for a known id).
         case notOurs
 
@@ -243,7 +243,8 @@ public struct KeyService: Sendable {
         unrestricted.status = .active
         unrestricted.expiresAt = nil
         guard case .accepted = unrestricted.verify(token, clientIP: nil, now: clock.now(), hasher: hasher) else { return .notOurs }
-        guard key.status == .active, !key.isExpired(at: clock.now()) else { return .alreadyInactive(publicID: key.publicID) }
+        // A disabled key is revoked too: an administrator could enable it again.
+        guard key.status != .revoked, !key.isExpired(at: clock.now()) else { return .alreadyInactive }
         _ = try await revoke(publicID: key.publicID, accountID: key.accountID, by: reporter, event: "leak_reported", details: details)
         let alert = KeyAlert(
             accountID: key.accountID, keyID: key.id, kind: .leaked,
@@ -256,7 +257,7 @@ public struct KeyService: Sendable {
 
     /// Queues a key event for the account's webhooks, in the change's transaction.
     static func announce(_ event: WebhookEvent, _ key: APIKey, now: Int64, in db: any SQLDatabase) async throws {
-        try await WebhookOutbox(database: nil).enqueue(
+        try await WebhookOutbox.enqueue(
             accountID: key.accountID, event: event, subject: "key \(key.publicID)", payload: WebhookPayloads.key(key), now: now, in: db)
     }
 

@@ -139,7 +139,7 @@ public struct SQLKeyEventRepository: Sendable {
             .values(alert.accountID, alert.keyID, alert.kind.rawValue, alert.message, alert.clientIP, alert.createdAt).run()
         // `alert.raised` for the account's webhooks, in the same transaction.
         if let accountID = alert.accountID {
-            try await WebhookOutbox(database: nil).enqueue(
+            try await WebhookOutbox.enqueue(
                 accountID: accountID, event: .alertRaised, subject: "alerts", payload: WebhookPayloads.alert(alert), now: alert.createdAt, in: db)
         }
     }

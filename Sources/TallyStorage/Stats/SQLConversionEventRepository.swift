@@ -82,7 +82,7 @@ public struct SQLConversionEventRepository: Sendable {
                 """
             ).first(decodingColumn: "id", as: Int64.self)
             guard let id = inserted else { return .duplicate }
-            try await WebhookOutbox(database: nil).enqueue(
+            try await WebhookOutbox.enqueue(
                 accountID: event.accountID, event: .conversionCreated, subject: "conversion \(event.conversionID)",
                 payload: WebhookPayloads.conversion(event, id: id, unique: unique), now: event.time, in: db)
             var counts = StatsCounts()

@@ -7,50 +7,50 @@ import TallyCore
 /// a lease (one conditional UPDATE each, so two nodes never send the same row at once), oldest first and only the
 /// oldest pending row of a webhook and subject (a link's events arrive in order).
 public struct WebhookOutbox: Sendable {
-    /// `nil` for an outbox that only queues, inside a caller's transaction.
-    let database: (any TallyDatabase)?
+    let database: any TallyDatabase
 
-    public init(database: (any TallyDatabase)?) {
+    public init(database: any TallyDatabase) {
         self.database = database
     }
 
-    var engine: any TallyDatabase {
-        get throws {
-            guard let database else { throw StorageError.missingInsertID(table: "webhook_outbox") }
-            return database
-        }
-    }
-
-    /// Queues `event` for every enabled webhook of the account that subscribed to it (none: nothing written).
-    public func enqueue(accountID: Int64, event: WebhookEvent, subject: String, payload: String, now: Int64, in db: any SQLDatabase) async throws {
+    /// Queues `event`, inside the caller's transaction, for every enabled webhook of the account that subscribed to it
+    /// (none: nothing written).
+    public static func enqueue(accountID: Int64, event: WebhookEvent, subject: String, payload: String, now: Int64, in db: any SQLDatabase)
+        async throws
+    {
         try await db.raw(
             """
             INSERT INTO webhook_outbox (webhook_id, account_id, event, subject, payload, created_at, next_attempt_at) \
             SELECT id, account_id, \(bind: event.rawValue), \(bind: subject), \(bind: payload), \(bind: now), \(bind: now) FROM webhooks \
-            WHERE account_id = \(bind: accountID) AND enabled = \(bind: true) AND (',' || events || ',') LIKE \(bind: "%," + event.rawValue + ",%")
+            WHERE account_id = \(bind: accountID) AND \(subscribers(of: event))
             """
         ).run()
     }
 
     /// Queues in a transaction of its own (after a change that had none to share).
     public func enqueue(accountID: Int64, event: WebhookEvent, subject: String, payload: String, now: Int64) async throws {
-        try await engine.transaction { db in
-            try await enqueue(accountID: accountID, event: event, subject: subject, payload: payload, now: now, in: db)
+        try await database.transaction { db in
+            try await Self.enqueue(accountID: accountID, event: event, subject: subject, payload: payload, now: now, in: db)
         }
     }
 
     /// The accounts among `accountIDs` with an enabled webhook for `event` (so a writer builds payloads only for them).
-    public func subscribed(_ accountIDs: [Int64], to event: WebhookEvent, in db: any SQLDatabase) async throws -> Set<Int64> {
+    static func subscribed(_ accountIDs: [Int64], to event: WebhookEvent, in db: any SQLDatabase) async throws -> Set<Int64> {
         guard !accountIDs.isEmpty else { return [] }
+        let ids = SQLList(accountIDs.map { SQLBind($0) })
         return Set(
-            try await db.select().distinct().column("account_id").from("webhooks").where("account_id", .in, accountIDs)
-                .where("enabled", .equal, true).where("events", .like, "%" + event.rawValue + "%")
+            try await db.raw("SELECT DISTINCT account_id FROM webhooks WHERE account_id IN (\(ids)) AND \(subscribers(of: event))")
                 .all(decodingColumn: "account_id", as: Int64.self))
+    }
+
+    /// The condition on `webhooks` rows that take `event`: enabled, with the event in their comma-separated list.
+    static func subscribers(of event: WebhookEvent) -> SQLQueryString {
+        "enabled = \(bind: true) AND (',' || events || ',') LIKE \(bind: "%," + event.rawValue + ",%")"
     }
 
     /// Up to `limit` due messages, each leased to this caller until `now + lease`.
     public func claim(now: Int64, limit: Int, lease: Int64) async throws -> [WebhookMessage] {
-        try await engine.read { db in
+        try await database.read { db in
             // The head of each (webhook, subject) queue — its oldest pending message, read from the index in
             // `(state, webhook_id, subject, id)` order — when it is due and its webhook enabled: a later message of the same
             // link never overtakes an earlier one, and a disabled webhook's queue waits without being leased.
@@ -85,7 +85,7 @@ public struct WebhookOutbox: Sendable {
         let attempts = message.attempts + 1
         let givenUp = !delivered && now - message.createdAt >= WebhookRetry.giveUpAfter
         let state: WebhookMessage.State = delivered ? .delivered : givenUp ? .failed : .pending
-        try await engine.transaction { db in
+        try await database.transaction { db in
             try await db.update("webhook_outbox").set("attempts", to: attempts).set("state", to: state.rawValue)
                 .set("delivered_at", to: delivered ? now : nil)
                 .set("next_attempt_at", to: now + WebhookRetry.delay(afterAttempts: attempts))
@@ -99,18 +99,20 @@ public struct WebhookOutbox: Sendable {
     /// Gives a claimed message back without an attempt (its webhook was disabled meanwhile): due again at once, and
     /// claimed again when the webhook is enabled.
     public func release(_ message: WebhookMessage, now: Int64) async throws {
-        try await engine.read { db in
+        try await database.read { db in
             try await db.update("webhook_outbox").set("next_attempt_at", to: now).where("id", .equal, message.id).where("state", .equal, 0).run()
         }
     }
 
-    /// Sends a message again now (manual redelivery), whatever became of it; `false` when it is not the account's.
-    public func redeliver(messageID: Int64, accountID: Int64, now: Int64) async throws -> Bool {
-        try await engine.read { db in
+    /// Sends an event again now (manual redelivery), whatever became of it. `eventID` as receivers see it (`evt_42`) or
+    /// bare; `false` when it is not an event of this webhook of this account.
+    public func redeliver(eventID: String, webhookID: Int64, accountID: Int64, now: Int64) async throws -> Bool {
+        guard let id = Int64(eventID.hasPrefix("evt_") ? String(eventID.dropFirst(4)) : eventID) else { return false }
+        return try await database.read { db in
             try await db.raw(
                 """
                 UPDATE webhook_outbox SET state = 0, next_attempt_at = \(bind: now) \
-                WHERE id = \(bind: messageID) AND account_id = \(bind: accountID) RETURNING id
+                WHERE id = \(bind: id) AND webhook_id = \(bind: webhookID) AND account_id = \(bind: accountID) RETURNING id
                 """
             ).first() != nil
         }
@@ -118,7 +120,7 @@ public struct WebhookOutbox: Sendable {
 
     /// A webhook's messages, newest first, with their last attempt.
     public func messages(webhookID: Int64, limit: Int) async throws -> [WebhookMessage] {
-        try await engine.read { db in
+        try await database.read { db in
             try await db.select().columns("id", "webhook_id", "account_id", "event", "subject", "payload", "created_at", "attempts", "state")
                 .column("delivered_at").from("webhook_outbox").where("webhook_id", .equal, webhookID).orderBy("id", .descending).limit(limit)
                 .all().map(Self.message(from:))
@@ -127,7 +129,7 @@ public struct WebhookOutbox: Sendable {
 
     /// A webhook's delivery attempts, newest first.
     public func attempts(webhookID: Int64, limit: Int) async throws -> [WebhookAttempt] {
-        try await engine.read { db in
+        try await database.read { db in
             try await db.raw(
                 """
                 SELECT d.id, d.outbox_id, o.event, d.attempted_at, d.status_code, d.latency_ms, d.error FROM webhook_deliveries d \

@@ -64,9 +64,7 @@ public enum WebhookPayloads {
     /// `link.clicked` for the accounts of this batch that subscribed, in the writer's transaction (so a click's event
     /// is as durable as the click). No IP address leaves: the country, browser and device do.
     static func enqueueClicks(_ recorded: [RecordedHit], owners: [Int64: StatsRollup.Owner], now: Int64, in db: any SQLDatabase) async throws {
-        let outbox = WebhookOutbox(database: nil)
-        let accounts = Set(owners.values.map(\.accountID))
-        let subscribed = try await outbox.subscribed(Array(accounts), to: .linkClicked, in: db)
+        let subscribed = try await WebhookOutbox.subscribed(Array(Set(owners.values.map(\.accountID))), to: .linkClicked, in: db)
         guard !subscribed.isEmpty else { return }
         // JSONWriter, not JSONEncoder: this runs for every click of a subscribed account, inside the writer's batch.
         var byAccount: [Int64: [RecordedHit]] = [:]
@@ -95,7 +93,7 @@ public enum WebhookPayloads {
                         }
                     }
                 }
-                try await outbox.enqueue(
+                try await WebhookOutbox.enqueue(
                     accountID: accountID, event: .linkClicked, subject: "clicks", payload: String(decoding: json.bytes, as: UTF8.self), now: now,
                     in: db)
             }
